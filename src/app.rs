@@ -1,0 +1,147 @@
+//! Building and running the server: open the store, seed the demo world, bind the listener
+//! (so `port 0` works and the real address is known), and register the routes.
+
+use std::net::{SocketAddr, TcpListener};
+
+use actix_web::dev::Server;
+use actix_web::middleware::Logger;
+use actix_web::{web, App, HttpServer};
+
+use crate::auth::client_ip::TrustedProxies;
+use crate::auth::seal::ServerKey;
+use crate::bitgo;
+use crate::config::Config;
+use crate::sandbox::{Clock, Sandbox, Sandboxes};
+use crate::seed::{seed_demo, DemoWorld};
+use crate::state::AppState;
+use crate::store::Store;
+
+/// Name of the default sandbox's SQLite file inside the data directory.
+pub const DATABASE_FILE: &str = "orgbox.sqlite";
+/// Name of the server key file inside the data directory.
+pub const SERVER_KEY_FILE: &str = "server.key";
+
+/// A built, bound, not yet running server.
+pub struct Application {
+    address: SocketAddr,
+    server: Server,
+    demo: DemoWorld,
+    config: Config,
+}
+
+fn invalid(e: impl std::fmt::Display) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
+}
+
+impl Application {
+    /// Opens the data directory, seeds the demo world and binds the listener.
+    pub async fn build(config: Config) -> std::io::Result<Application> {
+        let data_dir = &config.server.data_dir;
+        std::fs::create_dir_all(data_dir)?;
+        let server_key = ServerKey::load_or_create(&data_dir.join(SERVER_KEY_FILE))?;
+        let store = Store::open(&data_dir.join(DATABASE_FILE)).map_err(invalid)?;
+        let clock = Clock::system();
+        let demo = seed_demo(
+            &store,
+            clock.now_ms(),
+            &config.demo,
+            config.auth.pbkdf2_iterations,
+        )
+        .map_err(invalid)?;
+        let trusted_proxies =
+            TrustedProxies::parse(&config.server.trusted_proxies).map_err(invalid)?;
+
+        let state = web::Data::new(AppState {
+            sandboxes: Sandboxes::new(Sandbox {
+                name: "default".into(),
+                store,
+                clock,
+            }),
+            server_key,
+            auth: config.auth.clone(),
+            trusted_proxies,
+            max_body_bytes: config.server.max_body_bytes,
+        });
+        let listener = TcpListener::bind(config.server.listen)?;
+        let address = listener.local_addr()?;
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+                .configure(|cfg| app_config(cfg, state.clone()))
+        })
+        .listen(listener)?
+        .run();
+        Ok(Application {
+            address,
+            server,
+            demo,
+            config,
+        })
+    }
+
+    /// The bound address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// The demo world that was seeded (or found).
+    pub fn demo(&self) -> &DemoWorld {
+        &self.demo
+    }
+
+    /// Prints where the server listens and how to log in; the last line is
+    /// `listening on http://HOST:PORT`.
+    pub fn print_banner(&self) {
+        let base = format!("http://{}", self.address);
+        let otp = self.config.auth.otps.join(" or ");
+        println!("orgbox {} — BitGo sandbox", env!("CARGO_PKG_VERSION"));
+        println!("  base URL       {base}   (SDK: new BitGoAPI({{ env: 'custom', customRootURI: '{base}' }}))");
+        println!("  data directory {}", self.config.server.data_dir.display());
+        println!(
+            "  organization   {} ({})",
+            self.demo.name, self.demo.organization_id
+        );
+        println!(
+            "  enterprise     {} ({})",
+            self.demo.name, self.demo.enterprise_id
+        );
+        println!(
+            "  demo users (password {:?}, OTP {otp}):",
+            self.config.demo.password
+        );
+        for u in &self.demo.users {
+            println!("    {:<36} {}", u.email, u.roles);
+        }
+        if let Some(first) = self.demo.users.first() {
+            println!("  log in:");
+            println!(
+                "    curl -s -X POST {base}/api/v2/user/login -H 'Content-Type: application/json' \\\n      -d '{{\"email\":\"{}\",\"password\":\"{}\",\"otp\":\"{}\"}}'",
+                first.email,
+                self.config.demo.password,
+                self.config.auth.otps.first().map_or("000000", String::as_str)
+            );
+        }
+        println!("listening on {base}");
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Registers the shared state, the extractor error handlers and every dialect's routes.
+pub fn app_config(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
+    let limit = state.max_body_bytes;
+    cfg.app_data(state)
+        .app_data(web::PayloadConfig::new(limit))
+        .app_data(web::QueryConfig::default().error_handler(bitgo::query_error))
+        .app_data(web::PathConfig::default().error_handler(bitgo::path_error))
+        .configure(bitgo::configure)
+        .default_service(web::to(bitgo::not_found));
+}

@@ -1,0 +1,116 @@
+//! Passwords. The SDK never sends the password itself: it sends
+//! `hex(HMAC-SHA256(key = lowercased email, message = password))`, and curl users may send the
+//! plain password. orgbox stores a salted PBKDF2 of the SDK form, so either arrives at the same
+//! check.
+
+use std::num::NonZeroU32;
+
+use rand::RngCore;
+use ring::pbkdf2;
+
+use crate::auth::signing::hmac_hex;
+
+const ALGORITHM: pbkdf2::Algorithm = pbkdf2::PBKDF2_HMAC_SHA256;
+const PREFIX: &str = "pbkdf2-sha256";
+
+/// The SDK form of a password: what `@bitgo/sdk-api` sends as `password`.
+pub fn sdk_form(email: &str, password: &str) -> String {
+    hmac_hex(email.to_lowercase().as_bytes(), password.as_bytes())
+}
+
+/// Hashes the SDK form of a password for storage:
+/// `pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>`.
+pub fn hash_for_storage(email: &str, password: &str, iterations: u32) -> String {
+    let iterations = NonZeroU32::new(iterations.max(1)).unwrap_or(NonZeroU32::MIN);
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let mut out = [0u8; 32];
+    pbkdf2::derive(
+        ALGORITHM,
+        iterations,
+        &salt,
+        sdk_form(email, password).as_bytes(),
+        &mut out,
+    );
+    format!(
+        "{PREFIX}${iterations}${}${}",
+        hex::encode(salt),
+        hex::encode(out)
+    )
+}
+
+/// Whether `given` (the SDK form, or the plain password) is the password of `email`.
+pub fn verify(stored: &str, email: &str, given: &str) -> bool {
+    verify_sdk_form(stored, given) || verify_sdk_form(stored, &sdk_form(email, given))
+}
+
+fn verify_sdk_form(stored: &str, candidate: &str) -> bool {
+    let mut parts = stored.split('$');
+    let (Some(PREFIX), Some(iter), Some(salt), Some(hash), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    let (Some(iterations), Ok(salt), Ok(hash)) = (
+        iter.parse::<u32>().ok().and_then(NonZeroU32::new),
+        hex::decode(salt),
+        hex::decode(hash),
+    ) else {
+        return false;
+    };
+    pbkdf2::verify(ALGORITHM, iterations, &salt, candidate.as_bytes(), &hash).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sdk_form_matches_bitgos_test_vectors() {
+        assert_eq!(
+            sdk_form("mike+test@bitgo.com", "itestutestwetest"),
+            "ce897c2ded122c6cbacf9084691f1d6f9eb8433d6b9a655f2698947889333fe3"
+        );
+        assert_eq!(
+            sdk_form("alice@example.com", "correct horse"),
+            "9449d739df79bbdae40700f7572fd50e906c8c6ef942473bf08d0df0d84ce929"
+        );
+    }
+
+    #[test]
+    fn only_the_email_is_lowercased() {
+        assert_eq!(
+            sdk_form("Alice@Example.COM", "correct horse"),
+            sdk_form("alice@example.com", "correct horse")
+        );
+        assert_ne!(
+            sdk_form("alice@example.com", "Correct horse"),
+            sdk_form("alice@example.com", "correct horse")
+        );
+    }
+
+    #[test]
+    fn plain_and_sdk_forms_both_verify() {
+        let stored = hash_for_storage("alice@example.com", "correct horse", 1000);
+        assert!(verify(&stored, "alice@example.com", "correct horse"));
+        assert!(verify(
+            &stored,
+            "alice@example.com",
+            "9449d739df79bbdae40700f7572fd50e906c8c6ef942473bf08d0df0d84ce929"
+        ));
+        assert!(!verify(&stored, "alice@example.com", "wrong"));
+    }
+
+    #[test]
+    fn stored_hashes_are_salted_and_never_contain_the_password() {
+        let a = hash_for_storage("a@b.c", "pw", 10);
+        let b = hash_for_storage("a@b.c", "pw", 10);
+        assert_ne!(a, b);
+        assert!(!a.contains("pw") && !a.contains(&sdk_form("a@b.c", "pw")));
+        assert!(!verify("garbage", "a@b.c", "pw"));
+    }
+}

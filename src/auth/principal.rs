@@ -1,0 +1,173 @@
+//! From a request's credentials to the authenticated principal (spec/bitgo.md 3.5):
+//! find the token by hash, check the HMAC and its timestamp for signed requests, then expiry,
+//! revocation and the token's IP restriction.
+
+use std::net::IpAddr;
+
+use crate::auth::seal::ServerKey;
+use crate::auth::signing::{hmac_hex, request_subject, response_subject, verify_hex, AuthVersion};
+use crate::auth::token::RawToken;
+use crate::domain::ip::IpRestriction;
+use crate::domain::token_rules::check_usable;
+use crate::error::{AuthFailure, Error, Result};
+use crate::sandbox::{Clock, Sandbox};
+use crate::store::tokens::{self, TokenRow};
+
+/// What the request presented.
+#[derive(Debug)]
+pub enum Credentials {
+    /// `Authorization: Bearer <raw token>` with no HMAC (curl, and the SDK's v1 path).
+    Raw(RawToken),
+    /// A v2/v3 signed request: the bearer is the token's SHA-256.
+    Signed {
+        /// The bearer: lowercase hex SHA-256 of the raw token.
+        token_hash: String,
+        /// `BitGo-Auth-Version`.
+        version: AuthVersion,
+        /// `Auth-Timestamp`, exactly as sent (milliseconds).
+        timestamp: String,
+        /// `HMAC`.
+        hmac: String,
+    },
+}
+
+/// The parts of the request a signature covers, and where it came from.
+#[derive(Debug)]
+pub struct RequestFacts<'a> {
+    /// Uppercase HTTP method.
+    pub method: &'a str,
+    /// Raw request target (path and query) as signed.
+    pub target: &'a str,
+    /// Raw body bytes.
+    pub body: &'a [u8],
+    /// The client address.
+    pub client_ip: IpAddr,
+}
+
+/// An authenticated caller: the token row and what is needed to sign the reply.
+#[derive(Debug)]
+pub struct Principal {
+    /// The token used.
+    pub token: TokenRow,
+    /// Its raw value, the HMAC key of the response signature.
+    raw_token: RawToken,
+    /// The signing scheme for the response.
+    pub version: AuthVersion,
+    /// Whether the request itself was signed.
+    pub signed: bool,
+}
+
+impl Principal {
+    /// The owner's user id.
+    pub fn user_id(&self) -> &str {
+        &self.token.user_id
+    }
+
+    /// Signs a response: returns the `HMAC` header value for `timestamp`.
+    pub fn sign_response(
+        &self,
+        method: &str,
+        target: &str,
+        timestamp: &str,
+        status: u16,
+        body: &[u8],
+    ) -> String {
+        let subject = response_subject(self.version, method, timestamp, target, status, body);
+        hmac_hex(self.raw_token.expose().as_bytes(), &subject)
+    }
+}
+
+/// Authenticates `credentials` against the sandbox's tokens.
+pub async fn authenticate(
+    sandbox: &Sandbox,
+    key: &ServerKey,
+    credentials: Credentials,
+    facts: &RequestFacts<'_>,
+    window_ms: i64,
+) -> Result<Principal> {
+    let (hash, signature) = match credentials {
+        Credentials::Raw(raw) => (raw.hash(), Err(raw)),
+        Credentials::Signed {
+            token_hash,
+            version,
+            timestamp,
+            hmac,
+        } => (
+            token_hash.to_ascii_lowercase(),
+            Ok((version, timestamp, hmac)),
+        ),
+    };
+    let row = sandbox
+        .store
+        .read(move |conn| tokens::find_by_hash(conn, &hash))
+        .await?
+        .ok_or(Error::Unauthenticated(AuthFailure::UnknownToken))?;
+
+    let (raw_token, version, signed) = match signature {
+        Err(raw) => (raw, AuthVersion::V2, false),
+        Ok((version, timestamp, hmac)) => {
+            let raw = key
+                .open(&row.sealed_token, &row.id)
+                .and_then(|b| String::from_utf8(b).ok())
+                .map(RawToken::from_string)
+                .ok_or_else(|| {
+                    Error::Internal(format!(
+                        "token {} cannot be unsealed with this server key",
+                        row.id
+                    ))
+                })?;
+            check_timestamp(&timestamp, Clock::real_now_ms(), window_ms)?;
+            let subject =
+                request_subject(version, facts.method, &timestamp, facts.target, facts.body);
+            if !verify_hex(raw.expose().as_bytes(), &subject, &hmac) {
+                return Err(Error::Unauthenticated(AuthFailure::BadSignature));
+            }
+            (raw, version, true)
+        }
+    };
+
+    check_usable(row.expires_at, row.revoked_at, sandbox.clock.now_ms())
+        .map_err(Error::Unauthenticated)?;
+    if let Some(entries) = &row.ip_restrict {
+        let rule = IpRestriction::parse(entries)
+            .map_err(|e| Error::Internal(format!("stored ipRestrict of {}: {e}", row.id)))?;
+        if !rule.allows(facts.client_ip) {
+            return Err(Error::Unauthenticated(AuthFailure::IpNotAllowed));
+        }
+    }
+    Ok(Principal {
+        token: row,
+        raw_token,
+        version,
+        signed,
+    })
+}
+
+/// A signed request's `Auth-Timestamp` (milliseconds) must be within `window_ms` of the real
+/// clock.
+pub fn check_timestamp(timestamp: &str, real_now_ms: i64, window_ms: i64) -> Result<()> {
+    let ts: i64 = timestamp.trim().parse().map_err(|_| {
+        Error::Unauthenticated(AuthFailure::MalformedHeader(
+            "unauthorized: Auth-Timestamp must be milliseconds since the epoch",
+        ))
+    })?;
+    if (real_now_ms - ts).abs() > window_ms {
+        return Err(Error::Unauthenticated(AuthFailure::StaleTimestamp));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_within_five_minutes_pass_either_side() {
+        let now = 1_700_000_000_000;
+        let w = 300_000;
+        assert!(check_timestamp(&(now - w).to_string(), now, w).is_ok());
+        assert!(check_timestamp(&(now + w).to_string(), now, w).is_ok());
+        assert!(check_timestamp(&(now - w - 1).to_string(), now, w).is_err());
+        assert!(check_timestamp("yesterday", now, w).is_err());
+    }
+}

@@ -1,0 +1,65 @@
+//! Enterprises: `GET /api/v{1,2}/enterprise/{id}` and the list.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde_json::json;
+
+use crate::bitgo::call::Authed;
+use crate::bitgo::error::BitgoError;
+use crate::bitgo::views::enterprise_json;
+use crate::domain::ids::is_hex_id;
+use crate::domain::policy;
+use crate::domain::scope::Scope;
+use crate::error::Error;
+use crate::store::enterprises;
+
+/// `GET /api/v{1,2}/enterprise/{id}`: for members, with `enterprise_view_all`.
+pub async fn get_enterprise(
+    authed: Authed,
+    id: web::Path<String>,
+) -> Result<HttpResponse, BitgoError> {
+    authed.require(Scope::EnterpriseViewAll)?;
+    let id = id.into_inner();
+    if !is_hex_id(&id) {
+        return Err(Error::Invalid(format!(
+            "invalid enterprise id {id:?}: expected 32 lowercase hex characters"
+        ))
+        .into());
+    }
+    let user_id = authed.principal.user_id().to_string();
+    let (enterprise, permissions) = authed
+        .call
+        .sandbox
+        .store
+        .read(move |conn| {
+            let enterprise = enterprises::find_by_id(conn, &id)?
+                .ok_or_else(|| Error::NotFound(format!("enterprise {id} not found")))?;
+            Ok((
+                enterprise,
+                enterprises::permissions_of(conn, &id, &user_id)?,
+            ))
+        })
+        .await?;
+    policy::may_view_enterprise(permissions.as_deref())?;
+    authed.reply(
+        StatusCode::OK,
+        &enterprise_json(&enterprise, permissions.as_deref().unwrap_or_default()),
+    )
+}
+
+/// `GET /api/v{1,2}/enterprise`: `{enterprises}` the caller belongs to.
+pub async fn list_enterprises(authed: Authed) -> Result<HttpResponse, BitgoError> {
+    authed.require(Scope::EnterpriseViewAll)?;
+    let user_id = authed.principal.user_id().to_string();
+    let memberships = authed
+        .call
+        .sandbox
+        .store
+        .read(move |conn| enterprises::list_for_user(conn, &user_id))
+        .await?;
+    let list: Vec<_> = memberships
+        .iter()
+        .map(|m| enterprise_json(&m.enterprise, &m.permissions))
+        .collect();
+    authed.reply(StatusCode::OK, &json!({ "enterprises": list }))
+}

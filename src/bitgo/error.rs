@@ -1,0 +1,188 @@
+//! BitGo's error body, `{error, name, requestId, context}`, rendered once for every engine
+//! error. `name` values are stable codes: never rename one.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use rand::Rng;
+use serde_json::{json, Map, Value};
+
+use crate::error::{AuthFailure, Error};
+
+/// An engine error on its way out through the BitGo dialect.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct BitgoError(#[from] pub Error);
+
+impl BitgoError {
+    /// The stable `name` code.
+    pub fn name(&self) -> &'static str {
+        match &self.0 {
+            Error::Invalid(_) => "InvalidRequest",
+            Error::MalformedJson(_) => "InvalidJSON",
+            Error::UnsupportedMediaType(_) => "UnsupportedMediaType",
+            Error::PayloadTooLarge(_) => "PayloadTooLarge",
+            Error::Unauthenticated(_) => "Unauthorized",
+            Error::NeedsOtp(_) => "NeedsOTP",
+            Error::MissingScope(_) => "InsufficientScope",
+            Error::Forbidden(_) => "Forbidden",
+            Error::NotFound(_) => "NotFound",
+            Error::MethodNotAllowed => "MethodNotAllowed",
+            Error::Conflict(_) => "Conflict",
+            Error::Internal(_) => "InternalError",
+        }
+    }
+
+    fn context(&self) -> Map<String, Value> {
+        let mut context = Map::new();
+        match &self.0 {
+            Error::Unauthenticated(failure) => {
+                context.insert("reason".into(), auth_reason(*failure).into());
+            }
+            Error::MissingScope(scope) => {
+                context.insert("requiredScope".into(), scope.as_str().into());
+            }
+            _ => {}
+        }
+        context
+    }
+
+    /// Whether the token itself is unusable, which BitGo flags with `x-auth-required: true`
+    /// (the SDK turns it into `err.invalidToken`).
+    fn token_is_invalid(&self) -> bool {
+        matches!(
+            self.0,
+            Error::Unauthenticated(
+                AuthFailure::UnknownToken | AuthFailure::Expired | AuthFailure::Revoked
+            )
+        )
+    }
+}
+
+fn auth_reason(failure: AuthFailure) -> &'static str {
+    match failure {
+        AuthFailure::MissingToken => "missing_token",
+        AuthFailure::MalformedHeader(_) => "malformed_header",
+        AuthFailure::UnknownToken => "unknown_token",
+        AuthFailure::Expired => "token_expired",
+        AuthFailure::Revoked => "token_revoked",
+        AuthFailure::BadSignature => "invalid_hmac",
+        AuthFailure::StaleTimestamp => "stale_timestamp",
+        AuthFailure::IpNotAllowed => "ip_restricted",
+        AuthFailure::BadCredentials => "invalid_credentials",
+    }
+}
+
+/// A request id in the style of BitGo's (a 25-character cuid).
+pub fn new_request_id() -> String {
+    const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::rng();
+    let mut id = String::with_capacity(25);
+    id.push('c');
+    for _ in 0..24 {
+        id.push(ALPHABET[rng.random_range(0..ALPHABET.len())] as char);
+    }
+    id
+}
+
+impl ResponseError for BitgoError {
+    fn status_code(&self) -> StatusCode {
+        match &self.0 {
+            Error::Invalid(_) | Error::MalformedJson(_) => StatusCode::BAD_REQUEST,
+            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::Unauthenticated(_) | Error::NeedsOtp(_) => StatusCode::UNAUTHORIZED,
+            Error::MissingScope(_) | Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Error::Internal(detail) = &self.0 {
+            log::error!("internal error: {detail}");
+        }
+        let mut body = json!({
+            "error": self.0.to_string(),
+            "name": self.name(),
+            "requestId": new_request_id(),
+            "context": self.context(),
+        });
+        if matches!(self.0, Error::NeedsOtp(_)) {
+            body["needsOTP"] = Value::Bool(true);
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        if self.status_code() == StatusCode::UNAUTHORIZED {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if self.token_is_invalid() {
+            response.insert_header(("x-auth-required", "true"));
+        }
+        response.json(body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::scope::Scope;
+    use actix_web::body::MessageBody;
+
+    fn body_of(e: BitgoError) -> (StatusCode, Value, bool) {
+        let r = e.error_response();
+        let status = r.status();
+        let auth_required = r.headers().get("x-auth-required").is_some();
+        let bytes = r.into_body().try_into_bytes().unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap(),
+            auth_required,
+        )
+    }
+
+    #[test]
+    fn every_error_has_the_four_bitgo_fields() {
+        let (status, body, _) = body_of(Error::NotFound("no such route".into()).into());
+        assert_eq!(status, 404);
+        assert_eq!(body["error"], "no such route");
+        assert_eq!(body["name"], "NotFound");
+        assert_eq!(body["requestId"].as_str().unwrap().len(), 25);
+        assert!(body["context"].is_object());
+    }
+
+    #[test]
+    fn missing_scope_is_a_403_naming_the_scope() {
+        let (status, body, _) = body_of(Error::MissingScope(Scope::EnterpriseViewAll).into());
+        assert_eq!(status, 403);
+        assert!(body["error"]
+            .as_str()
+            .unwrap()
+            .contains("enterprise_view_all"));
+        assert_eq!(body["context"]["requiredScope"], "enterprise_view_all");
+    }
+
+    #[test]
+    fn expired_token_sets_x_auth_required_and_bad_hmac_does_not() {
+        let (status, _, flag) = body_of(Error::Unauthenticated(AuthFailure::Expired).into());
+        assert_eq!(status, 401);
+        assert!(flag);
+        let (_, body, flag) = body_of(Error::Unauthenticated(AuthFailure::BadSignature).into());
+        assert!(!flag);
+        assert_eq!(body["context"]["reason"], "invalid_hmac");
+    }
+
+    #[test]
+    fn needs_otp_flag_is_in_the_body() {
+        let (status, body, _) = body_of(Error::NeedsOtp("invalid otp").into());
+        assert_eq!(status, 401);
+        assert_eq!(body["needsOTP"], true);
+    }
+
+    #[test]
+    fn internal_errors_hide_their_detail() {
+        let (status, body, _) = body_of(Error::Internal("disk on fire at /secret".into()).into());
+        assert_eq!(status, 500);
+        assert_eq!(body["error"], "internal error");
+    }
+}

@@ -1,0 +1,94 @@
+//! The BitGo dialect: routes, wire shapes and BitGo's error body. Both path versions (`/api/v1`
+//! and `/api/v2`) are served where the SDK and the docs disagree.
+
+pub mod call;
+pub mod enterprises;
+pub mod error;
+pub mod json;
+pub mod meta;
+pub mod session;
+pub mod tokens;
+pub mod user;
+pub mod views;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::bitgo::error::BitgoError;
+use crate::error::Error;
+
+/// Both API versions of a path.
+fn both(path: &str) -> Vec<String> {
+    vec![format!("/api/v1{path}"), format!("/api/v2{path}")]
+}
+
+/// A resource whose unknown methods answer BitGo's 405.
+fn resource(paths: Vec<String>) -> actix_web::Resource {
+    web::resource(paths).default_service(web::to(method_not_allowed))
+}
+
+/// Registers every BitGo route. Fixed paths come before `{id}` paths that would shadow them.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(both("/client/constants")).route(web::get().to(meta::get_constants)))
+        .service(resource(both("/ping")).route(web::get().to(meta::ping)))
+        .service(
+            resource(vec![
+                "/api/auth/v1/session".to_string(),
+                "/api/v1/user/login".into(),
+                "/api/v2/user/login".into(),
+            ])
+            .route(web::post().to(session::login)),
+        )
+        .service(resource(both("/user/me")).route(web::get().to(user::get_me)))
+        .service(resource(both("/user/session")).route(web::get().to(session::get_session)))
+        .service(
+            resource(both("/user/logout"))
+                .route(web::get().to(session::logout))
+                .route(web::post().to(session::logout)),
+        )
+        .service(resource(both("/user/unlock")).route(web::post().to(session::unlock)))
+        .service(resource(both("/user/lock")).route(web::post().to(session::lock)))
+        .service(
+            resource(both("/user/verifypassword")).route(web::post().to(session::verify_password)),
+        )
+        .service(
+            resource(vec![
+                "/api/auth/v1/accesstoken".to_string(),
+                "/api/v1/user/accesstoken".into(),
+                "/api/v2/user/accesstoken".into(),
+            ])
+            .route(web::post().to(tokens::create_access_token))
+            .route(web::get().to(tokens::list_access_tokens)),
+        )
+        .service(
+            resource(vec![
+                "/api/auth/v1/accesstoken/{id}".to_string(),
+                "/api/v1/user/accesstoken/{id}".into(),
+                "/api/v2/user/accesstoken/{id}".into(),
+            ])
+            .route(web::delete().to(tokens::delete_access_token)),
+        )
+        .service(resource(both("/user/{id}")).route(web::get().to(user::get_user)))
+        .service(resource(both("/enterprise")).route(web::get().to(enterprises::list_enterprises)))
+        .service(
+            resource(both("/enterprise/{id}")).route(web::get().to(enterprises::get_enterprise)),
+        );
+}
+
+async fn method_not_allowed() -> Result<HttpResponse, BitgoError> {
+    Err(Error::MethodNotAllowed.into())
+}
+
+/// The answer for any path no route matches: BitGo's 404 body.
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, BitgoError> {
+    Err(Error::NotFound(format!("no route for {} {}", req.method(), req.path())).into())
+}
+
+/// Query strings that do not parse: BitGo's 400 body.
+pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    BitgoError(Error::Invalid(format!("invalid query string: {err}"))).into()
+}
+
+/// Path segments that do not parse: BitGo's 404 body.
+pub fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    BitgoError(Error::NotFound(format!("invalid path: {err}"))).into()
+}

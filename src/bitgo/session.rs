@@ -1,0 +1,213 @@
+//! Login and the session: login, session, logout, unlock, lock, verifypassword.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde_json::{json, Map, Value};
+
+use crate::auth::password;
+use crate::auth::token::RawToken;
+use crate::bitgo::call::{Authed, Call};
+use crate::bitgo::error::BitgoError;
+use crate::bitgo::json::{integer_field, string_field};
+use crate::bitgo::views::{TokenView, UserView};
+use crate::domain::ids::new_id;
+use crate::domain::scope::ScopeSet;
+use crate::domain::token_rules::{check_otp, unlock_seconds, OtpFailure, TokenKind};
+use crate::error::{AuthFailure, Error};
+use crate::store::tokens::{self, TokenRow};
+use crate::store::{profile, users};
+
+type Body = Map<String, Value>;
+
+fn required<'a>(body: &'a Body, field: &str) -> Result<&'a str, Error> {
+    string_field(body.get(field), field)?
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| Error::Invalid(format!("{field} is required")))
+}
+
+fn otp_error(failure: OtpFailure) -> Error {
+    Error::NeedsOtp(failure.message())
+}
+
+/// Checks a password (plain or SDK form) off the async executor: PBKDF2 is deliberately slow.
+async fn password_matches(stored: String, email: String, given: String) -> Result<bool, Error> {
+    Ok(web::block(move || password::verify(&stored, &email, &given)).await?)
+}
+
+/// `POST /api/auth/v1/session` (the SDK) and `/api/v{1,2}/user/login` (curl): email, password
+/// (plain or the SDK's HMAC form) and OTP give a short-lived token, unlocked for the default
+/// unlock time because the OTP was just given.
+pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
+    let body: Body = call.json()?;
+    let email = required(&body, "email")
+        .or_else(|_| required(&body, "username"))?
+        .to_lowercase();
+    let given_password = required(&body, "password")?.to_string();
+    let otp = string_field(body.get("otp"), "otp")?.map(str::to_string);
+    let extensible = body
+        .get("extensible")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+
+    let lookup = email.clone();
+    let user = call
+        .sandbox
+        .store
+        .read(move |conn| users::find_by_username(conn, &lookup))
+        .await?
+        .ok_or(Error::Unauthenticated(AuthFailure::BadCredentials))?;
+    if !password_matches(user.password_hash.clone(), email, given_password).await? {
+        return Err(Error::Unauthenticated(AuthFailure::BadCredentials).into());
+    }
+    check_otp(otp.as_deref(), &call.state.auth.otps, false).map_err(otp_error)?;
+
+    let auth = &call.state.auth;
+    let now = call.now_ms();
+    let raw = RawToken::generate();
+    let id = new_id(now);
+    let row = TokenRow {
+        sealed_token: call.state.server_key.seal(raw.expose().as_bytes(), &id),
+        token_hash: raw.hash(),
+        id,
+        user_id: user.id.clone(),
+        kind: TokenKind::Login,
+        label: None,
+        scope: ScopeSet::login(),
+        ip_restrict: None,
+        created_ip: Some(call.client_ip.to_string()),
+        enterprise_id: None,
+        is_extensible: extensible,
+        tx_value_limit: None,
+        created_at: now,
+        expires_at: now + auth.login_token_seconds * 1000,
+        revoked_at: None,
+        unlocked_at: Some(now),
+        unlock_expires_at: Some(
+            now + auth.unlock_default_seconds.min(auth.unlock_max_seconds) * 1000,
+        ),
+    };
+    let (token_id, expires_at, scope) = (row.id.clone(), row.expires_at, row.scope.clone());
+    let profile = call
+        .sandbox
+        .store
+        .write(move |conn| {
+            tokens::insert(conn, &row)?;
+            users::set_last_login(conn, &row.user_id, now)?;
+            profile::load(conn, &row.user_id)?
+                .ok_or_else(|| Error::Internal("user vanished during login".into()))
+        })
+        .await?;
+    let user = UserView {
+        user: &profile.user,
+        memberships: &profile.memberships,
+        organizations: &profile.organizations,
+    };
+    call.reply(
+        StatusCode::OK,
+        &json!({
+            "token_type": "bearer",
+            "access_token": raw.expose(),
+            "token_id": token_id,
+            "expires_in": auth.login_token_seconds,
+            "expires_at": expires_at / 1000,
+            "scope": scope.names(),
+            "grant_type": "password",
+            "user": user.to_json(),
+        }),
+    )
+}
+
+/// The calling token's document, freshly read (after an unlock or lock).
+async fn session_json(authed: &Authed) -> Result<Value, BitgoError> {
+    let (user_id, token_id) = (
+        authed.principal.user_id().to_string(),
+        authed.principal.token.id.clone(),
+    );
+    let (token, orgs) = authed
+        .call
+        .sandbox
+        .store
+        .read(move |conn| {
+            let token = tokens::find_for_user(conn, &user_id, &token_id)?
+                .ok_or_else(|| Error::NotFound("session not found".into()))?;
+            Ok((token, profile::organization_ids(conn, &user_id)?))
+        })
+        .await?;
+    Ok(TokenView {
+        token: &token,
+        organization_ids: &orgs,
+        origin: &authed.call.state.auth.origin,
+        now_ms: authed.now_ms(),
+    }
+    .to_json(None))
+}
+
+/// `GET /api/v{1,2}/user/session`: the calling token's document.
+pub async fn get_session(authed: Authed) -> Result<HttpResponse, BitgoError> {
+    let session = session_json(&authed).await?;
+    authed.reply(StatusCode::OK, &json!({ "session": session }))
+}
+
+/// `GET /api/v{1,2}/user/logout`: the calling token stops working.
+pub async fn logout(authed: Authed) -> Result<HttpResponse, BitgoError> {
+    let (id, now) = (authed.principal.token.id.clone(), authed.now_ms());
+    authed
+        .call
+        .sandbox
+        .store
+        .write(move |conn| tokens::revoke(conn, &id, now))
+        .await?;
+    authed.reply(StatusCode::OK, &json!({}))
+}
+
+/// `POST /api/v{1,2}/user/unlock` `{otp, duration}`: unlocks the session for up to an hour.
+pub async fn unlock(authed: Authed) -> Result<HttpResponse, BitgoError> {
+    let body: Body = authed.call.json()?;
+    let auth = &authed.call.state.auth;
+    let duration = unlock_seconds(
+        integer_field(body.get("duration"), "duration")?,
+        auth.unlock_default_seconds,
+        auth.unlock_max_seconds,
+    )
+    .map_err(Error::Invalid)?;
+    let otp = string_field(body.get("otp"), "otp")?;
+    check_otp(otp, &auth.otps, false).map_err(otp_error)?;
+    let (id, now) = (authed.principal.token.id.clone(), authed.now_ms());
+    authed
+        .call
+        .sandbox
+        .store
+        .write(move |conn| tokens::set_unlock(conn, &id, Some((now, now + duration * 1000))))
+        .await?;
+    let session = session_json(&authed).await?;
+    authed.reply(StatusCode::OK, &json!({ "session": session }))
+}
+
+/// `POST /api/v{1,2}/user/lock`: ends any unlock.
+pub async fn lock(authed: Authed) -> Result<HttpResponse, BitgoError> {
+    let id = authed.principal.token.id.clone();
+    authed
+        .call
+        .sandbox
+        .store
+        .write(move |conn| tokens::set_unlock(conn, &id, None))
+        .await?;
+    let session = session_json(&authed).await?;
+    authed.reply(StatusCode::OK, &json!({ "session": session }))
+}
+
+/// `POST /api/v{1,2}/user/verifypassword` `{password}`: `{valid}`.
+pub async fn verify_password(authed: Authed) -> Result<HttpResponse, BitgoError> {
+    let body: Body = authed.call.json()?;
+    let given = required(&body, "password")?.to_string();
+    let user_id = authed.principal.user_id().to_string();
+    let user = authed
+        .call
+        .sandbox
+        .store
+        .read(move |conn| users::find_by_id(conn, &user_id))
+        .await?
+        .ok_or_else(|| Error::NotFound("user not found".into()))?;
+    let valid = password_matches(user.password_hash, user.username, given).await?;
+    authed.reply(StatusCode::OK, &json!({ "valid": valid }))
+}

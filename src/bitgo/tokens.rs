@@ -1,0 +1,223 @@
+//! Long-lived access tokens: create, list, delete.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::auth::token::RawToken;
+use crate::bitgo::call::Authed;
+use crate::bitgo::error::BitgoError;
+use crate::bitgo::json::{integer_field, string_field, string_list_field};
+use crate::bitgo::views::{stored_ip_restrict, TokenView};
+use crate::domain::ids::{is_hex_id, new_id};
+use crate::domain::ip::IpRestriction;
+use crate::domain::policy;
+use crate::domain::scope::ScopeSet;
+use crate::domain::token_rules::{check_label, check_otp, is_unlocked, token_seconds, TokenKind};
+use crate::error::Error;
+use crate::store::tokens::{self, TokenRow};
+use crate::store::{enterprises, profile};
+
+/// Largest page of the token list.
+const MAX_PAGE: usize = 200;
+/// Page size when `limit` is not given (BitGo's documented default).
+const DEFAULT_PAGE: usize = 100;
+
+/// `POST /api/auth/v1/accesstoken` (the SDK) and `/api/v{1,2}/user/accesstoken`: only with a
+/// login token and an OTP (or an unlocked session). The reply is the only place the raw token
+/// ever appears.
+pub async fn create_access_token(authed: Authed) -> Result<HttpResponse, BitgoError> {
+    policy::may_create_access_token(authed.principal.token.kind)?;
+    let body: Map<String, Value> = authed.call.json()?;
+    let label = check_label(string_field(body.get("label"), "label")?).map_err(Error::Invalid)?;
+    let requested = string_list_field(body.get("scope"), "scope")?
+        .ok_or_else(|| Error::Invalid("invalid scope: scope is required".into()))?;
+    let scope = ScopeSet::parse_requested(&requested).map_err(Error::Invalid)?;
+    let seconds =
+        token_seconds(integer_field(body.get("duration"), "duration")?).map_err(Error::Invalid)?;
+    let ip_rule = IpRestriction::parse(
+        &string_list_field(body.get("ipRestrict"), "ipRestrict")?.unwrap_or_default(),
+    )
+    .map_err(Error::Invalid)?;
+    let enterprise = string_field(body.get("enterprise"), "enterprise")?.map(str::to_string);
+    if let Some(e) = &enterprise {
+        if !is_hex_id(e) {
+            return Err(Error::Invalid(format!("invalid enterprise id {e:?}")).into());
+        }
+    }
+    let tx_value_limit = integer_field(body.get("txValueLimit"), "txValueLimit")?;
+    if tx_value_limit.is_some_and(|v| v < 0) {
+        return Err(Error::Invalid("txValueLimit must not be negative".into()).into());
+    }
+    let now = authed.now_ms();
+    let unlocked = is_unlocked(authed.principal.token.unlock_expires_at, now);
+    check_otp(
+        string_field(body.get("otp"), "otp")?,
+        &authed.call.state.auth.otps,
+        unlocked,
+    )
+    .map_err(|f| Error::NeedsOtp(f.message()))?;
+
+    let raw = RawToken::generate();
+    let id = new_id(now);
+    let row = TokenRow {
+        sealed_token: authed
+            .call
+            .state
+            .server_key
+            .seal(raw.expose().as_bytes(), &id),
+        token_hash: raw.hash(),
+        id,
+        user_id: authed.principal.user_id().to_string(),
+        kind: TokenKind::Api,
+        label: Some(label),
+        scope,
+        ip_restrict: stored_ip_restrict(&ip_rule),
+        created_ip: Some(authed.call.client_ip.to_string()),
+        enterprise_id: enterprise,
+        is_extensible: false,
+        tx_value_limit,
+        created_at: now,
+        expires_at: now + seconds * 1000,
+        revoked_at: None,
+        unlocked_at: None,
+        unlock_expires_at: None,
+    };
+    let (row, orgs) = authed
+        .call
+        .sandbox
+        .store
+        .write(move |conn| {
+            if let Some(e) = &row.enterprise_id {
+                enterprises::permissions_of(conn, e, &row.user_id)?.ok_or_else(|| {
+                    Error::Forbidden(format!("you are not a member of enterprise {e}"))
+                })?;
+            }
+            tokens::insert(conn, &row)?;
+            let orgs = profile::organization_ids(conn, &row.user_id)?;
+            Ok((row, orgs))
+        })
+        .await?;
+    let view = TokenView {
+        token: &row,
+        organization_ids: &orgs,
+        origin: &authed.call.state.auth.origin,
+        now_ms: now,
+    };
+    authed.reply(StatusCode::OK, &view.to_json(Some(&raw)))
+}
+
+/// Query of the token list.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    limit: Option<String>,
+    #[serde(rename = "prevId")]
+    prev_id: Option<String>,
+    sort: Option<String>,
+}
+
+/// `GET /api/v{1,2}/user/accesstoken`: `{accessTokens, nextBatchPrevId?}`, the caller's usable
+/// long-lived tokens, oldest first (or newest with `sort=DESC`), without the `token` field.
+pub async fn list_access_tokens(
+    authed: Authed,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, BitgoError> {
+    let q = query.into_inner();
+    let limit = match q.limit.as_deref() {
+        None | Some("") => DEFAULT_PAGE,
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE).contains(n))
+            .ok_or_else(|| {
+                Error::Invalid(format!("limit must be a whole number from 1 to {MAX_PAGE}"))
+            })?,
+    };
+    let descending = match q.sort.as_deref() {
+        None | Some("ASC") | Some("asc") => false,
+        Some("DESC") | Some("desc") => true,
+        Some(other) => {
+            return Err(Error::Invalid(format!("sort must be ASC or DESC, not {other:?}")).into())
+        }
+    };
+    if let Some(p) = &q.prev_id {
+        if !is_hex_id(p) {
+            return Err(Error::Invalid(format!("invalid prevId {p:?}")).into());
+        }
+    }
+    let (user_id, now) = (authed.principal.user_id().to_string(), authed.now_ms());
+    let (mut rows, orgs) = authed
+        .call
+        .sandbox
+        .store
+        .read(move |conn| {
+            let rows = tokens::list_usable_api_tokens(
+                conn,
+                &user_id,
+                now,
+                q.prev_id.as_deref(),
+                limit + 1,
+                descending,
+            )?;
+            Ok((rows, profile::organization_ids(conn, &user_id)?))
+        })
+        .await?;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let origin = &authed.call.state.auth.origin;
+    let list: Vec<Value> = rows
+        .iter()
+        .map(|t| {
+            TokenView {
+                token: t,
+                organization_ids: &orgs,
+                origin,
+                now_ms: now,
+            }
+            .to_json(None)
+        })
+        .collect();
+    let mut body = json!({ "accessTokens": list });
+    if more {
+        if let Some(last) = rows.last() {
+            body["nextBatchPrevId"] = last.id.clone().into();
+        }
+    }
+    authed.reply(StatusCode::OK, &body)
+}
+
+/// `DELETE /api/v{1,2}/user/accesstoken/{id}`: revokes one of the caller's tokens and returns
+/// its now-expired document.
+pub async fn delete_access_token(
+    authed: Authed,
+    id: web::Path<String>,
+) -> Result<HttpResponse, BitgoError> {
+    let id = id.into_inner();
+    if !is_hex_id(&id) {
+        return Err(Error::Invalid(format!("invalid access token id {id:?}")).into());
+    }
+    let (user_id, now) = (authed.principal.user_id().to_string(), authed.now_ms());
+    let (row, orgs) = authed
+        .call
+        .sandbox
+        .store
+        .write(move |conn| {
+            let not_found = || Error::NotFound(format!("access token {id} not found"));
+            let row = tokens::find_for_user(conn, &user_id, &id)?.ok_or_else(not_found)?;
+            if row.revoked_at.is_some() || row.expires_at <= now {
+                return Err(not_found());
+            }
+            tokens::revoke(conn, &id, now)?;
+            let row = tokens::find_for_user(conn, &user_id, &id)?.ok_or_else(not_found)?;
+            Ok((row, profile::organization_ids(conn, &user_id)?))
+        })
+        .await?;
+    let view = TokenView {
+        token: &row,
+        organization_ids: &orgs,
+        origin: &authed.call.state.auth.origin,
+        now_ms: now,
+    };
+    authed.reply(StatusCode::OK, &view.to_json(None))
+}

@@ -1,0 +1,51 @@
+//! The user object: `GET /api/v{1,2}/user/me` and `/user/{id}`.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde_json::json;
+
+use crate::bitgo::call::Authed;
+use crate::bitgo::error::BitgoError;
+use crate::bitgo::views::UserView;
+use crate::domain::scope::Scope;
+use crate::error::Error;
+use crate::store::profile::{self, Profile};
+
+/// `GET /api/v{1,2}/user/me`: `{user}`.
+pub async fn get_me(authed: Authed) -> Result<HttpResponse, BitgoError> {
+    authed.require(Scope::Profile)?;
+    let profile = own_profile(&authed).await?;
+    reply_with_user(&authed, &profile)
+}
+
+/// `GET /api/v{1,2}/user/{id}`: by `me`, the caller's id or the caller's username; other users
+/// are not visible to a token.
+pub async fn get_user(authed: Authed, id: web::Path<String>) -> Result<HttpResponse, BitgoError> {
+    authed.require(Scope::Profile)?;
+    let id = id.into_inner();
+    let profile = own_profile(&authed).await?;
+    if id != "me" && id != profile.user.id && id.to_lowercase() != profile.user.username {
+        return Err(Error::NotFound(format!("user {id} not found")).into());
+    }
+    reply_with_user(&authed, &profile)
+}
+
+async fn own_profile(authed: &Authed) -> Result<Profile, BitgoError> {
+    let user_id = authed.principal.user_id().to_string();
+    Ok(authed
+        .call
+        .sandbox
+        .store
+        .read(move |conn| profile::load(conn, &user_id))
+        .await?
+        .ok_or_else(|| Error::NotFound("user not found".into()))?)
+}
+
+fn reply_with_user(authed: &Authed, profile: &Profile) -> Result<HttpResponse, BitgoError> {
+    let user = UserView {
+        user: &profile.user,
+        memberships: &profile.memberships,
+        organizations: &profile.organizations,
+    };
+    authed.reply(StatusCode::OK, &json!({ "user": user.to_json() }))
+}

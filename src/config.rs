@@ -1,0 +1,213 @@
+//! Configuration: `config.toml` read with serde, every key optional with its default in code,
+//! unknown keys refused so that a typo never silently falls back to a default.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Everything orgbox can be told at start.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Listener, data directory and request limits.
+    pub server: ServerConfig,
+    /// Token lifetimes, signing window, password hashing and accepted OTPs.
+    pub auth: AuthConfig,
+    /// The demo world seeded on first start.
+    pub demo: DemoConfig,
+}
+
+/// `[server]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address to bind; port 0 picks a free one.
+    pub listen: SocketAddr,
+    /// Directory for the SQLite file and the server key.
+    pub data_dir: PathBuf,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Peers (IPs or CIDRs) whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<String>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 3080)),
+            data_dir: PathBuf::from("data"),
+            max_body_bytes: 1024 * 1024,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// `[auth]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// Lifetime of a login token, in seconds.
+    pub login_token_seconds: i64,
+    /// Unlock duration when none is given, in seconds.
+    pub unlock_default_seconds: i64,
+    /// Longest unlock allowed, in seconds.
+    pub unlock_max_seconds: i64,
+    /// Allowed distance between a signed request's timestamp and the real clock, in seconds.
+    pub signature_window_seconds: i64,
+    /// PBKDF2 iterations for stored passwords.
+    pub pbkdf2_iterations: u32,
+    /// One-time passwords accepted wherever an OTP is asked for.
+    pub otps: Vec<String>,
+    /// The `origin` recorded on issued tokens.
+    pub origin: String,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            login_token_seconds: 86_400,
+            unlock_default_seconds: 600,
+            unlock_max_seconds: 3_600,
+            signature_window_seconds: 300,
+            pbkdf2_iterations: 100_000,
+            otps: vec!["000000".into(), "0000000".into()],
+            origin: "orgbox.localhost".into(),
+        }
+    }
+}
+
+/// `[demo]`: one organization, its parent enterprise of the same name, and its users.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DemoConfig {
+    /// Name of the organization and of its parent enterprise.
+    pub organization: String,
+    /// Password of every demo user.
+    pub password: String,
+    /// The demo users.
+    pub users: Vec<DemoUser>,
+}
+
+/// One `[[demo.users]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoUser {
+    /// Login email (the BitGo username).
+    pub email: String,
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+    /// Permissions on the parent enterprise (`admin`, `auditor`, `wallet.create`, `member`).
+    #[serde(default)]
+    pub enterprise_permissions: Vec<String>,
+    /// Role in the organization (`serviceUser`, `admin`, `member`, `customer`), if any.
+    #[serde(default)]
+    pub organization_role: Option<String>,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        let user = |email: &str, first: &str, last: &str, role: &str| DemoUser {
+            email: email.into(),
+            first_name: first.into(),
+            last_name: last.into(),
+            enterprise_permissions: vec!["admin".into()],
+            organization_role: Some(role.into()),
+        };
+        DemoConfig {
+            organization: "Prestige Worldwide".into(),
+            password: "Prestige-Worldwide-2026".into(),
+            users: vec![
+                user(
+                    "brennan@prestige-worldwide.test",
+                    "Brennan",
+                    "Huff",
+                    "admin",
+                ),
+                user("dale@prestige-worldwide.test", "Dale", "Doback", "member"),
+                user(
+                    "service@prestige-worldwide.test",
+                    "Prestige",
+                    "Service",
+                    "serviceUser",
+                ),
+            ],
+        }
+    }
+}
+
+/// Why a configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for this schema.
+    #[error("invalid config {path}: {source}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: toml::de::Error,
+    },
+}
+
+impl Config {
+    /// Reads `path`; a missing file is an error only when `required` (an explicit `--config`).
+    pub fn load(path: &Path, required: bool) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text).map_err(|source| ConfigError::Parse {
+                path: path.to_path_buf(),
+                source,
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                Ok(Config::default())
+            }
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    /// Parses TOML text.
+    pub fn parse(text: &str) -> Result<Config, toml::de::Error> {
+        toml::from_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repository_config_matches_the_built_in_defaults() {
+        let text = include_str!("../config.toml");
+        let file = Config::parse(text).expect("config.toml parses");
+        let defaults = Config::default();
+        assert_eq!(file.server.listen, defaults.server.listen);
+        assert_eq!(file.auth.otps, defaults.auth.otps);
+        assert_eq!(file.auth.login_token_seconds, 86_400);
+        assert_eq!(file.demo.users.len(), defaults.demo.users.len());
+        assert_eq!(file.demo.password, defaults.demo.password);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = Config::parse("[server]\nlisten_on = \"x\"\n").unwrap_err();
+        assert!(err.to_string().contains("listen_on"), "{err}");
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.auth.unlock_max_seconds, 3_600);
+    }
+}

@@ -1,0 +1,9 @@
+//! Pure rules: no HTTP, no SQL, no clock. Callers pass in the actor, the target, `now` and the
+//! client IP, and get back an answer with a reason.
+
+pub mod ids;
+pub mod ip;
+pub mod policy;
+pub mod role;
+pub mod scope;
+pub mod token_rules;

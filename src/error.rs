@@ -1,0 +1,116 @@
+//! The engine's error: what went wrong, independent of any vendor's wire shape. Each dialect
+//! renders it in its vendor's error body (see `bitgo::error`).
+
+use crate::domain::scope::Scope;
+
+/// Why a request could not be authenticated (all answered with 401).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// No `Authorization: Bearer` header on a route that needs one.
+    MissingToken,
+    /// The header is not `Bearer <token>`, or a signed request lacks a needed header.
+    MalformedHeader(&'static str),
+    /// No token matches.
+    UnknownToken,
+    /// The token's lifetime is over.
+    Expired,
+    /// The token was logged out or deleted.
+    Revoked,
+    /// The request HMAC does not match the request.
+    BadSignature,
+    /// `Auth-Timestamp` is too far from the current time.
+    StaleTimestamp,
+    /// The client address is outside the token's `ipRestrict`.
+    IpNotAllowed,
+    /// Wrong email or password.
+    BadCredentials,
+}
+
+/// An engine error; dialects turn it into their vendor's status and body.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// 400: the request is well-formed but a value is wrong.
+    #[error("{0}")]
+    Invalid(String),
+    /// 400: the body is not valid JSON.
+    #[error("invalid JSON body: {0}")]
+    MalformedJson(String),
+    /// 415: a body was sent with a content type other than JSON.
+    #[error("unsupported content type {0:?}: send application/json")]
+    UnsupportedMediaType(String),
+    /// 413: the body is larger than the configured limit.
+    #[error("request body exceeds the limit of {0} bytes")]
+    PayloadTooLarge(usize),
+    /// 401: authentication failed.
+    #[error("{}", auth_message(*.0))]
+    Unauthenticated(AuthFailure),
+    /// 401 with `needsOTP`: an OTP is required and was missing or wrong.
+    #[error("{0}")]
+    NeedsOtp(&'static str),
+    /// 403: the token lacks the scope the route needs.
+    #[error("insufficient scope: this call needs the {} scope", .0.as_str())]
+    MissingScope(Scope),
+    /// 403: authenticated, but a rule denies the action.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404: no such route or object.
+    #[error("{0}")]
+    NotFound(String),
+    /// 405: the path exists, the method does not.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// 409: the write conflicts with existing state.
+    #[error("{0}")]
+    Conflict(String),
+    /// 500: a fault inside orgbox; the detail is logged, never sent.
+    #[error("internal error")]
+    Internal(String),
+}
+
+fn auth_message(failure: AuthFailure) -> &'static str {
+    match failure {
+        AuthFailure::MissingToken => "unauthorized: this call needs an Authorization: Bearer token",
+        AuthFailure::MalformedHeader(what) => what,
+        AuthFailure::UnknownToken => "unauthorized: unknown access token",
+        AuthFailure::Expired => "unauthorized: the access token has expired",
+        AuthFailure::Revoked => "unauthorized: the access token has been revoked",
+        AuthFailure::BadSignature => "unauthorized: invalid request HMAC",
+        AuthFailure::StaleTimestamp => {
+            "unauthorized: Auth-Timestamp is outside the allowed window of the server time"
+        }
+        AuthFailure::IpNotAllowed => {
+            "Attempt to use IP-restricted token from an unauthorized IP address"
+        }
+        AuthFailure::BadCredentials => "invalid email or password",
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match &e {
+            rusqlite::Error::SqliteFailure(f, msg) if f.code == ErrorCode::ConstraintViolation => {
+                Error::Conflict(format!(
+                    "conflict with existing data ({})",
+                    msg.as_deref().unwrap_or("constraint violation")
+                ))
+            }
+            _ => Error::Internal(format!("sqlite: {e}")),
+        }
+    }
+}
+
+impl From<r2d2::Error> for Error {
+    fn from(e: r2d2::Error) -> Self {
+        Error::Internal(format!("connection pool: {e}"))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for Error {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        Error::Internal(format!("blocking pool: {e}"))
+    }
+}
+
+/// Shorthand for engine results.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,14 @@
+//! orgbox: an offline, stateful sandbox of BitGo's and Bitwarden's organization APIs.
+//! Layers, top down: dialects (`bitgo`) over `auth` over `domain` over `store`.
+
+pub mod app;
+pub mod auth;
+pub mod bitgo;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod sandbox;
+pub mod seed;
+pub mod state;
+pub mod store;

@@ -1,0 +1,21 @@
+//! Entry point: flags, logging, configuration, then the server. No logic lives here.
+
+use clap::Parser;
+
+use orgbox::app::Application;
+use orgbox::cli::Args;
+
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let config = match Args::parse().into_config() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("orgbox: {e}");
+            std::process::exit(2);
+        }
+    };
+    let app = Application::build(config).await?;
+    app.print_banner();
+    app.run_until_stopped().await
+}

@@ -1,0 +1,171 @@
+//! The SQLite store of one sandbox: a pooled file, the schema, and the only two doors to it
+//! from async code, [`Store::read`] and [`Store::write`]. Repository modules below hold plain
+//! synchronous functions over a `&Connection`.
+
+pub mod enterprises;
+pub mod organizations;
+pub mod profile;
+pub mod tokens;
+pub mod users;
+
+use std::path::Path;
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+/// The schema, applied at start.
+pub const SCHEMA: &str = include_str!("../../schema.sql");
+/// The version `schema.sql` creates, kept in `PRAGMA user_version`.
+pub const SCHEMA_VERSION: i64 = 1;
+
+type Pool = r2d2::Pool<SqliteConnectionManager>;
+
+/// A sandbox's database: an r2d2 pool over one SQLite file in WAL mode.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let manager = SqliteConnectionManager::file(path).with_init(|conn| {
+            // Per connection: WAL lets readers run beside the one writer; busy_timeout makes a
+            // second writer wait for the lock instead of failing at once.
+            conn.execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA busy_timeout = 5000;
+                 PRAGMA synchronous = NORMAL;",
+            )
+        });
+        let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
+        let store = Store { pool };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&self) -> Result<()> {
+        let mut conn = self.pool.get()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::Internal(format!(
+                "database schema version {version} is newer than this orgbox ({SCHEMA_VERSION})"
+            )));
+        }
+        if version < SCHEMA_VERSION {
+            tx.execute_batch(SCHEMA)?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Runs `f` on a pooled connection on the blocking thread pool.
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let conn = pool.get()?;
+            f(&conn)
+        })
+        .await?
+    }
+
+    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction on the blocking thread pool: the
+    /// write lock is taken before the first read, so a check and the write it guards can
+    /// never interleave with another writer. Commits when `f` returns `Ok`, rolls back
+    /// otherwise.
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let store = self.clone();
+        actix_web::web::block(move || store.write_blocking(f)).await?
+    }
+
+    /// [`Store::write`] for code that is not async (start-up seeding, tests).
+    pub fn write_blocking<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&Connection) -> Result<T>,
+    {
+        let mut conn = self.pool.get()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Store;
+
+    /// A store on a fresh temporary file (pools must never use `:memory:`).
+    pub fn temp_store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.sqlite")).unwrap();
+        (store, dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::temp_store;
+    use super::*;
+
+    #[test]
+    fn schema_is_applied_once_and_versioned() {
+        let (store, dir) = temp_store();
+        let v: i64 = store
+            .write_blocking(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        drop(store);
+        // Re-opening an up-to-date file changes nothing.
+        Store::open(&dir.path().join("t.sqlite")).unwrap();
+    }
+
+    #[test]
+    fn failed_write_rolls_back() {
+        let (store, _dir) = temp_store();
+        let r: Result<()> = store.write_blocking(|c| {
+            c.execute(
+                "INSERT INTO organizations (id, name, created_at) VALUES (?1, 'x', 0)",
+                ["a".repeat(32)],
+            )?;
+            Err(Error::Conflict("stop".into()))
+        });
+        assert!(r.is_err());
+        let n: i64 = store
+            .write_blocking(|c| {
+                Ok(c.query_row("SELECT count(*) FROM organizations", [], |r| r.get(0))?)
+            })
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn constraint_violations_become_conflicts() {
+        let (store, _dir) = temp_store();
+        let insert = |c: &Connection| -> Result<()> {
+            c.execute(
+                "INSERT INTO organizations (id, name, created_at) VALUES (?1, 'x', 0)",
+                ["b".repeat(32)],
+            )?;
+            Ok(())
+        };
+        store.write_blocking(insert).unwrap();
+        assert!(matches!(
+            store.write_blocking(insert),
+            Err(Error::Conflict(_))
+        ));
+    }
+}

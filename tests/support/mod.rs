@@ -1,0 +1,99 @@
+//! Starts the real `orgbox` binary for black-box tests: port 0, a fresh data directory,
+//! the repository's own config.toml, and the `listening on` line read from stdout.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// A running orgbox process; killed when dropped.
+pub struct Server {
+    /// e.g. `http://127.0.0.1:41234`
+    pub base_url: String,
+    /// Everything the server printed on stdout before `listening on` (the banner).
+    pub banner: String,
+    /// The data directory the server uses; removed with the server.
+    pub data_dir: tempfile::TempDir,
+    child: Child,
+}
+
+impl Server {
+    /// Starts `orgbox --config <repo>/config.toml --listen 127.0.0.1:0 --data-dir <temp>`.
+    pub fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    /// Like [`Server::start`], with extra `KEY=VALUE` environment variables.
+    pub fn start_with(env: &[(&str, &str)]) -> Server {
+        let data_dir = tempfile::tempdir().expect("temp data dir");
+        Server::start_in(data_dir, env)
+    }
+
+    /// Starts the server on an existing data directory (for restart tests).
+    pub fn start_in(data_dir: tempfile::TempDir, env: &[(&str, &str)]) -> Server {
+        let config = repo_root().join("config.toml");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_orgbox"));
+        cmd.arg("--config")
+            .arg(&config)
+            .arg("--listen")
+            .arg("127.0.0.1:0")
+            .arg("--data-dir")
+            .arg(data_dir.path())
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn orgbox");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut banner = String::new();
+            let mut lines = BufReader::new(stdout).lines();
+            for line in lines.by_ref() {
+                let Ok(line) = line else { break };
+                if let Some(url) = line.strip_prefix("listening on ") {
+                    let _ = tx.send((url.trim().to_string(), banner.clone()));
+                    break;
+                }
+                banner.push_str(&line);
+                banner.push('\n');
+            }
+            // Keep draining so the child never blocks on a full pipe.
+            for _ in lines {}
+        });
+        let (base_url, banner) = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("orgbox printed no `listening on` line within 60 s");
+        Server {
+            base_url,
+            banner,
+            data_dir,
+            child,
+        }
+    }
+
+    /// Stops the process and hands back its data directory (to restart on it).
+    pub fn stop(mut self) -> tempfile::TempDir {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let dir = tempfile::tempdir().expect("placeholder dir");
+        std::mem::replace(&mut self.data_dir, dir)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The repository root (where Cargo.toml and config.toml live).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
