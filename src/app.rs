@@ -27,6 +27,7 @@ pub struct Application {
     server: Server,
     demo: DemoWorld,
     config: Config,
+    state: web::Data<AppState>,
 }
 
 fn invalid(e: impl std::fmt::Display) -> std::io::Error {
@@ -64,10 +65,11 @@ impl Application {
         });
         let listener = TcpListener::bind(config.server.listen)?;
         let address = listener.local_addr()?;
+        let shared = state.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
-                .configure(|cfg| app_config(cfg, state.clone()))
+                .configure(|cfg| app_config(cfg, shared.clone()))
         })
         .listen(listener)?
         .run();
@@ -76,6 +78,7 @@ impl Application {
             server,
             demo,
             config,
+            state,
         })
     }
 
@@ -87,6 +90,11 @@ impl Application {
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.address.port()
+    }
+
+    /// The shared state (sandboxes and their clocks), for tests that move time.
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
     }
 
     /// The demo world that was seeded (or found).

@@ -40,7 +40,7 @@ async fn password_matches(stored: String, email: String, given: String) -> Resul
 pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
     let body: Body = call.json()?;
     let email = required(&body, "email")
-        .or_else(|_| required(&body, "username"))?
+        .or_else(|e| required(&body, "username").map_err(|_| e))?
         .to_lowercase();
     let given_password = required(&body, "password")?.to_string();
     let otp = string_field(body.get("otp"), "otp")?.map(str::to_string);

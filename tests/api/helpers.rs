@@ -1,0 +1,351 @@
+//! The in-process test harness: an orgbox on port 0 with a temp data dir, an HTTP client, and
+//! request signing as the SDK does it (v2/v3), so each test drives the server over HTTP.
+
+use std::time::Duration;
+
+use actix_web::http::header::HeaderMap;
+use actix_web::http::Method;
+use actix_web::web::{Bytes, Data};
+use orgbox::app::Application;
+use orgbox::auth::signing::{hmac_hex, request_subject, response_subject, AuthVersion};
+use orgbox::auth::token::sha256_hex;
+use orgbox::config::Config;
+use orgbox::sandbox::Clock;
+use orgbox::seed::DemoWorld;
+use orgbox::state::AppState;
+use serde_json::{json, Value};
+
+/// Demo password (config.toml's default).
+pub const PASSWORD: &str = "Prestige-Worldwide-2026";
+/// Enterprise admin and organization admin.
+pub const BRENNAN: &str = "brennan@prestige-worldwide.test";
+/// Enterprise admin, organization member.
+pub const DALE: &str = "dale@prestige-worldwide.test";
+/// The organization's service user.
+pub const SERVICE: &str = "service@prestige-worldwide.test";
+
+/// A running in-process orgbox.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    /// Shared state (clock, store).
+    pub state: Data<AppState>,
+    /// Seeded ids.
+    pub demo: DemoWorld,
+    /// The data directory.
+    pub dir: tempfile::TempDir,
+    client: awc::Client,
+}
+
+/// How a request authenticates.
+#[derive(Clone)]
+pub enum Auth {
+    /// No Authorization header.
+    None,
+    /// `Authorization: Bearer <raw token>` (curl).
+    Raw(String),
+    /// SDK-style v2 signing with this raw token.
+    V2(String),
+    /// SDK-style v3 signing with this raw token.
+    V3(String),
+}
+
+/// A request to send.
+pub struct Req {
+    method: Method,
+    path: String,
+    body: Option<Vec<u8>>,
+    content_type: Option<String>,
+    auth: Auth,
+    headers: Vec<(String, String)>,
+    timestamp: Option<i64>,
+    signed_body: Option<Vec<u8>>,
+}
+
+impl Req {
+    fn new(method: Method, path: &str) -> Req {
+        Req {
+            method,
+            path: path.to_string(),
+            body: None,
+            content_type: None,
+            auth: Auth::None,
+            headers: Vec::new(),
+            timestamp: None,
+            signed_body: None,
+        }
+    }
+    /// GET `path`.
+    pub fn get(path: &str) -> Req {
+        Req::new(Method::GET, path)
+    }
+    /// POST `path`.
+    pub fn post(path: &str) -> Req {
+        Req::new(Method::POST, path)
+    }
+    /// DELETE `path`.
+    pub fn delete(path: &str) -> Req {
+        Req::new(Method::DELETE, path)
+    }
+    /// Any method.
+    pub fn method(method: &str, path: &str) -> Req {
+        Req::new(Method::from_bytes(method.as_bytes()).unwrap(), path)
+    }
+    /// A JSON body.
+    pub fn json(self, v: &Value) -> Req {
+        self.raw(v.to_string().as_bytes(), "application/json")
+    }
+    /// A body with a content type.
+    pub fn raw(mut self, body: &[u8], content_type: &str) -> Req {
+        self.body = Some(body.to_vec());
+        self.content_type = Some(content_type.to_string());
+        self
+    }
+    /// Authentication.
+    pub fn auth(mut self, auth: Auth) -> Req {
+        self.auth = auth;
+        self
+    }
+    /// An extra header.
+    pub fn header(mut self, k: &str, v: &str) -> Req {
+        self.headers.push((k.into(), v.into()));
+        self
+    }
+    /// Sign with this Auth-Timestamp instead of now.
+    pub fn timestamp(mut self, ms: i64) -> Req {
+        self.timestamp = Some(ms);
+        self
+    }
+    /// Sign this body, but send the real one (tampering).
+    pub fn sign_body(mut self, body: &[u8]) -> Req {
+        self.signed_body = Some(body.to_vec());
+        self
+    }
+}
+
+/// A response.
+pub struct Resp {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Raw body.
+    pub body: Bytes,
+}
+
+impl Resp {
+    /// The body as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+    /// A header as a string.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    }
+    /// Asserts the status and that the body is BitGo's error shape; returns the body.
+    pub fn expect_error(&self, status: u16) -> Value {
+        assert_eq!(
+            self.status,
+            status,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        let b = self.json();
+        assert!(b["error"].is_string(), "error: {b}");
+        assert!(b["name"].is_string(), "name: {b}");
+        assert!(b["requestId"].is_string(), "requestId: {b}");
+        assert!(b["context"].is_object(), "context: {b}");
+        b
+    }
+    /// Asserts a 200 and returns the JSON body.
+    pub fn ok(&self) -> Value {
+        assert_eq!(
+            self.status,
+            200,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        self.json()
+    }
+    /// Whether the response carries a valid BitGo response signature for this request.
+    pub fn signature_is_valid(
+        &self,
+        token: &str,
+        version: AuthVersion,
+        method: &str,
+        target: &str,
+    ) -> bool {
+        let (Some(ts), Some(hmac)) = (self.header("timestamp"), self.header("hmac")) else {
+            return false;
+        };
+        let subject = response_subject(version, method, &ts, target, self.status, &self.body);
+        hmac_hex(token.as_bytes(), &subject) == hmac
+    }
+}
+
+/// A config for tests: port 0, a temp data dir, cheap password hashing.
+pub fn test_config(dir: &std::path::Path) -> Config {
+    let mut config = Config::default();
+    config.server.listen = "127.0.0.1:0".parse().unwrap();
+    config.server.data_dir = dir.to_path_buf();
+    config.auth.pbkdf2_iterations = 1_000;
+    config
+}
+
+/// Starts an app with the test config.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts an app with a tweaked test config.
+pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_in(tempfile::tempdir().unwrap(), tweak).await
+}
+
+/// Starts an app on an existing data directory.
+pub async fn spawn_app_in(dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let mut config = test_config(dir.path());
+    tweak(&mut config);
+    let app = Application::build(config).await.expect("app builds");
+    let base = format!("http://{}", app.address());
+    let state = app.state();
+    let demo = app.demo().clone();
+    actix_web::rt::spawn(app.run_until_stopped());
+    let client = awc::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .disable_redirects()
+        .finish();
+    TestApp {
+        base,
+        state,
+        demo,
+        dir,
+        client,
+    }
+}
+
+impl TestApp {
+    /// Sends a request, signing it as asked.
+    pub async fn send(&self, req: Req) -> Resp {
+        let url = format!("{}{}", self.base, req.path);
+        let mut r = self.client.request(req.method.clone(), url);
+        if let Some(ct) = &req.content_type {
+            r = r.insert_header(("Content-Type", ct.as_str()));
+        }
+        let body = req.body.clone().unwrap_or_default();
+        match &req.auth {
+            Auth::None => {}
+            Auth::Raw(t) => r = r.insert_header(("Authorization", format!("Bearer {t}"))),
+            Auth::V2(t) | Auth::V3(t) => {
+                let version = if matches!(req.auth, Auth::V3(_)) {
+                    AuthVersion::V3
+                } else {
+                    AuthVersion::V2
+                };
+                let ts = req.timestamp.unwrap_or_else(Clock::real_now_ms).to_string();
+                let signed = req.signed_body.as_deref().unwrap_or(&body);
+                let subject = request_subject(version, req.method.as_str(), &ts, &req.path, signed);
+                r = r
+                    .insert_header((
+                        "Authorization",
+                        format!("Bearer {}", sha256_hex(t.as_bytes())),
+                    ))
+                    .insert_header(("Auth-Timestamp", ts.clone()))
+                    .insert_header(("HMAC", hmac_hex(t.as_bytes(), &subject)))
+                    .insert_header((
+                        "BitGo-Auth-Version",
+                        if version == AuthVersion::V3 {
+                            "3.0"
+                        } else {
+                            "2.0"
+                        },
+                    ));
+            }
+        }
+        for (k, v) in &req.headers {
+            r = r.insert_header((k.as_str(), v.as_str()));
+        }
+        let mut resp = if req.body.is_some() {
+            r.send_body(body).await
+        } else {
+            r.send().await
+        }
+        .expect("request sent");
+        let body = resp
+            .body()
+            .limit(16 * 1024 * 1024)
+            .await
+            .expect("body read");
+        Resp {
+            status: resp.status().as_u16(),
+            headers: resp.headers().clone(),
+            body,
+        }
+    }
+
+    /// GET with auth.
+    pub async fn get(&self, path: &str, auth: Auth) -> Resp {
+        self.send(Req::get(path).auth(auth)).await
+    }
+
+    /// POST JSON with auth.
+    pub async fn post(&self, path: &str, body: Value, auth: Auth) -> Resp {
+        self.send(Req::post(path).json(&body).auth(auth)).await
+    }
+
+    /// Logs in as `email` with the demo password (plain) and OTP; returns the reply.
+    pub async fn login_reply(&self, email: &str) -> Value {
+        self.post(
+            "/api/v2/user/login",
+            json!({"email": email, "password": PASSWORD, "otp": "000000"}),
+            Auth::None,
+        )
+        .await
+        .ok()
+    }
+
+    /// Logs in as `email`; returns the login token.
+    pub async fn login(&self, email: &str) -> String {
+        self.login_reply(email).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Creates a long-lived token with `scope` using a login token; returns the token document.
+    pub async fn create_token(&self, login_token: &str, scope: &[&str], extra: Value) -> Value {
+        let mut body =
+            json!({"label": "test token", "scope": scope, "duration": 3600, "otp": "000000"});
+        if let (Some(b), Value::Object(e)) = (body.as_object_mut(), extra) {
+            b.extend(e);
+        }
+        self.post(
+            "/api/v2/user/accesstoken",
+            body,
+            Auth::Raw(login_token.into()),
+        )
+        .await
+        .ok()
+    }
+
+    /// A long-lived raw token for Brennan with `scope`.
+    pub async fn token_with(&self, scope: &[&str]) -> String {
+        let login = self.login(BRENNAN).await;
+        self.create_token(&login, scope, json!({})).await["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Moves the default sandbox's clock.
+    pub fn advance_clock(&self, seconds: i64) {
+        self.state
+            .sandboxes
+            .default_sandbox()
+            .clock
+            .advance(seconds * 1000);
+    }
+}

@@ -1,0 +1,13 @@
+//! Black-box HTTP tests: one binary, one in-process server per test, each with its own data
+//! directory, so tests run in parallel.
+
+mod helpers;
+
+mod enterprises;
+mod errors;
+mod login;
+mod races;
+mod secrets;
+mod session;
+mod signing;
+mod tokens;

@@ -1,0 +1,59 @@
+//! Concurrent check-then-write: each rule holds when requests race.
+
+use futures_util::future::join_all;
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[actix_web::test]
+async fn concurrent_deletes_of_one_token_succeed_exactly_once() {
+    let app = spawn_app().await;
+    let login = app.login(BRENNAN).await;
+    let t = app.create_token(&login, &["profile"], json!({})).await;
+    let path = format!("/api/v2/user/accesstoken/{}", t["id"].as_str().unwrap());
+    let replies =
+        join_all((0..8).map(|_| app.send(Req::delete(&path).auth(Auth::Raw(login.clone()))))).await;
+    let ok = replies.iter().filter(|r| r.status == 200).count();
+    let not_found = replies.iter().filter(|r| r.status == 404).count();
+    assert_eq!((ok, not_found), (1, 7));
+}
+
+#[actix_web::test]
+async fn concurrent_creates_all_land_with_distinct_tokens() {
+    let app = spawn_app().await;
+    let login = app.login(BRENNAN).await;
+    let replies = join_all((0..10).map(|i| {
+        app.post(
+            "/api/v2/user/accesstoken",
+            json!({"label": format!("t{i}"), "scope": ["profile"], "otp": "000000"}),
+            Auth::Raw(login.clone()),
+        )
+    }))
+    .await;
+    let mut tokens: Vec<String> = replies
+        .iter()
+        .map(|r| r.ok()["token"].as_str().unwrap().to_string())
+        .collect();
+    tokens.sort();
+    tokens.dedup();
+    assert_eq!(tokens.len(), 10);
+    let list = app
+        .get("/api/v2/user/accesstoken", Auth::Raw(login))
+        .await
+        .ok();
+    assert_eq!(list["accessTokens"].as_array().unwrap().len(), 10);
+}
+
+#[actix_web::test]
+async fn logout_racing_a_read_leaves_the_token_revoked() {
+    let app = spawn_app().await;
+    let login = app.login(BRENNAN).await;
+    let (_, _) = futures_util::future::join(
+        app.get("/api/v2/user/logout", Auth::Raw(login.clone())),
+        app.get("/api/v2/user/me", Auth::Raw(login.clone())),
+    )
+    .await;
+    app.get("/api/v2/user/me", Auth::Raw(login))
+        .await
+        .expect_error(401);
+}

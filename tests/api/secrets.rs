@@ -1,0 +1,110 @@
+//! Secrets at rest: tokens only as hashes and sealed copies, passwords as salted PBKDF2, and
+//! the server key outside the database; the sandbox survives a restart on the same data.
+
+use std::path::Path;
+
+use orgbox::auth::password::sdk_form;
+use serde_json::json;
+
+use crate::helpers::*;
+
+fn every_file(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            every_file(&path, out);
+        } else {
+            out.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[actix_web::test]
+async fn raw_tokens_and_passwords_appear_nowhere_in_the_data_directory() {
+    let app = spawn_app().await;
+    let login = app.login(BRENNAN).await;
+    let created = app.create_token(&login, &["profile"], json!({})).await;
+    let api_token = created["token"].as_str().unwrap().to_string();
+    // Use both tokens signed, so the sealed copies are read back.
+    app.get("/api/v2/user/me", Auth::V2(api_token.clone()))
+        .await
+        .ok();
+    app.get("/api/v2/user/me", Auth::V3(login.clone()))
+        .await
+        .ok();
+
+    let mut files = Vec::new();
+    every_file(app.dir.path(), &mut files);
+    assert!(files.iter().any(|(p, _)| p.ends_with("orgbox.sqlite")));
+    for secret in [
+        login.as_str(),
+        &login[3..],
+        api_token.as_str(),
+        &api_token[3..],
+        PASSWORD,
+        &sdk_form(BRENNAN, PASSWORD),
+    ] {
+        for (path, bytes) in &files {
+            assert!(
+                !contains(bytes, secret.as_bytes()),
+                "a secret is stored in {path}"
+            );
+        }
+    }
+}
+
+#[actix_web::test]
+async fn tokens_stay_valid_across_a_restart_and_the_demo_world_is_not_reseeded() {
+    let app = spawn_app().await;
+    let login = app.login(BRENNAN).await;
+    let token = app.create_token(&login, &["profile"], json!({})).await["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let first_demo = app.demo.clone();
+    let dir = app.dir;
+    let again = spawn_app_in(dir, |_| {}).await;
+    assert_eq!(again.demo.organization_id, first_demo.organization_id);
+    again
+        .get("/api/v2/user/me", Auth::V2(token.clone()))
+        .await
+        .ok();
+    again.get("/api/v2/user/me", Auth::Raw(token)).await.ok();
+    let users: i64 = again
+        .state
+        .sandboxes
+        .default_sandbox()
+        .store
+        .write_blocking(|c| Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(users, 3);
+}
+
+#[actix_web::test]
+async fn passwords_are_stored_as_salted_pbkdf2() {
+    let app = spawn_app().await;
+    let hashes: Vec<String> = app
+        .state
+        .sandboxes
+        .default_sandbox()
+        .store
+        .write_blocking(|c| {
+            let mut s = c.prepare("SELECT password_hash FROM users")?;
+            let rows = s.query_map([], |r| r.get::<_, String>(0))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .unwrap();
+    assert_eq!(hashes.len(), 3);
+    for h in &hashes {
+        assert!(h.starts_with("pbkdf2-sha256$1000$"), "{h}");
+    }
+    assert_ne!(
+        hashes[0].split('$').nth(2),
+        hashes[1].split('$').nth(2),
+        "salts differ"
+    );
+}
