@@ -1,0 +1,143 @@
+//! Runs the official BitGo JS SDK (`@bitgo/sdk-api` 1.86.0) against the real `orgbox` binary:
+//! `tests/sdk/compat.mjs` logs in, signs requests in auth v2 and v3, checks every response
+//! signature, manages access tokens and reads the enterprise. Needs Node.js 18+ on PATH; the
+//! npm packages are installed into `tests/sdk/node_modules` with `npm ci` when missing.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The whole SDK run normally takes a few seconds; this only guards against a hang.
+const RUN_TIMEOUT: Duration = Duration::from_secs(180);
+
+#[test]
+fn official_sdk_works_against_the_sandbox() {
+    let sdk_dir = support::repo_root().join("tests").join("sdk");
+    require_node();
+    ensure_sdk_installed(&sdk_dir);
+
+    let server = support::Server::start();
+    let mut child = Command::new("node")
+        .arg("compat.mjs")
+        .current_dir(&sdk_dir)
+        .env("ORGBOX_URL", &server.base_url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn `node compat.mjs`");
+
+    // Echo both streams line by line as they arrive (visible with --nocapture or on failure)
+    // and keep stdout for the failure message.
+    let (tx, rx) = mpsc::channel::<String>();
+    let stdout = child.stdout.take().expect("node stdout");
+    let stdout_reader = thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            println!("{line}");
+            let _ = tx.send(line);
+        }
+    });
+    let stderr = child.stderr.take().expect("node stderr");
+    let stderr_reader = thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            eprintln!("[node stderr] {line}");
+        }
+    });
+
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for node") {
+            break status;
+        }
+        if started.elapsed() > RUN_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the SDK suite did not finish within {RUN_TIMEOUT:?}; it was killed");
+        }
+        thread::sleep(Duration::from_millis(50));
+    };
+    let _ = stdout_reader.join();
+    let _ = stderr_reader.join();
+    drop(server);
+
+    let lines: Vec<String> = rx.try_iter().collect();
+    let failures: Vec<&String> = lines.iter().filter(|l| l.starts_with("not ok")).collect();
+    let summary = lines
+        .iter()
+        .rev()
+        .find(|l| l.ends_with(" failed") && l.contains(" passed, "))
+        .cloned()
+        .unwrap_or_else(|| "no summary line (the script died early)".to_string());
+    assert!(
+        status.success() && failures.is_empty(),
+        "the official BitGo SDK suite failed ({status}): {summary}\n{}",
+        failures
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// Fails the test (does not skip it) when Node.js is missing or too old for `fetch`.
+fn require_node() {
+    let output = match Command::new("node").arg("--version").output() {
+        Ok(output) if output.status.success() => output,
+        Ok(output) => panic!(
+            "`node --version` failed ({}); the SDK compatibility test needs Node.js 18+ on PATH",
+            output.status
+        ),
+        Err(err) => panic!(
+            "`node` is not on PATH ({err}); the SDK compatibility test needs Node.js 18+ \
+             (install it, e.g. `apt-get install nodejs npm`, then rerun)"
+        ),
+    };
+    let version = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    let major: u32 = version
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        major >= 18,
+        "Node.js {version} is too old; the SDK compatibility test needs Node.js 18+"
+    );
+}
+
+/// Installs the locked SDK packages with `npm ci` unless they are already there.
+fn ensure_sdk_installed(sdk_dir: &Path) {
+    let marker = sdk_dir
+        .join("node_modules")
+        .join("@bitgo")
+        .join("sdk-api")
+        .join("package.json");
+    if marker.exists() {
+        return;
+    }
+    eprintln!("tests/sdk/node_modules is missing; running `npm ci --no-audit --no-fund`");
+    let output = match Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(sdk_dir)
+        .stdin(Stdio::null())
+        .output()
+    {
+        Ok(output) => output,
+        Err(err) => panic!(
+            "tests/sdk/node_modules is missing and `npm` could not be started ({err}); \
+             run `npm ci` in tests/sdk"
+        ),
+    };
+    let status = output.status;
+    let out = String::from_utf8_lossy(&output.stdout);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        status.success() && marker.exists(),
+        "`npm ci --no-audit --no-fund` in tests/sdk failed ({status}):\n{out}\n{err}"
+    );
+}
