@@ -16,6 +16,7 @@ pub struct Server {
     pub banner: String,
     /// The data directory the server uses; removed with the server.
     pub data_dir: tempfile::TempDir,
+    log_dir: tempfile::TempDir,
     child: Child,
 }
 
@@ -34,6 +35,8 @@ impl Server {
     /// Starts the server on an existing data directory (for restart tests).
     pub fn start_in(data_dir: tempfile::TempDir, env: &[(&str, &str)]) -> Server {
         let config = repo_root().join("config.toml");
+        let log_dir = tempfile::tempdir().expect("temp log dir");
+        let log = std::fs::File::create(log_dir.path().join("stderr.log")).expect("log file");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_orgbox"));
         cmd.arg("--config")
             .arg(&config)
@@ -41,10 +44,10 @@ impl Server {
             .arg("127.0.0.1:0")
             .arg("--data-dir")
             .arg(data_dir.path())
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::from(log));
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -73,8 +76,14 @@ impl Server {
             base_url,
             banner,
             data_dir,
+            log_dir,
             child,
         }
+    }
+
+    /// Everything the server has logged on stderr so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.log_dir.path().join("stderr.log")).unwrap_or_default()
     }
 
     /// Stops the process and hands back its data directory (to restart on it).
@@ -96,4 +105,66 @@ impl Drop for Server {
 /// The repository root (where Cargo.toml and config.toml live).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A reply from [`request`].
+pub struct Reply {
+    /// Status code.
+    pub status: u16,
+    /// Header lines, lowercased names.
+    pub headers: Vec<(String, String)>,
+    /// Body text.
+    pub body: String,
+}
+
+impl Reply {
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// A minimal blocking HTTP/1.1 request (`Connection: close`), enough for smoke tests that
+/// drive the real binary without an async runtime.
+pub fn request(
+    base_url: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
+    use std::io::{Read, Write};
+    let host = base_url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    stream.write_all(req.as_bytes()).expect("write");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read");
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a full HTTP reply");
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.to_string(),
+    }
 }
