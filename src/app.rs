@@ -21,6 +21,9 @@ pub const DATABASE_FILE: &str = "orgbox.sqlite";
 /// Name of the server key file inside the data directory.
 pub const SERVER_KEY_FILE: &str = "server.key";
 
+/// Blocking-pool threads per HTTP worker (store calls and password hashing run there).
+const BLOCKING_THREADS_PER_WORKER: usize = 2;
+
 /// A built, bound, not yet running server.
 pub struct Application {
     address: SocketAddr,
@@ -71,6 +74,9 @@ impl Application {
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
                 .configure(|cfg| app_config(cfg, shared.clone()))
         })
+        // SQLite work runs on the blocking pool; a few threads per worker (the store's pool
+        // has 8 connections) keep them warm instead of spawning hundreds under load.
+        .worker_max_blocking_threads(BLOCKING_THREADS_PER_WORKER)
         .listen(listener)?
         .run();
         Ok(Application {
