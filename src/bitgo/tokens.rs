@@ -9,7 +9,7 @@ use crate::auth::token::RawToken;
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
 use crate::bitgo::json::{integer_field, string_field, string_list_field};
-use crate::bitgo::views::{stored_ip_restrict, TokenView};
+use crate::bitgo::views::TokenView;
 use crate::domain::ids::{is_hex_id, new_id};
 use crate::domain::ip::IpRestriction;
 use crate::domain::policy;
@@ -73,7 +73,7 @@ pub async fn create_access_token(authed: Authed) -> Result<HttpResponse, BitgoEr
         kind: TokenKind::Api,
         label: Some(label),
         scope,
-        ip_restrict: stored_ip_restrict(&ip_rule),
+        ip_restrict: ip_rule.to_stored(),
         created_ip: Some(authed.call.client_ip.to_string()),
         enterprise_id: enterprise,
         is_extensible: false,

@@ -6,7 +6,6 @@ use chrono::{DateTime, SecondsFormat};
 use serde_json::{json, Map, Value};
 
 use crate::auth::token::{sha256_hex, RawToken};
-use crate::domain::ip::IpRestriction;
 use crate::domain::role::{EnterprisePermission, OrgRole};
 use crate::domain::token_rules::is_unlocked;
 use crate::store::enterprises::{EnterpriseRow, Membership};
@@ -251,11 +250,6 @@ pub fn enterprise_json(e: &EnterpriseRow, permissions: &[EnterprisePermission]) 
         "tags": [],
         "hasScimClient": false
     })
-}
-
-/// The `ipRestrict` entries of a token as stored: `None` for no restriction.
-pub fn stored_ip_restrict(rule: &IpRestriction) -> Option<Vec<String>> {
-    (!rule.is_empty()).then(|| rule.entries().to_vec())
 }
 
 #[cfg(test)]

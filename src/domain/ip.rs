@@ -57,14 +57,14 @@ impl IpRestriction {
         self.nets.is_empty() || self.nets.iter().any(|n| n.contains(&client))
     }
 
-    /// The entries as given.
-    pub fn entries(&self) -> &[String] {
-        &self.entries
-    }
-
     /// Whether there is no restriction.
     pub fn is_empty(&self) -> bool {
         self.nets.is_empty()
+    }
+
+    /// The entries to store: `None` when there is no restriction.
+    pub fn to_stored(&self) -> Option<Vec<String>> {
+        (!self.is_empty()).then(|| self.entries.clone())
     }
 }
 
