@@ -15,7 +15,20 @@ async fn main() -> std::io::Result<()> {
             std::process::exit(2);
         }
     };
-    let app = Application::build(config).await?;
+    let listen = config.server.listen;
+    let app = match Application::build(config).await {
+        Ok(app) => app,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            eprintln!(
+                "orgbox: cannot listen on {listen}: {e} (try --listen 127.0.0.1:0 for a free port)"
+            );
+            std::process::exit(1);
+        }
+        Err(e) => {
+            eprintln!("orgbox: {e}");
+            std::process::exit(1);
+        }
+    };
     app.print_banner();
     app.run_until_stopped().await
 }
