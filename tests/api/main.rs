@@ -10,4 +10,5 @@ mod races;
 mod secrets;
 mod session;
 mod signing;
+mod token_lifecycle;
 mod tokens;
