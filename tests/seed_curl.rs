@@ -7,6 +7,12 @@ use std::process::Command;
 
 use support::{repo_root, Server};
 
+/// The JSON document in one section of the script's output (after its `== title` line).
+fn json_of(section: &str) -> serde_json::Value {
+    let body = section.split_once('\n').map_or("", |(_, rest)| rest).trim();
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
 #[test]
 fn seed_000_curl_steps_1_and_3_work_as_written() {
     assert!(
@@ -32,6 +38,34 @@ fn seed_000_curl_steps_1_and_3_work_as_written() {
         panic!("unexpected output:\n{stdout}");
     };
     assert!(login.contains("\"access_token\":\"v2x"), "{login}");
+    let token = json_of(created);
+    for field in [
+        "id",
+        "client",
+        "user",
+        "scope",
+        "created",
+        "expires",
+        "ip",
+        "ipRestrict",
+        "origin",
+        "label",
+        "isExtensible",
+        "organizations",
+        "oauth",
+        "token",
+    ] {
+        assert!(token.get(field).is_some(), "{field} missing: {token}");
+    }
+    assert_eq!(token["scope"].as_array().unwrap().len(), 15);
+    let seconds = |field: &str| {
+        chrono::DateTime::parse_from_rfc3339(token[field].as_str().unwrap())
+            .unwrap()
+            .timestamp()
+    };
+    assert_eq!(seconds("expires") - seconds("created"), 157_788_000);
+    let organization = json_of(enterprise)["organizationId"].clone();
+    assert_eq!(token["organizations"], serde_json::json!([organization]));
     for field in [
         "\"token\":\"v2x",
         "\"label\":\"Taseen-Test-CaaS-long-access-token\"",

@@ -340,6 +340,18 @@ impl TestApp {
             .to_string()
     }
 
+    /// The caller's listed access tokens (first page).
+    pub async fn listed_tokens(&self, token: &str) -> Vec<Value> {
+        let list = self
+            .get("/api/v2/user/accesstoken", Auth::Raw(token.into()))
+            .await
+            .ok();
+        list["accessTokens"]
+            .as_array()
+            .expect("accessTokens")
+            .clone()
+    }
+
     /// Moves the default sandbox's clock.
     pub fn advance_clock(&self, seconds: i64) {
         self.state

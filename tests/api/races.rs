@@ -37,11 +37,7 @@ async fn concurrent_creates_all_land_with_distinct_tokens() {
     tokens.sort();
     tokens.dedup();
     assert_eq!(tokens.len(), 10);
-    let list = app
-        .get("/api/v2/user/accesstoken", Auth::Raw(login))
-        .await
-        .ok();
-    assert_eq!(list["accessTokens"].as_array().unwrap().len(), 10);
+    assert_eq!(app.listed_tokens(&login).await.len(), 10);
 }
 
 #[actix_web::test]

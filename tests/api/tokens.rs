@@ -1,88 +1,8 @@
 //! Creating access tokens, and every refusal.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::helpers::*;
-
-/// Seed 000 step 1: the curl body as written (comments, quoted duration, no otp).
-fn seed_curl_body(duration: &str, label: &str, ip: &str) -> String {
-    format!(
-        r#"{{
-  "scope": [
-    "pending_approval_update", # Update pending approvals
-    "profile", # View your BitGo profile
-    "settlement_network_read", # Enables partners engage in allocations with clients
-    "settlement_network_write", # Enables partners engage in allocations with clients
-    "trade_trade", # Make trades
-    "trade_view", # View trades
-    "wallet_approve_all", # Approve transactions for all wallets
-    "wallet_create", # Create wallets
-    "wallet_edit_all", # Edit comments for all wallets
-    "wallet_freeze_all", # Freeze all wallets
-    "wallet_manage_all", # Manage settings for all wallets (required to use webhooks)
-    "enterprise_view_all", # View child enterprises
-    "enterprise_manage_all", # Manage users and settings for child enterprises
-    "wallet_spend_all", # Send transactions from a wallet
-    "wallet_view_all" # View transactions for all wallets
-  ],
-  "duration": "{duration}",
-  "label": "{label}",
-  "ipRestrict": ["{ip}"]
-}}"#
-    )
-}
-
-#[actix_web::test]
-async fn seed_curl_creates_a_long_lived_token_right_after_login() {
-    let app = spawn_app().await;
-    let login = app.login(BRENNAN).await;
-    let body = seed_curl_body("157788000", "CaaS long-lived token", "127.0.0.1");
-    let r = app
-        .send(
-            Req::post("/api/v2/user/accesstoken")
-                .raw(body.as_bytes(), "application/json")
-                .auth(Auth::Raw(login)),
-        )
-        .await;
-    let t = r.ok();
-    for field in [
-        "id",
-        "client",
-        "user",
-        "scope",
-        "created",
-        "expires",
-        "ip",
-        "ipRestrict",
-        "origin",
-        "label",
-        "isExtensible",
-        "organizations",
-        "oauth",
-        "token",
-    ] {
-        assert!(t.get(field).is_some(), "{field} missing: {t}");
-    }
-    assert_eq!(t["scope"].as_array().unwrap().len(), 15);
-    assert_eq!(t["ipRestrict"], json!(["127.0.0.1"]));
-    assert_eq!(t["isExtensible"], false);
-    assert_eq!(t["organizations"], json!([app.demo.organization_id]));
-    let created = chrono::DateTime::parse_from_rfc3339(t["created"].as_str().unwrap()).unwrap();
-    let expires = chrono::DateTime::parse_from_rfc3339(t["expires"].as_str().unwrap()).unwrap();
-    assert_eq!((expires - created).num_seconds(), 157_788_000);
-    // Seed 000 step 3 with the new token: GET the enterprise and read organizationId.
-    let token = t["token"].as_str().unwrap().to_string();
-    let e = app
-        .send(
-            Req::get(&format!("/api/v2/enterprise/{}", app.demo.enterprise_id))
-                .header("Content-Type", "application/json")
-                .auth(Auth::Raw(token)),
-        )
-        .await
-        .ok();
-    assert_eq!(e["name"], "Prestige Worldwide");
-    assert_eq!(e["organizationId"], app.demo.organization_id.as_str());
-}
 
 #[actix_web::test]
 async fn all_three_create_routes_work_and_the_token_is_only_in_the_create_reply() {
@@ -105,11 +25,7 @@ async fn all_three_create_routes_work_and_the_token_is_only_in_the_create_reply(
         assert!(t["token"].as_str().unwrap().starts_with("v2x"), "{path}");
         ids.push(t["id"].as_str().unwrap().to_string());
     }
-    let list = app
-        .get("/api/v2/user/accesstoken", Auth::Raw(login))
-        .await
-        .ok();
-    let listed: Vec<&Value> = list["accessTokens"].as_array().unwrap().iter().collect();
+    let listed = app.listed_tokens(&login).await;
     assert_eq!(listed.len(), 3);
     for t in listed {
         assert!(t.get("token").is_none());
@@ -191,11 +107,7 @@ async fn bad_create_requests_are_400s_and_create_nothing() {
             "{body} -> {b}"
         );
     }
-    let list = app
-        .get("/api/v2/user/accesstoken", Auth::Raw(login))
-        .await
-        .ok();
-    assert_eq!(list["accessTokens"], json!([]));
+    assert!(app.listed_tokens(&login).await.is_empty());
 }
 
 #[actix_web::test]
