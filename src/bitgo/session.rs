@@ -62,6 +62,8 @@ pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
     check_otp(otp.as_deref(), &call.state.auth.otps, false).map_err(otp_error)?;
 
     let auth = &call.state.auth;
+    let unlock = unlock_seconds(None, auth.unlock_default_seconds, auth.unlock_max_seconds)
+        .map_err(Error::Internal)?;
     let now = call.now_ms();
     let raw = RawToken::generate();
     let id = new_id(now);
@@ -82,9 +84,7 @@ pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
         expires_at: now + auth.login_token_seconds * 1000,
         revoked_at: None,
         unlocked_at: Some(now),
-        unlock_expires_at: Some(
-            now + auth.unlock_default_seconds.min(auth.unlock_max_seconds) * 1000,
-        ),
+        unlock_expires_at: Some(now + unlock * 1000),
     };
     let (token_id, expires_at, scope) = (row.id.clone(), row.expires_at, row.scope.clone());
     let profile = call

@@ -14,7 +14,9 @@ use crate::domain::ids::{is_hex_id, new_id};
 use crate::domain::ip::IpRestriction;
 use crate::domain::policy;
 use crate::domain::scope::ScopeSet;
-use crate::domain::token_rules::{check_label, check_otp, is_unlocked, token_seconds, TokenKind};
+use crate::domain::token_rules::{
+    check_label, check_otp, check_usable, is_unlocked, token_seconds, TokenKind,
+};
 use crate::error::Error;
 use crate::store::tokens::{self, TokenRow};
 use crate::store::{enterprises, profile};
@@ -205,9 +207,8 @@ pub async fn delete_access_token(
         .write(move |conn| {
             let not_found = || Error::NotFound(format!("access token {id} not found"));
             let row = tokens::find_for_user(conn, &user_id, &id)?.ok_or_else(not_found)?;
-            if row.revoked_at.is_some() || row.expires_at <= now {
-                return Err(not_found());
-            }
+            // An expired or already revoked token is gone, as far as its owner can tell.
+            check_usable(row.expires_at, row.revoked_at, now).map_err(|_| not_found())?;
             tokens::revoke(conn, &id, now)?;
             let row = tokens::find_for_user(conn, &user_id, &id)?.ok_or_else(not_found)?;
             Ok((row, profile::organization_ids(conn, &user_id)?))

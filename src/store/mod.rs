@@ -41,15 +41,15 @@ impl Store {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        // Truncate the WAL back to 64 MiB after checkpoints, so a long write burst does not
-        // leave it large.
-        conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         drop(conn);
+        // Per connection (these do not persist in the file). journal_size_limit truncates the
+        // WAL back to 64 MiB after a checkpoint, so a write burst does not leave it large.
         let manager = SqliteConnectionManager::file(path).with_init(|conn| {
             conn.execute_batch(
                 "PRAGMA busy_timeout = 5000;
                  PRAGMA foreign_keys = ON;
-                 PRAGMA synchronous = NORMAL;",
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA journal_size_limit = 67108864;",
             )
         });
         let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
@@ -160,6 +160,14 @@ mod tests {
             })
             .unwrap();
         assert_eq!((mode.as_str(), fk), ("wal", 1));
+        let limit: i64 = store
+            .write_blocking(|c| Ok(c.query_row("PRAGMA journal_size_limit", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(
+            limit,
+            64 * 1024 * 1024,
+            "every pooled connection caps the WAL"
+        );
     }
 
     #[test]
