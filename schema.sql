@@ -1,5 +1,6 @@
 -- orgbox store: one SQLite file per sandbox. Applied at start inside one transaction;
--- PRAGMA user_version records the version (1). Times are integer milliseconds since the
+-- PRAGMA user_version records the version: this file is version 1; later versions are the
+-- ordered migrations in src/store/migrations/. Times are integer milliseconds since the
 -- Unix epoch, read from the sandbox clock. Ids are 32 lowercase hex characters.
 
 CREATE TABLE IF NOT EXISTS users (

@@ -3,7 +3,9 @@
 //! synchronous functions over a `&Connection`.
 
 pub mod enterprises;
+pub mod migrations;
 pub mod organizations;
+pub mod outbox;
 pub mod profile;
 pub mod tokens;
 pub mod users;
@@ -14,12 +16,7 @@ use std::sync::{Arc, Mutex};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::error::{Error, Result};
-
-/// The schema, applied at start.
-pub const SCHEMA: &str = include_str!("../../schema.sql");
-/// The version `schema.sql` creates, kept in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 1;
+use crate::error::Result;
 
 type Pool = r2d2::Pool<SqliteConnectionManager>;
 
@@ -64,16 +61,7 @@ impl Store {
     fn migrate(&self) -> Result<()> {
         let mut conn = self.pool.get()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version > SCHEMA_VERSION {
-            return Err(Error::Internal(format!(
-                "database schema version {version} is newer than this orgbox ({SCHEMA_VERSION})"
-            )));
-        }
-        if version < SCHEMA_VERSION {
-            tx.execute_batch(SCHEMA)?;
-            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        }
+        migrations::upgrade(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -136,6 +124,7 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::temp_store;
     use super::*;
+    use crate::error::Error;
 
     #[test]
     fn schema_is_applied_once_and_versioned() {
@@ -143,7 +132,7 @@ mod tests {
         let v: i64 = store
             .write_blocking(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
             .unwrap();
-        assert_eq!(v, SCHEMA_VERSION);
+        assert_eq!(v, migrations::latest_version());
         drop(store);
         // Re-opening an up-to-date file changes nothing.
         Store::open(&dir.path().join("t.sqlite")).unwrap();

@@ -1,0 +1,90 @@
+//! Ordered schema migrations behind `PRAGMA user_version`. `schema.sql` is version 1; each
+//! later version is one SQL file in `migrations/`, applied in order, in the same `BEGIN
+//! IMMEDIATE` transaction as the version bump, so an existing data directory upgrades in place
+//! and a failed upgrade leaves the file as it was.
+//!
+//! To change the schema: add a file `migrations/NNNN_what.sql` and one line to [`MIGRATIONS`]
+//! with the next free number. Never edit a migration that has shipped.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// The base schema (version 1).
+pub const BASE_SCHEMA: &str = include_str!("../../schema.sql");
+
+/// Every migration after the base schema: (version it brings the file to, SQL), ascending.
+pub const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("migrations/0002_outbox.sql"))];
+
+/// The version a fully migrated file has.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(1, |(v, _)| *v)
+}
+
+/// Brings the database on `tx` (an open immediate transaction) up to [`latest_version`].
+/// A file newer than this binary is refused rather than guessed at.
+pub fn upgrade(tx: &Connection) -> Result<()> {
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let latest = latest_version();
+    if version > latest {
+        return Err(Error::Internal(format!(
+            "database schema version {version} is newer than this orgbox ({latest})"
+        )));
+    }
+    if version < 1 {
+        tx.execute_batch(BASE_SCHEMA)?;
+    }
+    for (target, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > version.max(1)) {
+        tx.execute_batch(sql)
+            .map_err(|e| Error::Internal(format!("schema migration to version {target}: {e}")))?;
+    }
+    if version < latest {
+        tx.pragma_update(None, "user_version", latest)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_strictly_ascending_from_two() {
+        let mut previous = 1;
+        for (v, _) in MIGRATIONS {
+            assert!(*v > previous, "migration {v} is out of order");
+            previous = *v;
+        }
+    }
+
+    #[test]
+    fn a_version_one_file_upgrades_in_place_and_keeps_its_rows() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(BASE_SCHEMA).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO organizations (id, name, created_at) VALUES (?1, 'kept', 0)",
+            ["c".repeat(32)],
+        )
+        .unwrap();
+        upgrade(&conn).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, latest_version());
+        let name: String = conn
+            .query_row("SELECT name FROM organizations", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(name, "kept");
+        // Upgrading an up-to-date file is a no-op.
+        upgrade(&conn).unwrap();
+    }
+
+    #[test]
+    fn a_newer_file_is_refused() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", latest_version() + 1)
+            .unwrap();
+        assert!(upgrade(&conn).is_err());
+    }
+}
