@@ -14,7 +14,10 @@ use crate::error::{Error, Result};
 pub const BASE_SCHEMA: &str = include_str!("../../schema.sql");
 
 /// Every migration after the base schema: (version it brings the file to, SQL), ascending.
-pub const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("migrations/0002_outbox.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (2, include_str!("migrations/0002_outbox.sql")),
+    (3, include_str!("migrations/0003_invitations.sql")),
+];
 
 /// The version a fully migrated file has.
 pub fn latest_version() -> i64 {

@@ -3,6 +3,7 @@
 //! synchronous functions over a `&Connection`.
 
 pub mod enterprises;
+pub mod invitations;
 pub mod migrations;
 pub mod organizations;
 pub mod outbox;
