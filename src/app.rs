@@ -8,6 +8,8 @@ use actix_web::middleware::Logger;
 use actix_web::{web, App, HttpServer};
 
 use crate::auth::client_ip::TrustedProxies;
+use crate::auth::hashing::PasswordWorkers;
+use crate::auth::password;
 use crate::auth::seal::ServerKey;
 use crate::bitgo;
 use crate::config::Config;
@@ -41,8 +43,11 @@ impl Application {
     /// Opens the data directory, seeds the demo world and binds the listener.
     pub async fn build(config: Config) -> std::io::Result<Application> {
         let data_dir = &config.server.data_dir;
-        std::fs::create_dir_all(data_dir)?;
-        let server_key = ServerKey::load_or_create(&data_dir.join(SERVER_KEY_FILE))?;
+        crate::files::create_private_dir(data_dir)?;
+        let server_key = ServerKey::load_or_create(
+            &data_dir.join(SERVER_KEY_FILE),
+            config.server.allow_shared_key_file,
+        )?;
         let store = Store::open(&data_dir.join(DATABASE_FILE)).map_err(invalid)?;
         let clock = Clock::system();
         let demo = seed_demo(
@@ -55,16 +60,21 @@ impl Application {
         let trusted_proxies =
             TrustedProxies::parse(&config.server.trusted_proxies).map_err(invalid)?;
 
+        let password_workers =
+            PasswordWorkers::start(config.auth.password_threads, config.auth.password_queue)?;
         let state = web::Data::new(AppState {
-            sandboxes: Sandboxes::new(Sandbox {
-                name: "default".into(),
+            sandboxes: Sandboxes::new(Sandbox::new(
+                "default",
                 store,
                 clock,
-            }),
+                config.auth.throttle_limits(),
+            )),
             server_key,
             auth: config.auth.clone(),
             trusted_proxies,
             max_body_bytes: config.server.max_body_bytes,
+            password_workers,
+            decoy_password: password::decoy_record(config.auth.pbkdf2_iterations),
         });
         let listener = TcpListener::bind(config.server.listen)?;
         let address = listener.local_addr()?;

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::auth::throttle::ThrottleLimits;
+
 /// Everything orgbox can be told at start.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -28,8 +30,10 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
-    /// Peers (IPs or CIDRs) whose `X-Forwarded-For` is believed.
+    /// Peers (IPs or CIDRs) whose `X-Forwarded-For` and `Forwarded` headers are believed.
     pub trusted_proxies: Vec<String>,
+    /// Start even when `server.key` is readable by its group or others.
+    pub allow_shared_key_file: bool,
 }
 
 impl Default for ServerConfig {
@@ -39,6 +43,7 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("data"),
             max_body_bytes: 1024 * 1024,
             trusted_proxies: Vec::new(),
+            allow_shared_key_file: false,
         }
     }
 }
@@ -61,6 +66,29 @@ pub struct AuthConfig {
     pub otps: Vec<String>,
     /// The `origin` recorded on issued tokens.
     pub origin: String,
+    /// Most live long-lived access tokens one user may hold.
+    pub max_live_tokens_per_user: usize,
+    /// Threads that run PBKDF2 (apart from the pool that serves store reads).
+    pub password_threads: usize,
+    /// Password checks that may wait for a thread; more are answered 429 at once.
+    pub password_queue: usize,
+    /// Length of the window in which password and OTP attempts are counted, in seconds.
+    pub throttle_window_seconds: i64,
+    /// Attempts per account (password or OTP) per window; 0 turns the limit off.
+    pub throttle_attempts_per_account: u32,
+    /// Attempts per client address per window; 0 turns the limit off.
+    pub throttle_attempts_per_address: u32,
+}
+
+impl AuthConfig {
+    /// The throttle limits of every sandbox.
+    pub fn throttle_limits(&self) -> ThrottleLimits {
+        ThrottleLimits {
+            per_account: self.throttle_attempts_per_account,
+            per_address: self.throttle_attempts_per_address,
+            window_ms: self.throttle_window_seconds.saturating_mul(1000),
+        }
+    }
 }
 
 impl Default for AuthConfig {
@@ -73,6 +101,12 @@ impl Default for AuthConfig {
             pbkdf2_iterations: 100_000,
             otps: vec!["000000".into(), "0000000".into()],
             origin: "orgbox.localhost".into(),
+            max_live_tokens_per_user: 100,
+            password_threads: 1,
+            password_queue: 64,
+            throttle_window_seconds: 300,
+            throttle_attempts_per_account: 10,
+            throttle_attempts_per_address: 100,
         }
     }
 }

@@ -24,6 +24,10 @@ pub enum AuthFailure {
     IpNotAllowed,
     /// Wrong email or password.
     BadCredentials,
+    /// The user's account is deactivated (`is_active = 0`): no login, no token works.
+    InactiveUser,
+    /// A state-changing signed request whose HMAC was already used.
+    Replayed,
 }
 
 /// An engine error; dialects turn it into their vendor's status and body.
@@ -59,6 +63,14 @@ pub enum Error {
     /// 405: the path exists, the method does not.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// 429: too many attempts; try again after `retry_after_secs` (sent as `Retry-After`).
+    #[error("{reason}")]
+    RateLimited {
+        /// Seconds until another attempt may succeed.
+        retry_after_secs: u64,
+        /// What was limited.
+        reason: String,
+    },
     /// 409: the write conflicts with existing state.
     #[error("{0}")]
     Conflict(String),
@@ -82,6 +94,10 @@ fn auth_message(failure: AuthFailure) -> &'static str {
             "Attempt to use IP-restricted token from an unauthorized IP address"
         }
         AuthFailure::BadCredentials => "invalid email or password",
+        AuthFailure::InactiveUser => "unauthorized: this account is deactivated",
+        AuthFailure::Replayed => {
+            "unauthorized: this signed request was already received; sign each request anew"
+        }
     }
 }
 

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod files;
 pub mod sandbox;
 pub mod seed;
 pub mod state;

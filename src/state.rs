@@ -1,6 +1,7 @@
 //! What every request can reach, built once at start and shared as `web::Data`.
 
 use crate::auth::client_ip::TrustedProxies;
+use crate::auth::hashing::PasswordWorkers;
 use crate::auth::seal::ServerKey;
 use crate::config::AuthConfig;
 use crate::sandbox::Sandboxes;
@@ -17,4 +18,9 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The threads that run PBKDF2.
+    pub password_workers: PasswordWorkers,
+    /// A stored-password record no password matches, checked for unknown emails so that
+    /// they cost the same PBKDF2 work as a wrong password.
+    pub decoy_password: String,
 }

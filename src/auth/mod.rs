@@ -3,8 +3,11 @@
 //! credentials to a [`principal::Principal`].
 
 pub mod client_ip;
+pub mod hashing;
 pub mod password;
 pub mod principal;
+pub mod replay;
 pub mod seal;
 pub mod signing;
+pub mod throttle;
 pub mod token;

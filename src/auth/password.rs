@@ -44,6 +44,36 @@ pub fn verify(stored: &str, email: &str, given: &str) -> bool {
     verify_sdk_form(stored, given) || verify_sdk_form(stored, &sdk_form(email, given))
 }
 
+/// A well-formed stored record with `iterations` that no password matches (random salt and
+/// random "hash"): checking against it costs what checking a real record costs.
+pub fn decoy_record(iterations: u32) -> String {
+    let mut bytes = [0u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    format!(
+        "{PREFIX}${}${}${}",
+        iterations.max(1),
+        hex::encode(&bytes[..16]),
+        hex::encode(&bytes[16..])
+    )
+}
+
+/// [`verify`] with the same work whatever `stored` is: an unknown user (`None`) or a record
+/// that cannot match (an invited user's) is checked against `decoy` and fails, so the time
+/// taken does not tell which emails have accounts.
+pub fn verify_same_work(stored: Option<&str>, decoy: &str, email: &str, given: &str) -> bool {
+    match stored.filter(|s| is_record(s)) {
+        Some(record) => verify(record, email, given),
+        None => {
+            verify(decoy, email, given);
+            false
+        }
+    }
+}
+
+fn is_record(stored: &str) -> bool {
+    stored.starts_with(PREFIX) && stored.split('$').count() == 4
+}
+
 fn verify_sdk_form(stored: &str, candidate: &str) -> bool {
     let mut parts = stored.split('$');
     let (Some(PREFIX), Some(iter), Some(salt), Some(hash), None) = (
@@ -103,6 +133,16 @@ mod tests {
             "9449d739df79bbdae40700f7572fd50e906c8c6ef942473bf08d0df0d84ce929"
         ));
         assert!(!verify(&stored, "alice@example.com", "wrong"));
+    }
+
+    #[test]
+    fn unknown_users_and_unusable_records_never_verify() {
+        let decoy = decoy_record(1000);
+        assert!(is_record(&decoy));
+        assert!(!verify_same_work(None, &decoy, "a@b.c", "pw"));
+        assert!(!verify_same_work(Some("!invited"), &decoy, "a@b.c", "pw"));
+        let stored = hash_for_storage("a@b.c", "pw", 1000);
+        assert!(verify_same_work(Some(&stored), &decoy, "a@b.c", "pw"));
     }
 
     #[test]

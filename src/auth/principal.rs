@@ -4,10 +4,10 @@
 
 use std::net::IpAddr;
 
+use crate::auth::replay::changes_state;
 use crate::auth::seal::ServerKey;
 use crate::auth::signing::{hmac_hex, request_subject, response_subject, verify_hex, AuthVersion};
 use crate::auth::token::RawToken;
-use crate::domain::ip::IpRestriction;
 use crate::domain::token_rules::check_usable;
 use crate::error::{AuthFailure, Error, Result};
 use crate::sandbox::{Clock, Sandbox};
@@ -40,8 +40,8 @@ pub struct RequestFacts<'a> {
     pub target: &'a str,
     /// Raw body bytes.
     pub body: &'a [u8],
-    /// The client address.
-    pub client_ip: IpAddr,
+    /// The client address; `None` when it could not be trusted.
+    pub client_ip: Option<IpAddr>,
 }
 
 /// An authenticated caller: the token row and what is needed to sign the reply.
@@ -97,12 +97,14 @@ pub async fn authenticate(
             Ok((version, timestamp, hmac)),
         ),
     };
-    let row = sandbox
+    let found = sandbox
         .store
         .read(move |conn| tokens::find_by_hash(conn, &hash))
         .await?
         .ok_or(Error::Unauthenticated(AuthFailure::UnknownToken))?;
+    let row = found.token;
 
+    let mut replay_key = None;
     let (raw_token, version, signed) = match signature {
         Err(raw) => (raw, AuthVersion::V2, false),
         Ok((version, timestamp, hmac)) => {
@@ -122,17 +124,31 @@ pub async fn authenticate(
             if !verify_hex(raw.expose().as_bytes(), &subject, &hmac) {
                 return Err(Error::Unauthenticated(AuthFailure::BadSignature));
             }
+            replay_key = Some((hmac, timestamp));
             (raw, version, true)
         }
     };
 
     check_usable(row.expires_at, row.revoked_at, sandbox.clock.now_ms())
         .map_err(Error::Unauthenticated)?;
-    if let Some(entries) = &row.ip_restrict {
-        let rule = IpRestriction::parse(entries)
-            .map_err(|e| Error::Internal(format!("stored ipRestrict of {}: {e}", row.id)))?;
-        if !rule.allows(facts.client_ip) {
-            return Err(Error::Unauthenticated(AuthFailure::IpNotAllowed));
+    if !found.owner_active {
+        return Err(Error::Unauthenticated(AuthFailure::InactiveUser));
+    }
+    if !row.ip_restrict.allows(facts.client_ip) {
+        return Err(Error::Unauthenticated(AuthFailure::IpNotAllowed));
+    }
+    if let Some((hmac, timestamp)) = replay_key.filter(|_| changes_state(facts.method)) {
+        // The timestamp parsed in check_timestamp; the entry is kept until it goes stale.
+        let until = timestamp
+            .trim()
+            .parse::<i64>()
+            .unwrap_or(0)
+            .saturating_add(window_ms);
+        if !sandbox
+            .replays
+            .first_use(&hmac, until, Clock::real_now_ms())
+        {
+            return Err(Error::Unauthenticated(AuthFailure::Replayed));
         }
     }
     Ok(Principal {
@@ -151,7 +167,8 @@ pub fn check_timestamp(timestamp: &str, real_now_ms: i64, window_ms: i64) -> Res
             "unauthorized: Auth-Timestamp must be milliseconds since the epoch",
         ))
     })?;
-    if (real_now_ms - ts).abs() > window_ms {
+    // abs_diff cannot overflow, whatever the client sent (i64::MIN included).
+    if real_now_ms.abs_diff(ts) > window_ms.unsigned_abs() {
         return Err(Error::Unauthenticated(AuthFailure::StaleTimestamp));
     }
     Ok(())
@@ -169,5 +186,17 @@ mod tests {
         assert!(check_timestamp(&(now + w).to_string(), now, w).is_ok());
         assert!(check_timestamp(&(now - w - 1).to_string(), now, w).is_err());
         assert!(check_timestamp("yesterday", now, w).is_err());
+    }
+
+    #[test]
+    fn extreme_timestamps_are_refused_without_overflow() {
+        let now = 1_700_000_000_000;
+        for ts in [i64::MIN, i64::MAX, -1] {
+            assert!(matches!(
+                check_timestamp(&ts.to_string(), now, 300_000),
+                Err(Error::Unauthenticated(AuthFailure::StaleTimestamp))
+            ));
+        }
+        assert!(check_timestamp("99999999999999999999999", now, 300_000).is_err());
     }
 }

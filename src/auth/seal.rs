@@ -22,9 +22,15 @@ impl std::fmt::Debug for ServerKey {
 
 impl ServerKey {
     /// Reads the key at `path`, or creates one (owner-only permissions) if there is none.
-    pub fn load_or_create(path: &Path) -> std::io::Result<ServerKey> {
+    /// A key file its group or others can read is refused unless `allow_shared` is set.
+    pub fn load_or_create(path: &Path, allow_shared: bool) -> std::io::Result<ServerKey> {
         let bytes = match fs::read(path) {
-            Ok(bytes) => bytes,
+            Ok(bytes) => {
+                if !allow_shared {
+                    crate::files::check_private(path)?;
+                }
+                bytes
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut bytes = vec![0u8; 32];
                 rand::rng().fill_bytes(&mut bytes);
@@ -116,15 +122,18 @@ mod tests {
     fn key_file_is_created_once_and_reused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("server.key");
-        let a = ServerKey::load_or_create(&path).unwrap();
+        let a = ServerKey::load_or_create(&path, false).unwrap();
         let sealed = a.seal(b"x", "c");
-        let b = ServerKey::load_or_create(&path).unwrap();
+        let b = ServerKey::load_or_create(&path, false).unwrap();
         assert_eq!(b.open(&sealed, "c").unwrap(), b"x");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+            assert!(ServerKey::load_or_create(&path, false).is_err());
+            assert!(ServerKey::load_or_create(&path, true).is_ok());
         }
     }
 }

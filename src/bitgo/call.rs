@@ -15,6 +15,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::auth::client_ip::ForwardingHeaders;
 use crate::auth::principal::{self, Credentials, Principal, RequestFacts};
 use crate::auth::signing::{signed_target, AuthVersion};
 use crate::auth::token::RawToken;
@@ -38,8 +39,9 @@ pub struct Call {
     pub target: String,
     /// The raw body.
     pub body: Bytes,
-    /// The client's address.
-    pub client_ip: IpAddr,
+    /// The client's address; `None` when a trusted proxy's forwarding headers could not be
+    /// believed (no IP restriction lets such a request through).
+    pub client_ip: Option<IpAddr>,
     content_type: Option<String>,
     credentials: Option<std::result::Result<Credentials, Error>>,
 }
@@ -122,8 +124,17 @@ impl Call {
         let peer = req
             .peer_addr()
             .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
-        let forwarded = header_str(req, "x-forwarded-for");
-        let client_ip = state.trusted_proxies.client_ip(peer, forwarded);
+        let lines = |name: &str| -> Vec<Option<&str>> {
+            req.headers()
+                .get_all(name)
+                .map(|v| v.to_str().ok())
+                .collect()
+        };
+        let forwarding = ForwardingHeaders {
+            x_forwarded_for: lines("x-forwarded-for"),
+            forwarded: lines("forwarded"),
+        };
+        let client_ip = state.trusted_proxies.client_ip(peer, &forwarding);
         let raw_target = req.uri().path_and_query().map_or("/", |p| p.as_str());
         Ok(Call {
             sandbox: state.sandboxes.for_request(req.path()),

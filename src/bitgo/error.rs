@@ -28,6 +28,7 @@ impl BitgoError {
             Error::NotFound(_) => "NotFound",
             Error::MethodNotAllowed => "MethodNotAllowed",
             Error::Conflict(_) => "Conflict",
+            Error::RateLimited { .. } => "TooManyRequests",
             Error::Internal(_) => "InternalError",
         }
     }
@@ -41,6 +42,11 @@ impl BitgoError {
             Error::MissingScope(scope) => {
                 context.insert("requiredScope".into(), scope.as_str().into());
             }
+            Error::RateLimited {
+                retry_after_secs, ..
+            } => {
+                context.insert("retryAfterSeconds".into(), (*retry_after_secs).into());
+            }
             _ => {}
         }
         context
@@ -52,7 +58,10 @@ impl BitgoError {
         matches!(
             self.0,
             Error::Unauthenticated(
-                AuthFailure::UnknownToken | AuthFailure::Expired | AuthFailure::Revoked
+                AuthFailure::UnknownToken
+                    | AuthFailure::Expired
+                    | AuthFailure::Revoked
+                    | AuthFailure::InactiveUser
             )
         )
     }
@@ -69,6 +78,8 @@ fn auth_reason(failure: AuthFailure) -> &'static str {
         AuthFailure::StaleTimestamp => "stale_timestamp",
         AuthFailure::IpNotAllowed => "ip_restricted",
         AuthFailure::BadCredentials => "invalid_credentials",
+        AuthFailure::InactiveUser => "user_inactive",
+        AuthFailure::Replayed => "replayed_request",
     }
 }
 
@@ -95,6 +106,7 @@ impl ResponseError for BitgoError {
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -118,6 +130,12 @@ impl ResponseError for BitgoError {
         }
         if self.token_is_invalid() {
             response.insert_header(("x-auth-required", "true"));
+        }
+        if let Error::RateLimited {
+            retry_after_secs, ..
+        } = &self.0
+        {
+            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
         response.json(body)
     }
@@ -177,6 +195,21 @@ mod tests {
         let (status, body, _) = body_of(Error::NeedsOtp("invalid otp").into());
         assert_eq!(status, 401);
         assert_eq!(body["needsOTP"], true);
+    }
+
+    #[test]
+    fn rate_limited_is_a_429_with_retry_after() {
+        let e: BitgoError = Error::RateLimited {
+            retry_after_secs: 42,
+            reason: "too many attempts".into(),
+        }
+        .into();
+        let r = e.error_response();
+        assert_eq!(r.status(), 429);
+        assert_eq!(r.headers().get("retry-after").unwrap(), "42");
+        let (_, body, _) = body_of(e);
+        assert_eq!(body["name"], "TooManyRequests");
+        assert_eq!(body["context"]["retryAfterSeconds"], 42);
     }
 
     #[test]

@@ -1,16 +1,19 @@
 //! Login and the session: login, session, logout, unlock, lock, verifypassword.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use serde_json::{json, Map, Value};
 
 use crate::auth::password;
+use crate::auth::throttle::ThrottleKey;
 use crate::auth::token::RawToken;
 use crate::bitgo::call::{Authed, Call};
 use crate::bitgo::error::BitgoError;
 use crate::bitgo::json::{integer_field, string_field};
 use crate::bitgo::views::{TokenView, UserView};
 use crate::domain::ids::new_id;
+use crate::domain::ip::IpRestriction;
+use crate::domain::policy;
 use crate::domain::scope::ScopeSet;
 use crate::domain::token_rules::{check_otp, unlock_seconds, OtpFailure, TokenKind};
 use crate::error::{AuthFailure, Error};
@@ -29,9 +32,34 @@ fn otp_error(failure: OtpFailure) -> Error {
     Error::NeedsOtp(failure.message())
 }
 
-/// Checks a password (plain or SDK form) off the async executor: PBKDF2 is deliberately slow.
-async fn password_matches(stored: String, email: String, given: String) -> Result<bool, Error> {
-    Ok(web::block(move || password::verify(&stored, &email, &given)).await?)
+/// Checks a password (plain or SDK form) on the password threads: PBKDF2 is deliberately
+/// slow, and never runs on the pool that serves store reads. `stored` is `None` for an
+/// unknown user, which costs the same work and fails.
+async fn password_matches(
+    call: &Call,
+    stored: Option<String>,
+    email: String,
+    given: String,
+) -> Result<bool, Error> {
+    let decoy = call.state.decoy_password.clone();
+    call.state
+        .password_workers
+        .run(move || password::verify_same_work(stored.as_deref(), &decoy, &email, &given))
+        .await
+}
+
+/// Counts a guess against `keys` in the sandbox's throttle: a 429 with `Retry-After` when
+/// a limit is reached, before any work is done.
+fn begin_attempt(call: &Call, keys: &[ThrottleKey]) -> Result<(), Error> {
+    call.sandbox
+        .throttle
+        .begin(keys, call.now_ms())
+        .map_err(|wait_ms| Error::RateLimited {
+            retry_after_secs: u64::try_from(wait_ms.saturating_add(999) / 1000)
+                .unwrap_or(1)
+                .max(1),
+            reason: "too many failed attempts: wait before trying again".into(),
+        })
 }
 
 /// `POST /api/auth/v1/session` (the SDK) and `/api/v{1,2}/user/login` (curl): email, password
@@ -49,17 +77,29 @@ pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
         .and_then(Value::as_bool)
         .unwrap_or(false);
 
+    let keys = [
+        ThrottleKey::Password(email.clone()),
+        ThrottleKey::Address(call.client_ip),
+    ];
+    begin_attempt(&call, &keys)?;
     let lookup = email.clone();
     let user = call
         .sandbox
         .store
         .read(move |conn| users::find_by_username(conn, &lookup))
-        .await?
-        .ok_or(Error::Unauthenticated(AuthFailure::BadCredentials))?;
-    if !password_matches(user.password_hash.clone(), email, given_password).await? {
-        return Err(Error::Unauthenticated(AuthFailure::BadCredentials).into());
-    }
+        .await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    // An unknown email and a wrong password cost the same and answer the same.
+    let matches = password_matches(&call, stored, email, given_password).await?;
+    let user = match user {
+        Some(user) if matches => user,
+        _ => return Err(Error::Unauthenticated(AuthFailure::BadCredentials).into()),
+    };
     check_otp(otp.as_deref(), &call.state.auth.otps, false).map_err(otp_error)?;
+    if !user.is_active {
+        return Err(Error::Unauthenticated(AuthFailure::InactiveUser).into());
+    }
+    call.sandbox.throttle.succeeded(&keys);
 
     let auth = &call.state.auth;
     let unlock = unlock_seconds(None, auth.unlock_default_seconds, auth.unlock_max_seconds)
@@ -75,8 +115,8 @@ pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
         kind: TokenKind::Login,
         label: None,
         scope: ScopeSet::login(),
-        ip_restrict: None,
-        created_ip: Some(call.client_ip.to_string()),
+        ip_restrict: IpRestriction::default(),
+        created_ip: call.client_ip.map(|ip| ip.to_string()),
         enterprise_id: None,
         is_extensible: extensible,
         tx_value_limit: None,
@@ -171,7 +211,13 @@ pub async fn unlock(authed: Authed) -> Result<HttpResponse, BitgoError> {
     )
     .map_err(Error::Invalid)?;
     let otp = string_field(body.get("otp"), "otp")?;
+    let keys = [
+        ThrottleKey::Otp(authed.principal.user_id().to_string()),
+        ThrottleKey::Address(authed.call.client_ip),
+    ];
+    begin_attempt(&authed.call, &keys)?;
     check_otp(otp, &auth.otps, false).map_err(otp_error)?;
+    authed.call.sandbox.throttle.succeeded(&keys);
     let (id, now) = (authed.principal.token.id.clone(), authed.now_ms());
     authed
         .call
@@ -198,6 +244,7 @@ pub async fn lock(authed: Authed) -> Result<HttpResponse, BitgoError> {
 
 /// `POST /api/v{1,2}/user/verifypassword` `{password}`: `{valid}`.
 pub async fn verify_password(authed: Authed) -> Result<HttpResponse, BitgoError> {
+    policy::may_manage_credentials(&authed.principal.token.scope)?;
     let body: Body = authed.call.json()?;
     let given = required(&body, "password")?.to_string();
     let user_id = authed.principal.user_id().to_string();
@@ -208,6 +255,15 @@ pub async fn verify_password(authed: Authed) -> Result<HttpResponse, BitgoError>
         .read(move |conn| users::find_by_id(conn, &user_id))
         .await?
         .ok_or_else(|| Error::NotFound("user not found".into()))?;
-    let valid = password_matches(user.password_hash, user.username, given).await?;
+    let keys = [
+        ThrottleKey::Password(user.username.clone()),
+        ThrottleKey::Address(authed.call.client_ip),
+    ];
+    begin_attempt(&authed.call, &keys)?;
+    let valid =
+        password_matches(&authed.call, Some(user.password_hash), user.username, given).await?;
+    if valid {
+        authed.call.sandbox.throttle.succeeded(&keys);
+    }
     authed.reply(StatusCode::OK, &json!({ "valid": valid }))
 }

@@ -35,7 +35,8 @@ pub async fn create_access_token(authed: Authed) -> Result<HttpResponse, BitgoEr
     let label = check_label(string_field(body.get("label"), "label")?).map_err(Error::Invalid)?;
     let requested = string_list_field(body.get("scope"), "scope")?
         .ok_or_else(|| Error::Invalid("invalid scope: scope is required".into()))?;
-    let scope = ScopeSet::parse_requested(&requested).map_err(Error::Invalid)?;
+    let scope = ScopeSet::parse_requested(&requested, &authed.principal.token.scope)
+        .map_err(Error::Invalid)?;
     let seconds =
         token_seconds(integer_field(body.get("duration"), "duration")?).map_err(Error::Invalid)?;
     let ip_rule = IpRestriction::parse(
@@ -75,8 +76,8 @@ pub async fn create_access_token(authed: Authed) -> Result<HttpResponse, BitgoEr
         kind: TokenKind::Api,
         label: Some(label),
         scope,
-        ip_restrict: ip_rule.to_stored(),
-        created_ip: Some(authed.call.client_ip.to_string()),
+        ip_restrict: ip_rule,
+        created_ip: authed.call.client_ip.map(|ip| ip.to_string()),
         enterprise_id: enterprise,
         is_extensible: false,
         tx_value_limit,
@@ -86,11 +87,14 @@ pub async fn create_access_token(authed: Authed) -> Result<HttpResponse, BitgoEr
         unlocked_at: None,
         unlock_expires_at: None,
     };
+    let max_live = authed.call.state.auth.max_live_tokens_per_user;
     let (row, orgs) = authed
         .call
         .sandbox
         .store
         .write(move |conn| {
+            let live = tokens::count_live_api_tokens(conn, &row.user_id, row.created_at)?;
+            policy::may_add_access_token(live, max_live)?;
             if let Some(e) = &row.enterprise_id {
                 enterprises::permissions_of(conn, e, &row.user_id)?.ok_or_else(|| {
                     Error::Forbidden(format!("you are not a member of enterprise {e}"))
@@ -125,6 +129,7 @@ pub async fn list_access_tokens(
     authed: Authed,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, BitgoError> {
+    policy::may_manage_credentials(&authed.principal.token.scope)?;
     let q = query.into_inner();
     let limit = match q.limit.as_deref() {
         None | Some("") => DEFAULT_PAGE,
@@ -200,6 +205,10 @@ pub async fn delete_access_token(
         return Err(Error::Invalid(format!("invalid access token id {id:?}")).into());
     }
     let (user_id, now) = (authed.principal.user_id().to_string(), authed.now_ms());
+    let (caller_id, scopes) = (
+        authed.principal.token.id.clone(),
+        authed.principal.token.scope.clone(),
+    );
     let (row, orgs) = authed
         .call
         .sandbox
@@ -207,6 +216,7 @@ pub async fn delete_access_token(
         .write(move |conn| {
             let not_found = || Error::NotFound(format!("access token {id} not found"));
             let row = tokens::find_for_user(conn, &user_id, &id)?.ok_or_else(not_found)?;
+            policy::may_revoke_token(&caller_id, &scopes, &row.id, row.kind)?;
             // An expired or already revoked token is gone, as far as its owner can tell.
             check_usable(row.expires_at, row.revoked_at, now).map_err(|_| not_found())?;
             tokens::revoke(conn, &id, now)?;

@@ -168,8 +168,8 @@ impl TokenView<'_> {
         if let Some(ip) = &t.created_ip {
             doc.insert("ip".into(), ip.clone().into());
         }
-        if let Some(entries) = &t.ip_restrict {
-            doc.insert("ipRestrict".into(), entries.clone().into());
+        if !t.ip_restrict.is_empty() {
+            doc.insert("ipRestrict".into(), t.ip_restrict.entries().into());
         }
         if let Some(enterprise) = &t.enterprise_id {
             doc.insert("enterprise".into(), enterprise.clone().into());

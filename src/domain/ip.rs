@@ -8,6 +8,10 @@ use ipnet::IpNet;
 const MIN_V4_PREFIX: u8 = 24;
 /// orgbox's equivalent for IPv6 (BitGo documents IPv4 only): no block wider than a /64.
 const MIN_V6_PREFIX: u8 = 64;
+/// Most entries one token's `ipRestrict` may list.
+pub const MAX_ENTRIES: usize = 50;
+/// Longest entry accepted, in characters (a full IPv6 CIDR is 43).
+pub const MAX_ENTRY_CHARS: usize = 64;
 
 /// Where a token may be used from; empty means anywhere.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -20,8 +24,19 @@ impl IpRestriction {
     /// Parses `ipRestrict` entries (plain addresses or CIDRs), refusing malformed ones and
     /// blocks wider than allowed. The entries are kept as sent, for display.
     pub fn parse(entries: &[String]) -> Result<IpRestriction, String> {
+        if entries.len() > MAX_ENTRIES {
+            return Err(format!(
+                "ipRestrict may list at most {MAX_ENTRIES} entries, not {}",
+                entries.len()
+            ));
+        }
         let mut nets = Vec::with_capacity(entries.len());
         for entry in entries {
+            if entry.chars().count() > MAX_ENTRY_CHARS {
+                return Err(format!(
+                    "invalid ipRestrict entry: entries may be at most {MAX_ENTRY_CHARS} characters"
+                ));
+            }
             let trimmed = entry.trim();
             let net = if trimmed.contains('/') {
                 let net: IpNet = trimmed.parse().map_err(|_| {
@@ -51,10 +66,22 @@ impl IpRestriction {
         })
     }
 
-    /// Whether a request from `client` may use the token.
-    pub fn allows(&self, client: IpAddr) -> bool {
-        let client = canonical(client);
-        self.nets.is_empty() || self.nets.iter().any(|n| n.contains(&client))
+    /// Whether a request from `client` may use the token. `None` is a client whose address
+    /// could not be trusted (a forged or unreadable forwarding header): it passes only when
+    /// there is no restriction.
+    pub fn allows(&self, client: Option<IpAddr>) -> bool {
+        if self.nets.is_empty() {
+            return true;
+        }
+        let Some(client) = client.map(canonical) else {
+            return false;
+        };
+        self.nets.iter().any(|n| n.contains(&client))
+    }
+
+    /// The entries as given, for display.
+    pub fn entries(&self) -> &[String] {
+        &self.entries
     }
 
     /// Whether there is no restriction.
@@ -93,22 +120,22 @@ mod tests {
 
     #[test]
     fn empty_restriction_allows_everyone() {
-        assert!(rule(&[]).allows(ip("203.0.113.9")));
+        assert!(rule(&[]).allows(Some(ip("203.0.113.9"))));
     }
 
     #[test]
     fn single_address_and_cidr_match() {
         let r = rule(&["127.0.0.1", "198.51.100.0/24"]);
-        assert!(r.allows(ip("127.0.0.1")));
-        assert!(r.allows(ip("198.51.100.77")));
-        assert!(!r.allows(ip("127.0.0.2")));
-        assert!(!r.allows(ip("198.51.101.1")));
+        assert!(r.allows(Some(ip("127.0.0.1"))));
+        assert!(r.allows(Some(ip("198.51.100.77"))));
+        assert!(!r.allows(Some(ip("127.0.0.2"))));
+        assert!(!r.allows(Some(ip("198.51.101.1"))));
     }
 
     #[test]
     fn ipv4_mapped_ipv6_client_matches_its_ipv4_rule() {
-        assert!(rule(&["127.0.0.1"]).allows(ip("::ffff:127.0.0.1")));
-        assert!(rule(&["::ffff:127.0.0.1"]).allows(ip("127.0.0.1")));
+        assert!(rule(&["127.0.0.1"]).allows(Some(ip("::ffff:127.0.0.1"))));
+        assert!(rule(&["::ffff:127.0.0.1"]).allows(Some(ip("127.0.0.1"))));
     }
 
     #[test]
@@ -127,7 +154,22 @@ mod tests {
     }
 
     #[test]
+    fn an_untrusted_client_address_passes_only_an_empty_restriction() {
+        assert!(rule(&[]).allows(None));
+        assert!(!rule(&["127.0.0.1"]).allows(None));
+    }
+
+    #[test]
+    fn entry_count_and_length_are_bounded() {
+        let many: Vec<String> = (0..=MAX_ENTRIES).map(|i| format!("10.0.0.{i}")).collect();
+        let err = IpRestriction::parse(&many).unwrap_err();
+        assert!(err.contains(&MAX_ENTRIES.to_string()), "{err}");
+        let long = format!("1.2.3.4{}", " ".repeat(MAX_ENTRY_CHARS));
+        assert!(IpRestriction::parse(&[long]).is_err());
+    }
+
+    #[test]
     fn host_bits_in_a_cidr_are_ignored() {
-        assert!(rule(&["192.0.2.77/24"]).allows(ip("192.0.2.1")));
+        assert!(rule(&["192.0.2.77/24"]).allows(Some(ip("192.0.2.1"))));
     }
 }

@@ -26,6 +26,44 @@ pub fn may_create_access_token(kind: TokenKind) -> Result<()> {
     }
 }
 
+/// Routes that touch credentials (checking the password, listing access tokens, revoking
+/// another token) need `user_manage`, which only a login session carries: a leaked
+/// long-lived token can neither guess the password nor take the user's other tokens away.
+pub fn may_manage_credentials(scopes: &ScopeSet) -> Result<()> {
+    require_scope(scopes, Scope::UserManage)
+}
+
+/// Whether the caller (token `caller_id` with `scopes`) may revoke token `target_id` of
+/// kind `target_kind` through the access-token route. Login sessions end only by their own
+/// logout, so they are not found here; any token may revoke itself; revoking another needs
+/// [`may_manage_credentials`].
+pub fn may_revoke_token(
+    caller_id: &str,
+    scopes: &ScopeSet,
+    target_id: &str,
+    target_kind: TokenKind,
+) -> Result<()> {
+    if target_kind == TokenKind::Login {
+        return Err(Error::NotFound(format!(
+            "access token {target_id} not found"
+        )));
+    }
+    if caller_id == target_id {
+        return Ok(());
+    }
+    may_manage_credentials(scopes)
+}
+
+/// A user may hold at most `max` live long-lived tokens; `live` are held now.
+pub fn may_add_access_token(live: usize, max: usize) -> Result<()> {
+    if live >= max {
+        return Err(Error::Invalid(format!(
+            "too many access tokens: at most {max} live access tokens per user; delete one first"
+        )));
+    }
+    Ok(())
+}
+
 /// A user may view an enterprise they are a member of (with any permission).
 pub fn may_view_enterprise(membership: Option<&[EnterprisePermission]>) -> Result<()> {
     match membership {
@@ -57,6 +95,36 @@ mod tests {
             may_create_access_token(TokenKind::Api),
             Err(Error::Forbidden(_))
         ));
+    }
+
+    #[test]
+    fn credential_routes_need_a_login_session() {
+        assert!(may_manage_credentials(&ScopeSet::login()).is_ok());
+        let leaked = ScopeSet::from_stored("crypto_compare");
+        assert!(matches!(
+            may_manage_credentials(&leaked),
+            Err(Error::MissingScope(Scope::UserManage))
+        ));
+        assert!(may_manage_credentials(&ScopeSet::from_stored("all")).is_err());
+    }
+
+    #[test]
+    fn login_sessions_are_never_revoked_through_the_token_route() {
+        let login = ScopeSet::login();
+        assert!(matches!(
+            may_revoke_token("a", &login, "b", TokenKind::Login),
+            Err(Error::NotFound(_))
+        ));
+        assert!(may_revoke_token("a", &login, "b", TokenKind::Api).is_ok());
+        let narrow = ScopeSet::from_stored("profile");
+        assert!(may_revoke_token("a", &narrow, "a", TokenKind::Api).is_ok());
+        assert!(may_revoke_token("a", &narrow, "b", TokenKind::Api).is_err());
+    }
+
+    #[test]
+    fn the_live_token_cap_is_enforced() {
+        assert!(may_add_access_token(99, 100).is_ok());
+        assert!(may_add_access_token(100, 100).is_err());
     }
 
     #[test]

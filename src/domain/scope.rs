@@ -90,6 +90,22 @@ impl Scope {
         )
     }
 
+    /// The broader scope that includes this one: the `_all` form of a per-wallet or
+    /// per-enterprise wallet scope. A session holding `wallet_view_all` may hand out
+    /// `wallet_view_enterprise` or `wallet_view:<id>`.
+    fn broader(self) -> Option<Scope> {
+        Some(match self {
+            Scope::WalletView | Scope::WalletViewEnterprise => Scope::WalletViewAll,
+            Scope::WalletSpend | Scope::WalletSpendEnterprise => Scope::WalletSpendAll,
+            Scope::WalletManage | Scope::WalletManageEnterprise => Scope::WalletManageAll,
+            Scope::WalletApprove | Scope::WalletApproveEnterprise => Scope::WalletApproveAll,
+            Scope::WalletEdit | Scope::WalletEditEnterprise => Scope::WalletEditAll,
+            Scope::WalletFreeze => Scope::WalletFreezeAll,
+            Scope::WalletStake => Scope::WalletStakeAll,
+            _ => return None,
+        })
+    }
+
     /// Scopes a long-lived access token may not carry: BitGo keeps `user_manage` for
     /// short-lived login tokens, and the two login-only names are not in the create enum.
     fn login_only(self) -> bool {
@@ -99,6 +115,10 @@ impl Scope {
         )
     }
 }
+
+/// Most scopes one create-token request may list (there are fewer than 40 names; the rest
+/// leaves room for per-wallet forms).
+pub const MAX_REQUESTED_SCOPES: usize = 100;
 
 /// The scope list a login (short-lived) token carries, as in BitGo's login reply.
 pub const LOGIN_SCOPES: &[Scope] = &[
@@ -141,14 +161,28 @@ impl ScopeSet {
         )
     }
 
-    /// Checks a create-token request's scope list: non-empty, every entry a known name (or a
-    /// wallet-context form), none reserved for login tokens. Duplicates are dropped.
-    pub fn parse_requested(names: &[String]) -> Result<ScopeSet, String> {
+    /// Checks a create-token request's scope list against `held`, the scopes of the login
+    /// token creating it. The list must be non-empty, at most [`MAX_REQUESTED_SCOPES`] long,
+    /// without duplicates, and every entry a known name (or a wallet-context form) that
+    /// `held` covers and that is not reserved for login tokens. `all` (BitGo's test-only
+    /// scope) is expanded here to exactly what `held` may hand out, so a long-lived token can
+    /// never carry more than the session that made it.
+    pub fn parse_requested(names: &[String], held: &ScopeSet) -> Result<ScopeSet, String> {
         if names.is_empty() {
             return Err("invalid scope: scope must be a non-empty array of scope names".into());
         }
+        if names.len() > MAX_REQUESTED_SCOPES {
+            return Err(format!(
+                "invalid scope: at most {MAX_REQUESTED_SCOPES} scopes may be requested, not {}",
+                names.len()
+            ));
+        }
+        let mut seen = std::collections::HashSet::with_capacity(names.len());
         let mut out: Vec<String> = Vec::with_capacity(names.len());
         for name in names {
+            if !seen.insert(name.as_str()) {
+                return Err(format!("invalid scope: {name} is listed more than once"));
+            }
             let (base, wallet) = match name.split_once(':') {
                 Some((base, wallet)) => (base, Some(wallet)),
                 None => (name.as_str(), None),
@@ -165,11 +199,39 @@ impl ScopeSet {
                     return Err(format!("invalid scope: {name}"));
                 }
             }
-            if !out.iter().any(|s| s == name) {
-                out.push(name.clone());
+            if scope == Scope::All {
+                out.extend(
+                    held.grantable()
+                        .filter(|n| !seen.contains(n.as_str()))
+                        .cloned(),
+                );
+                continue;
             }
+            if !held.covers(scope) {
+                return Err(format!(
+                    "invalid scope: {name} is not held by the session creating this token"
+                ));
+            }
+            out.push(name.clone());
         }
+        // `all` next to names it already expanded to: keep each once, first place wins.
+        let mut kept = std::collections::HashSet::with_capacity(out.len());
+        out.retain(|n| kept.insert(n.clone()));
         Ok(ScopeSet(out))
+    }
+
+    /// The names of this set a long-lived token made from it may carry: everything but the
+    /// login-only scopes (and `all` itself, which is never stored for a long-lived token).
+    fn grantable(&self) -> impl Iterator<Item = &String> {
+        self.0
+            .iter()
+            .filter(|n| Scope::parse(n).is_some_and(|s| !s.login_only() && s != Scope::All))
+    }
+
+    /// Whether a token with this set may hand `scope` on: it holds it, or its broader form.
+    fn covers(&self, scope: Scope) -> bool {
+        let has = |s: Scope| self.0.iter().any(|n| n == s.as_str());
+        has(scope) || scope.broader().is_some_and(has)
     }
 
     /// Rebuilds a set from its stored form (space-separated).
@@ -187,11 +249,13 @@ impl ScopeSet {
         &self.0
     }
 
-    /// Whether the set grants `scope` (directly or through `all`).
+    /// Whether the set grants `scope`: directly, or through `all`, which never grants the
+    /// login-only scopes (a token stored with `all` before creation expanded it still cannot
+    /// manage users).
     pub fn grants(&self, scope: Scope) -> bool {
         self.0
             .iter()
-            .any(|s| s == scope.as_str() || s == Scope::All.as_str())
+            .any(|s| s == scope.as_str() || (s == Scope::All.as_str() && !scope.login_only()))
     }
 }
 
@@ -203,6 +267,10 @@ mod tests {
         v.iter().map(|s| s.to_string()).collect()
     }
 
+    fn requested(v: &[&str]) -> Result<ScopeSet, String> {
+        ScopeSet::parse_requested(&strings(v), &ScopeSet::login())
+    }
+
     #[test]
     fn every_name_round_trips() {
         for s in Scope::ALL {
@@ -212,20 +280,18 @@ mod tests {
 
     #[test]
     fn unknown_scope_is_named_in_the_error() {
-        let err = ScopeSet::parse_requested(&strings(&["profile", "wallet_teleport"])).unwrap_err();
+        let err = requested(&["profile", "wallet_teleport"]).unwrap_err();
         assert_eq!(err, "invalid scope: wallet_teleport");
     }
 
     #[test]
     fn empty_scope_list_is_refused() {
-        assert!(ScopeSet::parse_requested(&[])
-            .unwrap_err()
-            .starts_with("invalid scope"));
+        assert!(requested(&[]).unwrap_err().starts_with("invalid scope"));
     }
 
     #[test]
     fn user_manage_is_kept_for_login_tokens() {
-        let err = ScopeSet::parse_requested(&strings(&["user_manage"])).unwrap_err();
+        let err = requested(&["user_manage"]).unwrap_err();
         assert!(
             err.contains("invalid scope") && err.contains("user_manage"),
             "{err}"
@@ -236,23 +302,68 @@ mod tests {
     #[test]
     fn wallet_context_forms_need_a_wallet_family_and_an_id() {
         let id = "a".repeat(32);
-        assert!(ScopeSet::parse_requested(&[format!("wallet_view:{id}")]).is_ok());
-        assert!(ScopeSet::parse_requested(&[format!("trade_view:{id}")]).is_err());
-        assert!(ScopeSet::parse_requested(&strings(&["wallet_view:nope"])).is_err());
+        let login = ScopeSet::login();
+        assert!(ScopeSet::parse_requested(&[format!("wallet_view:{id}")], &login).is_ok());
+        assert!(ScopeSet::parse_requested(&[format!("trade_view:{id}")], &login).is_err());
+        assert!(requested(&["wallet_view:nope"]).is_err());
     }
 
     #[test]
-    fn duplicates_are_dropped_and_order_kept() {
-        let set =
-            ScopeSet::parse_requested(&strings(&["trade_view", "profile", "trade_view"])).unwrap();
+    fn duplicates_are_refused_naming_the_scope_and_order_is_kept() {
+        let err = requested(&["trade_view", "profile", "trade_view"]).unwrap_err();
+        assert!(
+            err.contains("trade_view") && err.contains("more than once"),
+            "{err}"
+        );
+        let set = requested(&["trade_view", "profile"]).unwrap();
         assert_eq!(set.names(), &strings(&["trade_view", "profile"]));
         assert_eq!(ScopeSet::from_stored(&set.to_stored()), set);
     }
 
     #[test]
-    fn all_grants_everything_and_others_only_themselves() {
+    fn a_long_list_is_refused_naming_the_limit() {
+        let names: Vec<String> = (0..=MAX_REQUESTED_SCOPES)
+            .map(|i| format!("s{i}"))
+            .collect();
+        let err = ScopeSet::parse_requested(&names, &ScopeSet::login()).unwrap_err();
+        assert!(err.contains(&MAX_REQUESTED_SCOPES.to_string()), "{err}");
+    }
+
+    #[test]
+    fn all_expands_to_what_the_session_may_hand_out() {
+        let set = requested(&["all"]).unwrap();
+        assert!(!set.names().iter().any(|n| n == "all"));
+        assert!(!set.grants(Scope::UserManage));
+        assert!(!set.grants(Scope::ThirdPartyUserLookup));
+        assert!(set.grants(Scope::EnterpriseManageAll));
+        assert_eq!(set.names().len(), LOGIN_SCOPES.len() - 3);
+        // Next to names it already covers, each is kept once.
+        let mixed = requested(&["profile", "all"]).unwrap();
+        assert_eq!(mixed.names().len(), set.names().len());
+        assert_eq!(mixed.names()[0], "profile");
+    }
+
+    #[test]
+    fn scopes_the_session_does_not_hold_are_refused() {
+        let narrow = ScopeSet::from_stored("profile wallet_view_all");
+        let ok = ScopeSet::parse_requested(&strings(&["wallet_view_enterprise"]), &narrow);
+        assert!(ok.is_ok(), "a broader held scope covers a narrower one");
+        let err = ScopeSet::parse_requested(&strings(&["trade_trade"]), &narrow).unwrap_err();
+        assert!(
+            err.contains("trade_trade") && err.contains("not held"),
+            "{err}"
+        );
+        let all = ScopeSet::parse_requested(&strings(&["all"]), &narrow).unwrap();
+        assert_eq!(all.names(), &strings(&["profile", "wallet_view_all"]));
+        // Scopes a login session never carries cannot be handed out either.
+        assert!(requested(&["auditlogs_view_all"]).is_err());
+    }
+
+    #[test]
+    fn all_grants_everything_but_login_only_scopes_and_others_only_themselves() {
         let all = ScopeSet::from_stored("all");
         assert!(all.grants(Scope::EnterpriseViewAll));
+        assert!(!all.grants(Scope::UserManage));
         let some = ScopeSet::from_stored("profile enterprise_manage_all");
         assert!(some.grants(Scope::Profile));
         assert!(!some.grants(Scope::EnterpriseViewAll));

@@ -5,11 +5,14 @@ pub mod clock;
 
 use std::sync::Arc;
 
+use crate::auth::replay::ReplayGuard;
+use crate::auth::throttle::{Throttle, ThrottleLimits};
 use crate::store::Store;
 
 pub use clock::Clock;
 
-/// One isolated world: its own SQLite file and its own notion of "now".
+/// One isolated world: its own SQLite file, its own notion of "now", and its own memory of
+/// guesses and signed requests.
 pub struct Sandbox {
     /// `default`, or the name of a named sandbox.
     pub name: String,
@@ -17,6 +20,23 @@ pub struct Sandbox {
     pub store: Store,
     /// Its clock: every "now" of domain rules comes from here.
     pub clock: Clock,
+    /// Password and OTP attempt counters.
+    pub throttle: Throttle,
+    /// HMACs of state-changing signed requests already served.
+    pub replays: ReplayGuard,
+}
+
+impl Sandbox {
+    /// A sandbox over `store` with its own clock and fresh counters.
+    pub fn new(name: &str, store: Store, clock: Clock, limits: ThrottleLimits) -> Sandbox {
+        Sandbox {
+            name: name.to_string(),
+            store,
+            clock,
+            throttle: Throttle::new(limits),
+            replays: ReplayGuard::default(),
+        }
+    }
 }
 
 /// The registry of sandboxes.

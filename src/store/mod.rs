@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 type Pool = r2d2::Pool<SqliteConnectionManager>;
 
@@ -34,6 +34,9 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
+        // Owner-only before SQLite opens it: the WAL and shared-memory files inherit its mode.
+        crate::files::make_database_private(path)
+            .map_err(|e| Error::Internal(format!("{}: {e}", path.display())))?;
         // WAL (readers run beside the one writer) is a property of the file: set it once,
         // before the pool opens connections in parallel, or they race to switch it.
         let conn = Connection::open(path)?;
@@ -125,7 +128,6 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::temp_store;
     use super::*;
-    use crate::error::Error;
 
     #[test]
     fn schema_is_applied_once_and_versioned() {

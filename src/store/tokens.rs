@@ -2,6 +2,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use crate::domain::ip::IpRestriction;
 use crate::domain::scope::ScopeSet;
 use crate::domain::token_rules::TokenKind;
 use crate::error::{Error, Result};
@@ -23,8 +24,8 @@ pub struct TokenRow {
     pub label: Option<String>,
     /// Granted scopes.
     pub scope: ScopeSet,
-    /// Allowed client addresses as given; `None` means any.
-    pub ip_restrict: Option<Vec<String>>,
+    /// Allowed client addresses, parsed once when the row is read; empty means any.
+    pub ip_restrict: IpRestriction,
     /// Address of the client that created it.
     pub created_ip: Option<String>,
     /// Enterprise the token was bound to, if requested.
@@ -60,7 +61,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(TokenRow, String, Option<String>)>
         kind: TokenKind::Login,
         label: r.get(5)?,
         scope: ScopeSet::from_stored(&r.get::<_, String>(6)?),
-        ip_restrict: None,
+        ip_restrict: IpRestriction::default(),
         created_ip: r.get(8)?,
         enterprise_id: r.get(9)?,
         is_extensible: r.get(10)?,
@@ -77,10 +78,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(TokenRow, String, Option<String>)>
 fn finish((mut row, kind, ip_json): (TokenRow, String, Option<String>)) -> Result<TokenRow> {
     row.kind = TokenKind::parse(&kind)
         .ok_or_else(|| Error::Internal(format!("stored token kind {kind:?}")))?;
-    row.ip_restrict = ip_json
-        .map(|j| serde_json::from_str(&j))
-        .transpose()
-        .map_err(|e| Error::Internal(format!("stored ip_restrict: {e}")))?;
+    if let Some(json) = ip_json {
+        let entries: Vec<String> = serde_json::from_str(&json)
+            .map_err(|e| Error::Internal(format!("stored ip_restrict: {e}")))?;
+        row.ip_restrict = IpRestriction::parse(&entries)
+            .map_err(|e| Error::Internal(format!("stored ip_restrict of {}: {e}", row.id)))?;
+    }
     Ok(row)
 }
 
@@ -88,6 +91,7 @@ fn finish((mut row, kind, ip_json): (TokenRow, String, Option<String>)) -> Resul
 pub fn insert(conn: &Connection, t: &TokenRow) -> Result<()> {
     let ip_json = t
         .ip_restrict
+        .to_stored()
         .as_ref()
         .map(serde_json::to_string)
         .transpose()
@@ -120,13 +124,36 @@ pub fn insert(conn: &Connection, t: &TokenRow) -> Result<()> {
     Ok(())
 }
 
-/// The token whose SHA-256 is `hash`.
-pub fn find_by_hash(conn: &Connection, hash: &str) -> Result<Option<TokenRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM access_tokens WHERE token_hash = ?1");
+/// A token found for authentication, with whether its owner's account is active.
+#[derive(Debug, Clone)]
+pub struct TokenLookup {
+    /// The token.
+    pub token: TokenRow,
+    /// The owner's `is_active`: an inactive user's tokens never authenticate.
+    pub owner_active: bool,
+}
+
+/// The token whose SHA-256 is `hash`, and whether its owner is active (one query: this is
+/// the hot path of every authenticated request).
+pub fn find_by_hash(conn: &Connection, hash: &str) -> Result<Option<TokenLookup>> {
+    let columns = COLUMNS
+        .split(", ")
+        .map(|c| format!("t.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {columns}, u.is_active FROM access_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = ?1"
+    );
     conn.prepare_cached(&sql)?
-        .query_row([hash], from_row)
+        .query_row([hash], |r| Ok((from_row(r)?, r.get::<_, bool>(17)?)))
         .optional()?
-        .map(finish)
+        .map(|(row, owner_active)| {
+            Ok(TokenLookup {
+                token: finish(row)?,
+                owner_active,
+            })
+        })
         .transpose()
 }
 
@@ -165,6 +192,17 @@ pub fn list_usable_api_tokens(
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![user_id, now_ms, after_id, limit], from_row)?;
     rows.map(|r| finish(r?)).collect()
+}
+
+/// How many long-lived tokens of `user_id` are usable at `now_ms`.
+pub fn count_live_api_tokens(conn: &Connection, user_id: &str, now_ms: i64) -> Result<usize> {
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM access_tokens
+             WHERE user_id = ?1 AND kind = 'api' AND revoked_at IS NULL AND expires_at > ?2",
+        )?
+        .query_row(params![user_id, now_ms], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// Revokes a token (logout, delete); returns whether it was still live.

@@ -58,6 +58,7 @@ pub struct Req {
     content_type: Option<String>,
     auth: Auth,
     headers: Vec<(String, String)>,
+    appended: Vec<(String, Vec<u8>)>,
     timestamp: Option<i64>,
     signed_body: Option<Vec<u8>>,
 }
@@ -71,6 +72,7 @@ impl Req {
             content_type: None,
             auth: Auth::None,
             headers: Vec::new(),
+            appended: Vec::new(),
             timestamp: None,
             signed_body: None,
         }
@@ -106,7 +108,12 @@ impl Req {
         self.auth = auth;
         self
     }
-    /// An extra header.
+    /// Adds one more header line (repeatable, any bytes), after the others.
+    pub fn append_header(mut self, k: &str, v: &[u8]) -> Req {
+        self.appended.push((k.to_string(), v.to_vec()));
+        self
+    }
+    /// Sets a header, replacing one the request would send.
     pub fn header(mut self, k: &str, v: &str) -> Req {
         self.headers.push((k.into(), v.into()));
         self
@@ -267,6 +274,10 @@ impl TestApp {
         }
         for (k, v) in &req.headers {
             r = r.insert_header((k.as_str(), v.as_str()));
+        }
+        for (k, v) in &req.appended {
+            let value = actix_web::http::header::HeaderValue::from_bytes(v).expect("header bytes");
+            r = r.append_header((k.as_str(), value));
         }
         let mut resp = if req.body.is_some() {
             r.send_body(body).await

@@ -5,8 +5,13 @@ mod helpers;
 
 mod enterprises;
 mod errors;
+mod forwarding;
+mod fuzz;
 mod login;
+mod login_abuse;
 mod races;
+mod replay;
+mod scopes;
 mod secrets;
 mod session;
 mod signing;

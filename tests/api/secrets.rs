@@ -108,3 +108,73 @@ async fn passwords_are_stored_as_salted_pbkdf2() {
         "salts differ"
     );
 }
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[actix_web::test]
+async fn the_data_directory_and_its_files_are_private() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("fresh/data");
+    let app = spawn_app_with(|c| c.server.data_dir = data.clone()).await;
+    // A write, so the WAL and shared-memory files exist.
+    app.login(BRENNAN).await;
+    assert_eq!(mode(&data), 0o700);
+    for file in [
+        "orgbox.sqlite",
+        "orgbox.sqlite-wal",
+        "orgbox.sqlite-shm",
+        "server.key",
+    ] {
+        let path = data.join(file);
+        assert!(path.exists(), "{file} exists");
+        assert_eq!(mode(&path), 0o600, "{file}");
+    }
+}
+
+#[cfg(unix)]
+#[actix_web::test]
+async fn a_server_key_others_can_read_stops_the_start_unless_allowed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let config = test_config(dir.path());
+    drop(
+        orgbox::app::Application::build(config.clone())
+            .await
+            .unwrap(),
+    );
+    let key = dir.path().join("server.key");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let err = match orgbox::app::Application::build(config.clone()).await {
+        Ok(_) => panic!("a world-readable server.key was accepted"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        err.contains("server.key") && err.contains("chmod 600"),
+        "{err}"
+    );
+    let mut allowed = config;
+    allowed.server.allow_shared_key_file = true;
+    assert!(orgbox::app::Application::build(allowed).await.is_ok());
+}
+
+#[cfg(unix)]
+#[actix_web::test]
+async fn an_existing_database_file_is_made_private_at_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let config = test_config(dir.path());
+    drop(
+        orgbox::app::Application::build(config.clone())
+            .await
+            .unwrap(),
+    );
+    let db = dir.path().join("orgbox.sqlite");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(orgbox::app::Application::build(config).await.unwrap());
+    assert_eq!(mode(&db), 0o600);
+}
