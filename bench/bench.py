@@ -7,6 +7,9 @@ Measures, against a release build on 127.0.0.1 only:
   2. GET /api/v2/user/me throughput and latency, raw bearer and v2-signed (wrk);
   3. POST /api/v2/user/accesstoken throughput and latency (wrk);
   4. server RSS: idle, max sampled under load, VmHWM at the end;
+  5. GET /api/v2/user/me beside a login flood (64 clients, wrong passwords), with the
+     default throttle and with throttling off, against the same read without the flood;
+     and the login time of a wrong password against an unknown email;
 and prints one table with the targets beside the figures.
 
 Every child it starts (servers, wrk) is listed in --pidfile while alive, so the
@@ -39,6 +42,10 @@ CREATE_BODY = json.dumps(
     {"label": "bench", "scope": ["profile", "enterprise_view_all"], "duration": 3600, "otp": OTP},
     separators=(",", ":"),
 )
+
+LOGIN = "/api/v2/user/login"
+FLOOD_BODY = json.dumps({"email": EMAIL, "password": "not-the-password", "otp": OTP}, separators=(",", ":"))
+TARGET_FLOOD_RATIO = 0.70
 
 TARGET_READS = 15000.0
 TARGET_SIGNED_RATIO = 0.80
@@ -262,13 +269,13 @@ def bench_startup(children, args, runs):
 
 
 class Server:
-    def __init__(self, children, args, data_dir, log_level, tag):
+    def __init__(self, children, args, data_dir, log_level, tag, config=None):
         self.children = children
         self.out_path = os.path.join(args.work, f"{tag}.out")
         self.err_path = os.path.join(args.work, f"{tag}.err")
         self.err = open(self.err_path, "wb")
         self.proc = subprocess.Popen(
-            [args.bin, "--config", args.config, "--listen", f"{HOST}:0", "--data-dir", data_dir],
+            [args.bin, "--config", config or args.config, "--listen", f"{HOST}:0", "--data-dir", data_dir],
             stdout=subprocess.PIPE,
             stderr=self.err,
             env=server_env(log_level),
@@ -481,6 +488,86 @@ def bench_load(children, args):
     )
 
 
+def start_background_wrk(children, server, lua, conns, seconds, path):
+    url = f"http://{HOST}:{server.port}{path}"
+    cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency", "-s", lua, url]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    children.add(proc)
+    return proc
+
+
+def finish_background_wrk(children, proc, seconds):
+    out, _ = proc.communicate(timeout=seconds + 30)
+    children.procs.pop(proc.pid, None)
+    children._sync()
+    text = out.decode(errors="replace")
+    if "Requests/sec" not in text:
+        raise RuntimeError(f"flood wrk failed:\n{text}")
+    return parse_wrk(text)
+
+
+def unthrottled_config(args):
+    """config.toml with both throttle limits off: every flood attempt runs PBKDF2."""
+    with open(args.config) as f:
+        text = f.read()
+    text, n1 = re.subn(r"(?m)^throttle_attempts_per_account = \d+", "throttle_attempts_per_account = 0", text)
+    text, n2 = re.subn(r"(?m)^throttle_attempts_per_address = \d+", "throttle_attempts_per_address = 0", text)
+    if n1 != 1 or n2 != 1:
+        raise RuntimeError("config.toml lacks the throttle keys")
+    path = os.path.join(args.work, "unthrottled.toml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def login_ms(port, email, password, runs=15):
+    """Median wall time of a failing login, in ms."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        status, _, _ = http_json(port, "POST", LOGIN, {"email": email, "password": password, "otp": OTP})
+        times.append((time.perf_counter() - t0) * 1000.0)
+        assert status == 401, status
+    return statistics.median(times)
+
+
+def bench_flood(children, args):
+    """Authenticated reads beside 64 clients hammering login with a wrong password."""
+    d = args.duration
+    conns = 64
+    out = {}
+    for mode, config in (("throttled", None), ("unthrottled", unthrottled_config(args))):
+        data = os.path.join(args.work, f"flood-{mode}")
+        server = Server(children, args, data, "warn", f"flood-{mode}", config=config)
+        try:
+            time.sleep(0.3)
+            token = create_token(server.port, login(server.port))
+            read_lua = write_lua(os.path.join(args.work, f"flood-read-{mode}.lua"), {"Authorization": "Bearer " + token})
+            flood_lua = write_lua(
+                os.path.join(args.work, f"flood-{mode}.lua"),
+                {"Content-Type": "application/json"},
+                method="POST",
+                body=FLOOD_BODY,
+            )
+            if mode == "unthrottled":
+                out["wrong_password_ms"] = login_ms(server.port, EMAIL, "not-the-password")
+                out["unknown_email_ms"] = login_ms(server.port, "nobody@prestige-worldwide.test", "x")
+            run_wrk(children, server, "warmup", read_lua, conns, 2)
+            quiet = run_wrk(children, server, f"read, quiet ({mode})", read_lua, conns, d)
+            bg = start_background_wrk(children, server, flood_lua, conns, d + 3, LOGIN)
+            time.sleep(1.5)
+            flooded = run_wrk(children, server, f"read+flood ({mode})", read_lua, conns, d)
+            flood = finish_background_wrk(children, bg, d + 3)
+            log(
+                f"login flood ({mode}): {flood['rps']:.0f} attempts/s, non2xx {flood['non2xx']}, "
+                f"reads {flooded['rps']:.0f}/s vs quiet {quiet['rps']:.0f}/s"
+            )
+            out[mode] = dict(quiet=quiet, flooded=flooded, flood=flood)
+        finally:
+            server.stop()
+    return out
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -488,7 +575,7 @@ def verdict(ok):
     return "PASS" if ok else "MISS"
 
 
-def report(args, fresh, seeded, locked, load):
+def report(args, fresh, seeded, locked, load, flood):
     res = load["results"]
     best = {k: max(res[k], key=lambda r: r["rps"]) for k in ("raw", "signed", "create")}
     all_runs = res["raw"] + res["signed"] + res["create"]
@@ -557,6 +644,24 @@ def report(args, fresh, seeded, locked, load):
         None,
         f"c={ri['conns']}, {ri['seconds']}s, stderr->file; {ri['rps'] / best['raw']['rps'] * 100:.0f}% of warn",
     )
+    for mode, label in (("throttled", "default throttle"), ("unthrottled", "throttling off")):
+        f = flood[mode]
+        ratio_f = f["flooded"]["rps"] / f["quiet"]["rps"] if f["quiet"]["rps"] else 0.0
+        row(
+            f"GET /user/me in a login flood, {label}",
+            f"{f['flooded']['rps']:,.0f} req/s",
+            f">= {TARGET_FLOOD_RATIO * 100:.0f} % of quiet",
+            ratio_f >= TARGET_FLOOD_RATIO,
+            f"{ratio_f * 100:.0f}% of {f['quiet']['rps']:,.0f} quiet (c=64, same server); p99 "
+            f"{f['flooded']['p99']:.2f} ms; flood {f['flood']['rps']:,.0f} logins/s, c=64",
+        )
+    row(
+        "failed login: wrong password / unknown email",
+        f"{flood['wrong_password_ms']:.1f} / {flood['unknown_email_ms']:.1f} ms",
+        "alike",
+        None,
+        "median of 15 each, one at a time, throttling off",
+    )
     row("RSS idle (after start)", f"{mb(load['idle_rss']):.1f} MB", "", None, f"{load['idle_threads']} threads")
     row(
         "RSS max under load (sampled 50/s)",
@@ -595,7 +700,8 @@ def report(args, fresh, seeded, locked, load):
     hdr = f"  {'scenario':<20} {'conns':>5} {'req/s':>10} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'non2xx':>7} {'sockerr':>7} {'orgbox cpu (sys)':>16} {'wrk cpu':>8} {'max RSS':>9} {'threads':>7} {'cs/req':>6}"
     out.append(hdr)
     order = res["raw"] + res["signed"]
-    order = sorted(order, key=lambda r: r["seq"]) + res["create"] + [ri]
+    flood_runs = [flood[m][k] for m in ("throttled", "unthrottled") for k in ("quiet", "flooded")]
+    order = sorted(order, key=lambda r: r["seq"]) + res["create"] + [ri] + flood_runs
     for r in order:
         out.append(
             f"  {r['name']:<20} {r['conns']:>5} {r['rps']:>10,.0f} {r['p50']:>8.2f} {r['p90']:>8.2f} {r['p99']:>8.2f} "
@@ -646,7 +752,8 @@ def main():
         log(f"startup fresh ms: {', '.join(f'{x:.1f}' for x in fresh)}")
         log(f"startup seeded ms: {', '.join(f'{x:.1f}' for x in seeded)}")
         load = bench_load(children, args)
-        report(args, fresh, seeded, locked, load)
+        flood = bench_flood(children, args)
+        report(args, fresh, seeded, locked, load, flood)
     finally:
         children.stop_all()
 

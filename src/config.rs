@@ -78,6 +78,8 @@ pub struct AuthConfig {
     pub throttle_attempts_per_account: u32,
     /// Attempts per client address per window; 0 turns the limit off.
     pub throttle_attempts_per_address: u32,
+    /// How long a throttled attempt is held before its 429 is sent, in ms.
+    pub throttle_delay_ms: u64,
 }
 
 impl AuthConfig {
@@ -107,6 +109,7 @@ impl Default for AuthConfig {
             throttle_window_seconds: 300,
             throttle_attempts_per_account: 10,
             throttle_attempts_per_address: 100,
+            throttle_delay_ms: 250,
         }
     }
 }

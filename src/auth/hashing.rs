@@ -1,11 +1,15 @@
 //! The threads that run PBKDF2. Password checks are slow on purpose; run on the blocking
 //! pool that also serves store reads, a flood of logins would queue every authenticated
-//! read behind them. They run here instead: a few dedicated threads behind a bounded queue.
-//! When the queue is full the caller is told at once (a 429) rather than queued without end.
+//! read behind them. They run here instead: a few dedicated threads behind a bounded queue,
+//! at the lowest scheduling priority, so hashing only takes the CPU that serving requests
+//! leaves over. When the queue is full the caller is told at once (a 429) rather than
+//! queued without end.
 
 use std::future::Future;
 use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
+
+use thread_priority::{set_current_thread_priority, ThreadPriority};
 
 use crate::error::{Error, Result};
 
@@ -26,15 +30,21 @@ impl PasswordWorkers {
             let jobs = Arc::clone(&jobs);
             std::thread::Builder::new()
                 .name(format!("orgbox-pbkdf2-{i}"))
-                .spawn(move || loop {
-                    // The lock is held only while taking a job, never while running it.
-                    let job = match jobs.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(poisoned) => poisoned.into_inner().recv(),
-                    };
-                    match job {
-                        Ok(job) => job(),
-                        Err(_) => return, // every sender is gone: the server stopped
+                .spawn(move || {
+                    // Best effort: where the OS refuses, hashing runs at normal priority.
+                    if let Err(e) = set_current_thread_priority(ThreadPriority::Min) {
+                        log::debug!("password worker keeps its priority: {e:?}");
+                    }
+                    loop {
+                        // The lock is held only while taking a job, never while running it.
+                        let job = match jobs.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(poisoned) => poisoned.into_inner().recv(),
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return, // every sender is gone: the server stopped
+                        }
                     }
                 })?;
         }
@@ -84,6 +94,22 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(name.as_deref(), Some("orgbox-pbkdf2-0"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[actix_web::test]
+    async fn hashing_runs_at_the_lowest_priority() {
+        let workers = PasswordWorkers::start(1, 4).unwrap();
+        let nice = workers
+            .run(|| {
+                let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+                // Field 19 (after the parenthesised command name) is the nice value.
+                let after_name = stat.rsplit(')').next().unwrap();
+                after_name.split_whitespace().nth(16).unwrap().to_string()
+            })
+            .await
+            .unwrap();
+        assert_eq!(nice, "19");
     }
 
     #[actix_web::test]

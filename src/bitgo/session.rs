@@ -42,24 +42,39 @@ async fn password_matches(
     given: String,
 ) -> Result<bool, Error> {
     let decoy = call.state.decoy_password.clone();
-    call.state
+    let checked = call
+        .state
         .password_workers
         .run(move || password::verify_same_work(stored.as_deref(), &decoy, &email, &given))
-        .await
+        .await;
+    if let Err(Error::RateLimited { .. }) = &checked {
+        tarpit(call).await;
+    }
+    checked
+}
+
+/// Holds a refused guess for `throttle_delay_ms` before answering: a client hammering a
+/// throttled login spends its own time, and the server spends no CPU on the wait.
+async fn tarpit(call: &Call) {
+    let delay = call.state.auth.throttle_delay_ms;
+    if delay > 0 {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
 }
 
 /// Counts a guess against `keys` in the sandbox's throttle: a 429 with `Retry-After` when
-/// a limit is reached, before any work is done.
-fn begin_attempt(call: &Call, keys: &[ThrottleKey]) -> Result<(), Error> {
-    call.sandbox
-        .throttle
-        .begin(keys, call.now_ms())
-        .map_err(|wait_ms| Error::RateLimited {
-            retry_after_secs: u64::try_from(wait_ms.saturating_add(999) / 1000)
-                .unwrap_or(1)
-                .max(1),
-            reason: "too many failed attempts: wait before trying again".into(),
-        })
+/// a limit is reached, before any work is done (and after the tarpit delay).
+async fn begin_attempt(call: &Call, keys: &[ThrottleKey]) -> Result<(), Error> {
+    let Err(wait_ms) = call.sandbox.throttle.begin(keys, call.now_ms()) else {
+        return Ok(());
+    };
+    tarpit(call).await;
+    Err(Error::RateLimited {
+        retry_after_secs: u64::try_from(wait_ms.saturating_add(999) / 1000)
+            .unwrap_or(1)
+            .max(1),
+        reason: "too many failed attempts: wait before trying again".into(),
+    })
 }
 
 /// `POST /api/auth/v1/session` (the SDK) and `/api/v{1,2}/user/login` (curl): email, password
@@ -81,7 +96,7 @@ pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
         ThrottleKey::Password(email.clone()),
         ThrottleKey::Address(call.client_ip),
     ];
-    begin_attempt(&call, &keys)?;
+    begin_attempt(&call, &keys).await?;
     let lookup = email.clone();
     let user = call
         .sandbox
@@ -215,7 +230,7 @@ pub async fn unlock(authed: Authed) -> Result<HttpResponse, BitgoError> {
         ThrottleKey::Otp(authed.principal.user_id().to_string()),
         ThrottleKey::Address(authed.call.client_ip),
     ];
-    begin_attempt(&authed.call, &keys)?;
+    begin_attempt(&authed.call, &keys).await?;
     check_otp(otp, &auth.otps, false).map_err(otp_error)?;
     authed.call.sandbox.throttle.succeeded(&keys);
     let (id, now) = (authed.principal.token.id.clone(), authed.now_ms());
@@ -259,7 +274,7 @@ pub async fn verify_password(authed: Authed) -> Result<HttpResponse, BitgoError>
         ThrottleKey::Password(user.username.clone()),
         ThrottleKey::Address(authed.call.client_ip),
     ];
-    begin_attempt(&authed.call, &keys)?;
+    begin_attempt(&authed.call, &keys).await?;
     let valid =
         password_matches(&authed.call, Some(user.password_hash), user.username, given).await?;
     if valid {

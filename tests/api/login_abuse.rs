@@ -41,8 +41,10 @@ async fn password_guesses_per_account_are_throttled_until_the_window_ends() {
     for _ in 0..3 {
         login_with(&app, BRENNAN, "guess").await.expect_error(401);
     }
-    // Even the right password is refused now, before any hashing.
+    // Even the right password is refused now, before any hashing, after the tarpit delay.
+    let started = std::time::Instant::now();
     let r = login_with(&app, BRENNAN, PASSWORD).await;
+    assert!(started.elapsed() >= std::time::Duration::from_millis(250));
     let b = r.expect_error(429);
     assert_eq!(b["name"], "TooManyRequests");
     let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
