@@ -118,13 +118,13 @@ pub async fn authenticate(
                         row.id
                     ))
                 })?;
-            check_timestamp(&timestamp, Clock::real_now_ms(), window_ms)?;
+            let signed_at = check_timestamp(&timestamp, Clock::real_now_ms(), window_ms)?;
             let subject =
                 request_subject(version, facts.method, &timestamp, facts.target, facts.body);
             if !verify_hex(raw.expose().as_bytes(), &subject, &hmac) {
                 return Err(Error::Unauthenticated(AuthFailure::BadSignature));
             }
-            replay_key = Some((hmac, timestamp));
+            replay_key = Some((hmac, signed_at));
             (raw, version, true)
         }
     };
@@ -137,13 +137,9 @@ pub async fn authenticate(
     if !row.ip_restrict.allows(facts.client_ip) {
         return Err(Error::Unauthenticated(AuthFailure::IpNotAllowed));
     }
-    if let Some((hmac, timestamp)) = replay_key.filter(|_| changes_state(facts.method)) {
-        // The timestamp parsed in check_timestamp; the entry is kept until it goes stale.
-        let until = timestamp
-            .trim()
-            .parse::<i64>()
-            .unwrap_or(0)
-            .saturating_add(window_ms);
+    if let Some((hmac, signed_at)) = replay_key.filter(|_| changes_state(facts.method)) {
+        // Remembered until the signature goes stale anyway.
+        let until = signed_at.saturating_add(window_ms);
         if !sandbox
             .replays
             .first_use(&hmac, until, Clock::real_now_ms())
@@ -160,8 +156,8 @@ pub async fn authenticate(
 }
 
 /// A signed request's `Auth-Timestamp` (milliseconds) must be within `window_ms` of the real
-/// clock.
-pub fn check_timestamp(timestamp: &str, real_now_ms: i64, window_ms: i64) -> Result<()> {
+/// clock; returns it.
+pub fn check_timestamp(timestamp: &str, real_now_ms: i64, window_ms: i64) -> Result<i64> {
     let ts: i64 = timestamp.trim().parse().map_err(|_| {
         Error::Unauthenticated(AuthFailure::MalformedHeader(
             "unauthorized: Auth-Timestamp must be milliseconds since the epoch",
@@ -171,7 +167,7 @@ pub fn check_timestamp(timestamp: &str, real_now_ms: i64, window_ms: i64) -> Res
     if real_now_ms.abs_diff(ts) > window_ms.unsigned_abs() {
         return Err(Error::Unauthenticated(AuthFailure::StaleTimestamp));
     }
-    Ok(())
+    Ok(ts)
 }
 
 #[cfg(test)]
