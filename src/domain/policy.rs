@@ -36,6 +36,51 @@ pub fn may_view_enterprise(membership: Option<&[EnterprisePermission]>) -> Resul
     }
 }
 
+/// Only an admin of the enterprise may add, remove or re-role its users, or change its
+/// settings. `membership` is the caller's permissions on it (`None`: not a member).
+pub fn may_manage_enterprise(membership: Option<&[EnterprisePermission]>) -> Result<()> {
+    match membership {
+        None => Err(Error::Forbidden(
+            "you are not a member of this enterprise".into(),
+        )),
+        Some(p) if p.contains(&EnterprisePermission::Admin) => Ok(()),
+        Some(_) => Err(Error::Forbidden(
+            "only enterprise admins may change the enterprise's users or settings".into(),
+        )),
+    }
+}
+
+/// Who sees a pending approval: the users it lists, and members of its enterprise.
+pub fn may_view_approval(listed: bool, membership: Option<&[EnterprisePermission]>) -> Result<()> {
+    if listed || membership.is_some() {
+        Ok(())
+    } else {
+        Err(Error::NotFound("pending approval not found".into()))
+    }
+}
+
+/// Who may resolve a pending approval: only an admin of its enterprise; the creator may
+/// reject (cancel) their own request but never approve it.
+pub fn may_resolve_approval(
+    actor_id: &str,
+    creator_id: &str,
+    membership: Option<&[EnterprisePermission]>,
+    approving: bool,
+) -> Result<()> {
+    if approving && actor_id == creator_id {
+        return Err(Error::Forbidden(
+            "you cannot approve your own request: another admin of the enterprise must approve it"
+                .into(),
+        ));
+    }
+    match membership {
+        Some(p) if p.contains(&EnterprisePermission::Admin) => Ok(()),
+        _ => Err(Error::Forbidden(
+            "only admins of the enterprise may approve or reject this pending approval".into(),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +108,35 @@ mod tests {
     fn non_member_cannot_view_enterprise() {
         assert!(may_view_enterprise(None).is_err());
         assert!(may_view_enterprise(Some(&[EnterprisePermission::Auditor])).is_ok());
+    }
+
+    #[test]
+    fn only_enterprise_admins_manage_users() {
+        assert!(may_manage_enterprise(None).is_err());
+        assert!(may_manage_enterprise(Some(&[EnterprisePermission::Auditor])).is_err());
+        assert!(may_manage_enterprise(Some(&[EnterprisePermission::Admin])).is_ok());
+    }
+
+    #[test]
+    fn creator_cannot_approve_own_request_but_may_reject_it() {
+        let admin: &[EnterprisePermission] = &[EnterprisePermission::Admin];
+        let err = may_resolve_approval("a", "a", Some(admin), true).unwrap_err();
+        assert!(err.to_string().contains("your own request"), "{err}");
+        assert!(may_resolve_approval("a", "a", Some(admin), false).is_ok());
+        assert!(may_resolve_approval("b", "a", Some(admin), true).is_ok());
+        assert!(
+            may_resolve_approval("b", "a", Some(&[EnterprisePermission::Auditor]), true).is_err()
+        );
+        assert!(may_resolve_approval("b", "a", None, false).is_err());
+    }
+
+    #[test]
+    fn outsiders_do_not_see_approvals() {
+        assert!(matches!(
+            may_view_approval(false, None),
+            Err(Error::NotFound(_))
+        ));
+        assert!(may_view_approval(true, None).is_ok());
+        assert!(may_view_approval(false, Some(&[EnterprisePermission::Member])).is_ok());
     }
 }
