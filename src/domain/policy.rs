@@ -14,6 +14,25 @@ pub fn require_scope(scopes: &ScopeSet, scope: Scope) -> Result<()> {
     }
 }
 
+/// The token must carry at least one of `scopes` (or `all`); the error names the first.
+pub fn require_any_scope(have: &ScopeSet, scopes: &[Scope]) -> Result<()> {
+    match scopes.iter().find(|s| have.grants(**s)) {
+        Some(_) => Ok(()),
+        None => Err(Error::MissingScope(
+            scopes.first().copied().unwrap_or(Scope::All),
+        )),
+    }
+}
+
+/// Managing an enterprise's users needs `user_manage`, which only login tokens carry: a
+/// long-lived token is refused even with `all`.
+pub fn require_user_manage(scopes: &ScopeSet, kind: TokenKind) -> Result<()> {
+    match kind {
+        TokenKind::Login => require_scope(scopes, Scope::UserManage),
+        TokenKind::Api => Err(Error::MissingScope(Scope::UserManage)),
+    }
+}
+
 /// Only a short-lived login token may create long-lived access tokens (BitGo's rule).
 pub fn may_create_access_token(kind: TokenKind) -> Result<()> {
     match kind {
@@ -108,6 +127,14 @@ mod tests {
     fn non_member_cannot_view_enterprise() {
         assert!(may_view_enterprise(None).is_err());
         assert!(may_view_enterprise(Some(&[EnterprisePermission::Auditor])).is_ok());
+    }
+
+    #[test]
+    fn long_lived_tokens_never_manage_users() {
+        let all = ScopeSet::from_stored("all");
+        assert!(require_user_manage(&all, TokenKind::Api).is_err());
+        assert!(require_user_manage(&ScopeSet::login(), TokenKind::Login).is_ok());
+        assert!(require_user_manage(&ScopeSet::from_stored("profile"), TokenKind::Login).is_err());
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod approvals;
+mod enterprise_users;
 mod enterprises;
 mod errors;
 mod login;
