@@ -3,6 +3,7 @@
 use crate::auth::client_ip::TrustedProxies;
 use crate::auth::seal::ServerKey;
 use crate::config::AuthConfig;
+use crate::control::ControlPlane;
 use crate::sandbox::Sandboxes;
 
 /// Shared application state.
@@ -17,4 +18,6 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// How the `/sandbox/...` control plane is guarded.
+    pub control: ControlPlane,
 }

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod approvals;
+mod control;
 mod enterprise_users;
 mod enterprises;
 mod errors;
