@@ -4,7 +4,7 @@
 use orgbox::domain::role::EnterprisePermission;
 use serde_json::{json, Value};
 
-use crate::enterprise_users::{counts, lone_enterprise, mail_to};
+use crate::fixtures::{counts, lone_enterprise, mail_to};
 use crate::helpers::*;
 
 /// Asserts a control-plane error: the status and `{error, code}`; returns the code.

@@ -3,11 +3,14 @@
 
 mod helpers;
 
+mod approval_refusals;
 mod approvals;
 mod control;
+mod enterprise_settings;
 mod enterprise_users;
 mod enterprises;
 mod errors;
+mod fixtures;
 mod login;
 mod races;
 mod secrets;
