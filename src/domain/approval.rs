@@ -16,8 +16,20 @@ pub enum ApprovalState {
     AwaitingSignature,
     /// Waiting for the final approver.
     PendingFinalApproval,
+    /// Waiting for a custodian.
+    PendingCustodianApproval,
     /// Waiting for a video approver (large withdrawals).
     PendingVideoApproval,
+    /// Waiting for BitGo support's video approval.
+    PendingVideoApprovalFromSupport,
+    /// Waiting for an identity verification.
+    PendingIdVerification,
+    /// Waiting for a liveness check.
+    PendingLivenessVerification,
+    /// Waiting for BitGo Trust's manual review.
+    PendingManualTrustReview,
+    /// Waiting for BitGo support's manual review.
+    PendingManualSupportReview,
     /// Approved and applied.
     Approved,
     /// Approved, being carried out.
@@ -33,7 +45,13 @@ impl ApprovalState {
             ApprovalState::Pending => "pending",
             ApprovalState::AwaitingSignature => "awaitingSignature",
             ApprovalState::PendingFinalApproval => "pendingFinalApproval",
+            ApprovalState::PendingCustodianApproval => "pendingCustodianApproval",
             ApprovalState::PendingVideoApproval => "pendingVideoApproval",
+            ApprovalState::PendingVideoApprovalFromSupport => "pendingVideoApprovalFromSupport",
+            ApprovalState::PendingIdVerification => "pendingIdVerification",
+            ApprovalState::PendingLivenessVerification => "pendingLivenessVerification",
+            ApprovalState::PendingManualTrustReview => "pendingManualTrustReview",
+            ApprovalState::PendingManualSupportReview => "pendingManualSupportReview",
             ApprovalState::Approved => "approved",
             ApprovalState::Processing => "processing",
             ApprovalState::Rejected => "rejected",
@@ -46,7 +64,13 @@ impl ApprovalState {
             "pending" => ApprovalState::Pending,
             "awaitingSignature" => ApprovalState::AwaitingSignature,
             "pendingFinalApproval" => ApprovalState::PendingFinalApproval,
+            "pendingCustodianApproval" => ApprovalState::PendingCustodianApproval,
             "pendingVideoApproval" => ApprovalState::PendingVideoApproval,
+            "pendingVideoApprovalFromSupport" => ApprovalState::PendingVideoApprovalFromSupport,
+            "pendingIdVerification" => ApprovalState::PendingIdVerification,
+            "pendingLivenessVerification" => ApprovalState::PendingLivenessVerification,
+            "pendingManualTrustReview" => ApprovalState::PendingManualTrustReview,
+            "pendingManualSupportReview" => ApprovalState::PendingManualSupportReview,
             "approved" => ApprovalState::Approved,
             "processing" => ApprovalState::Processing,
             "rejected" => ApprovalState::Rejected,
@@ -317,7 +341,13 @@ mod tests {
             ApprovalState::Pending,
             ApprovalState::AwaitingSignature,
             ApprovalState::PendingFinalApproval,
+            ApprovalState::PendingCustodianApproval,
             ApprovalState::PendingVideoApproval,
+            ApprovalState::PendingVideoApprovalFromSupport,
+            ApprovalState::PendingIdVerification,
+            ApprovalState::PendingLivenessVerification,
+            ApprovalState::PendingManualTrustReview,
+            ApprovalState::PendingManualSupportReview,
             ApprovalState::Approved,
             ApprovalState::Processing,
             ApprovalState::Rejected,

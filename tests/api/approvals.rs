@@ -84,11 +84,19 @@ async fn every_path_spelling_serves_the_same_approval() {
         let list = app.get(&path, Auth::V2(dale.clone())).await.ok();
         assert_eq!(list["pendingApprovals"], json!([a.clone()]), "{path}");
     }
-    let none = app
-        .get("/api/v2/pendingapprovals?state=approved", Auth::Raw(dale))
-        .await
-        .ok();
-    assert_eq!(none["pendingApprovals"], json!([]));
+    for states in [
+        "state=approved",
+        "state[]=pendingVideoApproval&state[]=rejected",
+    ] {
+        let none = app
+            .get(
+                &format!("/api/v2/pendingapprovals?{states}"),
+                Auth::Raw(dale.clone()),
+            )
+            .await
+            .ok();
+        assert_eq!(none["pendingApprovals"], json!([]), "{states}");
+    }
 }
 
 #[actix_web::test]
