@@ -73,7 +73,10 @@ impl Application {
         let shared = state.clone();
         let server = HttpServer::new(move || {
             App::new()
-                .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+                .wrap(
+                    Logger::new("%a \"%{request}xi\" %s %b %Dms")
+                        .custom_request_replace("request", control::redacted_request_line),
+                )
                 .configure(|cfg| app_config(cfg, shared.clone()))
         })
         // SQLite work runs on the blocking pool; a few threads per worker (the store's pool

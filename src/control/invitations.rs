@@ -38,6 +38,7 @@ fn page(title: &str, body: &str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
         .body(format!(
             "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\
              <body style=\"font-family:sans-serif;max-width:32em;margin:3em auto\">{body}</body></html>\n",

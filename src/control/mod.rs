@@ -85,6 +85,19 @@ impl ResponseError for ControlError {
     }
 }
 
+/// The request line for the access log, with secrets in paths (invitation tokens) masked.
+pub fn redacted_request_line(req: &actix_web::dev::ServiceRequest) -> String {
+    let target = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    let target = match target.find(INVITATION_PATH) {
+        Some(at) => format!("{}{INVITATION_PATH}<redacted>", &target[..at]),
+        None => target.to_string(),
+    };
+    format!("{} {target} {:?}", req.method(), req.version())
+}
+
+/// Where invitation accept links live; what follows is a secret.
+const INVITATION_PATH: &str = "/sandbox/invitations/";
+
 /// Registers `/sandbox/...`; when switched off, every such path is a 404.
 pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
     if !enabled {
@@ -127,4 +140,22 @@ async fn switched_off() -> Result<HttpResponse, ControlError> {
         "control_plane_disabled",
         "the control plane is switched off ([sandbox] enabled = false in config.toml)",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn invitation_tokens_never_reach_the_access_log() {
+        let req = TestRequest::with_uri("/sandbox/invitations/deadbeef?x=1").to_srv_request();
+        let line = redacted_request_line(&req);
+        assert_eq!(line, "GET /sandbox/invitations/<redacted> HTTP/1.1");
+        let req = TestRequest::with_uri("/api/v2/user/me?a=1").to_srv_request();
+        assert_eq!(
+            redacted_request_line(&req),
+            "GET /api/v2/user/me?a=1 HTTP/1.1"
+        );
+    }
 }

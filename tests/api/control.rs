@@ -248,3 +248,32 @@ async fn switched_off_every_control_path_is_a_404() {
     .ok();
     assert_eq!(mail_to(&app, SERVICE).len(), 1);
 }
+
+#[actix_web::test]
+async fn two_accepts_at_once_set_the_password_once() {
+    let app = spawn_app().await;
+    invite(&app, "racer@example.test").await;
+    let mail = outbox(&app.get("/sandbox/outbox", Auth::None).await.ok());
+    let link = mail[0]["link"].as_str().unwrap().to_string();
+    let path = link.strip_prefix(&app.base).unwrap().to_string();
+    let (a, b) = futures_util::future::join(
+        app.send(Req::post(&path).json(&json!({"password": "First-Password-1"}))),
+        app.send(Req::post(&path).json(&json!({"password": "Second-Password-2"}))),
+    )
+    .await;
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [200, 404]);
+    let winner = if a.status == 200 {
+        "First-Password-1"
+    } else {
+        "Second-Password-2"
+    };
+    app.post(
+        "/api/v2/user/login",
+        json!({"email": "racer@example.test", "password": winner, "otp": "000000"}),
+        Auth::None,
+    )
+    .await
+    .ok();
+}
