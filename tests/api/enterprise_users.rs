@@ -419,3 +419,34 @@ async fn video_approvers_are_kept() {
         .unwrap();
     assert_eq!(approvers, vec![user_id(&app, DALE)]);
 }
+
+#[actix_web::test]
+async fn listing_users_needs_the_scope_and_membership() {
+    let app = spawn_app().await;
+    let eid = lone_enterprise(&app, &[]);
+    let service = app.login(SERVICE).await;
+    let profile_only = app.token_with(&["profile"]).await;
+    let b = app
+        .get(
+            &format!("/api/v2/enterprise/{}/user", app.demo.enterprise_id),
+            Auth::Raw(profile_only),
+        )
+        .await
+        .expect_error(403);
+    assert_eq!(b["context"]["requiredScope"], "enterprise_view_all");
+    app.get(
+        &format!("/api/v2/enterprise/{eid}/user"),
+        Auth::Raw(service.clone()),
+    )
+    .await
+    .expect_error(403);
+    app.get(
+        &format!("/api/v1/enterprise/{}/user", "0".repeat(32)),
+        Auth::Raw(service.clone()),
+    )
+    .await
+    .expect_error(404);
+    app.get("/api/v1/enterprise/NOPE/user", Auth::Raw(service))
+        .await
+        .expect_error(400);
+}
