@@ -40,8 +40,9 @@ pub fn load_enterprise(conn: &rusqlite::Connection, id: &str) -> Result<Enterpri
         .ok_or_else(|| Error::NotFound(format!("enterprise {id} not found")))
 }
 
-/// The enterprise document with its stored `approvalsRequired`.
-fn document(
+/// The enterprise document with its stored `approvalsRequired` (use this rather than
+/// `views::enterprise_json` alone, which cannot know the setting).
+pub fn document(
     conn: &rusqlite::Connection,
     e: &EnterpriseRow,
     permissions: &[EnterprisePermission],
