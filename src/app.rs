@@ -13,6 +13,7 @@ use crate::auth::password;
 use crate::auth::seal::ServerKey;
 use crate::bitgo;
 use crate::config::Config;
+use crate::control::{self, ControlPlane};
 use crate::sandbox::{Clock, Sandbox, Sandboxes};
 use crate::seed::{seed_demo, DemoWorld};
 use crate::state::AppState;
@@ -75,13 +76,17 @@ impl Application {
             max_body_bytes: config.server.max_body_bytes,
             password_workers,
             decoy_password: password::decoy_record(config.auth.pbkdf2_iterations),
+            control: ControlPlane::from_config(&config.sandbox, config.server.listen),
         });
         let listener = TcpListener::bind(config.server.listen)?;
         let address = listener.local_addr()?;
         let shared = state.clone();
         let server = HttpServer::new(move || {
             App::new()
-                .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+                .wrap(
+                    Logger::new("%a \"%{request}xi\" %s %b %Dms")
+                        .custom_request_replace("request", control::redacted_request_line),
+                )
                 .configure(|cfg| app_config(cfg, shared.clone()))
         })
         // SQLite work runs on the blocking pool; a few threads per worker (the store's pool
@@ -127,6 +132,10 @@ impl Application {
         println!("  base URL       {base}   (SDK: new BitGoAPI({{ env: 'custom', customRootURI: '{base}' }}))");
         println!("  data directory {}", self.config.server.data_dir.display());
         println!(
+            "  control plane  {base}/sandbox/ {}",
+            self.state.control.describe()
+        );
+        println!(
             "  organization   {} ({})",
             self.demo.name, self.demo.organization_id
         );
@@ -162,10 +171,12 @@ impl Application {
 /// Registers the shared state, the extractor error handlers and every dialect's routes.
 pub fn app_config(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
     let limit = state.max_body_bytes;
+    let control_enabled = state.control.enabled;
     cfg.app_data(state)
         .app_data(web::PayloadConfig::new(limit))
         .app_data(web::QueryConfig::default().error_handler(bitgo::query_error))
         .app_data(web::PathConfig::default().error_handler(bitgo::path_error))
+        .configure(|c| control::configure(c, control_enabled))
         .configure(bitgo::configure)
         .default_service(web::to(bitgo::not_found));
 }

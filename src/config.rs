@@ -18,6 +18,29 @@ pub struct Config {
     pub auth: AuthConfig,
     /// The demo world seeded on first start.
     pub demo: DemoConfig,
+    /// The `/sandbox/...` control plane.
+    pub sandbox: SandboxConfig,
+}
+
+/// `[sandbox]`: the control plane. Open on loopback with no key; with `admin_key` set, or when
+/// listening beyond loopback, every `/sandbox/...` call needs `Authorization: Bearer <key>`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SandboxConfig {
+    /// `false` switches the control plane off (every `/sandbox/...` path is a 404).
+    pub enabled: bool,
+    /// The key `/sandbox/...` calls must present; empty means none (a key is generated at
+    /// start when listening beyond loopback).
+    pub admin_key: String,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            enabled: true,
+            admin_key: String::new(),
+        }
+    }
 }
 
 /// `[server]`
@@ -234,6 +257,8 @@ mod tests {
         assert_eq!(file.auth.login_token_seconds, 86_400);
         assert_eq!(file.demo.users.len(), defaults.demo.users.len());
         assert_eq!(file.demo.password, defaults.demo.password);
+        assert_eq!(file.sandbox.enabled, defaults.sandbox.enabled);
+        assert_eq!(file.sandbox.admin_key, defaults.sandbox.admin_key);
     }
 
     #[test]

@@ -4,6 +4,7 @@ use crate::auth::client_ip::TrustedProxies;
 use crate::auth::hashing::PasswordWorkers;
 use crate::auth::seal::ServerKey;
 use crate::config::AuthConfig;
+use crate::control::ControlPlane;
 use crate::sandbox::Sandboxes;
 
 /// Shared application state.
@@ -23,4 +24,6 @@ pub struct AppState {
     /// A stored-password record no password matches, checked for unknown emails so that
     /// they cost the same PBKDF2 work as a wrong password.
     pub decoy_password: String,
+    /// How the `/sandbox/...` control plane is guarded.
+    pub control: ControlPlane,
 }

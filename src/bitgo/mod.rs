@@ -1,8 +1,9 @@
 //! The BitGo dialect: routes, wire shapes and BitGo's error body. Both path versions (`/api/v1`
 //! and `/api/v2`) are served where the SDK and the docs disagree.
 
+pub mod approvals;
 pub mod call;
-pub mod enterprises;
+pub mod enterprise;
 pub mod error;
 pub mod json;
 pub mod meta;
@@ -68,10 +69,40 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(tokens::delete_access_token)),
         )
         .service(resource(both("/user/{id}")).route(web::get().to(user::get_user)))
-        .service(resource(both("/enterprise")).route(web::get().to(enterprises::list_enterprises)))
+        .service(resource(both("/enterprise")).route(web::get().to(enterprise::list_enterprises)))
         .service(
-            resource(both("/enterprise/{id}")).route(web::get().to(enterprises::get_enterprise)),
-        );
+            resource(both("/enterprise/{id}"))
+                .route(web::get().to(enterprise::get_enterprise))
+                .route(web::put().to(enterprise::update_enterprise)),
+        )
+        .service(
+            resource(both("/enterprise/{id}/user"))
+                .route(web::get().to(enterprise::users::list_users))
+                .route(web::post().to(enterprise::users::add_user))
+                .route(web::delete().to(enterprise::users::remove_user))
+                .route(web::put().to(enterprise::users::change_role)),
+        )
+        .configure(configure_approvals);
+}
+
+/// Pending approvals, in any letter case, under `/api/v{1,2}` and `/api/v2/{coin}`.
+fn configure_approvals(cfg: &mut web::ServiceConfig) {
+    let seg = approvals::SEGMENT;
+    cfg.service(
+        resource(vec![
+            format!("/api/{{v:v1|v2}}/{seg}"),
+            format!("/api/v2/{{coin}}/{seg}"),
+        ])
+        .route(web::get().to(approvals::list_approvals)),
+    )
+    .service(
+        resource(vec![
+            format!("/api/{{v:v1|v2}}/{seg}/{{id}}"),
+            format!("/api/v2/{{coin}}/{seg}/{{id}}"),
+        ])
+        .route(web::get().to(approvals::get_approval))
+        .route(web::put().to(approvals::update_approval)),
+    );
 }
 
 async fn method_not_allowed() -> Result<HttpResponse, BitgoError> {

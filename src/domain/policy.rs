@@ -14,6 +14,25 @@ pub fn require_scope(scopes: &ScopeSet, scope: Scope) -> Result<()> {
     }
 }
 
+/// The token must carry at least one of `scopes` (or `all`); the error names the first.
+pub fn require_any_scope(have: &ScopeSet, scopes: &[Scope]) -> Result<()> {
+    match scopes.iter().find(|s| have.grants(**s)) {
+        Some(_) => Ok(()),
+        None => Err(Error::MissingScope(
+            scopes.first().copied().unwrap_or(Scope::All),
+        )),
+    }
+}
+
+/// Managing an enterprise's users needs `user_manage`, which only login tokens carry: a
+/// long-lived token is refused even with `all`.
+pub fn require_user_manage(scopes: &ScopeSet, kind: TokenKind) -> Result<()> {
+    match kind {
+        TokenKind::Login => require_scope(scopes, Scope::UserManage),
+        TokenKind::Api => Err(Error::MissingScope(Scope::UserManage)),
+    }
+}
+
 /// Only a short-lived login token may create long-lived access tokens (BitGo's rule).
 pub fn may_create_access_token(kind: TokenKind) -> Result<()> {
     match kind {
@@ -70,6 +89,51 @@ pub fn may_view_enterprise(membership: Option<&[EnterprisePermission]>) -> Resul
         Some(_) => Ok(()),
         None => Err(Error::Forbidden(
             "you are not a member of this enterprise".into(),
+        )),
+    }
+}
+
+/// Only an admin of the enterprise may add, remove or re-role its users, or change its
+/// settings. `membership` is the caller's permissions on it (`None`: not a member).
+pub fn may_manage_enterprise(membership: Option<&[EnterprisePermission]>) -> Result<()> {
+    match membership {
+        None => Err(Error::Forbidden(
+            "you are not a member of this enterprise".into(),
+        )),
+        Some(p) if p.contains(&EnterprisePermission::Admin) => Ok(()),
+        Some(_) => Err(Error::Forbidden(
+            "only enterprise admins may change the enterprise's users or settings".into(),
+        )),
+    }
+}
+
+/// Who sees a pending approval: the users it lists, and members of its enterprise.
+pub fn may_view_approval(listed: bool, membership: Option<&[EnterprisePermission]>) -> Result<()> {
+    if listed || membership.is_some() {
+        Ok(())
+    } else {
+        Err(Error::NotFound("pending approval not found".into()))
+    }
+}
+
+/// Who may resolve a pending approval: only an admin of its enterprise; the creator may
+/// reject (cancel) their own request but never approve it.
+pub fn may_resolve_approval(
+    actor_id: &str,
+    creator_id: &str,
+    membership: Option<&[EnterprisePermission]>,
+    approving: bool,
+) -> Result<()> {
+    if approving && actor_id == creator_id {
+        return Err(Error::Forbidden(
+            "you cannot approve your own request: another admin of the enterprise must approve it"
+                .into(),
+        ));
+    }
+    match membership {
+        Some(p) if p.contains(&EnterprisePermission::Admin) => Ok(()),
+        _ => Err(Error::Forbidden(
+            "only admins of the enterprise may approve or reject this pending approval".into(),
         )),
     }
 }
@@ -131,5 +195,43 @@ mod tests {
     fn non_member_cannot_view_enterprise() {
         assert!(may_view_enterprise(None).is_err());
         assert!(may_view_enterprise(Some(&[EnterprisePermission::Auditor])).is_ok());
+    }
+
+    #[test]
+    fn long_lived_tokens_never_manage_users() {
+        let all = ScopeSet::from_stored("all");
+        assert!(require_user_manage(&all, TokenKind::Api).is_err());
+        assert!(require_user_manage(&ScopeSet::login(), TokenKind::Login).is_ok());
+        assert!(require_user_manage(&ScopeSet::from_stored("profile"), TokenKind::Login).is_err());
+    }
+
+    #[test]
+    fn only_enterprise_admins_manage_users() {
+        assert!(may_manage_enterprise(None).is_err());
+        assert!(may_manage_enterprise(Some(&[EnterprisePermission::Auditor])).is_err());
+        assert!(may_manage_enterprise(Some(&[EnterprisePermission::Admin])).is_ok());
+    }
+
+    #[test]
+    fn creator_cannot_approve_own_request_but_may_reject_it() {
+        let admin: &[EnterprisePermission] = &[EnterprisePermission::Admin];
+        let err = may_resolve_approval("a", "a", Some(admin), true).unwrap_err();
+        assert!(err.to_string().contains("your own request"), "{err}");
+        assert!(may_resolve_approval("a", "a", Some(admin), false).is_ok());
+        assert!(may_resolve_approval("b", "a", Some(admin), true).is_ok());
+        assert!(
+            may_resolve_approval("b", "a", Some(&[EnterprisePermission::Auditor]), true).is_err()
+        );
+        assert!(may_resolve_approval("b", "a", None, false).is_err());
+    }
+
+    #[test]
+    fn outsiders_do_not_see_approvals() {
+        assert!(matches!(
+            may_view_approval(false, None),
+            Err(Error::NotFound(_))
+        ));
+        assert!(may_view_approval(true, None).is_ok());
+        assert!(may_view_approval(false, Some(&[EnterprisePermission::Member])).is_ok());
     }
 }

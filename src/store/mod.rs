@@ -2,6 +2,8 @@
 //! from async code, [`Store::read`] and [`Store::write`]. Repository modules below hold plain
 //! synchronous functions over a `&Connection`.
 
+pub mod approvals;
+pub mod enterprise_users;
 pub mod enterprises;
 pub mod invitations;
 pub mod migrations;

@@ -3,10 +3,16 @@
 
 mod helpers;
 
+mod approval_refusals;
+mod approvals;
+mod control;
+mod enterprise_settings;
+mod enterprise_users;
 mod enterprises;
 mod errors;
 mod forwarding;
 mod fuzz;
+mod fixtures;
 mod login;
 mod login_abuse;
 mod races;

@@ -15,7 +15,24 @@ import { BitGoAPI } from '@bitgo/sdk-api';
 // sdk-api has no `enterprises()`; the SDK's own Enterprises class lives in the sdk-core copy that
 // sdk-api itself loads. Its get/list only use `bitgo.get(bitgo.url(...))` (v1 paths), no coin.
 const sdkRequire = createRequire(createRequire(import.meta.url).resolve('@bitgo/sdk-api'));
-const { Enterprises } = sdkRequire('@bitgo/sdk-core');
+const { Enterprises, Enterprise, PendingApprovals } = sdkRequire('@bitgo/sdk-core');
+
+// sdk-api registers no coins, but the SDK's own PendingApprovals class only needs its coin for
+// the URL (`/api/v2/{coin}/pendingapprovals`) and a few family checks that user-change
+// approvals never reach. This stands in for `bitgo.coin('tbtc')` with exactly that.
+function coinShim(api, coin = 'tbtc') {
+  return {
+    type: coin,
+    url: (suffix) => api.url(`/${coin}${suffix}`, 2),
+    getChain: () => coin,
+    getFamily: () => 'btc',
+    supportsTss: () => false,
+    wallets: () => {
+      throw new Error('the coin shim has no wallets');
+    },
+  };
+}
+const SECOND_ADMIN = 'dale@prestige-worldwide.test';
 
 const BASE = (process.env.ORGBOX_URL || '').replace(/\/+$/, '');
 if (!BASE) {
@@ -347,6 +364,8 @@ async function versionSuite(v) {
     check(me && me.id === need(user, 'the user').id, `me().id is ${me && me.id}`);
   });
 
+  await enterpriseUsersSuite(v, bitgo, () => user, () => enterpriseId);
+
   await step(`${p} listAccessTokens() has the new token, without its secret`, async () => {
     const t = need(created, 'the created token');
     const tokens = await bitgo.listAccessTokens();
@@ -438,6 +457,87 @@ async function versionSuite(v) {
     const err = await rejects(sdk(v, token).me(), 'me() with a logged-out token');
     check(err.status === 401, `status is ${err.status} (${describe(err)})`);
     check(err.invalidToken === true, `invalidToken is ${err.invalidToken} (no "x-auth-required: true" header)`);
+  });
+}
+
+/**
+ * Seed 000 step 2 through the SDK: the first admin adds a user (202, a pending approval), a
+ * second admin lists the enterprise's pending approvals and approves it, the creator may not
+ * approve their own, and a removal is rejected by the second admin.
+ */
+async function enterpriseUsersSuite(v, bitgo, getUser, getEnterpriseId) {
+  const p = `v${v}`;
+  const newbie = `newbie-v${v}-${Date.now()}@example.test`;
+  let enterprise;
+  let requested;
+  let second;
+
+  await step(`${p} Enterprise.users() (GET /api/v1/enterprise/{id}/user)`, async () => {
+    const id = need(getEnterpriseId(), 'the enterprise id');
+    enterprise = new Enterprise(bitgo, undefined, { id, name: 'Prestige Worldwide' });
+    const users = await enterprise.users();
+    check(Array.isArray(users.adminUsers) && Array.isArray(users.nonAdminUsers), `body is ${clip(JSON.stringify(users))}`);
+    check(users.adminUsers.some((u) => u.username === USERNAME), `${USERNAME} is not an admin user`);
+  });
+
+  await step(`${p} Enterprise.addUser is a 202 pending approval (seed 000 step 2)`, async () => {
+    const ent = need(enterprise, 'the enterprise');
+    const a = await ent.addUser({ usernames: [newbie], permission: 'admin' });
+    check(ID_RE.test(a.id || ''), `id is ${a.id}`);
+    check(a.state === 'pending', `state is ${a.state}`);
+    check(a.info && a.info.type === 'updateEnterpriseRequest', `info is ${clip(JSON.stringify(a.info))}`);
+    check(a.info.updateEnterpriseRequest.email === newbie, `email is ${a.info.updateEnterpriseRequest.email}`);
+    check(a.creator === need(getUser(), 'the user').id, `creator is ${a.creator}`);
+    check(a.enterprise === ent.id && a.approvalsRequired === 1, `enterprise/approvalsRequired: ${a.enterprise}/${a.approvalsRequired}`);
+    requested = a;
+  });
+
+  await step(`${p} the creator cannot approve their own request (403)`, async () => {
+    const a = need(requested, 'the pending approval');
+    const own = await new PendingApprovals(bitgo, coinShim(bitgo)).get({ id: a.id });
+    const err = await rejects(own.approve({ otp: OTP }), 'approving my own request');
+    check(err.status === 403, `status is ${err.status} (${describe(err)})`);
+    check(/own request/.test(err.message || ''), `message is ${err.message}`);
+  });
+
+  await step(`${p} second admin authenticates`, async () => {
+    second = sdk(v);
+    await second.authenticate({ username: SECOND_ADMIN, password: PASSWORD, otp: OTP });
+  });
+
+  await step(`${p} second admin: PendingApprovals.list({enterpriseId}) has it`, async () => {
+    const a = need(requested, 'the pending approval');
+    const api = need(second, 'the second admin');
+    const list = await new PendingApprovals(api, coinShim(api)).list({ enterpriseId: need(getEnterpriseId(), 'the enterprise id') });
+    const found = list.pendingApprovals.find((x) => x.id() === a.id);
+    check(found, `approval ${a.id} not among ${JSON.stringify(list.pendingApprovals.map((x) => x.id()))}`);
+    check(found.state() === 'pending' && found.ownerType() === 'enterprise', `state ${found.state()}`);
+  });
+
+  await step(`${p} second admin: PendingApproval.approve() applies the change`, async () => {
+    const a = need(requested, 'the pending approval');
+    const api = need(second, 'the second admin');
+    const approval = await new PendingApprovals(api, coinShim(api, 'ofctusd')).get({ id: a.id });
+    const done = await approval.approve({ otp: OTP });
+    check(done.state === 'approved', `state is ${done.state}`);
+    const users = await need(enterprise, 'the enterprise').users();
+    check(users.adminUsers.some((u) => u.username === newbie), `${newbie} is not an admin after approval`);
+  });
+
+  await step(`${p} Enterprise.removeUser is a 202; the second admin rejects it`, async () => {
+    const ent = need(enterprise, 'the enterprise');
+    const api = need(second, 'the second admin');
+    const body = await ent.removeUser({ username: newbie });
+    check(Array.isArray(body.pendingApprovals) && body.pendingApprovals.length === 1, `body is ${clip(JSON.stringify(body))}`);
+    const approval = await new PendingApprovals(api, coinShim(api)).get({ id: body.pendingApprovals[0].id });
+    const rejected = await approval.reject();
+    check(rejected.state === 'rejected', `state is ${rejected.state}`);
+    const users = await ent.users();
+    check(users.adminUsers.some((u) => u.username === newbie), `${newbie} was removed although the removal was rejected`);
+  });
+
+  await step(`${p} second admin logs out`, async () => {
+    await need(second, 'the second admin').logout();
   });
 }
 

@@ -1,0 +1,162 @@
+//! The control plane, `/sandbox/...`: what no vendor offers and every tester wants (health,
+//! the outbox of captured mail, invitation accept pages, later reset, snapshots, the clock).
+//! A dialect like `bitgo/`, with its own plain error body `{error, code}`. Every route takes
+//! the [`Admin`] extractor, which enforces the admin key when one applies.
+
+pub mod guard;
+pub mod invitations;
+pub mod outbox;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use serde_json::json;
+
+use crate::error::Error;
+
+pub use guard::{Admin, ControlPlane};
+
+/// A control-plane error: `{error, code}` with a stable snake_case `code`.
+#[derive(Debug)]
+pub struct ControlError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ControlError {
+    /// An error with an explicit status and code.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ControlError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+}
+
+impl std::fmt::Display for ControlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<Error> for ControlError {
+    fn from(e: Error) -> Self {
+        let (status, code) = match &e {
+            Error::Invalid(_) | Error::MalformedJson(_) => {
+                (StatusCode::BAD_REQUEST, "invalid_request")
+            }
+            Error::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            Error::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Error::Unauthenticated(_) | Error::NeedsOtp(_) => {
+                (StatusCode::UNAUTHORIZED, "unauthorized")
+            }
+            Error::MissingScope(_) | Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Error::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            Error::Internal(detail) => {
+                log::error!("internal error: {detail}");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
+            }
+        };
+        ControlError::new(status, code, e.to_string())
+    }
+}
+
+impl ResponseError for ControlError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut r = HttpResponse::build(self.status);
+        if self.status == StatusCode::UNAUTHORIZED {
+            r.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        r.json(json!({"error": self.message, "code": self.code}))
+    }
+}
+
+/// The request line for the access log, with secrets in paths (invitation tokens) masked.
+pub fn redacted_request_line(req: &actix_web::dev::ServiceRequest) -> String {
+    let target = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    let target = match target.find(INVITATION_PATH) {
+        Some(at) => format!("{}{INVITATION_PATH}<redacted>", &target[..at]),
+        None => target.to_string(),
+    };
+    format!("{} {target} {:?}", req.method(), req.version())
+}
+
+/// Where invitation accept links live; what follows is a secret.
+const INVITATION_PATH: &str = "/sandbox/invitations/";
+
+/// Registers `/sandbox/...`; when switched off, every such path is a 404.
+pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
+    if !enabled {
+        cfg.service(web::scope("/sandbox").default_service(web::to(switched_off)));
+        return;
+    }
+    cfg.service(
+        web::scope("/sandbox")
+            .service(web::resource("/health").route(web::get().to(health)))
+            .service(web::resource("/outbox").route(web::get().to(outbox::list_outbox)))
+            .service(
+                web::resource("/invitations/{token}")
+                    .route(web::get().to(invitations::show_invitation))
+                    .route(web::post().to(invitations::accept_invitation)),
+            )
+            .default_service(web::to(not_found)),
+    );
+}
+
+/// `GET /sandbox/health`: `{status, version, sandbox}`.
+async fn health(admin: Admin) -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "sandbox": admin.sandbox.name,
+    }))
+}
+
+async fn not_found(_admin: Admin, req: HttpRequest) -> Result<HttpResponse, ControlError> {
+    Err(ControlError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no control-plane route for {} {}", req.method(), req.path()),
+    ))
+}
+
+async fn switched_off() -> Result<HttpResponse, ControlError> {
+    Err(ControlError::new(
+        StatusCode::NOT_FOUND,
+        "control_plane_disabled",
+        "the control plane is switched off ([sandbox] enabled = false in config.toml)",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn invitation_tokens_never_reach_the_access_log() {
+        let req = TestRequest::with_uri("/sandbox/invitations/deadbeef?x=1").to_srv_request();
+        let line = redacted_request_line(&req);
+        assert_eq!(line, "GET /sandbox/invitations/<redacted> HTTP/1.1");
+        let req = TestRequest::with_uri("/api/v2/user/me?a=1").to_srv_request();
+        assert_eq!(
+            redacted_request_line(&req),
+            "GET /api/v2/user/me?a=1 HTTP/1.1"
+        );
+    }
+}

@@ -1,0 +1,65 @@
+//! `GET /sandbox/outbox`: the mail orgbox would have sent, newest first.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, SecondsFormat};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::control::{Admin, ControlError};
+use crate::error::Error;
+use crate::store::outbox;
+
+/// Page size when `limit` is not given.
+const DEFAULT_LIMIT: usize = 100;
+/// Largest page.
+const MAX_LIMIT: usize = 1000;
+
+#[derive(Debug, Deserialize)]
+struct OutboxQuery {
+    to: Option<String>,
+    limit: Option<String>,
+}
+
+/// `GET /sandbox/outbox?to=&limit=`: `{messages: [{id, source, kind, to, subject, body, link,
+/// createdAt}]}`, newest first, optionally only to one recipient (case-insensitive).
+pub async fn list_outbox(admin: Admin, req: HttpRequest) -> Result<HttpResponse, ControlError> {
+    let q = web::Query::<OutboxQuery>::from_query(req.query_string())
+        .map_err(|e| Error::Invalid(format!("invalid query string: {e}")))?
+        .into_inner();
+    let limit = match q.limit.as_deref() {
+        None | Some("") => DEFAULT_LIMIT,
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "limit must be a whole number from 1 to {MAX_LIMIT}"
+                ))
+            })?,
+    };
+    let to = q.to.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    let rows = admin
+        .sandbox
+        .store
+        .read(move |conn| outbox::list(conn, to.as_deref(), limit))
+        .await?;
+    let messages: Vec<_> = rows
+        .iter()
+        .map(|m| {
+            json!({
+                "id": m.id,
+                "source": m.source,
+                "kind": m.kind,
+                "to": m.recipient,
+                "subject": m.subject,
+                "body": m.body,
+                "link": m.link,
+                "createdAt": DateTime::from_timestamp_millis(m.created_at)
+                    .unwrap_or_default()
+                    .to_rfc3339_opts(SecondsFormat::Millis, true),
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "messages": messages })))
+}

@@ -1,0 +1,192 @@
+//! Changes to an enterprise that admins make and other admins may have to approve: adding,
+//! removing and re-roling users, and the `approvalsRequired` setting. A change is stored with
+//! its pending approval (as JSON) and applied when approved, or at once for a lone admin.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::role::EnterprisePermission;
+use crate::error::{Error, Result};
+
+/// One change to an enterprise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "camelCase")]
+pub enum EnterpriseChange {
+    /// Add `email` (an existing user, or one to invite) with `permissions`.
+    #[serde(rename_all = "camelCase")]
+    AddUser {
+        /// The user's email (BitGo's username).
+        email: String,
+        /// The user, when the email already had an account at request time.
+        user_id: Option<String>,
+        /// Permission wire names.
+        permissions: Vec<String>,
+        /// Make them one of the enterprise's video approvers.
+        video_id_user: bool,
+    },
+    /// Remove a member.
+    #[serde(rename_all = "camelCase")]
+    RemoveUser {
+        /// The member.
+        user_id: String,
+        /// Their email.
+        email: String,
+    },
+    /// Replace a member's permissions with one role.
+    #[serde(rename_all = "camelCase")]
+    UpdateUser {
+        /// The member.
+        user_id: String,
+        /// Their email.
+        email: String,
+        /// Permission wire names.
+        permissions: Vec<String>,
+    },
+    /// Set `approvalsRequired`.
+    #[serde(rename_all = "camelCase")]
+    SetApprovalsRequired {
+        /// The new value.
+        requested: u32,
+    },
+}
+
+impl EnterpriseChange {
+    /// BitGo's `info.type` for this change.
+    pub fn info_type(&self) -> &'static str {
+        match self {
+            EnterpriseChange::SetApprovalsRequired { .. } => "updateApprovalsRequiredRequest",
+            _ => "updateEnterpriseRequest",
+        }
+    }
+
+    /// The parsed permissions of an add or update (empty otherwise).
+    pub fn permissions(&self) -> Result<Vec<EnterprisePermission>> {
+        match self {
+            EnterpriseChange::AddUser { permissions, .. }
+            | EnterpriseChange::UpdateUser { permissions, .. } => permissions
+                .iter()
+                .map(|p| {
+                    EnterprisePermission::parse(p)
+                        .ok_or_else(|| Error::Internal(format!("stored permission {p:?}")))
+                })
+                .collect(),
+            _ => Ok(Vec::new()),
+        }
+    }
+}
+
+/// Parses the permissions of an add (`admin`, `auditor`, `wallet.create`; none means a plain
+/// `member`). Duplicates are dropped.
+pub fn parse_add_permissions(names: &[String]) -> Result<Vec<EnterprisePermission>> {
+    let mut out = Vec::new();
+    for name in names {
+        let p = EnterprisePermission::parse(name)
+            .filter(|p| *p != EnterprisePermission::Member)
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "invalid permission {name:?}: expected admin, auditor or wallet.create"
+                ))
+            })?;
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    if out.is_empty() {
+        out.push(EnterprisePermission::Member);
+    }
+    Ok(out)
+}
+
+/// Parses the role of a role change (`admin`, `auditor`, `wallet.create`, `member`).
+pub fn parse_role(role: &str) -> Result<EnterprisePermission> {
+    EnterprisePermission::parse(role).ok_or_else(|| {
+        Error::Invalid(format!(
+            "invalid role {role:?}: expected admin, auditor, wallet.create or member"
+        ))
+    })
+}
+
+/// An enterprise always keeps at least one admin: a change that would leave none is refused.
+pub fn check_keeps_an_admin(admins_after: usize) -> Result<()> {
+    if admins_after == 0 {
+        return Err(Error::Invalid(
+            "an enterprise must keep at least one admin: add another admin first".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// How many admins the enterprise has after `change`, given who the admins are now.
+pub fn admins_after(
+    change: &EnterpriseChange,
+    admins: &[String],
+    target_is_admin_after: bool,
+) -> usize {
+    let target = match change {
+        EnterpriseChange::AddUser { user_id, .. } => user_id.as_deref(),
+        EnterpriseChange::RemoveUser { user_id, .. }
+        | EnterpriseChange::UpdateUser { user_id, .. } => Some(user_id.as_str()),
+        EnterpriseChange::SetApprovalsRequired { .. } => return admins.len(),
+    };
+    let others = admins.iter().filter(|a| Some(a.as_str()) != target).count();
+    others + usize::from(target_is_admin_after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn add_permissions_default_to_member_and_refuse_unknown_names() {
+        assert_eq!(
+            parse_add_permissions(&[]).unwrap(),
+            vec![EnterprisePermission::Member]
+        );
+        assert_eq!(
+            parse_add_permissions(&s(&["admin", "wallet.create", "admin"])).unwrap(),
+            vec![
+                EnterprisePermission::Admin,
+                EnterprisePermission::WalletCreate
+            ]
+        );
+        assert!(parse_add_permissions(&s(&["viewer"])).is_err());
+        assert!(parse_add_permissions(&s(&["member"])).is_err());
+        assert!(parse_role("member").is_ok());
+        assert!(parse_role("owner").is_err());
+    }
+
+    #[test]
+    fn removing_or_demoting_the_last_admin_is_refused() {
+        let admins = s(&["a"]);
+        let remove = EnterpriseChange::RemoveUser {
+            user_id: "a".into(),
+            email: "a@x".into(),
+        };
+        assert_eq!(admins_after(&remove, &admins, false), 0);
+        assert!(check_keeps_an_admin(0).is_err());
+        let demote_other = EnterpriseChange::UpdateUser {
+            user_id: "b".into(),
+            email: "b@x".into(),
+            permissions: s(&["auditor"]),
+        };
+        assert_eq!(admins_after(&demote_other, &admins, false), 1);
+    }
+
+    #[test]
+    fn changes_round_trip_through_json() {
+        let c = EnterpriseChange::AddUser {
+            email: "n@x.test".into(),
+            user_id: None,
+            permissions: s(&["admin"]),
+            video_id_user: true,
+        };
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(v["action"], "addUser");
+        assert_eq!(v["videoIdUser"], true);
+        assert_eq!(serde_json::from_value::<EnterpriseChange>(v).unwrap(), c);
+        assert_eq!(c.info_type(), "updateEnterpriseRequest");
+    }
+}
