@@ -11,6 +11,7 @@ use crate::auth::client_ip::TrustedProxies;
 use crate::auth::seal::ServerKey;
 use crate::bitgo;
 use crate::config::Config;
+use crate::control;
 use crate::sandbox::{Clock, Sandbox, Sandboxes};
 use crate::seed::{seed_demo, DemoWorld};
 use crate::state::AppState;
@@ -65,6 +66,7 @@ impl Application {
             auth: config.auth.clone(),
             trusted_proxies,
             max_body_bytes: config.server.max_body_bytes,
+            kyc: config.kyc.clone(),
         });
         let listener = TcpListener::bind(config.server.listen)?;
         let address = listener.local_addr()?;
@@ -129,7 +131,17 @@ impl Application {
             self.config.demo.password
         );
         for u in &self.demo.users {
-            println!("    {:<36} {}", u.email, u.roles);
+            println!("    {:<36} {} ({})", u.email, u.roles, u.id);
+        }
+        for c in &self.demo.children {
+            println!(
+                "  child enterprise {} ({}), KYC approved (identity {})",
+                c.name, c.enterprise_id, c.identity_id
+            );
+            println!(
+                "    {:<36} end user: organization customer, child enterprise admin ({})",
+                c.email, c.user_id
+            );
         }
         if let Some(first) = self.demo.users.first() {
             println!("  log in:");
@@ -156,6 +168,7 @@ pub fn app_config(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
         .app_data(web::PayloadConfig::new(limit))
         .app_data(web::QueryConfig::default().error_handler(bitgo::query_error))
         .app_data(web::PathConfig::default().error_handler(bitgo::path_error))
+        .configure(control::configure)
         .configure(bitgo::configure)
         .default_service(web::to(bitgo::not_found));
 }

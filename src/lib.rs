@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bitgo;
 pub mod cli;
 pub mod config;
+pub mod control;
 pub mod domain;
 pub mod error;
 pub mod sandbox;

@@ -2,7 +2,7 @@
 
 use crate::auth::client_ip::TrustedProxies;
 use crate::auth::seal::ServerKey;
-use crate::config::AuthConfig;
+use crate::config::{AuthConfig, KycConfig};
 use crate::sandbox::Sandboxes;
 
 /// Shared application state.
@@ -17,4 +17,6 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// KYC review and decision delays.
+    pub kyc: KycConfig,
 }

@@ -11,9 +11,10 @@ use crate::domain::ids::is_hex_id;
 use crate::domain::policy;
 use crate::domain::scope::Scope;
 use crate::error::Error;
-use crate::store::enterprises;
+use crate::store::{child_enterprises, enterprises, organizations};
 
-/// `GET /api/v{1,2}/enterprise/{id}`: for members, with `enterprise_view_all`.
+/// `GET /api/v{1,2}/enterprise/{id}`: for members, with `enterprise_view_all`; a child
+/// enterprise also for its organization's admins (anyone else gets a 404 for it).
 pub async fn get_enterprise(
     authed: Authed,
     id: web::Path<String>,
@@ -26,6 +27,7 @@ pub async fn get_enterprise(
         ))
         .into());
     }
+    crate::bitgo::kyc::settle(&authed.call).await?;
     let user_id = authed.principal.user_id().to_string();
     let (enterprise, permissions) = authed
         .call
@@ -34,13 +36,21 @@ pub async fn get_enterprise(
         .read(move |conn| {
             let enterprise = enterprises::find_by_id(conn, &id)?
                 .ok_or_else(|| Error::NotFound(format!("enterprise {id} not found")))?;
-            Ok((
-                enterprise,
-                enterprises::permissions_of(conn, &id, &user_id)?,
-            ))
+            let permissions = enterprises::permissions_of(conn, &id, &user_id)?;
+            // A child enterprise is also visible to its organization's admins, and does not
+            // exist for anyone else.
+            if enterprise.business_model == child_enterprises::CHILD {
+                let org_role = match &enterprise.organization_id {
+                    Some(org) => organizations::role_of(conn, org, &user_id)?,
+                    None => None,
+                };
+                policy::may_view_child_enterprise(permissions.as_deref(), org_role, &id)?;
+            } else {
+                policy::may_view_enterprise(permissions.as_deref())?;
+            }
+            Ok((enterprise, permissions))
         })
         .await?;
-    policy::may_view_enterprise(permissions.as_deref())?;
     authed.reply(
         StatusCode::OK,
         &enterprise_json(&enterprise, permissions.as_deref().unwrap_or_default()),
@@ -50,6 +60,7 @@ pub async fn get_enterprise(
 /// `GET /api/v{1,2}/enterprise`: `{enterprises}` the caller belongs to.
 pub async fn list_enterprises(authed: Authed) -> Result<HttpResponse, BitgoError> {
     authed.require(Scope::EnterpriseViewAll)?;
+    crate::bitgo::kyc::settle(&authed.call).await?;
     let user_id = authed.principal.user_id().to_string();
     let memberships = authed
         .call

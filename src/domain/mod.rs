@@ -3,6 +3,8 @@
 
 pub mod ids;
 pub mod ip;
+pub mod kyc;
+pub mod organization;
 pub mod policy;
 pub mod role;
 pub mod scope;

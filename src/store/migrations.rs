@@ -17,6 +17,9 @@ pub const BASE_SCHEMA: &str = include_str!("../../schema.sql");
 pub const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("migrations/0002_outbox.sql")),
     (3, include_str!("migrations/0003_invitations.sql")),
+    (20, include_str!("migrations/0020_child_enterprises.sql")),
+    (21, include_str!("migrations/0021_kyc_identities.sql")),
+    (22, include_str!("migrations/0022_video_id_users.sql")),
 ];
 
 /// The version a fully migrated file has.

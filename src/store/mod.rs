@@ -2,8 +2,11 @@
 //! from async code, [`Store::read`] and [`Store::write`]. Repository modules below hold plain
 //! synchronous functions over a `&Connection`.
 
+pub mod child_enterprises;
 pub mod enterprises;
+pub mod idempotency;
 pub mod invitations;
+pub mod kyc;
 pub mod migrations;
 pub mod organizations;
 pub mod outbox;

@@ -1,0 +1,59 @@
+//! `POST /sandbox/organizations/{id}/admins {userId}`: makes a user an organization admin,
+//! standing in for BitGo support (seed 000 step 4: the public API cannot do it). The same
+//! rules hold as everywhere: only an admin of the organization's parent enterprise can become
+//! one, and the service user stays a separate user.
+
+use actix_web::web::{self, Bytes};
+use actix_web::HttpResponse;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::bitgo::json::parse_body;
+use crate::control::{ControlAccess, ControlError};
+use crate::domain::ids::is_hex_id;
+use crate::domain::organization::check_role_assignment;
+use crate::domain::role::OrgRole;
+use crate::error::Error;
+use crate::store::{enterprises, organizations, users};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MakeAdmin {
+    user_id: Option<String>,
+}
+
+/// `POST /sandbox/organizations/{id}/admins {userId}`.
+pub async fn make_organization_admin(
+    access: ControlAccess,
+    id: web::Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ControlError> {
+    let org_id = id.into_inner();
+    let request: MakeAdmin = parse_body(&body)?;
+    let user_id = request
+        .user_id
+        .ok_or_else(|| Error::Invalid("missing required field: userId".into()))?;
+    if !is_hex_id(&user_id) {
+        return Err(Error::Invalid(format!("invalid userId {user_id:?}: expected 32 hex")).into());
+    }
+    let now = access.sandbox.clock.now_ms();
+    let reply = json!({"organizationId": org_id, "userId": user_id, "role": "admin"});
+    access
+        .sandbox
+        .store
+        .write(move |conn| {
+            organizations::find_by_id(conn, &org_id)?
+                .ok_or_else(|| Error::NotFound(format!("organization {org_id} not found")))?;
+            users::find_by_id(conn, &user_id)?
+                .ok_or_else(|| Error::NotFound(format!("user {user_id} not found")))?;
+            let parent = organizations::parent_enterprise_id(conn, &org_id)?.ok_or_else(|| {
+                Error::Conflict(format!("organization {org_id} has no parent enterprise"))
+            })?;
+            let permissions = enterprises::permissions_of(conn, &parent, &user_id)?;
+            let members = organizations::members(conn, &org_id)?;
+            check_role_assignment(&members, &user_id, OrgRole::Admin, permissions.as_deref())?;
+            organizations::upsert_member(conn, &org_id, &user_id, OrgRole::Admin, now)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(reply))
+}
