@@ -3,9 +3,11 @@
 
 mod helpers;
 
+mod child_enterprises;
 mod enterprises;
 mod errors;
 mod login;
+mod organizations;
 mod races;
 mod secrets;
 mod session;

@@ -81,7 +81,10 @@ async fn tokens_stay_valid_across_a_restart_and_the_demo_world_is_not_reseeded()
         .store
         .write_blocking(|c| Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?))
         .unwrap();
-    assert_eq!(users, 4, "three demo users and the child enterprise's end user");
+    assert_eq!(
+        users, 4,
+        "three demo users and the child enterprise's end user"
+    );
 }
 
 #[actix_web::test]
