@@ -6,6 +6,7 @@ mod helpers;
 mod child_enterprises;
 mod enterprises;
 mod errors;
+mod kyc;
 mod login;
 mod organizations;
 mod races;
