@@ -79,7 +79,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Organizations, child enterprises and KYC (seed 000's Crypto-as-a-Service walk).
 fn configure_organizations(cfg: &mut web::ServiceConfig) {
-    use organizations::{children, users};
+    use organizations::{children, create_child, users};
     cfg.service(
         resource(vec!["/api/v2/organization".into()])
             .route(web::get().to(organizations::list_organizations)),
@@ -96,7 +96,7 @@ fn configure_organizations(cfg: &mut web::ServiceConfig) {
     )
     .service(
         resource(vec!["/api/v2/organization/{id}/enterprise".into()])
-            .route(web::post().to(children::create_child_enterprise))
+            .route(web::post().to(create_child::create_child_enterprise))
             .route(web::get().to(children::list_child_enterprises)),
     )
     .service(

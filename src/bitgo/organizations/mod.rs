@@ -3,10 +3,11 @@
 //! [`children`]. An organization carries its parent enterprise's name and has its own id.
 
 pub mod children;
+pub mod create_child;
 pub mod users;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use crate::bitgo::call::Authed;
@@ -32,6 +33,12 @@ pub(crate) fn organization_id(raw: String) -> Result<String, BitgoError> {
         ))
         .into())
     }
+}
+
+/// The request's `scheme://host`, for links in captured mail.
+pub(crate) fn base_url(req: &HttpRequest) -> String {
+    let info = req.connection_info();
+    format!("{}://{}", info.scheme(), info.host())
 }
 
 /// The caller's role in `org_id`, or `None` when the organization does not exist or the
