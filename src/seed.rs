@@ -380,6 +380,49 @@ mod tests {
     }
 
     #[test]
+    fn a_data_directory_from_before_organizations_upgrades_and_gains_the_new_members() {
+        use crate::store::migrations::{BASE_SCHEMA, MIGRATIONS};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            // A version-3 file (outbox and invitations, nothing of this issue's half), with
+            // the demo world as the earlier seeding left it.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(BASE_SCHEMA).unwrap();
+            for (_, sql) in MIGRATIONS.iter().filter(|(v, _)| *v <= 3) {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 3).unwrap();
+            let org = demo_id("organization", "Prestige Worldwide");
+            let ent = demo_id("enterprise", "Prestige Worldwide");
+            conn.execute(
+                "INSERT INTO organizations (id, name, created_at) VALUES (?1, 'Prestige Worldwide', 1)",
+                [&org],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO enterprises (id, name, organization_id, created_at)
+                 VALUES (?1, 'Prestige Worldwide', ?2, 1)",
+                [&ent, &org],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let world = seed_demo(&store, 5_000, &DemoConfig::default(), 10).unwrap();
+        assert_eq!(world.children.len(), 1);
+        let video: i64 = store
+            .write_blocking(|c| {
+                Ok(c.query_row(
+                    "SELECT count(*) FROM enterprise_members WHERE video_id_user = 1",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(video, 1, "Dale is the video approver");
+    }
+
+    #[test]
     fn unknown_role_in_config_is_an_error() {
         let (store, _dir) = temp_store();
         let mut demo = DemoConfig::default();

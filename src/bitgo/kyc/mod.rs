@@ -57,11 +57,11 @@ fn new_identity_id() -> String {
 /// The identity document of `GET /api/evs/v1/identity` (every submitted field, plus the
 /// status as of `now_ms`).
 pub fn identity_json(i: &IdentityRow, now_ms: i64) -> Value {
-    let mut doc: Map<String, Value> = i.fields.clone();
     let status = i.schedule.status_at(now_ms);
     let updated = i
         .updated_at
         .max(i.schedule.changed_at(i.created_at, now_ms));
+    let mut doc = Map::new();
     doc.insert("id".into(), i.id.clone().into());
     doc.insert("status".into(), status.into());
     doc.insert("organizationId".into(), i.organization_id.clone().into());
@@ -79,11 +79,14 @@ pub fn identity_json(i: &IdentityRow, now_ms: i64) -> Value {
                 .to_string()
         });
         doc.insert("errorDescription".into(), reason.into());
-    } else {
-        doc.remove("errorDescription");
     }
     doc.insert("signaturesSubmitted".into(), json!([]));
     doc.insert("signaturesRequired".into(), json!([]));
+    for (k, v) in &i.fields {
+        if !doc.contains_key(k) && k != "errorDescription" {
+            doc.insert(k.clone(), v.clone());
+        }
+    }
     Value::Object(doc)
 }
 
