@@ -423,3 +423,20 @@ async fn the_control_plane_can_decline() {
     assert_eq!(k.poll(&id).await["status"], "declined");
     assert_eq!(k.kyc_state().await, "rejected");
 }
+
+#[actix_web::test]
+async fn concurrent_submissions_for_one_user_make_one_identity() {
+    let k = Kyc::new().await;
+    let replies =
+        futures_util::future::join_all((0..6).map(|_| k.submit(k.body(), &k.service))).await;
+    let ok = replies.iter().filter(|r| r.status == 200).count();
+    let conflicts = replies.iter().filter(|r| r.status == 409).count();
+    assert_eq!((ok, conflicts), (1, 5));
+    assert_eq!(
+        k.app.count(&format!(
+            "SELECT count(*) FROM kyc_identities WHERE enterprise_id = '{}'",
+            k.enterprise
+        )),
+        1
+    );
+}

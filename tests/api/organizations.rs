@@ -360,3 +360,34 @@ async fn the_control_plane_makes_organization_admins_under_the_same_rules() {
     assert!(b["error"].as_str().unwrap().contains("userId"));
     assert_eq!(app.snapshot(MEMBERS), before);
 }
+
+#[actix_web::test]
+async fn two_users_racing_for_the_service_user_role_leave_one() {
+    let app = spawn_app().await;
+    let org = app.demo.organization_id.clone();
+    let users = format!("/api/v2/organization/{org}/user");
+    let login = app.login(BRENNAN).await;
+    let service = app.user_id(SERVICE);
+    // Free the role, then let two members race for it.
+    app.send(
+        Req::method("PUT", &format!("{users}?userId={service}&role=member"))
+            .auth(Auth::Raw(login.clone())),
+    )
+    .await
+    .ok();
+    let candidates = [app.user_id(DALE), service];
+    let replies = futures_util::future::join_all(candidates.iter().map(|u| {
+        app.send(
+            Req::method("PUT", &format!("{users}?userId={u}&role=serviceUser"))
+                .auth(Auth::Raw(login.clone())),
+        )
+    }))
+    .await;
+    let mut statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    assert_eq!(
+        app.count("SELECT count(*) FROM organization_members WHERE role = 'serviceUser'"),
+        1
+    );
+}

@@ -19,3 +19,7 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
 ALTER TABLE enterprises ADD COLUMN third_party_identifiers TEXT
     CHECK (third_party_identifiers IS NULL OR json_valid(third_party_identifiers));
 ALTER TABLE enterprises ADD COLUMN primary_contact_id TEXT REFERENCES users(id);
+
+-- One service user per organization (the rule lives in domain/organization.rs; this backs it).
+CREATE UNIQUE INDEX IF NOT EXISTS organization_members_one_service_user
+    ON organization_members(organization_id) WHERE role = 'serviceUser';
