@@ -3,10 +3,12 @@
 
 mod helpers;
 
+mod child_enterprise_list;
 mod child_enterprises;
 mod enterprises;
 mod errors;
 mod kyc;
+mod kyc_updates;
 mod login;
 mod organizations;
 mod races;
