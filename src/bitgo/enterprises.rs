@@ -29,7 +29,7 @@ pub async fn get_enterprise(
     }
     crate::bitgo::kyc::settle(&authed.call).await?;
     let user_id = authed.principal.user_id().to_string();
-    let (enterprise, permissions) = authed
+    let (enterprise, permissions, primary_contact) = authed
         .call
         .sandbox
         .store
@@ -48,13 +48,15 @@ pub async fn get_enterprise(
             } else {
                 policy::may_view_enterprise(permissions.as_deref())?;
             }
-            Ok((enterprise, permissions))
+            let (_, primary_contact) = child_enterprises::details(conn, &id)?;
+            Ok((enterprise, permissions, primary_contact))
         })
         .await?;
-    authed.reply(
-        StatusCode::OK,
-        &enterprise_json(&enterprise, permissions.as_deref().unwrap_or_default()),
-    )
+    let mut doc = enterprise_json(&enterprise, permissions.as_deref().unwrap_or_default());
+    if let Some(contact) = primary_contact {
+        doc["primaryContact"] = contact.into();
+    }
+    authed.reply(StatusCode::OK, &doc)
 }
 
 /// `GET /api/v{1,2}/enterprise`: `{enterprises}` the caller belongs to.

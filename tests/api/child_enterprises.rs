@@ -86,6 +86,7 @@ async fn creating_a_child_enterprise_invites_the_end_user() {
     assert_eq!(e["accountType"], "individual");
     assert_eq!(e["kycState"], "unverified");
     assert_eq!(e["permissions"], json!([]));
+    assert_eq!(e["primaryContact"], user.as_str());
     // The service user is an admin of it.
     let service = app.token_as(SERVICE, &["enterprise_view_all"]).await;
     let e = app

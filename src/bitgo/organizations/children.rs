@@ -103,10 +103,11 @@ pub async fn list_child_enterprises(
             let mut page = Vec::with_capacity(rows.len());
             for e in rows {
                 let permissions = enterprises::permissions_of(conn, &e.id, &caller)?;
-                page.push(enterprise_json(
-                    &e,
-                    permissions.as_deref().unwrap_or_default(),
-                ));
+                let mut doc = enterprise_json(&e, permissions.as_deref().unwrap_or_default());
+                if let (_, Some(contact)) = child_enterprises::details(conn, &e.id)? {
+                    doc["primaryContact"] = contact.into();
+                }
+                page.push(doc);
             }
             Ok((page, more))
         })
