@@ -394,6 +394,47 @@ async function versionSuite(v) {
     check(list.enterprises.some((e) => e.id === c.enterpriseId), `child not in ${clip(JSON.stringify(list))}`);
   });
 
+  await step(`${p} service user: submit and poll KYC for the child's end user (/api/evs/v1/identity)`, async () => {
+    const org = need(organizationId, 'the organization id');
+    const c = need(child, 'the child enterprise');
+    const service = sdk(v);
+    await service.authenticate({ username: 'service@prestige-worldwide.test', password: PASSWORD, otp: OTP });
+    const identity = await service
+      .post(`${BASE}/api/evs/v1/identity`)
+      .send({
+        enterpriseId: c.enterpriseId,
+        userId: c.userId,
+        organizationId: org,
+        nameFirst: 'John',
+        nameLast: 'Doe',
+        phoneNumber: '+442083661173',
+        birthdate: '1990-03-13',
+        occupation: 'Other - Default',
+        countryOfCitizenship: 'USA',
+        countryOfResidence: 'USA',
+        govIdCountryOfIssuance: 'USA',
+        politicallyExposedPerson: false,
+        addressStreet1: 'Street 1',
+        addressCity: 'San Jose',
+        addressSubdivision: 'CA',
+        country: 'USA',
+        transactionType: 'institutionalIndividual',
+      })
+      .result();
+    check(identity && identity.status === 'initiating' && typeof identity.id === 'string', `reply is ${clip(JSON.stringify(identity))}`);
+    const polled = await service
+      .get(`${BASE}/api/evs/v1/identity`)
+      .query({ organizationId: org, enterpriseId: c.enterpriseId })
+      .result();
+    check(polled.identities.some((i) => i.id === identity.id && i.userId === c.userId), `poll is ${clip(JSON.stringify(polled))}`);
+    const err = await rejects(
+      service.post(`${BASE}/api/evs/v1/identity`).send({ organizationId: org, enterpriseId: c.enterpriseId }).result(),
+      'an identity without its required fields',
+    );
+    check(err.status === 400 && /userId|nameFirst/.test(err.message), `got ${describe(err)}`);
+    await service.logout();
+  });
+
   await step(`${p} long-lived token: me()`, async () => {
     const api = need(longLived, 'a long-lived token');
     const me = await api.me();
