@@ -77,6 +77,7 @@ impl Application {
             password_workers,
             decoy_password: password::decoy_record(config.auth.pbkdf2_iterations),
             control: ControlPlane::from_config(&config.sandbox, config.server.listen),
+            kyc: config.kyc.clone(),
         });
         let listener = TcpListener::bind(config.server.listen)?;
         let address = listener.local_addr()?;
@@ -148,7 +149,17 @@ impl Application {
             self.config.demo.password
         );
         for u in &self.demo.users {
-            println!("    {:<36} {}", u.email, u.roles);
+            println!("    {:<36} {} ({})", u.email, u.roles, u.id);
+        }
+        for c in &self.demo.children {
+            println!(
+                "  child enterprise {} ({}), KYC approved (identity {})",
+                c.name, c.enterprise_id, c.identity_id
+            );
+            println!(
+                "    {:<36} end user: organization customer, child enterprise admin ({})",
+                c.email, c.user_id
+            );
         }
         if let Some(first) = self.demo.users.first() {
             println!("  log in:");

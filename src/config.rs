@@ -20,6 +20,28 @@ pub struct Config {
     pub demo: DemoConfig,
     /// The `/sandbox/...` control plane.
     pub sandbox: SandboxConfig,
+    /// How fast KYC submissions move on (sandbox clock).
+    pub kyc: KycConfig,
+}
+
+/// `[kyc]`: a KYC identity is `initiating`, then `in review` after `review_after_seconds`,
+/// then decided after `decision_after_seconds` (both from submission, on the sandbox clock).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KycConfig {
+    /// Seconds from submission until `in review`.
+    pub review_after_seconds: i64,
+    /// Seconds from submission until `approved` or `declined`.
+    pub decision_after_seconds: i64,
+}
+
+impl Default for KycConfig {
+    fn default() -> Self {
+        KycConfig {
+            review_after_seconds: 5,
+            decision_after_seconds: 30,
+        }
+    }
 }
 
 /// `[sandbox]`: the control plane. Open on loopback with no key; with `admin_key` set, or when
@@ -103,6 +125,9 @@ pub struct AuthConfig {
     pub throttle_attempts_per_address: u32,
     /// How long a throttled attempt is held before its 429 is sent, in ms.
     pub throttle_delay_ms: u64,
+    /// Refuse a state-changing signed request whose exact signature was already served
+    /// within its window (off by default: BitGo's signing scheme permits such repeats).
+    pub reject_replays: bool,
 }
 
 impl AuthConfig {
@@ -133,6 +158,7 @@ impl Default for AuthConfig {
             throttle_attempts_per_account: 10,
             throttle_attempts_per_address: 100,
             throttle_delay_ms: 250,
+            reject_replays: false,
         }
     }
 }
@@ -147,6 +173,21 @@ pub struct DemoConfig {
     pub password: String,
     /// The demo users.
     pub users: Vec<DemoUser>,
+    /// Child enterprises, each with its end user (an organization `customer`) and an approved
+    /// KYC identity; the organization's service user is an admin of each.
+    pub children: Vec<DemoChild>,
+}
+
+/// One `[[demo.children]]` entry: a child enterprise named after its end user's email.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoChild {
+    /// The end user's login email (also the enterprise's name).
+    pub email: String,
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
 }
 
 /// One `[[demo.users]]` entry.
@@ -165,6 +206,9 @@ pub struct DemoUser {
     /// Role in the organization (`serviceUser`, `admin`, `member`, `customer`), if any.
     #[serde(default)]
     pub organization_role: Option<String>,
+    /// Whether the user is one of the parent enterprise's video approvers (`videoIdUser`).
+    #[serde(default)]
+    pub video_approver: bool,
 }
 
 impl Default for DemoConfig {
@@ -175,6 +219,7 @@ impl Default for DemoConfig {
             last_name: last.into(),
             enterprise_permissions: vec!["admin".into()],
             organization_role: Some(role.into()),
+            video_approver: false,
         };
         DemoConfig {
             organization: "Prestige Worldwide".into(),
@@ -186,7 +231,10 @@ impl Default for DemoConfig {
                     "Huff",
                     "admin",
                 ),
-                user("dale@prestige-worldwide.test", "Dale", "Doback", "member"),
+                DemoUser {
+                    video_approver: true,
+                    ..user("dale@prestige-worldwide.test", "Dale", "Doback", "member")
+                },
                 user(
                     "service@prestige-worldwide.test",
                     "Prestige",
@@ -194,6 +242,11 @@ impl Default for DemoConfig {
                     "serviceUser",
                 ),
             ],
+            children: vec![DemoChild {
+                email: "chazz@prestige-worldwide.test".into(),
+                first_name: "Chazz".into(),
+                last_name: "Reinhold".into(),
+            }],
         }
     }
 }
@@ -259,6 +312,24 @@ mod tests {
         assert_eq!(file.demo.password, defaults.demo.password);
         assert_eq!(file.sandbox.enabled, defaults.sandbox.enabled);
         assert_eq!(file.sandbox.admin_key, defaults.sandbox.admin_key);
+        assert_eq!(file.demo.children.len(), defaults.demo.children.len());
+        assert_eq!(
+            file.demo.users.iter().filter(|u| u.video_approver).count(),
+            defaults
+                .demo
+                .users
+                .iter()
+                .filter(|u| u.video_approver)
+                .count()
+        );
+        assert_eq!(
+            file.kyc.review_after_seconds,
+            defaults.kyc.review_after_seconds
+        );
+        assert_eq!(
+            file.kyc.decision_after_seconds,
+            defaults.kyc.decision_after_seconds
+        );
     }
 
     #[test]

@@ -1,16 +1,21 @@
 //! The demo world of config.toml, created on first start and left alone afterwards: the
 //! organization, its parent enterprise of the same name (a different id), and the demo users
-//! with their enterprise permissions and organization roles. Ids are derived from names, so
-//! the same config gives the same ids on every machine.
+//! with their enterprise permissions and organization roles (and video approvers), and the
+//! child enterprises with their end users and approved KYC. Ids are derived from names, so
+//! the same config gives the same ids on every machine. On a data directory seeded before,
+//! only what is missing is added.
 
 use rusqlite::Connection;
 
 use crate::auth::password;
 use crate::auth::token::sha256_hex;
-use crate::config::DemoConfig;
+use crate::config::{DemoChild, DemoConfig};
+use crate::domain::kyc::{Outcome, Schedule, APPROVED};
 use crate::domain::role::{EnterprisePermission, OrgRole};
 use crate::error::{Error, Result};
+use crate::store::child_enterprises::{self, NewChild};
 use crate::store::enterprises::{self, EnterpriseRow};
+use crate::store::kyc::{self, IdentityRow};
 use crate::store::organizations::{self, OrganizationRow};
 use crate::store::users::{self, UserRow};
 use crate::store::Store;
@@ -26,6 +31,23 @@ pub struct DemoWorld {
     pub name: String,
     /// The demo users.
     pub users: Vec<DemoAccount>,
+    /// The child enterprises.
+    pub children: Vec<DemoChildWorld>,
+}
+
+/// One seeded child enterprise.
+#[derive(Debug, Clone)]
+pub struct DemoChildWorld {
+    /// Enterprise id.
+    pub enterprise_id: String,
+    /// Enterprise name (the end user's email).
+    pub name: String,
+    /// The end user's id.
+    pub user_id: String,
+    /// The end user's login email.
+    pub email: String,
+    /// The end user's (approved) KYC identity.
+    pub identity_id: String,
 }
 
 /// One demo login.
@@ -42,6 +64,19 @@ pub struct DemoAccount {
 /// A stable 32-hex id for a demo object.
 fn demo_id(kind: &str, key: &str) -> String {
     sha256_hex(format!("orgbox-demo:{kind}:{key}").as_bytes())[..32].to_string()
+}
+
+/// A stable UUID-shaped id (KYC identity ids are UUIDs).
+fn demo_uuid(kind: &str, key: &str) -> String {
+    let h = demo_id(kind, key);
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
 }
 
 fn describe(permissions: &[EnterprisePermission], role: Option<OrgRole>) -> String {
@@ -126,23 +161,129 @@ pub fn seed_demo(
             )?;
             if !permissions.is_empty() {
                 enterprises::upsert_member(conn, &enterprise_id, &id, &permissions, now_ms)?;
+                if u.video_approver {
+                    enterprises::set_video_id_user(conn, &enterprise_id, &id, true)?;
+                }
             }
             if let Some(role) = role {
                 organizations::upsert_member(conn, &organization_id, &id, role, now_ms)?;
             }
+            let mut roles = describe(&permissions, role);
+            if u.video_approver {
+                roles.push_str(", video approver");
+            }
             accounts.push(DemoAccount {
                 id,
                 email: u.email.to_lowercase(),
-                roles: describe(&permissions, role),
+                roles,
             });
         }
+        let service_users: Vec<String> = organizations::members(conn, &organization_id)?
+            .into_iter()
+            .filter(|m| m.role == OrgRole::ServiceUser)
+            .map(|m| m.user_id)
+            .collect();
+        let children = demo
+            .children
+            .iter()
+            .map(|child| {
+                let user_id = seed_user(
+                    conn,
+                    child.email.to_lowercase(),
+                    &child.first_name,
+                    &child.last_name,
+                    &demo.password,
+                    iterations,
+                    now_ms,
+                )?;
+                seed_child(
+                    conn,
+                    &organization_id,
+                    child,
+                    &user_id,
+                    &service_users,
+                    now_ms,
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(DemoWorld {
             organization_id: organization_id.clone(),
             enterprise_id: enterprise_id.clone(),
             name: demo.organization.clone(),
             users: accounts,
+            children,
         })
     })
+}
+
+/// A child enterprise named after its end user's email, with that user (a `customer` of the
+/// organization and admin of the enterprise), the service users as admins, and an approved
+/// KYC identity; created only if the enterprise is missing.
+fn seed_child(
+    conn: &Connection,
+    organization_id: &str,
+    child: &DemoChild,
+    user_id: &str,
+    service_users: &[String],
+    now_ms: i64,
+) -> Result<DemoChildWorld> {
+    let email = child.email.to_lowercase();
+    let enterprise_id = demo_id("enterprise", &email);
+    let identity_id = demo_uuid("kyc", &email);
+    let world = DemoChildWorld {
+        enterprise_id: enterprise_id.clone(),
+        name: email.clone(),
+        user_id: user_id.to_string(),
+        email: email.clone(),
+        identity_id: identity_id.clone(),
+    };
+    if enterprises::find_by_id(conn, &enterprise_id)?.is_some() {
+        return Ok(world);
+    }
+    child_enterprises::insert(
+        conn,
+        &NewChild {
+            organization_id: organization_id.to_string(),
+            enterprise_id: enterprise_id.clone(),
+            name: email.clone(),
+            account_type: "individual".into(),
+            third_party_identifiers: None,
+            end_user_id: user_id.to_string(),
+            additional_admins: service_users.to_vec(),
+            now_ms,
+        },
+    )?;
+    let fields = serde_json::json!({
+        "organizationId": organization_id, "enterpriseId": enterprise_id, "userId": user_id,
+        "transactionType": "institutionalIndividual",
+        "nameFirst": child.first_name, "nameLast": child.last_name,
+        "birthdate": "1980-01-01", "phoneNumber": "+15555550100", "occupation": "Other - Default",
+        "countryOfCitizenship": "USA", "countryOfResidence": "USA",
+        "govIdCountryOfIssuance": "USA", "politicallyExposedPerson": false,
+        "addressStreet1": "1 Catalina Way", "addressCity": "Los Angeles",
+        "addressSubdivision": "CA", "addressPostalCode": "90001", "country": "USA"
+    });
+    let serde_json::Value::Object(fields) = fields else {
+        return Err(Error::Internal("demo KYC fields".into()));
+    };
+    kyc::insert(
+        conn,
+        &IdentityRow {
+            id: identity_id.clone(),
+            organization_id: organization_id.to_string(),
+            enterprise_id: enterprise_id.clone(),
+            user_id: user_id.to_string(),
+            transaction_type: "institutionalIndividual".into(),
+            fields,
+            status: APPROVED.into(),
+            error_description: None,
+            schedule: Schedule::starting(now_ms, 0, 0, Outcome::Approved),
+            created_by: service_users.first().cloned(),
+            created_at: now_ms,
+            updated_at: now_ms,
+        },
+    )?;
+    Ok(world)
 }
 
 /// The id of the user with `email`, inserting them if missing.
@@ -197,7 +338,88 @@ mod tests {
         let count: i64 = store
             .write_blocking(|c| Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?))
             .unwrap();
-        assert_eq!(count, 3);
+        assert_eq!(count, 4, "three demo users and the child's end user");
+        assert_eq!(a.children.len(), 1);
+        assert_eq!(a.children[0].enterprise_id, b.children[0].enterprise_id);
+        assert_eq!(a.children[0].identity_id.len(), 36);
+        let (state, model): (String, String) = store
+            .write_blocking(|c| {
+                Ok(c.query_row(
+                    "SELECT kyc_state, business_model FROM enterprises WHERE id = ?1",
+                    [&a.children[0].enterprise_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(
+            (state.as_str(), model.as_str()),
+            ("approved", "cryptoAsAServiceChild")
+        );
+    }
+
+    #[test]
+    fn a_world_seeded_before_children_existed_gains_them_on_the_next_start() {
+        let (store, _dir) = temp_store();
+        let mut demo = DemoConfig::default();
+        demo.children.clear();
+        let before = seed_demo(&store, 1_000, &demo, 10).unwrap();
+        assert!(before.children.is_empty());
+        let after = seed_demo(&store, 2_000, &DemoConfig::default(), 10).unwrap();
+        assert_eq!(after.children.len(), 1);
+        assert_eq!(before.users[0].id, after.users[0].id);
+        let admins: i64 = store
+            .write_blocking(|c| {
+                Ok(c.query_row(
+                    "SELECT count(*) FROM enterprise_members WHERE enterprise_id = ?1",
+                    [&after.children[0].enterprise_id],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(admins, 2, "the end user and the service user");
+    }
+
+    #[test]
+    fn a_data_directory_from_before_organizations_upgrades_and_gains_the_new_members() {
+        use crate::store::migrations::{BASE_SCHEMA, MIGRATIONS};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            // A version-3 file (outbox and invitations, nothing of this issue's half), with
+            // the demo world as the earlier seeding left it.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(BASE_SCHEMA).unwrap();
+            for (_, sql) in MIGRATIONS.iter().filter(|(v, _)| *v <= 3) {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 3).unwrap();
+            let org = demo_id("organization", "Prestige Worldwide");
+            let ent = demo_id("enterprise", "Prestige Worldwide");
+            conn.execute(
+                "INSERT INTO organizations (id, name, created_at) VALUES (?1, 'Prestige Worldwide', 1)",
+                [&org],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO enterprises (id, name, organization_id, created_at)
+                 VALUES (?1, 'Prestige Worldwide', ?2, 1)",
+                [&ent, &org],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let world = seed_demo(&store, 5_000, &DemoConfig::default(), 10).unwrap();
+        assert_eq!(world.children.len(), 1);
+        let video: i64 = store
+            .write_blocking(|c| {
+                Ok(c.query_row(
+                    "SELECT count(*) FROM enterprise_members WHERE video_id_user = 1",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(video, 1, "Dale is the video approver");
     }
 
     #[test]

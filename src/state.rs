@@ -3,7 +3,7 @@
 use crate::auth::client_ip::TrustedProxies;
 use crate::auth::hashing::PasswordWorkers;
 use crate::auth::seal::ServerKey;
-use crate::config::AuthConfig;
+use crate::config::{AuthConfig, KycConfig};
 use crate::control::ControlPlane;
 use crate::sandbox::Sandboxes;
 
@@ -26,4 +26,6 @@ pub struct AppState {
     pub decoy_password: String,
     /// How the `/sandbox/...` control plane is guarded.
     pub control: ControlPlane,
+    /// KYC review and decision delays.
+    pub kyc: KycConfig,
 }

@@ -1,7 +1,8 @@
 //! Runs the official BitGo JS SDK (`@bitgo/sdk-api` 1.86.0) against the real `orgbox` binary:
 //! `tests/sdk/compat.mjs` logs in, signs requests in auth v2 and v3, checks every response
 //! signature, manages access tokens, reads the enterprise, adds and removes enterprise users and
-//! resolves their pending approvals as a second admin. Needs Node.js 18+ on PATH; the
+//! resolves their pending approvals as a second admin, reads the organization and creates a
+//! child enterprise. Needs Node.js 18+ on PATH; the
 //! npm packages are installed into `tests/sdk/node_modules` with `npm ci` when missing.
 
 mod support;

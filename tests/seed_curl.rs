@@ -83,3 +83,57 @@ fn seed_000_curl_steps_1_and_3_work_as_written() {
         assert!(enterprise.contains(field), "{field} not in {enterprise}");
     }
 }
+
+#[test]
+fn seed_000_child_enterprise_and_kyc_curl_calls_work_as_written() {
+    let server = Server::start();
+    let out = Command::new("bash")
+        .arg(repo_root().join("tests/seed/seed000_child_enterprise_and_kyc.sh"))
+        .env("ORGBOX_HOST", server.base_url.trim_start_matches("http://"))
+        .env("EMAIL", "brennan@prestige-worldwide.test")
+        .env("PASSWORD", "Prestige-Worldwide-2026")
+        .env("SERVICE_EMAIL", "service@prestige-worldwide.test")
+        .env("END_USER_EMAIL", "john.doe@example.test")
+        .output()
+        .expect("run bash");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sections: Vec<&str> = stdout.split("== ").collect();
+    let [_, admin_token, enterprise, organization, service_token, child, again, identity, poll, complete, poll_again, child_details] =
+        sections[..]
+    else {
+        panic!("unexpected output:\n{stdout}");
+    };
+    for token in [admin_token, service_token] {
+        assert!(json_of(token)["token"].as_str().unwrap().starts_with("v2x"));
+    }
+    let enterprise = json_of(enterprise);
+    let organization = json_of(organization)["organization"].clone();
+    assert_eq!(organization["id"], enterprise["organizationId"]);
+    assert_eq!(organization["name"], enterprise["name"]);
+    assert_ne!(organization["id"], enterprise["id"]);
+    let child = json_of(child);
+    assert_eq!(
+        json_of(again),
+        child,
+        "the same idempotency key returns the same ids"
+    );
+    let enterprise_id = child["enterpriseId"].as_str().unwrap();
+    let identity = json_of(identity);
+    assert_eq!(identity["status"], "initiating");
+    let poll = json_of(poll);
+    assert_eq!(poll["identities"][0]["id"], identity["id"]);
+    assert_eq!(poll["identities"][0]["enterpriseId"], enterprise_id);
+    assert_eq!(json_of(complete)["status"], "approved");
+    assert_eq!(json_of(poll_again)["identities"][0]["status"], "approved");
+    let details = json_of(child_details);
+    assert_eq!(details["id"], enterprise_id);
+    assert_eq!(details["kycState"], "approved");
+    assert_eq!(details["businessModel"], "cryptoAsAServiceChild");
+    assert_eq!(details["organizationId"], organization["id"]);
+    assert_eq!(details["permissions"], serde_json::json!(["admin"]));
+}

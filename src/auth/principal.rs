@@ -77,13 +77,15 @@ impl Principal {
     }
 }
 
-/// Authenticates `credentials` against the sandbox's tokens.
+/// Authenticates `credentials` against the sandbox's tokens. With `reject_replays`, a
+/// state-changing signed request is served once per signature.
 pub async fn authenticate(
     sandbox: &Sandbox,
     key: &ServerKey,
     credentials: Credentials,
     facts: &RequestFacts<'_>,
     window_ms: i64,
+    reject_replays: bool,
 ) -> Result<Principal> {
     let (hash, signature) = match credentials {
         Credentials::Raw(raw) => (raw.hash(), Err(raw)),
@@ -137,7 +139,8 @@ pub async fn authenticate(
     if !row.ip_restrict.allows(facts.client_ip) {
         return Err(Error::Unauthenticated(AuthFailure::IpNotAllowed));
     }
-    if let Some((hmac, signed_at)) = replay_key.filter(|_| changes_state(facts.method)) {
+    let guarded = reject_replays && changes_state(facts.method);
+    if let Some((hmac, signed_at)) = replay_key.filter(|_| guarded) {
         // Remembered until the signature goes stale anyway.
         let until = signed_at.saturating_add(window_ms);
         if !sandbox

@@ -1,8 +1,8 @@
-//! Refusal of replayed signed requests. A v2/v3 signature covers the method (v3), the
-//! timestamp, the target and the body, so an identical HMAC is an identical request. A
-//! state-changing request (anything but GET, HEAD and OPTIONS) is accepted once per HMAC
-//! while its timestamp is inside the freshness window; a read may be repeated (the SDK and
-//! proxies retry reads). Remembered HMACs are kept until their window ends, at most
+//! Refusal of replayed signed requests, when `[auth] reject_replays` asks for it. A v2/v3
+//! signature covers the method (v3), the timestamp, the target and the body, so an
+//! identical HMAC is an identical request. A state-changing request (anything but GET, HEAD
+//! and OPTIONS) is then accepted once per HMAC while its timestamp is inside the freshness
+//! window; a read may always be repeated. Remembered HMACs are kept until their window ends, at most
 //! [`MAX_REMEMBERED`] of them: past that the oldest are forgotten first.
 
 use std::collections::{HashSet, VecDeque};

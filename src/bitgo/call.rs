@@ -108,6 +108,7 @@ impl FromRequest for Authed {
                 credentials,
                 &facts,
                 window_ms,
+                call.state.auth.reject_replays,
             )
             .await?;
             Ok(Authed { call, principal })

@@ -6,7 +6,9 @@ pub mod call;
 pub mod enterprise;
 pub mod error;
 pub mod json;
+pub mod kyc;
 pub mod meta;
+pub mod organizations;
 pub mod session;
 pub mod tokens;
 pub mod user;
@@ -82,7 +84,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(enterprise::users::remove_user))
                 .route(web::put().to(enterprise::users::change_role)),
         )
-        .configure(configure_approvals);
+        .configure(configure_approvals)
+        .configure(configure_organizations);
 }
 
 /// Pending approvals, in any letter case, under `/api/v{1,2}` and `/api/v2/{coin}`.
@@ -102,6 +105,45 @@ fn configure_approvals(cfg: &mut web::ServiceConfig) {
         ])
         .route(web::get().to(approvals::get_approval))
         .route(web::put().to(approvals::update_approval)),
+    );
+}
+
+/// Organizations, child enterprises and KYC (seed 000's Crypto-as-a-Service walk).
+fn configure_organizations(cfg: &mut web::ServiceConfig) {
+    use organizations::{children, create_child, users};
+    cfg.service(
+        resource(vec!["/api/v2/organization".into()])
+            .route(web::get().to(organizations::list_organizations)),
+    )
+    .service(
+        resource(vec!["/api/v2/organization/{id}".into()])
+            .route(web::get().to(organizations::get_organization)),
+    )
+    .service(
+        resource(vec!["/api/v2/organization/{id}/user".into()])
+            .route(web::post().to(users::add_organization_user))
+            .route(web::put().to(users::update_organization_user))
+            .route(web::delete().to(users::remove_organization_user)),
+    )
+    .service(
+        resource(vec!["/api/v2/organization/{id}/enterprise".into()])
+            .route(web::post().to(create_child::create_child_enterprise))
+            .route(web::get().to(children::list_child_enterprises)),
+    )
+    .service(
+        resource(vec![
+            "/api/v2/organization/{id}/enterprise/{enterpriseId}/user".into(),
+        ])
+        .route(web::post().to(children::add_child_enterprise_user)),
+    )
+    .service(
+        resource(vec!["/api/evs/v1/identity".into()])
+            .route(web::post().to(kyc::create_identity))
+            .route(web::get().to(kyc::list_identities)),
+    )
+    .service(
+        resource(vec!["/api/evs/v1/identity/{id}".into()])
+            .route(web::patch().to(kyc::patch_identity)),
     );
 }
 

@@ -5,6 +5,8 @@
 
 pub mod guard;
 pub mod invitations;
+pub mod kyc;
+pub mod organizations;
 pub mod outbox;
 
 use actix_web::http::StatusCode;
@@ -113,6 +115,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
                 web::resource("/invitations/{token}")
                     .route(web::get().to(invitations::show_invitation))
                     .route(web::post().to(invitations::accept_invitation)),
+            )
+            .service(
+                web::resource("/organizations/{id}/admins")
+                    .route(web::post().to(organizations::make_organization_admin)),
+            )
+            .service(
+                web::resource("/kyc/{id}/complete").route(web::post().to(kyc::complete_identity)),
             )
             .default_service(web::to(not_found)),
     );

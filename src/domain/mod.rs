@@ -5,6 +5,8 @@ pub mod approval;
 pub mod enterprise_change;
 pub mod ids;
 pub mod ip;
+pub mod kyc;
+pub mod organization;
 pub mod policy;
 pub mod role;
 pub mod scope;

@@ -33,10 +33,10 @@ pub struct Membership {
     pub permissions: Vec<EnterprisePermission>,
 }
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "e.id, e.name, e.organization_id, e.business_model, e.account_type, e.kyc_state, e.created_at";
 
-fn enterprise_from(r: &Row<'_>) -> rusqlite::Result<EnterpriseRow> {
+pub(crate) fn enterprise_from(r: &Row<'_>) -> rusqlite::Result<EnterpriseRow> {
     Ok(EnterpriseRow {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -141,4 +141,37 @@ pub fn permissions_of(
         .query_row([enterprise_id, user_id], |r| r.get(0))
         .optional()?;
     json.map(|j| parse_permissions(&j)).transpose()
+}
+
+/// Sets the enterprise's `kycState`.
+pub fn set_kyc_state(conn: &Connection, enterprise_id: &str, kyc_state: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE enterprises SET kyc_state = ?2 WHERE id = ?1",
+        params![enterprise_id, kyc_state],
+    )?;
+    Ok(())
+}
+
+/// Marks (or unmarks) a member as one of the enterprise's video approvers (`videoIdUser`).
+pub fn set_video_id_user(
+    conn: &Connection,
+    enterprise_id: &str,
+    user_id: &str,
+    video_id_user: bool,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE enterprise_members SET video_id_user = ?3 WHERE enterprise_id = ?1 AND user_id = ?2",
+        params![enterprise_id, user_id, video_id_user],
+    )?;
+    Ok(())
+}
+
+/// The ids of the enterprise's video approvers, oldest membership first.
+pub fn video_id_users(conn: &Connection, enterprise_id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id FROM enterprise_members WHERE enterprise_id = ?1 AND video_id_user = 1
+         ORDER BY created_at, user_id",
+    )?;
+    let rows = stmt.query_map([enterprise_id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -21,6 +21,8 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
         10,
         include_str!("migrations/0010_enterprise_users_and_approvals.sql"),
     ),
+    (20, include_str!("migrations/0020_child_enterprises.sql")),
+    (21, include_str!("migrations/0021_kyc_identities.sql")),
 ];
 
 /// The version a fully migrated file has.

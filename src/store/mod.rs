@@ -3,9 +3,12 @@
 //! synchronous functions over a `&Connection`.
 
 pub mod approvals;
+pub mod child_enterprises;
 pub mod enterprise_users;
 pub mod enterprises;
+pub mod idempotency;
 pub mod invitations;
+pub mod kyc;
 pub mod migrations;
 pub mod organizations;
 pub mod outbox;

@@ -23,6 +23,26 @@ pub const BRENNAN: &str = "brennan@prestige-worldwide.test";
 pub const DALE: &str = "dale@prestige-worldwide.test";
 /// The organization's service user.
 pub const SERVICE: &str = "service@prestige-worldwide.test";
+/// The demo child enterprise's end user (an organization customer, KYC approved).
+pub const CHAZZ: &str = "chazz@prestige-worldwide.test";
+/// The long-lived token scopes of seed 000 step 1.
+pub const SEED_SCOPES: &[&str] = &[
+    "pending_approval_update",
+    "profile",
+    "settlement_network_read",
+    "settlement_network_write",
+    "trade_trade",
+    "trade_view",
+    "wallet_approve_all",
+    "wallet_create",
+    "wallet_edit_all",
+    "wallet_freeze_all",
+    "wallet_manage_all",
+    "enterprise_view_all",
+    "enterprise_manage_all",
+    "wallet_spend_all",
+    "wallet_view_all",
+];
 
 /// A running in-process orgbox.
 pub struct TestApp {
@@ -349,6 +369,93 @@ impl TestApp {
             .as_str()
             .unwrap()
             .to_string()
+    }
+
+    /// A long-lived raw token for `email` with `scope`.
+    pub async fn token_as(&self, email: &str, scope: &[&str]) -> String {
+        let login = self.login(email).await;
+        self.create_token(&login, scope, json!({})).await["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// The id of the demo user (or seeded end user) with `email`.
+    pub fn user_id(&self, email: &str) -> String {
+        self.demo
+            .users
+            .iter()
+            .find(|u| u.email == email)
+            .map(|u| u.id.clone())
+            .or_else(|| {
+                self.demo
+                    .children
+                    .iter()
+                    .find(|c| c.email == email)
+                    .map(|c| c.user_id.clone())
+            })
+            .unwrap_or_else(|| panic!("no demo user {email}"))
+    }
+
+    /// Creates a user with the demo password who belongs to nothing; returns their id.
+    pub fn add_outsider(&self, email: &str) -> String {
+        let id = orgbox::domain::ids::new_id(0);
+        let row = orgbox::store::users::UserRow {
+            id: id.clone(),
+            username: email.to_string(),
+            first_name: "Out".into(),
+            last_name: "Sider".into(),
+            password_hash: orgbox::auth::password::hash_for_storage(email, PASSWORD, 1_000),
+            country: "USA".into(),
+            timezone: "UTC".into(),
+            is_active: true,
+            created_at: 0,
+            last_login_at: None,
+        };
+        self.state
+            .sandboxes
+            .default_sandbox()
+            .store
+            .write_blocking(|c| orgbox::store::users::insert(c, &row))
+            .unwrap();
+        id
+    }
+
+    /// Every row of `tables` (table names or parenthesised queries), rendered as text:
+    /// compare before and after a refused request.
+    pub fn snapshot(&self, tables: &[&str]) -> String {
+        self.state
+            .sandboxes
+            .default_sandbox()
+            .store
+            .write_blocking(|c| {
+                let mut out = String::new();
+                for table in tables {
+                    let mut stmt = c.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))?;
+                    let columns = stmt.column_count();
+                    let mut rows = stmt.query([])?;
+                    while let Some(row) = rows.next()? {
+                        out.push_str(table);
+                        for i in 0..columns {
+                            let v: rusqlite::types::Value = row.get(i)?;
+                            out.push_str(&format!(" {v:?}"));
+                        }
+                        out.push('\n');
+                    }
+                }
+                Ok(out)
+            })
+            .unwrap()
+    }
+
+    /// One number from SQL.
+    pub fn count(&self, sql: &str) -> i64 {
+        self.state
+            .sandboxes
+            .default_sandbox()
+            .store
+            .write_blocking(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+            .unwrap()
     }
 
     /// The caller's listed access tokens (first page).

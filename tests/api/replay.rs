@@ -1,5 +1,6 @@
-//! A state-changing signed request is served once; reads may be repeated. Timestamps that
-//! would overflow arithmetic are a clean 401.
+//! By default a signed request may be repeated within its window, as BitGo's scheme allows;
+//! with `reject_replays` a state-changing one is served once and reads may still repeat.
+//! Timestamps that would overflow arithmetic are a clean 401.
 
 use orgbox::sandbox::Clock;
 use serde_json::json;
@@ -7,8 +8,25 @@ use serde_json::json;
 use crate::helpers::*;
 
 #[actix_web::test]
-async fn a_replayed_signed_write_is_refused_and_a_repeated_read_is_not() {
+async fn by_default_an_identical_signed_write_is_served_again() {
     let app = spawn_app().await;
+    let login = app.login(BRENNAN).await;
+    let ts = Clock::real_now_ms();
+    for _ in 0..2 {
+        app.send(
+            Req::post("/api/v2/user/unlock")
+                .json(&json!({"otp": "000000", "duration": 60}))
+                .timestamp(ts)
+                .auth(Auth::V2(login.clone())),
+        )
+        .await
+        .ok();
+    }
+}
+
+#[actix_web::test]
+async fn a_replayed_signed_write_is_refused_when_asked_and_a_repeated_read_is_not() {
+    let app = spawn_app_with(|c| c.auth.reject_replays = true).await;
     let login = app.login(BRENNAN).await;
     for auth in [Auth::V2(login.clone()), Auth::V3(login.clone())] {
         let ts = Clock::real_now_ms();
@@ -38,7 +56,7 @@ async fn a_replayed_signed_write_is_refused_and_a_repeated_read_is_not() {
 
 #[actix_web::test]
 async fn different_tokens_signing_at_the_same_instant_are_not_replays() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(|c| c.auth.reject_replays = true).await;
     let a = app.login(BRENNAN).await;
     let b = app.login(DALE).await;
     let ts = Clock::real_now_ms();

@@ -81,7 +81,10 @@ async fn tokens_stay_valid_across_a_restart_and_the_demo_world_is_not_reseeded()
         .store
         .write_blocking(|c| Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?))
         .unwrap();
-    assert_eq!(users, 3);
+    assert_eq!(
+        users, 4,
+        "three demo users and the child enterprise's end user"
+    );
 }
 
 #[actix_web::test]
@@ -98,7 +101,7 @@ async fn passwords_are_stored_as_salted_pbkdf2() {
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .unwrap();
-    assert_eq!(hashes.len(), 3);
+    assert_eq!(hashes.len(), 4, "three demo users and the child's end user");
     for h in &hashes {
         assert!(h.starts_with("pbkdf2-sha256$1000$"), "{h}");
     }

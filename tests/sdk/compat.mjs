@@ -358,6 +358,100 @@ async function versionSuite(v) {
     check(body.enterprises.some((e) => e.id === id), `enterprise ${id} not listed`);
   });
 
+  // Seed 000 step 3 and the child-enterprise step, through the SDK's generic signed calls.
+  let organizationId;
+  await step(`${p} long-lived token: GET /api/v2/organization/{id} (name = enterprise name, own id)`, async () => {
+    const api = need(longLived, 'a long-lived token');
+    const id = need(enterpriseId, 'the enterprise id');
+    const ent = await api.get(api.url(`/enterprise/${id}`, 2)).result();
+    const body = await api.get(api.url(`/organization/${ent.organizationId}`, 2)).result();
+    const org = body && body.organization;
+    check(org && org.id === ent.organizationId, `organization is ${clip(JSON.stringify(body))}`);
+    check(org.id !== id, 'the organization id equals the enterprise id');
+    check(org.name === ent.name, `organization name ${org.name} is not the enterprise name ${ent.name}`);
+    check(Array.isArray(org.enterprises) && org.enterprises.includes(id), `enterprises are ${JSON.stringify(org.enterprises)}`);
+    const mine = await api.get(api.url('/organization', 2)).query({ role: 'admin' }).result();
+    check(mine.organizations.some((o) => o.id === org.id && o.role === 'admin'), `list is ${clip(JSON.stringify(mine))}`);
+    organizationId = org.id;
+  });
+
+  let child;
+  const childBody = () => ({
+    email: `sdk-end-user-v${v}-${Date.now()}@example.test`,
+    idempotencyKey: `sdk-compat-v${v}-${label}`,
+    additionalAdmins: [],
+  });
+  await step(`${p} long-lived token: create a child enterprise (POST /api/v2/organization/{id}/enterprise)`, async () => {
+    const api = need(longLived, 'a long-lived token');
+    const org = need(organizationId, 'the organization id');
+    const body = childBody();
+    const created = await api.post(api.url(`/organization/${org}/enterprise`, 2)).send(body).result();
+    check(created && ID_RE.test(created.enterpriseId || '') && ID_RE.test(created.userId || ''), `reply is ${clip(JSON.stringify(created))}`);
+    const again = await api.post(api.url(`/organization/${org}/enterprise`, 2)).send(body).result();
+    check(again.enterpriseId === created.enterpriseId && again.userId === created.userId, `the repeat made ${JSON.stringify(again)}`);
+    const err = await rejects(
+      api.post(api.url(`/organization/${org}/enterprise`, 2)).send({ ...body, email: `other-${body.email}` }).result(),
+      'the same idempotencyKey with another body',
+    );
+    check(err.status === 409, `status is ${err.status} (${describe(err)})`);
+    child = created;
+  });
+
+  await step(`${p} long-lived token: the organization admin reads and lists the child enterprise`, async () => {
+    const api = need(longLived, 'a long-lived token');
+    const org = need(organizationId, 'the organization id');
+    const c = need(child, 'the child enterprise');
+    const ent = await api.get(api.url(`/enterprise/${c.enterpriseId}`, 2)).result();
+    check(ent.businessModel === 'cryptoAsAServiceChild' && ent.organizationId === org, `enterprise is ${clip(JSON.stringify(ent))}`);
+    check(ent.kycState === 'unverified', `kycState is ${ent.kycState}`);
+    const list = await api
+      .get(api.url(`/organization/${org}/enterprise`, 2))
+      .query({ businessModel: 'cryptoAsAServiceChild', kycState: ['unverified', 'pending'], limit: 500 })
+      .result();
+    check(list.enterprises.some((e) => e.id === c.enterpriseId), `child not in ${clip(JSON.stringify(list))}`);
+  });
+
+  await step(`${p} service user: submit and poll KYC for the child's end user (/api/evs/v1/identity)`, async () => {
+    const org = need(organizationId, 'the organization id');
+    const c = need(child, 'the child enterprise');
+    const service = sdk(v);
+    await service.authenticate({ username: 'service@prestige-worldwide.test', password: PASSWORD, otp: OTP });
+    const identity = await service
+      .post(`${BASE}/api/evs/v1/identity`)
+      .send({
+        enterpriseId: c.enterpriseId,
+        userId: c.userId,
+        organizationId: org,
+        nameFirst: 'John',
+        nameLast: 'Doe',
+        phoneNumber: '+442083661173',
+        birthdate: '1990-03-13',
+        occupation: 'Other - Default',
+        countryOfCitizenship: 'USA',
+        countryOfResidence: 'USA',
+        govIdCountryOfIssuance: 'USA',
+        politicallyExposedPerson: false,
+        addressStreet1: 'Street 1',
+        addressCity: 'San Jose',
+        addressSubdivision: 'CA',
+        country: 'USA',
+        transactionType: 'institutionalIndividual',
+      })
+      .result();
+    check(identity && identity.status === 'initiating' && typeof identity.id === 'string', `reply is ${clip(JSON.stringify(identity))}`);
+    const polled = await service
+      .get(`${BASE}/api/evs/v1/identity`)
+      .query({ organizationId: org, enterpriseId: c.enterpriseId })
+      .result();
+    check(polled.identities.some((i) => i.id === identity.id && i.userId === c.userId), `poll is ${clip(JSON.stringify(polled))}`);
+    const err = await rejects(
+      service.post(`${BASE}/api/evs/v1/identity`).send({ organizationId: org, enterpriseId: c.enterpriseId }).result(),
+      'an identity without its required fields',
+    );
+    check(err.status === 400 && /userId|nameFirst/.test(err.message), `got ${describe(err)}`);
+    await service.logout();
+  });
+
   await step(`${p} long-lived token: me()`, async () => {
     const api = need(longLived, 'a long-lived token');
     const me = await api.me();

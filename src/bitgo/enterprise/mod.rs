@@ -20,8 +20,8 @@ use crate::domain::policy;
 use crate::domain::role::EnterprisePermission;
 use crate::domain::scope::Scope;
 use crate::error::{Error, Result};
-use crate::store::enterprise_users;
 use crate::store::enterprises::{self, EnterpriseRow};
+use crate::store::{child_enterprises, enterprise_users, organizations};
 
 /// A well-formed enterprise id, or a 400 naming it.
 pub fn check_enterprise_id(id: String) -> Result<String> {
@@ -54,13 +54,15 @@ pub fn document(
     Ok(doc)
 }
 
-/// `GET /api/v{1,2}/enterprise/{id}`: for members, with `enterprise_view_all`.
+/// `GET /api/v{1,2}/enterprise/{id}`: for members, with `enterprise_view_all`; a child
+/// enterprise also for its organization's admins (anyone else gets a 404 for it).
 pub async fn get_enterprise(
     authed: Authed,
     id: web::Path<String>,
 ) -> Result<HttpResponse, BitgoError> {
     authed.require(Scope::EnterpriseViewAll)?;
     let id = check_enterprise_id(id.into_inner())?;
+    crate::bitgo::kyc::settle(&authed.call).await?;
     let user_id = authed.principal.user_id().to_string();
     let doc = authed
         .call
@@ -69,12 +71,27 @@ pub async fn get_enterprise(
         .read(move |conn| {
             let enterprise = load_enterprise(conn, &id)?;
             let permissions = enterprises::permissions_of(conn, &id, &user_id)?;
-            policy::may_view_enterprise(permissions.as_deref())?;
-            document(
+            // A child enterprise is also visible to its organization's admins, and does not
+            // exist for anyone else.
+            if enterprise.business_model == child_enterprises::CHILD {
+                let org_role = match &enterprise.organization_id {
+                    Some(org) => organizations::role_of(conn, org, &user_id)?,
+                    None => None,
+                };
+                policy::may_view_child_enterprise(permissions.as_deref(), org_role, &id)?;
+            } else {
+                policy::may_view_enterprise(permissions.as_deref())?;
+            }
+            let mut doc = document(
                 conn,
                 &enterprise,
                 permissions.as_deref().unwrap_or_default(),
-            )
+            )?;
+            let (_, primary_contact) = child_enterprises::details(conn, &id)?;
+            if let Some(contact) = primary_contact {
+                doc["primaryContact"] = contact.into();
+            }
+            Ok(doc)
         })
         .await?;
     authed.reply(StatusCode::OK, &doc)
@@ -83,6 +100,7 @@ pub async fn get_enterprise(
 /// `GET /api/v{1,2}/enterprise`: `{enterprises}` the caller belongs to.
 pub async fn list_enterprises(authed: Authed) -> Result<HttpResponse, BitgoError> {
     authed.require(Scope::EnterpriseViewAll)?;
+    crate::bitgo::kyc::settle(&authed.call).await?;
     let user_id = authed.principal.user_id().to_string();
     let list = authed
         .call
