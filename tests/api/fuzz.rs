@@ -32,6 +32,43 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v2/enterprise"),
     ("GET", "/api/v2/enterprise/{id}"),
     ("GET", "/api/v2/user/logout"),
+    ("PUT", "/api/v2/enterprise/{id}"),
+    ("GET", "/api/v1/enterprise/{id}/user"),
+    ("POST", "/api/v2/enterprise/{id}/user"),
+    ("DELETE", "/api/v2/enterprise/{id}/user"),
+    ("PUT", "/api/v2/enterprise/{id}/user?userId={id}&role=admin"),
+    (
+        "GET",
+        "/api/v2/pendingapprovals?enterprise={id}&state=pending",
+    ),
+    ("GET", "/api/v2/ofc/pendingApprovals/{id}"),
+    ("PUT", "/api/v1/pendingapprovals/{id}"),
+    ("GET", "/api/v2/organization"),
+    ("GET", "/api/v2/organization/{id}"),
+    ("POST", "/api/v2/organization/{id}/user"),
+    (
+        "PUT",
+        "/api/v2/organization/{id}/user?userId={id}&role=serviceUser",
+    ),
+    ("DELETE", "/api/v2/organization/{id}/user?userId={id}"),
+    ("POST", "/api/v2/organization/{id}/enterprise"),
+    (
+        "GET",
+        "/api/v2/organization/{id}/enterprise?limit=5&kycState=pending",
+    ),
+    ("POST", "/api/v2/organization/{id}/enterprise/{id}/user"),
+    ("POST", "/api/evs/v1/identity"),
+    (
+        "GET",
+        "/api/evs/v1/identity?organizationId={id}&enterpriseId={id}",
+    ),
+    ("PATCH", "/api/evs/v1/identity/{id}"),
+    ("GET", "/sandbox/health"),
+    ("GET", "/sandbox/outbox?to={id}&limit=3"),
+    ("GET", "/sandbox/invitations/{id}"),
+    ("POST", "/sandbox/invitations/{id}"),
+    ("POST", "/sandbox/organizations/{id}/admins"),
+    ("POST", "/sandbox/kyc/{id}/complete"),
     ("PATCH", "/api/v2/user/me"),
     ("GET", "/no/such/route"),
 ];
@@ -115,6 +152,15 @@ async fn random_headers_and_bodies_never_get_a_5xx_or_a_dropped_connection() {
         format!("Bearer {}", "f".repeat(5000)),
     ];
     let bearers: Vec<&str> = bearers.iter().map(String::as_str).collect();
+    // Real ids, so requests get past "not found" into the rules.
+    let known_ids = [
+        app.demo.organization_id.clone(),
+        app.demo.enterprise_id.clone(),
+        app.demo.users[0].id.clone(),
+        app.demo.users[1].id.clone(),
+        app.demo.children[0].enterprise_id.clone(),
+    ];
+    let known_ids: Vec<&str> = known_ids.iter().map(String::as_str).collect();
     let min = i64::MIN.to_string();
     let max = i64::MAX.to_string();
     let now = orgbox::sandbox::Clock::real_now_ms().to_string();
@@ -163,9 +209,10 @@ async fn random_headers_and_bodies_never_get_a_5xx_or_a_dropped_connection() {
 
     for i in 0..REQUESTS {
         let (method, path) = ROUTES[rng.random_range(0..ROUTES.len())];
-        let id = match rng.random_range(0..3) {
+        let id = match rng.random_range(0..4) {
             0 => "me".to_string(),
             1 => "f".repeat(32),
+            2 => pick(&mut rng, &known_ids).to_string(),
             _ => String::from_utf8_lossy(&header_bytes(&mut rng, 40))
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric() || *c == '%')
