@@ -1,5 +1,5 @@
-//! Seed 000's curl calls for steps 1 and 3, run by bash and curl exactly as documented, with
-//! only the host changed, against the real binary.
+//! Seed 000's curl calls (steps 1 to 4, the child enterprise and its KYC), run by bash and curl
+//! exactly as documented, with only the host changed, against the real binary.
 
 mod support;
 
@@ -136,4 +136,59 @@ fn seed_000_child_enterprise_and_kyc_curl_calls_work_as_written() {
     assert_eq!(details["businessModel"], "cryptoAsAServiceChild");
     assert_eq!(details["organizationId"], organization["id"]);
     assert_eq!(details["permissions"], serde_json::json!(["admin"]));
+}
+
+#[test]
+fn seed_000_steps_2_and_4_add_admins_through_approval_and_support() {
+    let server = Server::start();
+    let out = Command::new("bash")
+        .arg(repo_root().join("tests/seed/seed000_steps_2_and_4.sh"))
+        .env("ORGBOX_HOST", server.base_url.trim_start_matches("http://"))
+        .env("EMAIL", "brennan@prestige-worldwide.test")
+        .env("APPROVER", "dale@prestige-worldwide.test")
+        .env("PASSWORD", "Prestige-Worldwide-2026")
+        .output()
+        .expect("run bash");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sections: Vec<&str> = stdout.split("== ").collect();
+    let [_, added, pending, approvals @ .., mail, new_login, made_admin, organization] =
+        &sections[..]
+    else {
+        panic!("unexpected output:\n{stdout}");
+    };
+    // Step 2's documented result: a pending approval, as the seed shows it.
+    let added = json_of(added);
+    assert_eq!(added["state"], "pending");
+    assert_eq!(added["info"]["type"], "updateEnterpriseRequest");
+    assert_eq!(added["info"]["updateEnterpriseRequest"]["action"], "add");
+    assert_eq!(added["approvalsRequired"], 1);
+    assert_eq!(added["scope"], "enterprise");
+    assert!(added["userIds"].as_array().unwrap().len() >= 2);
+    assert_eq!(
+        json_of(pending)["pendingApprovals"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(approvals.len(), 3, "one approval per new admin");
+    for approval in approvals {
+        assert_eq!(json_of(approval)["state"], "approved");
+    }
+    assert!(json_of(mail)["messages"][0]["link"]
+        .as_str()
+        .unwrap()
+        .contains("/sandbox/invitations/"));
+    let walter = json_of(new_login)["user"]["id"].clone();
+    assert_eq!(json_of(made_admin)["userId"], walter);
+    assert_eq!(json_of(made_admin)["role"], "admin");
+    let administered = json_of(organization)["organizations"].clone();
+    assert_eq!(administered.as_array().unwrap().len(), 1, "{administered}");
+    assert_eq!(administered[0]["role"], "admin");
+    assert_eq!(administered[0]["name"], "Prestige Worldwide");
 }
