@@ -14,6 +14,7 @@ use crate::domain::kyc::{Outcome, Schedule, APPROVED};
 use crate::domain::role::{EnterprisePermission, OrgRole};
 use crate::error::{Error, Result};
 use crate::store::child_enterprises::{self, NewChild};
+use crate::store::enterprise_users;
 use crate::store::enterprises::{self, EnterpriseRow};
 use crate::store::kyc::{self, IdentityRow};
 use crate::store::organizations::{self, OrganizationRow};
@@ -162,7 +163,7 @@ pub fn seed_demo(
             if !permissions.is_empty() {
                 enterprises::upsert_member(conn, &enterprise_id, &id, &permissions, now_ms)?;
                 if u.video_approver {
-                    enterprises::set_video_id_user(conn, &enterprise_id, &id, true)?;
+                    enterprise_users::set_video_id_user(conn, &enterprise_id, &id, true)?;
                 }
             }
             if let Some(role) = role {

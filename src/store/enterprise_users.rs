@@ -6,6 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::domain::role::EnterprisePermission;
 use crate::error::{Error, Result};
+use crate::store::enterprises::parse_permissions;
 use crate::store::users::{self, UserRow};
 
 /// One member of an enterprise.
@@ -24,18 +25,6 @@ impl EnterpriseUser {
     pub fn is_admin(&self) -> bool {
         self.permissions.contains(&EnterprisePermission::Admin)
     }
-}
-
-fn parse_permissions(json: &str) -> Result<Vec<EnterprisePermission>> {
-    let names: Vec<String> = serde_json::from_str(json)
-        .map_err(|e| Error::Internal(format!("stored permissions {json:?}: {e}")))?;
-    names
-        .iter()
-        .map(|n| {
-            EnterprisePermission::parse(n)
-                .ok_or_else(|| Error::Internal(format!("stored permission {n:?}")))
-        })
-        .collect()
 }
 
 /// Every member of `enterprise_id`, oldest membership first.

@@ -48,7 +48,8 @@ pub(crate) fn enterprise_from(r: &Row<'_>) -> rusqlite::Result<EnterpriseRow> {
     })
 }
 
-fn parse_permissions(json: &str) -> Result<Vec<EnterprisePermission>> {
+/// Permissions as stored (a JSON array of names).
+pub(crate) fn parse_permissions(json: &str) -> Result<Vec<EnterprisePermission>> {
     let names: Vec<String> = serde_json::from_str(json)
         .map_err(|e| Error::Internal(format!("stored permissions {json:?}: {e}")))?;
     names
@@ -150,28 +151,4 @@ pub fn set_kyc_state(conn: &Connection, enterprise_id: &str, kyc_state: &str) ->
         params![enterprise_id, kyc_state],
     )?;
     Ok(())
-}
-
-/// Marks (or unmarks) a member as one of the enterprise's video approvers (`videoIdUser`).
-pub fn set_video_id_user(
-    conn: &Connection,
-    enterprise_id: &str,
-    user_id: &str,
-    video_id_user: bool,
-) -> Result<()> {
-    conn.execute(
-        "UPDATE enterprise_members SET video_id_user = ?3 WHERE enterprise_id = ?1 AND user_id = ?2",
-        params![enterprise_id, user_id, video_id_user],
-    )?;
-    Ok(())
-}
-
-/// The ids of the enterprise's video approvers, oldest membership first.
-pub fn video_id_users(conn: &Connection, enterprise_id: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT user_id FROM enterprise_members WHERE enterprise_id = ?1 AND video_id_user = 1
-         ORDER BY created_at, user_id",
-    )?;
-    let rows = stmt.query_map([enterprise_id], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

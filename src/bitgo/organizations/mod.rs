@@ -17,7 +17,7 @@ use crate::domain::policy;
 use crate::domain::role::OrgRole;
 use crate::domain::scope::Scope;
 use crate::error::Error;
-use crate::store::enterprises;
+use crate::store::enterprise_users;
 use crate::store::organizations::{self, OrganizationRow};
 
 /// The legal entity every sandbox enterprise is held by (as on enterprises).
@@ -144,7 +144,7 @@ pub async fn get_organization(
             let org = organizations::find_by_id(conn, &org_id)?
                 .ok_or_else(|| Error::NotFound(format!("organization {org_id} not found")))?;
             let video_id_users = match organizations::parent_enterprise_id(conn, &org_id)? {
-                Some(parent) => enterprises::video_id_users(conn, &parent)?,
+                Some(parent) => enterprise_users::video_approver_ids(conn, &parent)?,
                 None => Vec::new(),
             };
             Ok(OrganizationView {
