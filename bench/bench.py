@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 HOST = "127.0.0.1"
@@ -185,8 +186,11 @@ def http_json(port, method, path, body=None, headers=None):
         req.add_header("Content-Type", "application/json")
     for k, v in (headers or {}).items():
         req.add_header(k, v)
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return resp.status, dict(resp.headers), json.loads(resp.read())
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, dict(resp.headers), json.loads(resp.read())
+    except urllib.error.HTTPError as e:  # a 4xx/5xx still has a JSON body worth returning
+        return e.code, dict(e.headers), json.loads(e.read() or b"{}")
 
 
 def signed_headers(raw_token, path):
