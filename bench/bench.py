@@ -419,8 +419,8 @@ def check_me(port, headers, what):
 def bench_load(children, args):
     work = args.work
     d = args.duration
-    # The create series makes far more tokens than one user may hold by default.
-    many_tokens = bench_config(args, "load", {"max_live_tokens_per_user": 100_000_000})
+    # The create series makes far more tokens than one user may hold by default: no cap.
+    many_tokens = bench_config(args, "load", {"max_live_tokens_per_user": 0})
     server = Server(children, args, os.path.join(work, "load-data"), "warn", "load", config=many_tokens)
     results = {}
     try:

@@ -111,7 +111,7 @@ pub struct AuthConfig {
     pub otps: Vec<String>,
     /// The `origin` recorded on issued tokens.
     pub origin: String,
-    /// Most live long-lived access tokens one user may hold.
+    /// Most live long-lived access tokens one user may hold; 0 means no limit.
     pub max_live_tokens_per_user: usize,
     /// Threads that run PBKDF2 (apart from the pool that serves store reads).
     pub password_threads: usize,

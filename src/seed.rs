@@ -5,6 +5,8 @@
 //! the same config gives the same ids on every machine. On a data directory seeded before,
 //! only what is missing is added.
 
+use std::collections::HashMap;
+
 use rusqlite::Connection;
 
 use crate::auth::password;
@@ -102,6 +104,7 @@ pub fn seed_demo(
 ) -> Result<DemoWorld> {
     let organization_id = demo_id("organization", &demo.organization);
     let enterprise_id = demo_id("enterprise", &demo.organization);
+    let hashes = hash_missing_users(store, demo, iterations)?;
     store.write_blocking(|conn| {
         if organizations::find_by_id(conn, &organization_id)?.is_none() {
             organizations::insert(
@@ -156,8 +159,7 @@ pub fn seed_demo(
                 u.email.to_lowercase(),
                 &u.first_name,
                 &u.last_name,
-                &demo.password,
-                iterations,
+                &hashes,
                 now_ms,
             )?;
             if !permissions.is_empty() {
@@ -193,8 +195,7 @@ pub fn seed_demo(
                     child.email.to_lowercase(),
                     &child.first_name,
                     &child.last_name,
-                    &demo.password,
-                    iterations,
+                    &hashes,
                     now_ms,
                 )?;
                 seed_child(
@@ -287,25 +288,79 @@ fn seed_child(
     Ok(world)
 }
 
-/// The id of the user with `email`, inserting them if missing.
+/// The stored password hashes of the demo users not in the store yet, by lowercased email.
+/// PBKDF2 is slow on purpose and each user's differs (it covers the email), so on a fresh
+/// data directory they are derived in parallel, one thread per core, before the seeding
+/// transaction takes the write lock; an already seeded directory derives none.
+fn hash_missing_users(
+    store: &Store,
+    demo: &DemoConfig,
+    iterations: u32,
+) -> Result<HashMap<String, String>> {
+    let emails: Vec<String> = demo
+        .users
+        .iter()
+        .map(|u| u.email.to_lowercase())
+        .chain(demo.children.iter().map(|c| c.email.to_lowercase()))
+        .collect();
+    let missing: Vec<String> = store.write_blocking(|conn| {
+        let mut missing = Vec::new();
+        for email in &emails {
+            if users::find_by_username(conn, email)?.is_none() && !missing.contains(email) {
+                missing.push(email.clone());
+            }
+        }
+        Ok(missing)
+    })?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = missing.len().div_ceil(threads).max(1);
+    let password = demo.password.as_str();
+    Ok(std::thread::scope(|scope| {
+        let workers: Vec<_> = missing
+            .chunks(chunk)
+            .map(|emails| {
+                scope.spawn(move || {
+                    emails
+                        .iter()
+                        .map(|e| {
+                            (
+                                e.clone(),
+                                password::hash_for_storage(e, password, iterations),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    }))
+}
+
+/// The id of the user with `email`, inserting them if missing with their hash from `hashes`.
 fn seed_user(
     conn: &Connection,
     email: String,
     first: &str,
     last: &str,
-    password: &str,
-    iterations: u32,
+    hashes: &HashMap<String, String>,
     now_ms: i64,
 ) -> Result<String> {
     if let Some(existing) = users::find_by_username(conn, &email)? {
         return Ok(existing.id);
     }
     let id = demo_id("user", &email);
+    let password_hash = hashes
+        .get(&email)
+        .cloned()
+        .ok_or_else(|| Error::Internal(format!("no password hash derived for {email}")))?;
     users::insert(
         conn,
         &UserRow {
             id: id.clone(),
-            password_hash: password::hash_for_storage(&email, password, iterations),
+            password_hash,
             username: email,
             first_name: first.to_string(),
             last_name: last.to_string(),

@@ -93,8 +93,10 @@ pub async fn create_access_token(authed: Authed) -> Result<HttpResponse, BitgoEr
         .sandbox
         .store
         .write(move |conn| {
-            let live = tokens::count_live_api_tokens(conn, &row.user_id, row.created_at)?;
-            policy::may_add_access_token(live, max_live)?;
+            if let Some(cap) = policy::live_token_cap(max_live) {
+                let live = tokens::count_live_api_tokens(conn, &row.user_id, row.created_at, cap)?;
+                policy::may_add_access_token(live, cap)?;
+            }
             if let Some(e) = &row.enterprise_id {
                 enterprises::permissions_of(conn, e, &row.user_id)?.ok_or_else(|| {
                     Error::Forbidden(format!("you are not a member of enterprise {e}"))

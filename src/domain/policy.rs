@@ -73,6 +73,11 @@ pub fn may_revoke_token(
     may_manage_credentials(scopes)
 }
 
+/// The cap on live long-lived tokens per user: `max`, or none when it is 0.
+pub fn live_token_cap(max: usize) -> Option<usize> {
+    (max > 0).then_some(max)
+}
+
 /// A user may hold at most `max` live long-lived tokens; `live` are held now.
 pub fn may_add_access_token(live: usize, max: usize) -> Result<()> {
     if live >= max {
@@ -241,6 +246,8 @@ mod tests {
     fn the_live_token_cap_is_enforced() {
         assert!(may_add_access_token(99, 100).is_ok());
         assert!(may_add_access_token(100, 100).is_err());
+        assert_eq!(live_token_cap(0), None);
+        assert_eq!(live_token_cap(5), Some(5));
     }
 
     #[test]

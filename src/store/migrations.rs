@@ -17,6 +17,7 @@ pub const BASE_SCHEMA: &str = include_str!("../../schema.sql");
 pub const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("migrations/0002_outbox.sql")),
     (3, include_str!("migrations/0003_invitations.sql")),
+    (4, include_str!("migrations/0004_live_token_index.sql")),
     (
         10,
         include_str!("migrations/0010_enterprise_users_and_approvals.sql"),

@@ -194,14 +194,24 @@ pub fn list_usable_api_tokens(
     rows.map(|r| finish(r?)).collect()
 }
 
-/// How many long-lived tokens of `user_id` are usable at `now_ms`.
-pub fn count_live_api_tokens(conn: &Connection, user_id: &str, now_ms: i64) -> Result<usize> {
+/// How many long-lived tokens of `user_id` are usable at `now_ms`, counting no further than
+/// `up_to` (the partial index of live tokens keeps this a short range scan).
+pub fn count_live_api_tokens(
+    conn: &Connection,
+    user_id: &str,
+    now_ms: i64,
+    up_to: usize,
+) -> Result<usize> {
     let n: i64 = conn
         .prepare_cached(
-            "SELECT count(*) FROM access_tokens
-             WHERE user_id = ?1 AND kind = 'api' AND revoked_at IS NULL AND expires_at > ?2",
+            "SELECT count(*) FROM (SELECT 1 FROM access_tokens
+             WHERE user_id = ?1 AND kind = 'api' AND revoked_at IS NULL AND expires_at > ?2
+             LIMIT ?3)",
         )?
-        .query_row(params![user_id, now_ms], |r| r.get(0))?;
+        .query_row(
+            params![user_id, now_ms, i64::try_from(up_to).unwrap_or(i64::MAX)],
+            |r| r.get(0),
+        )?;
     Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
