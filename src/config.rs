@@ -16,6 +16,8 @@ pub struct Config {
     pub auth: AuthConfig,
     /// The demo world seeded on first start.
     pub demo: DemoConfig,
+    /// The Bitwarden dialect: deployment style, KDF, delays and its demo world.
+    pub bitwarden: crate::bitwarden::config::BitwardenConfig,
 }
 
 /// `[server]`
@@ -30,6 +32,9 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Peers (IPs or CIDRs) whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<String>,
+    /// A second, HTTPS listener serving the same routes (the `bw` CLI refuses plain HTTP);
+    /// its self-signed certificate is made once in the data directory. Off when absent.
+    pub tls_listen: Option<SocketAddr>,
 }
 
 impl Default for ServerConfig {
@@ -39,6 +44,7 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("data"),
             max_body_bytes: 1024 * 1024,
             trusted_proxies: Vec::new(),
+            tls_listen: None,
         }
     }
 }

@@ -17,4 +17,6 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The Bitwarden dialect's settings.
+    pub bitwarden: crate::bitwarden::config::BitwardenConfig,
 }

@@ -1,6 +1,7 @@
 //! Pure rules: no HTTP, no SQL, no clock. Callers pass in the actor, the target, `now` and the
 //! client IP, and get back an answer with a reason.
 
+pub mod bitwarden;
 pub mod ids;
 pub mod ip;
 pub mod policy;

@@ -17,6 +17,7 @@ pub const BASE_SCHEMA: &str = include_str!("../../schema.sql");
 pub const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("migrations/0002_outbox.sql")),
     (3, include_str!("migrations/0003_invitations.sql")),
+    (30, include_str!("migrations/0030_bitwarden.sql")),
 ];
 
 /// The version a fully migrated file has.

@@ -2,6 +2,7 @@
 //! from async code, [`Store::read`] and [`Store::write`]. Repository modules below hold plain
 //! synchronous functions over a `&Connection`.
 
+pub mod bitwarden;
 pub mod enterprises;
 pub mod invitations;
 pub mod migrations;

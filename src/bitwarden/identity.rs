@@ -1,0 +1,514 @@
+//! The identity server: prelogin, `connect/token` (password, refresh_token, client_credentials
+//! for `user.<id>` and `organization.<id>`), and registration.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse};
+use ring::hmac;
+use serde_json::{json, Value};
+
+use crate::auth::token::{sha256_hex, RawToken};
+use crate::bitwarden::accounts::{self, Device};
+use crate::bitwarden::body::Body;
+use crate::bitwarden::call::{jwt_key, sandbox_of};
+use crate::bitwarden::crypto::{self, parse_guid};
+use crate::bitwarden::error::BwError;
+use crate::bitwarden::jwt;
+use crate::domain::bitwarden::role::MemberStatus;
+use crate::store::bitwarden::{keys, members, orgs, users, users::BwUser};
+
+/// `POST /identity/accounts/prelogin` and `/identity/accounts/prelogin/password`: the KDF
+/// settings of a known user, a deterministic fake for an unknown one.
+pub async fn prelogin(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwError> {
+    let (_, sandbox) = sandbox_of(&req)?;
+    let body = Body::parse(&body, true)?;
+    let email = body.required_str("email")?;
+    if email.len() > 256 || !email.contains('@') {
+        return Err(BwError::field(
+            "Email",
+            "The Email field is not a valid e-mail address.",
+        ));
+    }
+    let normalized = crypto::normalize_email(&email);
+    let lookup = normalized.clone();
+    let user = sandbox
+        .store
+        .read(move |c| users::find_by_email(c, &lookup))
+        .await?;
+    let (kdf, iterations, memory, parallelism, salt) = match user {
+        Some(u) => (
+            u.kdf,
+            u.kdf_iterations,
+            u.kdf_memory,
+            u.kdf_parallelism,
+            Some(normalized),
+        ),
+        None => {
+            let key = jwt_key(&sandbox).await?;
+            fake_kdf(&key, &normalized)
+        }
+    };
+    Ok(HttpResponse::Ok().json(json!({
+        "kdf": kdf,
+        "kdfIterations": iterations,
+        "kdfMemory": memory,
+        "kdfParallelism": parallelism,
+        "kdfSettings": {
+            "kdfType": kdf,
+            "iterations": iterations,
+            "memory": memory,
+            "parallelism": parallelism,
+        },
+        "salt": salt,
+    })))
+}
+
+type Kdf = (i64, i64, Option<i64>, Option<i64>, Option<String>);
+
+/// The anti-enumeration answer for an unknown email: chosen by an HMAC of the address from the
+/// real server's pool, so it never changes for one address.
+fn fake_kdf(key: &[u8], email: &str) -> Kdf {
+    let tag = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), email.as_bytes());
+    let b = tag.as_ref();
+    let salt = (b[1] % 2 == 0).then(|| email.to_string());
+    match b[0] % 6 {
+        0 | 1 => (0, 600_000, None, None, salt),
+        2 => (0, 100_000, None, None, salt),
+        3 => (0, 5_000, None, None, salt),
+        4 => (1, 3, Some(64), Some(4), salt),
+        _ => (1, 6, Some(32), Some(4), salt),
+    }
+}
+
+fn grant_error(error: &str, description: &str, message: &str) -> HttpResponse {
+    HttpResponse::BadRequest().json(json!({
+        "error": error,
+        "error_description": description,
+        "ErrorModel": {"Message": message, "Object": "error"},
+    }))
+}
+
+fn invalid_client() -> HttpResponse {
+    HttpResponse::BadRequest().json(json!({"error": "invalid_client"}))
+}
+
+fn invalid_grant() -> HttpResponse {
+    grant_error(
+        "invalid_grant",
+        "invalid_username_or_password",
+        "Username or password is incorrect. Try again.",
+    )
+}
+
+/// Form fields, looked up case-insensitively.
+struct Form(HashMap<String, String>);
+
+impl Form {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    fn device(&self) -> Option<Device> {
+        let device_type = self.get("deviceType")?.parse::<i64>().ok()?;
+        let identifier = self.get("deviceIdentifier")?;
+        self.get("deviceName")?;
+        (0..=26).contains(&device_type).then(|| Device {
+            identifier: identifier.to_string(),
+            device_type,
+        })
+    }
+}
+
+fn device_error() -> HttpResponse {
+    grant_error(
+        "device_error",
+        "No device information provided",
+        "no device information provided",
+    )
+}
+
+/// `POST /identity/connect/token`.
+pub async fn token(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwError> {
+    let (state, sandbox) = sandbox_of(&req)?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let form = Form(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v))
+            .collect(),
+    );
+    let cfg = state.bitwarden.clone();
+    let delay = Duration::from_millis(cfg.failed_secret_delay_ms);
+    let key = jwt_key(&sandbox).await?;
+    let now_ms = sandbox.clock.now_ms();
+    let now_s = now_ms.div_euclid(1000);
+    match form.get("grant_type") {
+        Some("password") => {
+            let (Some(username), Some(password)) = (form.get("username"), form.get("password"))
+            else {
+                return Ok(grant_error(
+                    "invalid_request",
+                    "",
+                    "Missing username or password.",
+                ));
+            };
+            let client_id = form.get("client_id").unwrap_or("web").to_string();
+            let Some(device) = form.device() else {
+                return Ok(device_error());
+            };
+            let email = crypto::normalize_email(username);
+            let user = sandbox
+                .store
+                .read(move |c| users::find_by_email(c, &email))
+                .await?;
+            let hash = password.to_string();
+            let ok = match &user {
+                Some(u) => {
+                    let stored = u.master_password_hash.clone().unwrap_or_default();
+                    actix_web::web::block(move || crypto::verify_stored(&stored, &hash)).await?
+                }
+                None => false,
+            };
+            let Some(user) = user.filter(|_| ok) else {
+                actix_web::rt::time::sleep(delay).await;
+                return Ok(invalid_grant());
+            };
+            let raw = RawToken::generate();
+            let refresh = keys::RefreshToken {
+                user_id: user.id.clone(),
+                client_id: client_id.clone(),
+                device_identifier: device.identifier.clone(),
+                device_type: device.device_type,
+                expires_at: now_ms + cfg.refresh_token_seconds * 1000,
+            };
+            let hash = raw.hash();
+            sandbox
+                .store
+                .write(move |c| keys::insert_refresh(c, &hash, &refresh, now_ms))
+                .await?;
+            let body = user_token_body(
+                &sandbox,
+                &key,
+                &user,
+                &client_id,
+                &device,
+                now_s,
+                &cfg,
+                Some(raw.expose()),
+                &["api", "offline_access"],
+            )
+            .await?;
+            Ok(HttpResponse::Ok().json(body))
+        }
+        Some("refresh_token") => {
+            let Some(raw) = form.get("refresh_token") else {
+                return Ok(grant_error("invalid_request", "", "Missing refresh token."));
+            };
+            let hash = sha256_hex(raw.as_bytes());
+            let found = sandbox
+                .store
+                .read(move |c| {
+                    let t = c
+                        .query_row(
+                            "SELECT user_id, client_id, device_identifier, device_type, expires_at
+                             FROM bw_refresh_tokens WHERE token_hash = ?1",
+                            [&hash],
+                            |r| {
+                                Ok(keys::RefreshToken {
+                                    user_id: r.get(0)?,
+                                    client_id: r.get(1)?,
+                                    device_identifier: r.get(2)?,
+                                    device_type: r.get(3)?,
+                                    expires_at: r.get(4)?,
+                                })
+                            },
+                        )
+                        .ok();
+                    let user = match &t {
+                        Some(t) => users::find(c, &t.user_id)?,
+                        None => None,
+                    };
+                    Ok(t.zip(user))
+                })
+                .await?;
+            let Some((t, user)) = found.filter(|(t, _)| t.expires_at > now_ms) else {
+                return Ok(grant_error("invalid_grant", "", "Invalid refresh token."));
+            };
+            let device = Device {
+                identifier: t.device_identifier,
+                device_type: t.device_type,
+            };
+            let body = user_token_body(
+                &sandbox,
+                &key,
+                &user,
+                &t.client_id,
+                &device,
+                now_s,
+                &cfg,
+                Some(raw),
+                &["api", "offline_access"],
+            )
+            .await?;
+            Ok(HttpResponse::Ok().json(body))
+        }
+        Some("client_credentials") => {
+            let (Some(client_id), Some(secret)) =
+                (form.get("client_id"), form.get("client_secret"))
+            else {
+                return Ok(invalid_client());
+            };
+            let scope = form.get("scope").unwrap_or("");
+            if let Some(id) = client_id.strip_prefix("user.") {
+                let Some(id) = parse_guid(id) else {
+                    return Ok(invalid_client());
+                };
+                if scope.split(' ').all(|s| s != "api") {
+                    return Ok(grant_error("invalid_scope", "", "Invalid scope."));
+                }
+                let Some(device) = form.device() else {
+                    return Ok(device_error());
+                };
+                let user = sandbox.store.read(move |c| users::find(c, &id)).await?;
+                let Some(user) = user.filter(|u| ring_eq(&u.api_key, secret)) else {
+                    actix_web::rt::time::sleep(delay).await;
+                    return Ok(invalid_client());
+                };
+                let body = user_token_body(
+                    &sandbox,
+                    &key,
+                    &user,
+                    client_id,
+                    &device,
+                    now_s,
+                    &cfg,
+                    None,
+                    &["api"],
+                )
+                .await?;
+                return Ok(HttpResponse::Ok().json(body));
+            }
+            if let Some(id) = client_id.strip_prefix("organization.") {
+                let Some(id) = parse_guid(id) else {
+                    return Ok(invalid_client());
+                };
+                if scope.split(' ').all(|s| s != "api.organization") {
+                    return Ok(grant_error("invalid_scope", "", "Invalid scope."));
+                }
+                let oid = id.clone();
+                let found = sandbox
+                    .store
+                    .read(move |c| Ok((orgs::find(c, &oid)?, keys::find_api_key(c, &oid, 0)?)))
+                    .await?;
+                let usable = match found {
+                    (Some(org), Some(k)) => {
+                        org.enabled && org.features.use_api && ring_eq(&k.api_key, secret)
+                    }
+                    _ => false,
+                };
+                if !usable {
+                    actix_web::rt::time::sleep(delay).await;
+                    return Ok(invalid_client());
+                }
+                let claims = accounts::org_claims(&id, client_id, now_s, cfg.access_token_seconds);
+                return Ok(HttpResponse::Ok().json(json!({
+                    "access_token": jwt::sign(&key, &claims),
+                    "expires_in": cfg.access_token_seconds,
+                    "token_type": "Bearer",
+                    "scope": "api.organization",
+                })));
+            }
+            Ok(invalid_client())
+        }
+        Some(_) => Ok(HttpResponse::BadRequest().json(json!({"error": "unsupported_grant_type"}))),
+        None => Ok(HttpResponse::BadRequest().json(json!({"error": "invalid_request"}))),
+    }
+}
+
+fn ring_eq(a: &str, b: &str) -> bool {
+    // Constant time over the common length.
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The success body of a user grant, with Bitwarden's PascalCase extras.
+#[allow(clippy::too_many_arguments)]
+async fn user_token_body(
+    sandbox: &crate::sandbox::Sandbox,
+    key: &[u8],
+    user: &BwUser,
+    client_id: &str,
+    device: &Device,
+    now_s: i64,
+    cfg: &crate::bitwarden::config::BitwardenConfig,
+    refresh: Option<&str>,
+    scopes: &[&str],
+) -> Result<Value, BwError> {
+    let uid = user.id.clone();
+    let memberships = sandbox
+        .store
+        .read(move |c| members::list_for_user(c, &uid, MemberStatus::Confirmed))
+        .await?;
+    let claims = accounts::user_claims(
+        user,
+        &memberships,
+        client_id,
+        Some(device),
+        now_s,
+        cfg.access_token_seconds,
+        scopes,
+    );
+    let mut body = json!({
+        "access_token": jwt::sign(key, &claims),
+        "expires_in": cfg.access_token_seconds,
+        "token_type": "Bearer",
+        "scope": scopes.join(" "),
+        "PrivateKey": user.private_key,
+        "AccountKeys": user.private_key.as_ref().map(|p| json!({
+            "publicKeyEncryptionKeyPair": {
+                "wrappedPrivateKey": p,
+                "publicKey": user.public_key,
+                "signedPublicKey": null,
+                "object": "publicKeyEncryptionKeyPair",
+            },
+            "signatureKeyPair": null,
+            "securityState": null,
+            "object": "privateKeys",
+        })),
+        "Key": user.user_key,
+        "MasterPasswordPolicy": {"Object": "masterPasswordPolicy"},
+        "ForcePasswordReset": false,
+        "Kdf": user.kdf,
+        "KdfIterations": user.kdf_iterations,
+        "KdfMemory": user.kdf_memory,
+        "KdfParallelism": user.kdf_parallelism,
+        "UserDecryptionOptions": {
+            "HasMasterPassword": user.master_password_hash.is_some(),
+            "MasterPasswordUnlock": user.user_key.as_ref().map(|k| json!({
+                "Kdf": {
+                    "KdfType": user.kdf,
+                    "Iterations": user.kdf_iterations,
+                    "Memory": user.kdf_memory,
+                    "Parallelism": user.kdf_parallelism,
+                },
+                "MasterKeyEncryptedUserKey": k,
+                "Salt": user.email,
+            })),
+            "Object": "userDecryptionOptions",
+        },
+    });
+    if let (Some(r), Some(obj)) = (refresh, body.as_object_mut()) {
+        obj.insert("refresh_token".into(), json!(r));
+    }
+    Ok(body)
+}
+
+/// `POST /identity/accounts/register` and `/identity/accounts/register/finish`: creates a user
+/// from what a client sends (its master password hash, wrapped user key and key pair).
+pub async fn register(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwError> {
+    let (state, sandbox) = sandbox_of(&req)?;
+    let body = Body::parse(&body, true)?;
+    let email = crypto::normalize_email(&body.required_str("email")?);
+    if !email.contains('@') || email.len() > 256 {
+        return Err(BwError::field(
+            "Email",
+            "The Email field is not a valid e-mail address.",
+        ));
+    }
+    let hash = body.required_str("masterPasswordHash")?;
+    let user_key = body
+        .str("userSymmetricKey")?
+        .or(body.str("key")?)
+        .ok_or_else(|| {
+            BwError::field(
+                "UserSymmetricKey",
+                "The UserSymmetricKey field is required.",
+            )
+        })?;
+    let keys_obj = body.object("userAsymmetricKeys")?.or(body.object("keys")?);
+    let (public_key, private_key) = match keys_obj {
+        Some(k) => (k.str("publicKey")?, k.str("encryptedPrivateKey")?),
+        None => (None, None),
+    };
+    for (name, v) in [
+        ("UserSymmetricKey", Some(&user_key)),
+        ("EncryptedPrivateKey", private_key.as_ref()),
+    ] {
+        if v.is_some_and(|v| !crypto::is_enc_string(v)) {
+            return Err(BwError::field(name, "Invalid encrypted string."));
+        }
+    }
+    let kdf = body.i64("kdf")?.unwrap_or(0);
+    let iterations = body
+        .i64("kdfIterations")?
+        .unwrap_or(i64::from(state.bitwarden.kdf_iterations));
+    if kdf != 0 {
+        return Err(BwError::BadRequest(
+            "Only PBKDF2 is supported by this sandbox.".into(),
+        ));
+    }
+    if !(5_000..=2_000_000).contains(&iterations) {
+        return Err(BwError::field(
+            "KdfIterations",
+            "KDF iterations must be between 5000 and 2000000.",
+        ));
+    }
+    let now = sandbox.clock.now_ms();
+    let server_iters = state.bitwarden.server_hash_iterations;
+    let stored =
+        actix_web::web::block(move || crypto::hash_for_storage(&hash, server_iters)).await?;
+    let user = BwUser {
+        id: crypto::new_guid(),
+        email: email.clone(),
+        name: body.str("name")?,
+        kdf,
+        kdf_iterations: iterations,
+        kdf_memory: None,
+        kdf_parallelism: None,
+        master_password_hash: Some(stored),
+        user_key: Some(user_key),
+        public_key,
+        private_key,
+        security_stamp: crypto::new_guid(),
+        api_key: crypto::random_alnum(30),
+        premium: false,
+        uses_key_connector: false,
+        created_at: now,
+        revision_at: now,
+    };
+    sandbox
+        .store
+        .write(move |c| {
+            if users::find_by_email(c, &user.email)?.is_some() {
+                return Err(crate::error::Error::Invalid(format!(
+                    "Email '{}' is already taken.",
+                    user.email
+                )));
+            }
+            users::insert(c, &user)?;
+            members::link_invitations(c, &user.email, &user.id)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"object": "register", "captchaBypassToken": null})))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fake_kdf_is_deterministic_per_address() {
+        let a = fake_kdf(b"k", "nobody@x.test");
+        assert_eq!(a, fake_kdf(b"k", "nobody@x.test"));
+        assert!([5_000, 100_000, 600_000, 3, 6].contains(&a.1));
+    }
+}

@@ -1,0 +1,251 @@
+//! The Bitwarden demo world, seeded at start from `[bitwarden]` (once per data directory):
+//! users with key material derived from their plaintext master passwords, one organization on
+//! the configured plan with its own keys shared to each member as `4.` strings, and the
+//! per-sandbox secrets (JWT key, installation id).
+
+use rand::RngCore;
+use rusqlite::OptionalExtension;
+
+use crate::bitwarden::accounts::{make_org_material, make_user_material};
+use crate::bitwarden::call::JWT_KEY_SETTING;
+use crate::bitwarden::config::BitwardenConfig;
+use crate::bitwarden::crypto;
+use crate::bitwarden::license;
+use crate::domain::bitwarden::plan::plan;
+use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
+use crate::error::{Error, Result};
+use crate::store::bitwarden::keys::{self, OrgApiKey};
+use crate::store::bitwarden::members::{self, BwMember};
+use crate::store::bitwarden::orgs::{self, BwOrg};
+use crate::store::bitwarden::setting_or_insert;
+use crate::store::bitwarden::users::{self, BwUser};
+use crate::store::Store;
+
+/// One seeded user, for the banner and the tests.
+#[derive(Debug, Clone)]
+pub struct SeededUser {
+    /// User id.
+    pub id: String,
+    /// Email.
+    pub email: String,
+    /// Role name in the demo organization, if any.
+    pub role: Option<String>,
+    /// Personal API key (`client_id = user.<id>`).
+    pub api_key: String,
+}
+
+/// What was seeded (or found).
+#[derive(Debug, Clone, Default)]
+pub struct BitwardenDemo {
+    /// The demo organization's id, if one is configured.
+    pub organization_id: Option<String>,
+    /// Its name.
+    pub organization: String,
+    /// Its Default API key.
+    pub organization_api_key: Option<String>,
+    /// This sandbox's installation id.
+    pub installation_id: String,
+    /// The users.
+    pub users: Vec<SeededUser>,
+}
+
+fn internal(e: impl std::fmt::Display) -> Error {
+    Error::Internal(e.to_string())
+}
+
+/// Seeds the demo world; idempotent (users and the organization are found by email and name).
+pub fn seed_bitwarden(store: &Store, now: i64, cfg: &BitwardenConfig) -> Result<BitwardenDemo> {
+    let installation_id = store.write_blocking(|c| {
+        setting_or_insert(c, JWT_KEY_SETTING, || {
+            let mut k = [0u8; 32];
+            rand::rng().fill_bytes(&mut k);
+            Ok(hex::encode(k))
+        })?;
+        let id = license::installation_id(c)?;
+        c.execute(
+            "INSERT OR IGNORE INTO bw_installations (id, enabled) VALUES (?1, 1)",
+            [&id],
+        )?;
+        Ok(id)
+    })?;
+    let mut demo = BitwardenDemo {
+        organization: cfg.organization.clone(),
+        installation_id,
+        ..BitwardenDemo::default()
+    };
+    let mut seeded: Vec<(BwUser, &crate::bitwarden::config::BitwardenUser)> = Vec::new();
+    for u in &cfg.users {
+        let email = crypto::normalize_email(&u.email);
+        let lookup = email.clone();
+        let existing = store.write_blocking(move |c| users::find_by_email(c, &lookup))?;
+        let user = match existing {
+            Some(user) => user,
+            None => {
+                // Key derivation and RSA generation are slow: done once per data directory.
+                let m = make_user_material(&email, &u.master_password, cfg.kdf_iterations)
+                    .map_err(internal)?;
+                let user = BwUser {
+                    id: crypto::new_guid(),
+                    email,
+                    name: Some(u.name.clone()),
+                    kdf: 0,
+                    kdf_iterations: i64::from(cfg.kdf_iterations),
+                    kdf_memory: None,
+                    kdf_parallelism: None,
+                    master_password_hash: Some(crypto::hash_for_storage(
+                        &m.client_hash,
+                        cfg.server_hash_iterations,
+                    )),
+                    user_key: Some(m.encrypted_user_key),
+                    public_key: Some(m.public_key),
+                    private_key: Some(m.encrypted_private_key),
+                    security_stamp: crypto::new_guid(),
+                    api_key: u
+                        .api_key
+                        .clone()
+                        .unwrap_or_else(|| crypto::random_alnum(30)),
+                    premium: false,
+                    uses_key_connector: false,
+                    created_at: now,
+                    revision_at: now,
+                };
+                let row = user.clone();
+                store.write_blocking(move |c| users::insert(c, &row))?;
+                user
+            }
+        };
+        demo.users.push(SeededUser {
+            id: user.id.clone(),
+            email: user.email.clone(),
+            role: u.role.clone(),
+            api_key: user.api_key.clone(),
+        });
+        seeded.push((user, u));
+    }
+    if seeded.iter().all(|(_, u)| u.role.is_none()) {
+        return Ok(demo);
+    }
+    let name = cfg.organization.clone();
+    let existing: Option<String> = store.write_blocking(move |c| {
+        Ok(c.query_row(
+            "SELECT id FROM bw_organizations WHERE name = ?1",
+            [&name],
+            |r| r.get(0),
+        )
+        .optional()?)
+    })?;
+    let org_id = match existing {
+        Some(id) => id,
+        None => seed_org(store, now, cfg, &seeded)?,
+    };
+    let oid = org_id.clone();
+    demo.organization_api_key = store
+        .write_blocking(move |c| keys::find_api_key(c, &oid, 0))?
+        .map(|k| k.api_key);
+    demo.organization_id = Some(org_id);
+    Ok(demo)
+}
+
+fn seed_org(
+    store: &Store,
+    now: i64,
+    cfg: &BitwardenConfig,
+    seeded: &[(BwUser, &crate::bitwarden::config::BitwardenUser)],
+) -> Result<String> {
+    let p = plan(cfg.plan_type).ok_or_else(|| {
+        Error::Internal(format!(
+            "[bitwarden] plan_type {} is unknown",
+            cfg.plan_type
+        ))
+    })?;
+    let material = make_org_material().map_err(internal)?;
+    let owner_email = seeded
+        .iter()
+        .find(|(_, u)| u.role.as_deref().and_then(MemberType::from_name) == Some(MemberType::Owner))
+        .map(|(u, _)| u.email.clone())
+        .unwrap_or_else(|| "owner@orgbox.test".into());
+    let mut features = p.features.clone();
+    features.use_password_manager = true;
+    let org = BwOrg {
+        id: crypto::new_guid(),
+        identifier: Some(cfg.organization.to_lowercase().replace(' ', "-")),
+        name: cfg.organization.clone(),
+        business_name: Some(cfg.organization.clone()),
+        billing_email: owner_email,
+        plan_type: p.plan_type,
+        plan_name: p.name.to_string(),
+        seats: Some(p.max_seats.unwrap_or(p.base_seats.max(10))),
+        max_collections: p.max_collections,
+        max_storage_gb: Some(p.base_storage_gb),
+        storage_bytes: 0,
+        features,
+        enabled: true,
+        public_key: Some(material.public_key.clone()),
+        private_key: Some(material.encrypted_private_key.clone()),
+        license_key: crypto::random_alnum(20),
+        expiration_date: None,
+        key_connector_sso: false,
+        provider_managed: false,
+        has_subscription: true,
+        created_at: now,
+        revision_at: now,
+    };
+    let mut memberships = Vec::new();
+    for (i, (user, u)) in seeded.iter().enumerate() {
+        let Some(role) = u.role.as_deref() else {
+            continue;
+        };
+        let member_type = MemberType::from_name(role).ok_or_else(|| {
+            Error::Internal(format!("[[bitwarden.users]] role {role:?} is unknown"))
+        })?;
+        let status = match u.status.as_deref() {
+            None => MemberStatus::Confirmed,
+            Some(s) => MemberStatus::from_name(s).ok_or_else(|| {
+                Error::Internal(format!("[[bitwarden.users]] status {s:?} is unknown"))
+            })?,
+        };
+        let mut perms = serde_json::Map::new();
+        for name in &u.permissions {
+            perms.insert(name.clone(), serde_json::Value::Bool(true));
+        }
+        let permissions: Permissions =
+            serde_json::from_value(serde_json::Value::Object(perms)).map_err(internal)?;
+        let key = match (&user.public_key, status) {
+            (Some(pk), MemberStatus::Confirmed) => {
+                Some(crypto::encrypt_type4(pk, &material.org_key.to_bytes()).map_err(internal)?)
+            }
+            _ => None,
+        };
+        memberships.push(BwMember {
+            id: crypto::new_guid(),
+            organization_id: org.id.clone(),
+            user_id: Some(user.id.clone()),
+            email: Some(user.email.clone()),
+            member_type,
+            status,
+            permissions,
+            key,
+            claimed: false,
+            invite_token: None,
+            created_at: now + i as i64,
+        });
+    }
+    let id = org.id.clone();
+    store.write_blocking(move |c| {
+        orgs::insert(c, &org)?;
+        keys::upsert_api_key(
+            c,
+            &org.id,
+            &OrgApiKey {
+                key_type: 0,
+                api_key: crypto::random_alnum(30),
+                revision_at: now,
+            },
+        )?;
+        for m in &memberships {
+            members::insert(c, m)?;
+        }
+        Ok(())
+    })?;
+    Ok(id)
+}
