@@ -3,6 +3,9 @@
 
 mod helpers;
 
+mod bitwarden_identity;
+mod bitwarden_orgs;
+mod bitwarden_support;
 mod enterprises;
 mod errors;
 mod login;
