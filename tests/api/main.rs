@@ -4,6 +4,8 @@
 mod helpers;
 
 mod bitwarden_identity;
+mod bitwarden_leave;
+mod bitwarden_license;
 mod bitwarden_orgs;
 mod bitwarden_support;
 mod enterprises;
