@@ -158,7 +158,8 @@ pub async fn update(
     path: Path<String>,
     body: Bytes,
 ) -> std::result::Result<HttpResponse, BwError> {
-    let id = org_id(&path).map_err(|_| BwError::UnauthorizedEmpty)?;
+    // The real route only matches GUIDs: anything else is a 404.
+    let id = org_id(&path)?;
     let body = Body::parse(&body, true)?;
     let name = body.str("name")?;
     let billing_email = body.str("billingEmail")?;
