@@ -213,5 +213,18 @@ pub fn app_config(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
         .app_data(web::PathConfig::default().error_handler(bitgo::path_error))
         .configure(bitgo::configure)
         .configure(crate::bitwarden::configure)
-        .default_service(web::to(bitgo::not_found));
+        .default_service(web::to(not_found));
+}
+
+/// An unmatched path gets the 404 body of the dialect whose paths it looks like.
+async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    use actix_web::ResponseError;
+    if crate::bitwarden::owns_path(req.path()) {
+        crate::bitwarden::error::BwError::NotFound.error_response()
+    } else {
+        match bitgo::not_found(req).await {
+            Ok(r) => r,
+            Err(e) => e.error_response(),
+        }
+    }
 }

@@ -102,6 +102,9 @@ fn invalid_grant() -> HttpResponse {
     )
 }
 
+/// The identity server's static (public) clients that may use the password grant.
+const STATIC_CLIENTS: &[&str] = &["web", "browser", "desktop", "cli", "mobile", "connector"];
+
 /// Form fields, looked up case-insensitively.
 struct Form(HashMap<String, String>);
 
@@ -158,6 +161,9 @@ pub async fn token(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwErro
                 ));
             };
             let client_id = form.get("client_id").unwrap_or("web").to_string();
+            if !STATIC_CLIENTS.contains(&client_id.as_str()) {
+                return Ok(invalid_client());
+            }
             let Some(device) = form.device() else {
                 return Ok(device_error());
             };

@@ -32,8 +32,29 @@ fn resource(paths: Vec<String>) -> actix_web::Resource {
     web::resource(paths).default_service(web::to(not_found))
 }
 
-async fn not_found() -> Result<HttpResponse, BwError> {
+/// Bitwarden's answer for a path or method it does not serve: 404 `Resource not found.`.
+pub async fn not_found() -> Result<HttpResponse, BwError> {
     Err(BwError::NotFound)
+}
+
+/// BitGo's path segments under `/api` (besides its versions `v1`, `v2`, ...); every other
+/// `/api/...` path is Bitwarden's.
+const BITGO_API_SEGMENTS: &[&str] = &["auth", "evs", "prime", "fiat", "policy", "network"];
+
+/// Whether an unmatched path belongs to the Bitwarden dialect (so its 404 is Bitwarden's body).
+pub fn owns_path(path: &str) -> bool {
+    let first = path.split('/').nth(1).unwrap_or_default();
+    match first {
+        "identity" | "organizations" | "accounts" | "sync" | "config" | "connect" => true,
+        "api" => {
+            let second = path.split('/').nth(2).unwrap_or_default();
+            let version = second.len() > 1
+                && second.starts_with('v')
+                && second[1..].bytes().all(|b| b.is_ascii_digit());
+            !(version || BITGO_API_SEGMENTS.contains(&second))
+        }
+        _ => false,
+    }
 }
 
 /// Registers every Bitwarden route. Fixed paths come before `{id}` paths that would shadow them.
@@ -135,4 +156,31 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(o::update))
                 .route(web::delete().to(o::delete)),
         );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::owns_path;
+
+    #[test]
+    fn unmatched_paths_are_split_between_the_dialects() {
+        for p in [
+            "/api/organizations/x/collections",
+            "/identity/nope",
+            "/organizations",
+            "/api/ciphers",
+        ] {
+            assert!(owns_path(p), "{p}");
+        }
+        for p in [
+            "/api/v2/nope",
+            "/api/v1",
+            "/api/v3/user/me",
+            "/api/auth/v1/x",
+            "/nope",
+            "/",
+        ] {
+            assert!(!owns_path(p), "{p}");
+        }
+    }
 }

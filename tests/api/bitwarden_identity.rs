@@ -287,3 +287,29 @@ async fn registration_accepts_what_a_client_sends_and_the_user_can_log_in() {
         .await;
     expect_bw_error(&r, 400, "The model state is invalid.");
 }
+
+#[actix_rt::test]
+async fn unknown_clients_and_unknown_bitwarden_paths_answer_in_bitwarden_shape() {
+    let bw = spawn_bw().await;
+    let hash = client_hash(ART, MASTER);
+    let mut pairs = vec![
+        ("grant_type", "password"),
+        ("username", ART),
+        ("password", hash.as_str()),
+        ("client_id", "evil"),
+    ];
+    pairs.extend_from_slice(&DEVICE);
+    assert_eq!(
+        bw.token(&pairs).await.json(),
+        json!({"error": "invalid_client"})
+    );
+    let token = bw.login(ART).await;
+    for path in ["/api/ciphers", "/identity/nope", "/api/organizations/x/y/z"] {
+        expect_bw_error(&bw.get(path, &token).await, 404, "Resource not found.");
+    }
+    // Wrong methods on Bitwarden routes too; BitGo's paths keep BitGo's body.
+    let r = bw.call("PATCH", "/api/sync", &token, json!({})).await;
+    expect_bw_error(&r, 404, "Resource not found.");
+    let r = bw.get("/api/v2/nope", &token).await;
+    assert!(r.json()["requestId"].is_string());
+}
