@@ -4,6 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::bitwarden::crypto::{self, CryptoError, RsaKeyPair, SymmetricKey};
+use crate::bitwarden::ids;
 use crate::domain::bitwarden::role::{MemberStatus, MemberType};
 use crate::store::bitwarden::members::BwMember;
 use crate::store::bitwarden::users::BwUser;
@@ -140,7 +141,7 @@ pub fn user_claims(
     }
     c.insert("scope".into(), json!(scopes));
     c.insert("amr".into(), json!(["Application"]));
-    c.insert("jti".into(), json!(crypto::new_guid().replace('-', "")));
+    c.insert("jti".into(), json!(ids::new_guid().replace('-', "")));
     c
 }
 
@@ -159,7 +160,7 @@ pub fn org_claims(
     c.insert("client_sub".into(), json!(org_id));
     c.insert("client_type".into(), json!("Organization"));
     c.insert("scope".into(), json!(["api.organization"]));
-    c.insert("jti".into(), json!(crypto::new_guid().replace('-', "")));
+    c.insert("jti".into(), json!(ids::new_guid().replace('-', "")));
     c
 }
 

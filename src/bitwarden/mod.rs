@@ -10,6 +10,7 @@ pub mod config;
 pub mod crypto;
 pub mod error;
 pub mod identity;
+pub mod ids;
 pub mod jwt;
 pub mod license;
 pub mod organizations;

@@ -10,6 +10,7 @@ use crate::bitwarden::accounts::{make_org_material, make_user_material};
 use crate::bitwarden::call::JWT_KEY_SETTING;
 use crate::bitwarden::config::BitwardenConfig;
 use crate::bitwarden::crypto;
+use crate::bitwarden::ids;
 use crate::bitwarden::license;
 use crate::domain::bitwarden::plan::plan;
 use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
@@ -85,7 +86,7 @@ pub fn seed_bitwarden(store: &Store, now: i64, cfg: &BitwardenConfig) -> Result<
                 let m = make_user_material(&email, &u.master_password, cfg.kdf_iterations)
                     .map_err(internal)?;
                 let user = BwUser {
-                    id: crypto::new_guid(),
+                    id: ids::new_guid(),
                     email,
                     name: Some(u.name.clone()),
                     kdf: 0,
@@ -99,11 +100,8 @@ pub fn seed_bitwarden(store: &Store, now: i64, cfg: &BitwardenConfig) -> Result<
                     user_key: Some(m.encrypted_user_key),
                     public_key: Some(m.public_key),
                     private_key: Some(m.encrypted_private_key),
-                    security_stamp: crypto::new_guid(),
-                    api_key: u
-                        .api_key
-                        .clone()
-                        .unwrap_or_else(|| crypto::random_alnum(30)),
+                    security_stamp: ids::new_guid(),
+                    api_key: u.api_key.clone().unwrap_or_else(|| ids::random_alnum(30)),
                     premium: false,
                     uses_key_connector: false,
                     created_at: now,
@@ -167,7 +165,7 @@ fn seed_org(
     let mut features = p.features.clone();
     features.use_password_manager = true;
     let org = BwOrg {
-        id: crypto::new_guid(),
+        id: ids::new_guid(),
         identifier: Some(cfg.organization.to_lowercase().replace(' ', "-")),
         name: cfg.organization.clone(),
         business_name: Some(cfg.organization.clone()),
@@ -182,7 +180,7 @@ fn seed_org(
         enabled: true,
         public_key: Some(material.public_key.clone()),
         private_key: Some(material.encrypted_private_key.clone()),
-        license_key: crypto::random_alnum(20),
+        license_key: ids::random_alnum(20),
         expiration_date: None,
         key_connector_sso: false,
         provider_managed: false,
@@ -217,7 +215,7 @@ fn seed_org(
             _ => None,
         };
         memberships.push(BwMember {
-            id: crypto::new_guid(),
+            id: ids::new_guid(),
             organization_id: org.id.clone(),
             user_id: Some(user.id.clone()),
             email: Some(user.email.clone()),
@@ -238,7 +236,7 @@ fn seed_org(
             &org.id,
             &OrgApiKey {
                 key_type: 0,
-                api_key: crypto::random_alnum(30),
+                api_key: ids::random_alnum(30),
                 revision_at: now,
             },
         )?;

@@ -9,6 +9,7 @@ use crate::bitwarden::body::Body;
 use crate::bitwarden::call::BwCall;
 use crate::bitwarden::crypto;
 use crate::bitwarden::error::BwError;
+use crate::bitwarden::ids;
 use crate::bitwarden::views;
 use crate::domain::bitwarden::plan::plan;
 use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
@@ -116,7 +117,7 @@ pub async fn create(call: BwCall, body: Bytes) -> Result<HttpResponse, BwError> 
     features.users_get_premium = features.users_get_premium || premium_addon;
     features.use_secrets_manager = body.bool("useSecretsManager")?.unwrap_or(false);
     let org = BwOrg {
-        id: crypto::new_guid(),
+        id: ids::new_guid(),
         identifier: None,
         name,
         business_name,
@@ -131,7 +132,7 @@ pub async fn create(call: BwCall, body: Bytes) -> Result<HttpResponse, BwError> 
         enabled: true,
         public_key: Some(keys_pair.0),
         private_key: Some(keys_pair.1),
-        license_key: crypto::random_alnum(20),
+        license_key: ids::random_alnum(20),
         expiration_date: None,
         key_connector_sso: false,
         provider_managed: false,
@@ -158,14 +159,14 @@ pub async fn create(call: BwCall, body: Bytes) -> Result<HttpResponse, BwError> 
                 &org.id,
                 &OrgApiKey {
                     key_type: 0,
-                    api_key: crypto::random_alnum(30),
+                    api_key: ids::random_alnum(30),
                     revision_at: now,
                 },
             )?;
             members::insert(
                 c,
                 &BwMember {
-                    id: crypto::new_guid(),
+                    id: ids::new_guid(),
                     organization_id: org.id.clone(),
                     user_id: Some(uid.clone()),
                     email: None,

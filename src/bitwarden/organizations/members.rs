@@ -11,6 +11,7 @@ use crate::bitwarden::body::Body;
 use crate::bitwarden::call::BwCall;
 use crate::bitwarden::crypto;
 use crate::bitwarden::error::BwError;
+use crate::bitwarden::ids;
 use crate::bitwarden::views;
 use crate::domain::bitwarden::policy::Action;
 use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
@@ -131,7 +132,7 @@ pub async fn invite(
                 }
                 let token = RawToken::generate();
                 let member = BwMember {
-                    id: crypto::new_guid(),
+                    id: ids::new_guid(),
                     organization_id: id.clone(),
                     user_id: existing.map(|u| u.id),
                     email: Some(email.clone()),
@@ -147,7 +148,7 @@ pub async fn invite(
                 outbox::insert(
                     c,
                     &OutboxRow {
-                        id: crypto::new_guid().replace('-', ""),
+                        id: ids::new_guid().replace('-', ""),
                         source: "bitwarden".into(),
                         kind: "invitation".into(),
                         recipient: email.clone(),

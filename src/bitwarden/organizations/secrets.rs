@@ -12,6 +12,7 @@ use crate::bitwarden::body::{self, Body, Secret};
 use crate::bitwarden::call::BwCall;
 use crate::bitwarden::crypto;
 use crate::bitwarden::error::BwError;
+use crate::bitwarden::ids;
 use crate::bitwarden::views;
 use crate::domain::bitwarden::plan::{tier_of, ProductTier};
 use crate::domain::bitwarden::policy::Action;
@@ -126,7 +127,7 @@ async fn api_key_call(
                 None => {
                     let k = OrgApiKey {
                         key_type: kt,
-                        api_key: crypto::random_alnum(30),
+                        api_key: ids::random_alnum(30),
                         revision_at: now,
                     };
                     keys::upsert_api_key(c, &id, &k)?;
@@ -146,7 +147,7 @@ async fn api_key_call(
     if rotate {
         key = OrgApiKey {
             key_type: kt,
-            api_key: crypto::random_alnum(30),
+            api_key: ids::random_alnum(30),
             revision_at: now,
         };
         let k = key.clone();
