@@ -7,6 +7,7 @@ mod bitwarden_identity;
 mod bitwarden_leave;
 mod bitwarden_license;
 mod bitwarden_orgs;
+mod bitwarden_races;
 mod bitwarden_support;
 mod enterprises;
 mod errors;
