@@ -171,7 +171,11 @@ impl Application {
 
     fn print_bitwarden_banner(&self) {
         let bw = &self.bitwarden;
-        println!("Bitwarden sandbox ({:?})", self.config.bitwarden.deployment);
+        let deployment = match self.config.bitwarden.deployment {
+            crate::bitwarden::config::Deployment::Cloud => "cloud",
+            crate::bitwarden::config::Deployment::SelfHosted => "self-hosted",
+        };
+        println!("Bitwarden sandbox ({deployment})");
         if let Some(id) = &bw.organization_id {
             println!("  organization   {} ({id})", bw.organization);
         }

@@ -203,6 +203,21 @@ mod tests {
         assert_eq!(file.auth.login_token_seconds, 86_400);
         assert_eq!(file.demo.users.len(), defaults.demo.users.len());
         assert_eq!(file.demo.password, defaults.demo.password);
+        let (bw, bw_defaults) = (&file.bitwarden, &defaults.bitwarden);
+        assert_eq!(bw.deployment, bw_defaults.deployment);
+        assert_eq!(bw.kdf_iterations, bw_defaults.kdf_iterations);
+        assert_eq!(
+            bw.failed_secret_delay_ms,
+            bw_defaults.failed_secret_delay_ms
+        );
+        assert_eq!(bw.organization, bw_defaults.organization);
+        let emails = |c: &crate::bitwarden::config::BitwardenConfig| {
+            c.users
+                .iter()
+                .map(|u| (u.email.clone(), u.role.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(emails(bw), emails(bw_defaults));
     }
 
     #[test]

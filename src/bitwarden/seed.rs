@@ -4,7 +4,6 @@
 //! per-sandbox secrets (JWT key, installation id).
 
 use rand::RngCore;
-use rusqlite::OptionalExtension;
 
 use crate::bitwarden::accounts::{make_org_material, make_user_material};
 use crate::bitwarden::call::JWT_KEY_SETTING;
@@ -18,9 +17,12 @@ use crate::error::{Error, Result};
 use crate::store::bitwarden::keys::{self, OrgApiKey};
 use crate::store::bitwarden::members::{self, BwMember};
 use crate::store::bitwarden::orgs::{self, BwOrg};
-use crate::store::bitwarden::setting_or_insert;
 use crate::store::bitwarden::users::{self, BwUser};
+use crate::store::bitwarden::{setting, setting_or_insert};
 use crate::store::Store;
+
+/// `bw_settings` name of the seeded demo organization's id.
+pub const DEMO_ORG_SETTING: &str = "demo_organization_id";
 
 /// One seeded user, for the banner and the tests.
 #[derive(Debug, Clone)]
@@ -123,24 +125,29 @@ pub fn seed_bitwarden(store: &Store, now: i64, cfg: &BitwardenConfig) -> Result<
     if seeded.iter().all(|(_, u)| u.role.is_none()) {
         return Ok(demo);
     }
-    let name = cfg.organization.clone();
-    let existing: Option<String> = store.write_blocking(move |c| {
-        Ok(c.query_row(
-            "SELECT id FROM bw_organizations WHERE name = ?1",
-            [&name],
-            |r| r.get(0),
-        )
-        .optional()?)
-    })?;
-    let org_id = match existing {
+    // The demo organization is seeded on the first start only: renaming or deleting it later
+    // is the user's business, not a reason to seed another.
+    let seeded_id = store.write_blocking(|c| setting(c, DEMO_ORG_SETTING))?;
+    let org_id = match seeded_id {
         Some(id) => id,
-        None => seed_org(store, now, cfg, &seeded)?,
+        None => {
+            let id = seed_org(store, now, cfg, &seeded)?;
+            let value = id.clone();
+            store.write_blocking(move |c| {
+                setting_or_insert(c, DEMO_ORG_SETTING, || Ok(value))?;
+                Ok(())
+            })?;
+            id
+        }
     };
-    let oid = org_id.clone();
-    demo.organization_api_key = store
-        .write_blocking(move |c| keys::find_api_key(c, &oid, 0))?
-        .map(|k| k.api_key);
-    demo.organization_id = Some(org_id);
+    let (org, key) = store.write_blocking(move |c| {
+        Ok((orgs::find(c, &org_id)?, keys::find_api_key(c, &org_id, 0)?))
+    })?;
+    if let Some(org) = org {
+        demo.organization = org.name;
+        demo.organization_id = Some(org.id);
+        demo.organization_api_key = key.map(|k| k.api_key);
+    }
     Ok(demo)
 }
 

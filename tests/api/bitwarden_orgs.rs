@@ -697,3 +697,27 @@ async fn invitations_need_manage_users_fill_seats_and_land_in_the_outbox() {
     assert_eq!(manager["permissions"]["manageScim"], true);
     assert_ne!(before, bw.snapshot().await);
 }
+
+#[actix_rt::test]
+async fn the_demo_world_is_seeded_once_per_data_directory() {
+    let bw = spawn_bw().await;
+    let owner = bw.login(ART).await;
+    let path = format!("/api/organizations/{}", bw.org_id);
+    bw.call("PUT", &path, &owner, json!({"name": "Vandelay Imports"}))
+        .await
+        .ok();
+    let before = bw.snapshot().await;
+    let BwApp { app, org_id } = bw;
+    let again = crate::helpers::spawn_app_in(app.dir, |c| {
+        c.bitwarden.users = orgbox::bitwarden::config::BitwardenConfig::default().users;
+    })
+    .await;
+    let bw = BwApp { app: again, org_id };
+    assert_eq!(before, bw.snapshot().await, "a restart seeds nothing new");
+    let orgs = bw
+        .get("/api/organizations", &bw.login(ART).await)
+        .await
+        .ok();
+    assert_eq!(orgs["data"].as_array().unwrap().len(), 1);
+    assert_eq!(orgs["data"][0]["name"], "Vandelay Imports");
+}
