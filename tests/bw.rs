@@ -151,31 +151,56 @@ fn official_bw_cli_logs_in_syncs_and_lists_organizations() {
     assert_eq!(orgs[0]["type"], 0, "the owner sees itself as owner");
     assert_eq!(orgs[0]["status"], 2);
 
-    let members: Value = serde_json::from_str(&bw.ok(
-        &["list", "org-members", "--organizationid", &org_id],
-        &with_session,
-    ))
-    .expect("JSON");
-    let mut seen: Vec<(String, i64)> = members
-        .as_array()
-        .expect("array")
+    let list_members = |bw: &Bw| -> Vec<(String, i64, i64, String)> {
+        let members: Value = serde_json::from_str(&bw.ok(
+            &["list", "org-members", "--organizationid", &org_id],
+            &with_session,
+        ))
+        .expect("JSON");
+        let mut seen: Vec<(String, i64, i64, String)> = members
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|m| {
+                (
+                    m["email"].as_str().unwrap_or_default().to_string(),
+                    m["type"].as_i64().unwrap_or(-1),
+                    m["status"].as_i64().unwrap_or(-9),
+                    m["id"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        seen.sort();
+        seen
+    };
+    let seen = list_members(&bw);
+    let summary: Vec<(&str, i64, i64)> = seen
         .iter()
-        .map(|m| {
-            (
-                m["email"].as_str().unwrap_or_default().to_string(),
-                m["type"].as_i64().unwrap_or(-1),
-            )
-        })
+        .map(|(e, t, s, _)| (e.as_str(), *t, *s))
         .collect();
-    seen.sort();
     assert_eq!(
-        seen,
+        summary,
         [
-            ("art@vandelay.test".to_string(), 0),
-            ("george@vandelay.test".to_string(), 1),
-            ("kramer@vandelay.test".to_string(), 2)
+            ("art@vandelay.test", 0, 2),
+            ("george@vandelay.test", 1, 2),
+            ("kramer@vandelay.test", 2, 2),
+            ("newman@vandelay.test", 2, 1)
         ]
     );
+
+    // The owner's client wraps the organization key for Newman (who accepted) and confirms him.
+    let newman_id = seen[3].3.clone();
+    bw.ok(
+        &[
+            "confirm",
+            "org-member",
+            &newman_id,
+            "--organizationid",
+            &org_id,
+        ],
+        &with_session,
+    );
+    assert_eq!(list_members(&bw)[3].2, 2, "Newman is confirmed");
 
     // The session key really unlocks the vault: the organization key decrypted client-side.
     let status: Value = serde_json::from_str(&bw.ok(&["status"], &with_session)).expect("JSON");
@@ -208,6 +233,28 @@ fn official_bw_cli_logs_in_syncs_and_lists_organizations() {
     ))
     .expect("JSON");
     assert_eq!(orgs[0]["type"], 2, "kramer is a plain user: {orgs}");
+    assert!(bw.ok(&["logout"], &[]).contains("logged out"));
+
+    // Newman, confirmed by the owner's client, logs in and sees the organization.
+    let newman = bw.ok(
+        &[
+            "login",
+            "newman@vandelay.test",
+            "--passwordenv",
+            "BW_PASSWORD",
+            "--raw",
+        ],
+        &[("BW_PASSWORD", MASTER_PASSWORD)],
+    );
+    let orgs: Value = serde_json::from_str(&bw.ok(
+        &["list", "organizations"],
+        &[("BW_SESSION", newman.as_str())],
+    ))
+    .expect("JSON");
+    assert_eq!(
+        (orgs[0]["id"].as_str(), orgs[0]["status"].as_i64()),
+        (Some(org_id.as_str()), Some(2))
+    );
     assert!(bw.ok(&["logout"], &[]).contains("logged out"));
     drop(server);
 }

@@ -86,6 +86,11 @@ impl Default for BitwardenConfig {
                 user("art@vandelay.test", "Art Vandelay", "owner"),
                 user("george@vandelay.test", "George Costanza", "admin"),
                 user("kramer@vandelay.test", "Cosmo Kramer", "user"),
+                // Accepted, awaiting confirmation: `bw confirm org-member` finishes it.
+                BitwardenUser {
+                    status: Some("accepted".into()),
+                    ..user("newman@vandelay.test", "Newman", "user")
+                },
             ],
         }
     }

@@ -46,7 +46,7 @@ const BITGO_API_SEGMENTS: &[&str] = &["auth", "evs", "prime", "fiat", "policy", 
 pub fn owns_path(path: &str) -> bool {
     let first = path.split('/').nth(1).unwrap_or_default();
     match first {
-        "identity" | "organizations" | "accounts" | "sync" | "config" | "connect" => true,
+        "identity" | "organizations" | "accounts" | "sync" | "config" | "connect" | "users" => true,
         "api" => {
             let second = path.split('/').nth(2).unwrap_or_default();
             let version = second.len() > 1
@@ -149,6 +149,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             resource(both("/organizations/{id}/users/invite"))
                 .route(web::post().to(o::members::invite)),
+        )
+        .service(
+            resource(both("/organizations/{id}/users/{member}"))
+                .route(web::get().to(o::members::get_member)),
+        )
+        .service(
+            resource(both("/organizations/{id}/users/{member}/accept"))
+                .route(web::post().to(o::members::accept)),
+        )
+        .service(
+            resource(both("/organizations/{id}/users/{member}/confirm"))
+                .route(web::post().to(o::members::confirm)),
+        )
+        .service(
+            resource(both("/users/{id}/public-key"))
+                .route(web::get().to(o::members::user_public_key)),
         )
         .service(
             resource(both("/organizations/{id}"))

@@ -250,10 +250,10 @@ async fn tokens_expire_on_the_sandbox_clock_and_bad_tokens_get_an_empty_401() {
 #[actix_rt::test]
 async fn registration_accepts_what_a_client_sends_and_the_user_can_log_in() {
     let bw = spawn_bw().await;
-    let email = "newman@vandelay.test";
+    let email = "babu@vandelay.test";
     let hash = client_hash(email, MASTER);
     let body = json!({
-        "email": email, "name": "Newman", "masterPasswordHash": hash,
+        "email": email, "name": "Babu", "masterPasswordHash": hash,
         "userSymmetricKey": "2.AAAAAAAAAAAAAAAAAAAAAA==|AAAA|AAAA",
         "userAsymmetricKeys": {"publicKey": "AAAA", "encryptedPrivateKey": "2.AAAAAAAAAAAAAAAAAAAAAA==|AAAA|AAAA"},
         "kdf": 0, "kdfIterations": ITERATIONS,
@@ -270,11 +270,7 @@ async fn registration_accepts_what_a_client_sends_and_the_user_can_log_in() {
         .app
         .post("/identity/accounts/register/finish", body, Auth::None)
         .await;
-    expect_bw_error(
-        &again,
-        400,
-        "Email 'newman@vandelay.test' is already taken.",
-    );
+    expect_bw_error(&again, 400, "Email 'babu@vandelay.test' is already taken.");
     let token = bw.login(email).await;
     let orgs = bw.get("/organizations", &token).await.ok();
     assert_eq!(

@@ -255,6 +255,6 @@ async fn an_update_must_fit_the_seats_in_use() {
         &license,
     )
     .await;
-    expect_bw_error(&r, 400, "Your organization currently has 3 seats filled. Your new license only has (2) seats. Remove some users.");
+    expect_bw_error(&r, 400, "Your organization currently has 4 seats filled. Your new license only has (2) seats. Remove some users.");
     assert_eq!(before, hosted.snapshot().await);
 }

@@ -6,6 +6,7 @@ mod helpers;
 mod bitwarden_identity;
 mod bitwarden_leave;
 mod bitwarden_license;
+mod bitwarden_members;
 mod bitwarden_orgs;
 mod bitwarden_races;
 mod bitwarden_support;

@@ -203,3 +203,158 @@ fn canonical_permissions(m: &serde_json::Map<String, Value>) -> serde_json::Map<
         })
         .collect()
 }
+
+fn member_details(m: &BwMember, user: Option<&crate::store::bitwarden::users::BwUser>) -> Value {
+    json!({
+        "object": "organizationUserDetails",
+        "id": m.id,
+        "userId": m.user_id,
+        "type": m.member_type.as_i64(),
+        "status": m.status.as_i64(),
+        "externalId": null,
+        "accessSecretsManager": false,
+        "permissions": m.permissions,
+        "resetPasswordEnrolled": false,
+        "usesKeyConnector": user.is_some_and(|u| u.uses_key_connector),
+        "hasMasterPassword": user.is_some_and(|u| u.master_password_hash.is_some()),
+        "name": user.and_then(|u| u.name.clone()),
+        "email": user.map(|u| u.email.clone()).or(m.email.clone()),
+        "collections": [],
+        "groups": [],
+        "claimedByOrganization": m.claimed,
+    })
+}
+
+/// `GET /organizations/{orgId}/users/{id}`: owners, admins and user managers.
+pub async fn get_member(
+    call: BwCall,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, BwError> {
+    let (raw_org, raw_member) = path.into_inner();
+    let id = org_id(&raw_org)?;
+    let member_id = org_id(&raw_member)?;
+    let uid = call.user_id.clone();
+    let body = call
+        .sandbox
+        .store
+        .read(move |c| {
+            let Some(m) = members::find(c, &id, &member_id)? else {
+                return Ok(Err(crate::domain::bitwarden::policy::Denied::NotFound));
+            };
+            if let Err(d) = authorize(
+                c,
+                &id,
+                &uid,
+                Action::ManageMember {
+                    role: m.member_type,
+                },
+            )? {
+                return Ok(Err(d));
+            }
+            let user = match &m.user_id {
+                Some(u) => users::find(c, u)?,
+                None => None,
+            };
+            Ok(Ok(member_details(&m, user.as_ref())))
+        })
+        .await?
+        .map_err(super::denied)?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// `POST /organizations/{orgId}/users/{id}/accept`: `{token}` from the invitation mail; only the
+/// invited address may accept.
+pub async fn accept(
+    call: BwCall,
+    path: Path<(String, String)>,
+    body: Bytes,
+) -> Result<HttpResponse, BwError> {
+    let (raw_org, raw_member) = path.into_inner();
+    let id = org_id(&raw_org)?;
+    let member_id = org_id(&raw_member)?;
+    let token = Body::parse(&body, true)?.required_str("token")?;
+    let uid = call.user_id.clone();
+    call.sandbox
+        .store
+        .write(move |c| {
+            let user = users::find(c, &uid)?;
+            let Some(m) = members::find(c, &id, &member_id)? else {
+                return Ok(Err(Refusal::Denied(
+                    crate::domain::bitwarden::policy::Denied::NotFound,
+                )));
+            };
+            let invited_here = m.status == MemberStatus::Invited
+                && user
+                    .as_ref()
+                    .is_some_and(|u| Some(&u.email) == m.email.as_ref());
+            let token_ok = m.invite_token.as_deref() == Some(sha256_hex(token.as_bytes()).as_str());
+            if !invited_here || !token_ok {
+                return Ok(Err(Refusal::Rule("Invalid token.".into())));
+            }
+            members::accept(c, &m.id, &uid)?;
+            Ok(Ok(()))
+        })
+        .await?
+        .map_err(refusal)?;
+    Ok(HttpResponse::Ok().finish())
+}
+
+/// `POST /organizations/{orgId}/users/{id}/confirm`: `{key}`, the organization key wrapped for
+/// the member's public key (`4.`), as `bw confirm org-member` sends it.
+pub async fn confirm(
+    call: BwCall,
+    path: Path<(String, String)>,
+    body: Bytes,
+) -> Result<HttpResponse, BwError> {
+    let (raw_org, raw_member) = path.into_inner();
+    let id = org_id(&raw_org)?;
+    let member_id = org_id(&raw_member)?;
+    let key = Body::parse(&body, true)?.required_str("key")?;
+    if !crypto::is_enc_string(&key) {
+        return Err(BwError::field("Key", "Invalid encrypted string."));
+    }
+    let uid = call.user_id.clone();
+    call.sandbox
+        .store
+        .write(move |c| {
+            let Some(m) = members::find(c, &id, &member_id)? else {
+                return Ok(Err(Refusal::Denied(
+                    crate::domain::bitwarden::policy::Denied::NotFound,
+                )));
+            };
+            if let Err(d) = authorize(
+                c,
+                &id,
+                &uid,
+                Action::ManageMember {
+                    role: m.member_type,
+                },
+            )? {
+                return Ok(Err(Refusal::Denied(d)));
+            }
+            if m.status != MemberStatus::Accepted || m.user_id.is_none() {
+                return Ok(Err(Refusal::Rule("User not valid.".into())));
+            }
+            members::confirm(c, &m.id, &key)?;
+            Ok(Ok(()))
+        })
+        .await?
+        .map_err(refusal)?;
+    Ok(HttpResponse::Ok().finish())
+}
+
+/// `GET /users/{id}/public-key`: any signed-in user.
+pub async fn user_public_key(call: BwCall, path: Path<String>) -> Result<HttpResponse, BwError> {
+    let id = org_id(&path)?;
+    let user = call
+        .sandbox
+        .store
+        .read(move |c| users::find(c, &id))
+        .await?;
+    let user = user.ok_or(BwError::NotFound)?;
+    Ok(HttpResponse::Ok().json(json!({
+        "object": "userKey",
+        "userId": user.id,
+        "publicKey": user.public_key,
+    })))
+}

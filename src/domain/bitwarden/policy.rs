@@ -48,6 +48,11 @@ pub enum Action {
     Leave,
     /// `GET /organizations/{id}/users`
     ListMembers,
+    /// Read one member, or confirm an accepted one, of this role.
+    ManageMember {
+        /// The member's role.
+        role: MemberType,
+    },
     /// `POST /organizations/{id}/users/invite` of a member with this role.
     Invite {
         /// The role the invitation gives.
@@ -90,15 +95,19 @@ pub fn allows(m: Option<&Membership>, org: OrgFacts, action: Action) -> Result<(
         }),
         Action::ApiKey { .. } => is_owner(m),
         Action::Leave | Action::ListMembers => confirmed(m).is_some(),
-        Action::Invite { role } => confirmed(m).is_some_and(|m| match m.member_type {
-            MemberType::Owner => true,
-            // Only owners may make owners; admins and user managers may invite the rest.
-            MemberType::Admin => role != MemberType::Owner,
-            MemberType::Custom => {
-                m.permissions.manage_users && role != MemberType::Owner && role != MemberType::Admin
-            }
-            MemberType::User => false,
-        }),
+        Action::Invite { role } | Action::ManageMember { role } => {
+            confirmed(m).is_some_and(|m| match m.member_type {
+                MemberType::Owner => true,
+                // Only owners may make owners; admins and user managers may invite the rest.
+                MemberType::Admin => role != MemberType::Owner,
+                MemberType::Custom => {
+                    m.permissions.manage_users
+                        && role != MemberType::Owner
+                        && role != MemberType::Admin
+                }
+                MemberType::User => false,
+            })
+        }
     };
     if ok {
         Ok(())

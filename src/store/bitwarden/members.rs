@@ -173,3 +173,32 @@ pub fn link_invitations(conn: &Connection, email: &str, user_id: &str) -> Result
         params![email.trim().to_lowercase(), user_id],
     )?)
 }
+
+/// One membership of an organization by its id.
+pub fn find(conn: &Connection, org_id: &str, member_id: &str) -> Result<Option<BwMember>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM bw_memberships WHERE organization_id = ?1 AND id = ?2"),
+            params![org_id, member_id],
+            from_row,
+        )
+        .optional()?)
+}
+
+/// Marks an invitation accepted by `user_id` (the token is spent).
+pub fn accept(conn: &Connection, member_id: &str, user_id: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE bw_memberships SET status = 1, user_id = ?2, invite_token = NULL WHERE id = ?1",
+        params![member_id, user_id],
+    )?;
+    Ok(())
+}
+
+/// Confirms an accepted member with the organization key wrapped for them.
+pub fn confirm(conn: &Connection, member_id: &str, key: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE bw_memberships SET status = 2, key = ?2 WHERE id = ?1",
+        params![member_id, key],
+    )?;
+    Ok(())
+}
