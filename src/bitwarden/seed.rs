@@ -5,7 +5,7 @@
 
 use rand::RngCore;
 
-use crate::bitwarden::accounts::{make_org_material, make_user_material};
+use crate::bitwarden::accounts::{make_org_material, make_user_material, UserMaterial};
 use crate::bitwarden::call::JWT_KEY_SETTING;
 use crate::bitwarden::config::BitwardenConfig;
 use crate::bitwarden::crypto;
@@ -76,20 +76,47 @@ pub fn seed_bitwarden(store: &Store, now: i64, cfg: &BitwardenConfig) -> Result<
         installation_id,
         ..BitwardenDemo::default()
     };
-    let mut seeded: Vec<(BwUser, &crate::bitwarden::config::BitwardenUser)> = Vec::new();
+    let mut existing = Vec::new();
     for u in &cfg.users {
-        let email = crypto::normalize_email(&u.email);
-        let lookup = email.clone();
-        let existing = store.write_blocking(move |c| users::find_by_email(c, &lookup))?;
-        let user = match existing {
-            Some(user) => user,
-            None => {
-                // Key derivation and RSA generation are slow: done once per data directory.
-                let m = make_user_material(&email, &u.master_password, cfg.kdf_iterations)
-                    .map_err(internal)?;
+        let lookup = crypto::normalize_email(&u.email);
+        existing.push(store.write_blocking(move |c| users::find_by_email(c, &lookup))?);
+    }
+    // Key derivation (600,000 PBKDF2 rounds) and RSA generation are slow: done once per data
+    // directory, one thread per new user.
+    let made: Vec<Option<UserMaterial>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cfg
+            .users
+            .iter()
+            .zip(&existing)
+            .map(|(u, found)| {
+                found.is_none().then(|| {
+                    scope.spawn(move || {
+                        make_user_material(&u.email, &u.master_password, cfg.kdf_iterations)
+                    })
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| match h {
+                None => Ok(None),
+                Some(h) => h
+                    .join()
+                    .map_err(|_| Error::Internal("key derivation panicked".into()))?
+                    .map(Some)
+                    .map_err(internal),
+            })
+            .collect::<Result<_>>()
+    })?;
+    let mut seeded: Vec<(BwUser, &crate::bitwarden::config::BitwardenUser)> = Vec::new();
+    for ((u, found), material) in cfg.users.iter().zip(existing).zip(made) {
+        let user = match (found, material) {
+            (Some(user), _) => user,
+            (None, None) => return Err(Error::Internal("no key material".into())),
+            (None, Some(m)) => {
                 let user = BwUser {
                     id: ids::new_guid(),
-                    email,
+                    email: crypto::normalize_email(&u.email),
                     name: Some(u.name.clone()),
                     kdf: 0,
                     kdf_iterations: i64::from(cfg.kdf_iterations),
