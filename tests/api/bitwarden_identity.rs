@@ -65,6 +65,7 @@ async fn password_login_returns_the_real_body_with_keys_and_claims() {
     assert_eq!(r["Kdf"], 0);
     assert_eq!(r["KdfIterations"], ITERATIONS);
     assert_eq!(r["ForcePasswordReset"], false);
+    assert_eq!(r["ResetMasterPassword"], false);
     let unlock = &r["UserDecryptionOptions"]["MasterPasswordUnlock"];
     assert_eq!(unlock["Salt"], ART);
     assert_eq!(unlock["MasterKeyEncryptedUserKey"], r["Key"]);

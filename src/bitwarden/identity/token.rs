@@ -325,6 +325,8 @@ async fn user_token_body(
         "Key": user.user_key,
         "MasterPasswordPolicy": {"Object": "masterPasswordPolicy"},
         "ForcePasswordReset": false,
+        // Today's server no longer sends it; older clients read it, and Vaultwarden still sends it.
+        "ResetMasterPassword": false,
         "Kdf": user.kdf,
         "KdfIterations": user.kdf_iterations,
         "KdfMemory": user.kdf_memory,
