@@ -310,3 +310,40 @@ async fn unknown_clients_and_unknown_bitwarden_paths_answer_in_bitwarden_shape()
     let r = bw.get("/api/v2/nope", &token).await;
     assert!(r.json()["requestId"].is_string());
 }
+
+#[actix_rt::test]
+async fn sync_carries_the_profile_and_unlock_data_and_keeps_the_recorded_key_id() {
+    let bw = spawn_bw().await;
+    let config = bw.app.get("/api/config", Auth::None).await.ok();
+    assert_eq!(config["object"], "config");
+    assert!(config["environment"]["identity"]
+        .as_str()
+        .unwrap()
+        .ends_with("/identity"));
+    let token = bw.login(KRAMER).await;
+    let sync = bw.get("/api/sync?excludeDomains=true", &token).await.ok();
+    assert_eq!(sync["object"], "sync");
+    assert_eq!(sync["profile"]["email"], KRAMER);
+    assert_eq!(
+        sync["profile"]["organizations"][0]["object"],
+        "profileOrganization"
+    );
+    let unlock = &sync["userDecryption"]["masterPasswordUnlock"];
+    assert_eq!(unlock["salt"], KRAMER);
+    assert_eq!(unlock["masterKeyEncryptedUserKey"], sync["profile"]["key"]);
+    assert!(sync["userDecryption"]["userKeyId"].is_null());
+    let r = bw
+        .call(
+            "POST",
+            "/api/accounts/key-management/user-key-id",
+            &token,
+            json!({"UserKeyId": "a2V5LWlk"}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let sync = bw.get("/sync", &token).await.ok();
+    assert_eq!(sync["userDecryption"]["userKeyId"], "a2V5LWlk");
+    let profile = bw.get("/accounts/profile", &token).await.ok();
+    assert_eq!(profile["object"], "profile");
+    assert_eq!(profile, sync["profile"]);
+}
