@@ -33,6 +33,12 @@ pub struct BitwardenConfig {
     pub organization: String,
     /// Its plan type.
     pub plan_type: i64,
+    /// Its SSO identifier (what `auto-enroll-status` looks up); the name in kebab case if empty.
+    pub identifier: String,
+    /// Its SSO configuration uses Key Connector decryption (Key Connector users cannot leave).
+    pub key_connector: bool,
+    /// Its reset-password policy: absent, or enabled with `autoEnrollEnabled` set to this.
+    pub auto_enroll: Option<bool>,
     /// The demo users; the first owner creates the organization.
     pub users: Vec<BitwardenUser>,
 }
@@ -60,6 +66,12 @@ pub struct BitwardenUser {
     /// A fixed personal API key (30 chars); random when absent.
     #[serde(default)]
     pub api_key: Option<String>,
+    /// The organization claims this account (verified domain): it cannot leave.
+    #[serde(default)]
+    pub claimed: bool,
+    /// The user unlocks with Key Connector.
+    #[serde(default)]
+    pub uses_key_connector: bool,
 }
 
 impl Default for BitwardenConfig {
@@ -72,6 +84,8 @@ impl Default for BitwardenConfig {
             status: None,
             permissions: Vec::new(),
             api_key: None,
+            claimed: false,
+            uses_key_connector: false,
         };
         BitwardenConfig {
             deployment: Deployment::Cloud,
@@ -82,6 +96,9 @@ impl Default for BitwardenConfig {
             refresh_token_seconds: 30 * 86_400,
             organization: "Vandelay Industries".into(),
             plan_type: 5,
+            identifier: String::new(),
+            key_connector: false,
+            auto_enroll: None,
             users: vec![
                 user("art@vandelay.test", "Art Vandelay", "owner"),
                 user("george@vandelay.test", "George Costanza", "admin"),

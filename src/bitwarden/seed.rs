@@ -21,6 +21,9 @@ use crate::store::bitwarden::users::{self, BwUser};
 use crate::store::bitwarden::{setting, setting_or_insert};
 use crate::store::Store;
 
+/// Policy type of account recovery (reset password), which carries `autoEnrollEnabled`.
+const RESET_PASSWORD_POLICY: i64 = 8;
+
 /// `bw_settings` name of the seeded demo organization's id.
 pub const DEMO_ORG_SETTING: &str = "demo_organization_id";
 
@@ -132,7 +135,7 @@ pub fn seed_bitwarden(store: &Store, now: i64, cfg: &BitwardenConfig) -> Result<
                     security_stamp: ids::new_guid(),
                     api_key: u.api_key.clone().unwrap_or_else(|| ids::random_alnum(30)),
                     premium: false,
-                    uses_key_connector: false,
+                    uses_key_connector: u.uses_key_connector,
                     created_at: now,
                     revision_at: now,
                 };
@@ -200,7 +203,11 @@ fn seed_org(
     features.use_password_manager = true;
     let org = BwOrg {
         id: ids::new_guid(),
-        identifier: Some(cfg.organization.to_lowercase().replace(' ', "-")),
+        identifier: Some(if cfg.identifier.is_empty() {
+            cfg.organization.to_lowercase().replace(' ', "-")
+        } else {
+            cfg.identifier.clone()
+        }),
         name: cfg.organization.clone(),
         business_name: Some(cfg.organization.clone()),
         billing_email: owner_email,
@@ -216,7 +223,7 @@ fn seed_org(
         private_key: Some(material.encrypted_private_key.clone()),
         license_key: ids::random_alnum(20),
         expiration_date: None,
-        key_connector_sso: false,
+        key_connector_sso: cfg.key_connector,
         provider_managed: false,
         has_subscription: true,
         created_at: now,
@@ -257,12 +264,13 @@ fn seed_org(
             status,
             permissions,
             key,
-            claimed: false,
+            claimed: u.claimed,
             invite_token: None,
             created_at: now + i as i64,
         });
     }
     let id = org.id.clone();
+    let auto_enroll = cfg.auto_enroll;
     store.write_blocking(move |c| {
         orgs::insert(c, &org)?;
         keys::upsert_api_key(
@@ -276,6 +284,10 @@ fn seed_org(
         )?;
         for m in &memberships {
             members::insert(c, m)?;
+        }
+        if let Some(auto_enroll) = auto_enroll {
+            let data = serde_json::json!({ "autoEnrollEnabled": auto_enroll }).to_string();
+            orgs::set_policy(c, &org.id, RESET_PASSWORD_POLICY, true, Some(&data))?;
         }
         Ok(())
     })?;

@@ -15,6 +15,8 @@ fn extra(email: &str, role: &str, status: Option<&str>) -> BitwardenUser {
         status: status.map(String::from),
         permissions: Vec::new(),
         api_key: None,
+        claimed: false,
+        uses_key_connector: false,
     }
 }
 
@@ -68,42 +70,41 @@ async fn the_last_confirmed_owner_cannot_leave() {
 
 #[actix_rt::test]
 async fn claimed_accounts_and_key_connector_users_cannot_leave() {
-    let bw = spawn_bw().await;
-    let user = bw.login(KRAMER).await;
-    let path = format!("/api/organizations/{}/leave", bw.org_id);
-    bw.sql(
-        "UPDATE bw_memberships SET claimed = 1 WHERE email = ?1",
-        KRAMER.into(),
-    )
+    // Both seeded from config.toml's [bitwarden] keys, as a user would set them up.
+    let bw = spawn_bw_with(|c| {
+        c.bitwarden.key_connector = true;
+        c.bitwarden.users.push(BitwardenUser {
+            claimed: true,
+            ..extra("claimed@vandelay.test", "user", None)
+        });
+        c.bitwarden.users.push(BitwardenUser {
+            uses_key_connector: true,
+            ..extra("kc@vandelay.test", "admin", None)
+        });
+        c.bitwarden.users.push(BitwardenUser {
+            uses_key_connector: true,
+            claimed: true,
+            ..extra("both@vandelay.test", "user", None)
+        });
+    })
     .await;
+    let path = format!("/api/organizations/{}/leave", bw.org_id);
     let before = bw.snapshot().await;
+    let claimed = bw.login("claimed@vandelay.test").await;
     expect_bw_error(
-        &bw.call("POST", &path, &user, json!(null)).await,
+        &bw.call("POST", &path, &claimed, json!(null)).await,
         400,
         "You can't leave this organization vault because your account is claimed. Contact your admin for more information.",
     );
-    bw.sql(
-        "UPDATE bw_organizations SET key_connector_sso = 1 WHERE id = ?1",
-        bw.org_id.clone(),
-    )
-    .await;
-    bw.sql(
-        "UPDATE bw_users SET uses_key_connector = 1 WHERE email = ?1",
-        KRAMER.into(),
-    )
-    .await;
-    let r = bw.call("POST", &path, &user, json!(null)).await;
-    expect_bw_error(
-        &r,
-        400,
-        "Your organization single sign-on settings prevent you from leaving.",
-    );
-    assert_ne!(before, bw.snapshot().await);
-    let admin = bw.login(GEORGE).await;
-    assert_eq!(
-        bw.call("POST", &path, &admin, json!(null)).await.status,
-        200
-    );
+    let sso = "Your organization single sign-on settings prevent you from leaving.";
+    for who in ["kc@vandelay.test", "both@vandelay.test"] {
+        let token = bw.login(who).await;
+        expect_bw_error(&bw.call("POST", &path, &token, json!(null)).await, 400, sso);
+    }
+    assert_eq!(before, bw.snapshot().await);
+    // Without Key Connector on the user, the organization's setting alone does not block.
+    let user = bw.login(KRAMER).await;
+    assert_eq!(bw.call("POST", &path, &user, json!(null)).await.status, 200);
 }
 
 #[actix_rt::test]

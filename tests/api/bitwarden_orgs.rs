@@ -556,8 +556,19 @@ async fn auto_enroll_status_reads_the_reset_password_policy_by_sso_identifier() 
         r,
         json!({"object": "organizationAutoEnrollStatus", "id": bw.org_id, "resetPasswordEnabled": false})
     );
-    bw.sql("INSERT INTO bw_policies (organization_id, type, enabled, data) VALUES (?1, 8, 1, '{\"AutoEnrollEnabled\":true}')", bw.org_id.clone()).await;
-    assert_eq!(bw.get(path, &user).await.ok()["resetPasswordEnabled"], true);
+    // Seeded with the policy (config `auto_enroll = true`, identifier "acme"):
+    let seeded = spawn_bw_with(|c| {
+        c.bitwarden.auto_enroll = Some(true);
+        c.bitwarden.identifier = "acme".into();
+    })
+    .await;
+    let kramer = seeded.login(KRAMER).await;
+    let r = seeded
+        .get("/api/organizations/ACME/auto-enroll-status", &kramer)
+        .await
+        .ok();
+    assert_eq!(r["resetPasswordEnabled"], true);
+    assert_eq!(r["id"], json!(seeded.org_id));
     expect_bw_error(
         &bw.get("/api/organizations/nope/auto-enroll-status", &user)
             .await,
