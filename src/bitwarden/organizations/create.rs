@@ -32,7 +32,7 @@ pub async fn create(call: BwCall, body: Bytes) -> Result<HttpResponse, BwError> 
     check_name(&name)?;
     let business_name = body.str("businessName")?;
     if let Some(b) = &business_name {
-        if b.chars().count() > 50 {
+        if super::html_encoded_len(b) > 50 {
             return Err(BwError::field(
                 "BusinessName",
                 "The field BusinessName must be a string with a maximum length of 50.",

@@ -98,7 +98,7 @@ pub async fn get(call: BwCall, path: Path<String>) -> std::result::Result<HttpRe
 }
 
 /// HTML-encodes as the server's converter does before checking lengths.
-fn html_encoded_len(s: &str) -> usize {
+pub(crate) fn html_encoded_len(s: &str) -> usize {
     s.chars()
         .map(|c| match c {
             '&' => 5,
