@@ -113,14 +113,33 @@ async fn a_downloaded_license_applies_on_the_self_hosted_sandbox_and_tampering_i
     };
     let token = hosted.login(KRAMER).await;
 
-    let mut tampered = license.clone();
-    tampered["seats"] = json!(1000);
     let before = hosted.snapshot().await;
+    // The token is trusted when present: a tampered token is refused...
+    let mut bad_token = license.clone();
+    let t = license["token"].as_str().unwrap();
+    let (head, rest) = t.split_once('.').unwrap();
+    let (body, sig) = rest.split_once('.').unwrap();
+    let mut flipped = body.to_string();
+    let last = flipped.pop().unwrap();
+    flipped.push(if last == 'A' { 'B' } else { 'A' });
+    bad_token["token"] = json!(format!("{head}.{flipped}.{sig}"));
     let r = upload(
         &hosted,
         "/api/organizations/licenses/self-hosted",
         &token,
-        &tampered,
+        &bad_token,
+    )
+    .await;
+    expect_bw_error(&r, 400, "Invalid license. The license token is not valid.");
+    // ...and without a token, the legacy signature covers the fields.
+    let mut legacy_tampered = license.clone();
+    legacy_tampered.as_object_mut().unwrap().remove("token");
+    legacy_tampered["seats"] = json!(1000);
+    let r = upload(
+        &hosted,
+        "/api/organizations/licenses/self-hosted",
+        &token,
+        &legacy_tampered,
     )
     .await;
     expect_bw_error(
@@ -140,7 +159,11 @@ async fn a_downloaded_license_applies_on_the_self_hosted_sandbox_and_tampering_i
     expect_bw_error(&r, 400, "Invalid license");
     assert_eq!(before, hosted.snapshot().await);
 
-    let created = upload(&hosted, "/organizations/license", &token, &license)
+    // Plain fields edited beside a valid token are overwritten by its claims (the server trusts
+    // the token), on the seed's old path.
+    let mut edited = license.clone();
+    edited["seats"] = json!(1000);
+    let created = upload(&hosted, "/organizations/license", &token, &edited)
         .await
         .ok();
     assert_eq!(created["id"], json!(org_id));
@@ -213,8 +236,8 @@ async fn a_license_from_another_sandbox_is_refused() {
         400,
         &format!(
             "Invalid license. {} {}",
-            "The installation ID does not match the current installation.",
-            "The license signature is not valid."
+            "The license token is not valid.",
+            "The installation ID does not match the current installation."
         ),
     );
     assert!(e["validationErrors"].is_null());

@@ -177,10 +177,128 @@ pub mod routes;
 
 pub use routes::{download, upload_new, upload_update};
 
+/// JWT claims that are not license fields.
+const JWT_CLAIMS: &[&str] = &["iss", "aud", "iat", "nbf", "exp"];
+
+/// Adds the current format's `token`: an RS256 JWT signed with the license key, issuer
+/// `bitwarden`, audience `organization:<id>`, valid one year, whose claims mirror the fields.
+pub fn add_token(
+    key: &signature::RsaKeyPair,
+    license: &mut Map<String, Value>,
+    now_s: i64,
+) -> Result<()> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
+    let mut claims: Map<String, Value> = license
+        .iter()
+        .filter(|(k, _)| {
+            !matches!(
+                k.to_ascii_lowercase().as_str(),
+                "hash" | "signature" | "token"
+            )
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let id = license
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    claims.insert("iss".into(), json!("bitwarden"));
+    claims.insert("aud".into(), json!(format!("organization:{id}")));
+    claims.insert("iat".into(), json!(now_s));
+    claims.insert("nbf".into(), json!(now_s));
+    claims.insert("exp".into(), json!(now_s + 365 * 86_400));
+    let input = format!(
+        "{}.{}",
+        B64URL.encode(json!({"alg": "RS256", "typ": "JWT"}).to_string()),
+        B64URL.encode(Value::Object(claims).to_string())
+    );
+    let mut sig = vec![0u8; key.public().modulus_len()];
+    key.sign(
+        &signature::RSA_PKCS1_SHA256,
+        &ring::rand::SystemRandom::new(),
+        input.as_bytes(),
+        &mut sig,
+    )
+    .map_err(|_| Error::Internal("license token signing failed".into()))?;
+    license.insert(
+        "token".into(),
+        json!(format!("{input}.{}", B64URL.encode(sig))),
+    );
+    Ok(())
+}
+
+/// The license fields carried by a valid `token` (signature, issuer, audience and lifetime
+/// checked), or `None`.
+pub fn verify_token(
+    key: &signature::RsaKeyPair,
+    token: &str,
+    now_s: i64,
+) -> Option<Map<String, Value>> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
+    let mut parts = token.split('.');
+    let (head, body, sig) = (parts.next()?, parts.next()?, parts.next()?);
+    let header: Value = serde_json::from_slice(&B64URL.decode(head).ok()?).ok()?;
+    if header.get("alg")?.as_str()? != "RS256" {
+        return None;
+    }
+    signature::UnparsedPublicKey::new(
+        &signature::RSA_PKCS1_2048_8192_SHA256,
+        key.public().as_ref(),
+    )
+    .verify(
+        format!("{head}.{body}").as_bytes(),
+        &B64URL.decode(sig).ok()?,
+    )
+    .ok()?;
+    let claims: Map<String, Value> = serde_json::from_slice(&B64URL.decode(body).ok()?).ok()?;
+    let id = claims.get("id").and_then(Value::as_str).unwrap_or_default();
+    let valid = claims.get("iss")?.as_str()? == "bitwarden"
+        && claims.get("aud")?.as_str()? == format!("organization:{id}")
+        && claims.get("exp")?.as_i64()? > now_s
+        && claims.get("nbf").and_then(Value::as_i64).unwrap_or(0) <= now_s + 60;
+    valid.then(|| {
+        claims
+            .into_iter()
+            .filter(|(k, _)| !JWT_CLAIMS.contains(&k.as_str()))
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::testing::temp_store;
+
+    #[test]
+    fn tokens_carry_the_fields_and_refuse_tampering_and_foreign_keys() {
+        let (store, _dir) = temp_store();
+        let (key, other) = store
+            .write_blocking(|c| {
+                let k = signing_key(c)?;
+                c.execute("DELETE FROM bw_settings", [])?;
+                Ok((k, signing_key(c)?))
+            })
+            .unwrap();
+        let mut l: Map<String, Value> = json!({"id": "o1", "seats": 10})
+            .as_object()
+            .cloned()
+            .unwrap();
+        add_token(&key, &mut l, 1000).unwrap();
+        let token = l["token"].as_str().unwrap().to_string();
+        let claims = verify_token(&key, &token, 2000).unwrap();
+        assert_eq!(
+            (claims["seats"].clone(), claims.get("aud")),
+            (json!(10), None)
+        );
+        assert!(verify_token(&other, &token, 2000).is_none());
+        assert!(
+            verify_token(&key, &token, 1000 + 366 * 86_400).is_none(),
+            "expired"
+        );
+        let mut parts: Vec<String> = token.split('.').map(String::from).collect();
+        parts[1] = parts[1].replace('M', "N");
+        assert!(verify_token(&key, &parts.join("."), 2000).is_none());
+    }
 
     #[test]
     fn signed_licenses_verify_and_tampering_breaks_them() {

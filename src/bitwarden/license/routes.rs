@@ -1,6 +1,6 @@
 //! The license routes: download (cloud), upload and update (self-hosted).
 
-use super::{build, installation_id, sign, signing_key, verify};
+use super::{add_token, build, installation_id, sign, signing_key, verify, verify_token};
 use crate::bitwarden::body::Body;
 use crate::bitwarden::call::BwCall;
 use crate::bitwarden::config::Deployment;
@@ -65,7 +65,9 @@ pub async fn download(
                     return Ok(Err(Refusal::Rule("No active subscription found.".into())));
                 }
                 let mut license = build(&org, &installation, now);
-                sign(&signing_key(c)?, &mut license)?;
+                let key = signing_key(c)?;
+                add_token(&key, &mut license, now.div_euclid(1000))?;
+                sign(&key, &mut license)?;
                 Ok(Ok(license))
             })
             .await?
@@ -168,10 +170,29 @@ fn ci_date(m: &Map<String, Value>, name: &str) -> Option<i64> {
 /// The validity checks of spec §7; `Err` holds the joined reasons.
 fn check(
     conn: &Connection,
-    l: &Map<String, Value>,
+    l: &mut Map<String, Value>,
     now: i64,
 ) -> Result<std::result::Result<(), String>> {
     let mut reasons = Vec::new();
+    let key = signing_key(conn)?;
+    // The current format: when a token is present its claims are trusted and overwrite the
+    // plain fields; otherwise the legacy signature must verify.
+    match ci(l, "token").and_then(Value::as_str).map(str::to_string) {
+        Some(token) => match verify_token(&key, &token, now.div_euclid(1000)) {
+            Some(claims) => {
+                for (name, value) in claims {
+                    l.retain(|k, _| !k.eq_ignore_ascii_case(&name));
+                    l.insert(name, value);
+                }
+            }
+            None => reasons.push("The license token is not valid."),
+        },
+        None => {
+            if !verify(&key, l) {
+                reasons.push("The license signature is not valid.");
+            }
+        }
+    }
     if ci(l, "enabled").and_then(Value::as_bool) != Some(true) {
         reasons.push("Your cloud-hosted organization is currently disabled.");
     }
@@ -203,9 +224,6 @@ fn check(
         .is_some_and(|t| t != 1)
     {
         reasons.push("Premium licenses cannot be applied to an organization. Upload this license from your personal account settings page.");
-    }
-    if !verify(&signing_key(conn)?, l) {
-        reasons.push("The license signature is not valid.");
     }
     Ok(if reasons.is_empty() {
         Ok(())
@@ -273,7 +291,7 @@ pub async fn upload_new(
     if call.state.bitwarden.deployment != Deployment::SelfHosted {
         return Err(BwError::BadRequest("Only allowed when self hosted.".into()));
     }
-    let (license, key) = read_upload(&req, &body)?;
+    let (mut license, key) = read_upload(&req, &body)?;
     let key = key
         .filter(|k| !k.is_empty())
         .ok_or_else(|| BwError::field("Key", "The Key field is required."))?;
@@ -288,7 +306,7 @@ pub async fn upload_new(
                     crate::error::AuthFailure::UnknownToken,
                 ));
             }
-            if let Err(m) = check(c, &license, now)? {
+            if let Err(m) = check(c, &mut license, now)? {
                 return Ok(Err(Refusal::Rule(m)));
             }
             let id = ci(&license, "id")
@@ -376,7 +394,7 @@ pub async fn upload_update(
         return Err(BwError::BadRequest("Only allowed when self hosted.".into()));
     }
     let id = org_id(&path)?;
-    let (license, _) = read_upload(&req, &body)?;
+    let (mut license, _) = read_upload(&req, &body)?;
     let uid = call.user_id.clone();
     let now = call.now_ms();
     call.sandbox
@@ -386,7 +404,7 @@ pub async fn upload_update(
                 Ok(found) => found,
                 Err(d) => return Ok(Err(Refusal::Denied(d))),
             };
-            if let Err(m) = check(c, &license, now)? {
+            if let Err(m) = check(c, &mut license, now)? {
                 return Ok(Err(Refusal::Rule(m)));
             }
             let license_key = ci(&license, "licenseKey").and_then(Value::as_str).unwrap_or_default();
