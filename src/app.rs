@@ -32,6 +32,8 @@ pub struct Application {
     address: SocketAddr,
     server: Server,
     demo: DemoWorld,
+    bitwarden: crate::bitwarden::seed::BitwardenDemo,
+    tls_address: Option<SocketAddr>,
     config: Config,
     state: web::Data<AppState>,
 }
@@ -58,6 +60,9 @@ impl Application {
             config.auth.pbkdf2_iterations,
         )
         .map_err(invalid)?;
+        let bitwarden =
+            crate::bitwarden::seed::seed_bitwarden(&store, clock.now_ms(), &config.bitwarden)
+                .map_err(invalid)?;
         let trusted_proxies =
             TrustedProxies::parse(&config.server.trusted_proxies).map_err(invalid)?;
 
@@ -78,11 +83,12 @@ impl Application {
             decoy_password: password::decoy_record(config.auth.pbkdf2_iterations),
             control: ControlPlane::from_config(&config.sandbox, config.server.listen),
             kyc: config.kyc.clone(),
+            bitwarden: config.bitwarden.clone(),
         });
         let listener = TcpListener::bind(config.server.listen)?;
         let address = listener.local_addr()?;
         let shared = state.clone();
-        let server = HttpServer::new(move || {
+        let mut http = HttpServer::new(move || {
             App::new()
                 .wrap(
                     Logger::new("%a \"%{request}xi\" %s %b %Dms")
@@ -93,12 +99,21 @@ impl Application {
         // SQLite work runs on the blocking pool; a few threads per worker (the store's pool
         // has 8 connections) keep them warm instead of spawning hundreds under load.
         .worker_max_blocking_threads(BLOCKING_THREADS_PER_WORKER)
-        .listen(listener)?
-        .run();
+        .listen(listener)?;
+        let mut tls_address = None;
+        if let Some(tls_listen) = config.server.tls_listen {
+            let tls = crate::bitwarden::tls::server_config(data_dir)?;
+            let tls_listener = TcpListener::bind(tls_listen)?;
+            tls_address = Some(tls_listener.local_addr()?);
+            http = http.listen_rustls_0_23(tls_listener, tls)?;
+        }
+        let server = http.run();
         Ok(Application {
             address,
             server,
             demo,
+            bitwarden,
+            tls_address,
             config,
             state,
         })
@@ -170,7 +185,51 @@ impl Application {
                 self.config.auth.otps.first().map_or("000000", String::as_str)
             );
         }
+        self.print_bitwarden_banner();
         println!("listening on {base}");
+    }
+
+    /// The Bitwarden demo world that was seeded (or found).
+    pub fn bitwarden(&self) -> &crate::bitwarden::seed::BitwardenDemo {
+        &self.bitwarden
+    }
+
+    /// The HTTPS listener's address, if one is configured.
+    pub fn tls_address(&self) -> Option<SocketAddr> {
+        self.tls_address
+    }
+
+    fn print_bitwarden_banner(&self) {
+        let bw = &self.bitwarden;
+        let deployment = match self.config.bitwarden.deployment {
+            crate::bitwarden::config::Deployment::Cloud => "cloud",
+            crate::bitwarden::config::Deployment::SelfHosted => "self-hosted",
+        };
+        println!("Bitwarden sandbox ({deployment})");
+        if let Some(id) = &bw.organization_id {
+            println!("  organization   {} ({id})", bw.organization);
+        }
+        println!("  installation   {}", bw.installation_id);
+        for (u, cfg) in bw.users.iter().zip(&self.config.bitwarden.users) {
+            println!(
+                "    {:<28} {:<7} master password {:?}  API key user.{} / {}",
+                u.email,
+                u.role.as_deref().unwrap_or("-"),
+                cfg.master_password,
+                u.id,
+                u.api_key
+            );
+        }
+        if let (Some(tls), Some(first)) = (self.tls_address, self.config.bitwarden.users.first()) {
+            let ca = crate::bitwarden::tls::ca_path(&self.config.server.data_dir);
+            println!("  bw CLI (HTTPS only; trust the sandbox CA):");
+            println!(
+                "    export NODE_EXTRA_CA_CERTS={} && bw config server https://{tls} && bw login {} '{}'",
+                ca.display(),
+                first.email,
+                first.master_password
+            );
+        }
     }
 
     /// Serves until the process is stopped.
@@ -189,5 +248,19 @@ pub fn app_config(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
         .app_data(web::PathConfig::default().error_handler(bitgo::path_error))
         .configure(|c| control::configure(c, control_enabled))
         .configure(bitgo::configure)
-        .default_service(web::to(bitgo::not_found));
+        .configure(crate::bitwarden::configure)
+        .default_service(web::to(not_found));
+}
+
+/// An unmatched path gets the 404 body of the dialect whose paths it looks like.
+async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    use actix_web::ResponseError;
+    if crate::bitwarden::owns_path(req.path()) {
+        crate::bitwarden::error::BwError::NotFound.error_response()
+    } else {
+        match bitgo::not_found(req).await {
+            Ok(r) => r,
+            Err(e) => e.error_response(),
+        }
+    }
 }

@@ -17,6 +17,9 @@ pub struct Args {
     /// Address to listen on, e.g. 127.0.0.1:3080 (port 0 picks a free port).
     #[arg(long, env = "ORGBOX_LISTEN")]
     pub listen: Option<SocketAddr>,
+    /// Address of the HTTPS listener (for the `bw` CLI), e.g. 127.0.0.1:3443.
+    #[arg(long, env = "ORGBOX_TLS_LISTEN")]
+    pub tls_listen: Option<SocketAddr>,
     /// Directory for the SQLite store and the server key.
     #[arg(long, env = "ORGBOX_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
@@ -30,6 +33,9 @@ impl Args {
         let mut config = Config::load(&path, required)?;
         if let Some(listen) = self.listen {
             config.server.listen = listen;
+        }
+        if let Some(tls) = self.tls_listen {
+            config.server.tls_listen = Some(tls);
         }
         if let Some(dir) = self.data_dir {
             config.server.data_dir = dir;

@@ -22,6 +22,8 @@ pub struct Config {
     pub sandbox: SandboxConfig,
     /// How fast KYC submissions move on (sandbox clock).
     pub kyc: KycConfig,
+    /// The Bitwarden dialect: deployment style, KDF, delays and its demo world.
+    pub bitwarden: crate::bitwarden::config::BitwardenConfig,
 }
 
 /// `[kyc]`: a KYC identity is `initiating`, then `in review` after `review_after_seconds`,
@@ -79,6 +81,9 @@ pub struct ServerConfig {
     pub trusted_proxies: Vec<String>,
     /// Start even when `server.key` is readable by its group or others.
     pub allow_shared_key_file: bool,
+    /// A second, HTTPS listener serving the same routes (the `bw` CLI refuses plain HTTP);
+    /// its self-signed certificate is made once in the data directory. Off when absent.
+    pub tls_listen: Option<SocketAddr>,
 }
 
 impl Default for ServerConfig {
@@ -89,6 +94,7 @@ impl Default for ServerConfig {
             max_body_bytes: 1024 * 1024,
             trusted_proxies: Vec::new(),
             allow_shared_key_file: false,
+            tls_listen: None,
         }
     }
 }
@@ -330,6 +336,21 @@ mod tests {
             file.kyc.decision_after_seconds,
             defaults.kyc.decision_after_seconds
         );
+        let (bw, bw_defaults) = (&file.bitwarden, &defaults.bitwarden);
+        assert_eq!(bw.deployment, bw_defaults.deployment);
+        assert_eq!(bw.kdf_iterations, bw_defaults.kdf_iterations);
+        assert_eq!(
+            bw.failed_secret_delay_ms,
+            bw_defaults.failed_secret_delay_ms
+        );
+        assert_eq!(bw.organization, bw_defaults.organization);
+        let emails = |c: &crate::bitwarden::config::BitwardenConfig| {
+            c.users
+                .iter()
+                .map(|u| (u.email.clone(), u.role.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(emails(bw), emails(bw_defaults));
     }
 
     #[test]

@@ -1,15 +1,18 @@
+#![recursion_limit = "256"]
 //! orgbox: an offline, stateful sandbox of BitGo's and Bitwarden's organization APIs.
-//! Layers, top down: dialects (`bitgo`) over `auth` over `domain` over `store`.
+//! Layers, top down: dialects (`bitgo`, `bitwarden`) over `auth` over `domain` over `store`.
 
 pub mod app;
 pub mod auth;
 pub mod bitgo;
+pub mod bitwarden;
 pub mod cli;
 pub mod config;
 pub mod control;
 pub mod domain;
 pub mod error;
 pub mod files;
+pub mod request;
 pub mod sandbox;
 pub mod seed;
 pub mod state;

@@ -28,4 +28,6 @@ pub struct AppState {
     pub control: ControlPlane,
     /// KYC review and decision delays.
     pub kyc: KycConfig,
+    /// The Bitwarden dialect's settings.
+    pub bitwarden: crate::bitwarden::config::BitwardenConfig,
 }

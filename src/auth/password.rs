@@ -21,17 +21,17 @@ pub fn sdk_form(email: &str, password: &str) -> String {
 /// Hashes the SDK form of a password for storage:
 /// `pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>`.
 pub fn hash_for_storage(email: &str, password: &str, iterations: u32) -> String {
+    record_for(&sdk_form(email, password), iterations)
+}
+
+/// A salted PBKDF2-HMAC-SHA256 record of `secret`:
+/// `pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>` (the form every stored secret takes).
+pub fn record_for(secret: &str, iterations: u32) -> String {
     let iterations = NonZeroU32::new(iterations.max(1)).unwrap_or(NonZeroU32::MIN);
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
     let mut out = [0u8; 32];
-    pbkdf2::derive(
-        ALGORITHM,
-        iterations,
-        &salt,
-        sdk_form(email, password).as_bytes(),
-        &mut out,
-    );
+    pbkdf2::derive(ALGORITHM, iterations, &salt, secret.as_bytes(), &mut out);
     format!(
         "{PREFIX}${iterations}${}${}",
         hex::encode(salt),
@@ -41,7 +41,7 @@ pub fn hash_for_storage(email: &str, password: &str, iterations: u32) -> String 
 
 /// Whether `given` (the SDK form, or the plain password) is the password of `email`.
 pub fn verify(stored: &str, email: &str, given: &str) -> bool {
-    verify_sdk_form(stored, given) || verify_sdk_form(stored, &sdk_form(email, given))
+    verify_record(stored, given) || verify_record(stored, &sdk_form(email, given))
 }
 
 /// A well-formed stored record with `iterations` that no password matches (random salt and
@@ -74,7 +74,9 @@ fn is_record(stored: &str) -> bool {
     stored.starts_with(PREFIX) && stored.split('$').count() == 4
 }
 
-fn verify_sdk_form(stored: &str, candidate: &str) -> bool {
+/// Whether `candidate` is the secret of a [`record_for`] record (constant time); a record
+/// that does not parse matches nothing.
+pub fn verify_record(stored: &str, candidate: &str) -> bool {
     let mut parts = stored.split('$');
     let (Some(PREFIX), Some(iter), Some(salt), Some(hash), None) = (
         parts.next(),

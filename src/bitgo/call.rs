@@ -4,7 +4,7 @@
 //! reply, which [`Authed`] signs as the SDK expects.
 
 use std::future::Future;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -15,7 +15,6 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::auth::client_ip::ForwardingHeaders;
 use crate::auth::principal::{self, Credentials, Principal, RequestFacts};
 use crate::auth::signing::{signed_target, AuthVersion};
 use crate::auth::token::RawToken;
@@ -122,20 +121,7 @@ impl Call {
             .app_data::<Data<AppState>>()
             .cloned()
             .ok_or_else(|| Error::Internal("AppState is not registered".into()))?;
-        let peer = req
-            .peer_addr()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
-        let lines = |name: &str| -> Vec<Option<&str>> {
-            req.headers()
-                .get_all(name)
-                .map(|v| v.to_str().ok())
-                .collect()
-        };
-        let forwarding = ForwardingHeaders {
-            x_forwarded_for: lines("x-forwarded-for"),
-            forwarded: lines("forwarded"),
-        };
-        let client_ip = state.trusted_proxies.client_ip(peer, &forwarding);
+        let client_ip = crate::request::client_ip(req, &state.trusted_proxies);
         let raw_target = req.uri().path_and_query().map_or("/", |p| p.as_str());
         Ok(Call {
             sandbox: state.sandboxes.for_request(req.path()),

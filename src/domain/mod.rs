@@ -2,6 +2,7 @@
 //! client IP, and get back an answer with a reason.
 
 pub mod approval;
+pub mod bitwarden;
 pub mod enterprise_change;
 pub mod ids;
 pub mod ip;

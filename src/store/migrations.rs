@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (20, include_str!("migrations/0020_child_enterprises.sql")),
     (21, include_str!("migrations/0021_kyc_identities.sql")),
+    (30, include_str!("migrations/0030_bitwarden.sql")),
 ];
 
 /// The version a fully migrated file has.

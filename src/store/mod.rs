@@ -3,6 +3,7 @@
 //! synchronous functions over a `&Connection`.
 
 pub mod approvals;
+pub mod bitwarden;
 pub mod child_enterprises;
 pub mod enterprise_users;
 pub mod enterprises;

@@ -219,6 +219,11 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     config.server.listen = "127.0.0.1:0".parse().unwrap();
     config.server.data_dir = dir.to_path_buf();
     config.auth.pbkdf2_iterations = 1_000;
+    // The Bitwarden demo users cost RSA key generation; only the Bitwarden tests seed them.
+    config.bitwarden.users.clear();
+    config.bitwarden.kdf_iterations = 5_000;
+    config.bitwarden.server_hash_iterations = 10;
+    config.bitwarden.failed_secret_delay_ms = 0;
     config
 }
 

@@ -5,6 +5,13 @@ mod helpers;
 
 mod approval_refusals;
 mod approvals;
+mod bitwarden_identity;
+mod bitwarden_leave;
+mod bitwarden_license;
+mod bitwarden_members;
+mod bitwarden_orgs;
+mod bitwarden_races;
+mod bitwarden_support;
 mod child_enterprise_list;
 mod child_enterprises;
 mod control;

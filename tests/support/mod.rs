@@ -42,6 +42,8 @@ impl Server {
             .arg(&config)
             .arg("--listen")
             .arg("127.0.0.1:0")
+            .arg("--tls-listen")
+            .arg("127.0.0.1:0")
             .arg("--data-dir")
             .arg(data_dir.path())
             .env("RUST_LOG", "info")

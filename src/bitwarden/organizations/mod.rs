@@ -1,0 +1,390 @@
+//! The Organizations API (spec §2): get, create, update, auto-enroll status, leave, delete,
+//! API keys, storage, the public key, and the SSO unlink of `/accounts/sso/{organizationId}`.
+//! Every handler asks `domain::bitwarden::policy` first, and every check-then-write runs in one
+//! store transaction.
+
+pub mod create;
+pub mod members;
+use crate::store::bitwarden::members as member_rows;
+pub mod secrets;
+
+use actix_web::web::{Bytes, Path};
+use actix_web::HttpResponse;
+use rusqlite::Connection;
+use serde_json::json;
+
+use crate::bitwarden::body::Body;
+use crate::bitwarden::call::BwCall;
+use crate::bitwarden::config::Deployment;
+use crate::bitwarden::crypto;
+use crate::bitwarden::error::BwError;
+use crate::bitwarden::ids::parse_guid;
+use crate::bitwarden::views;
+use crate::domain::bitwarden::plan::plan;
+use crate::domain::bitwarden::policy::{self, Action, Denied, OrgFacts};
+use crate::domain::bitwarden::rules::{self, LeaveFacts, StorageRefusal};
+use crate::error::{Error, Result};
+use crate::store::bitwarden::members::BwMember;
+use crate::store::bitwarden::orgs::BwOrg;
+use crate::store::bitwarden::{keys, orgs, users};
+
+pub use create::create;
+pub use secrets::{
+    api_key_information, api_key_information_of_type, delete, get_api_key, rotate_api_key,
+};
+
+/// A path id as a GUID; anything else is hidden as a 404.
+pub fn org_id(raw: &str) -> std::result::Result<String, BwError> {
+    parse_guid(raw).ok_or(BwError::NotFound)
+}
+
+/// What a policy check is turned into inside a store closure.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The policy said no.
+    Denied(Denied),
+    /// A rule said no (400 with this message).
+    Rule(String),
+}
+
+/// Loads an organization and the caller's membership, and asks the policy.
+pub fn authorize(
+    conn: &Connection,
+    org_id: &str,
+    user_id: &str,
+    action: Action,
+) -> Result<std::result::Result<(BwOrg, Option<BwMember>), Denied>> {
+    let Some(org) = orgs::find(conn, org_id)? else {
+        return Ok(Err(match action {
+            Action::Update { .. } => Denied::Unauthorized,
+            _ => Denied::NotFound,
+        }));
+    };
+    let member = member_rows::find_for_user(conn, org_id, user_id)?;
+    let facts = OrgFacts {
+        provider_managed: org.provider_managed,
+    };
+    Ok(policy::allows(
+        member.as_ref().map(BwMember::as_membership).as_ref(),
+        facts,
+        action,
+    )
+    .map(|()| (org, member)))
+}
+
+/// Turns a policy denial into its wire error.
+pub fn denied(d: Denied) -> BwError {
+    match d {
+        Denied::NotFound => BwError::NotFound,
+        Denied::Unauthorized => BwError::UnauthorizedEmpty,
+    }
+}
+
+fn self_hosted(call: &BwCall) -> bool {
+    call.state.bitwarden.deployment == Deployment::SelfHosted
+}
+
+/// `GET /organizations/{id}`: owners only; everyone else gets a 404.
+pub async fn get(call: BwCall, path: Path<String>) -> std::result::Result<HttpResponse, BwError> {
+    let id = org_id(&path)?;
+    let uid = call.user_id.clone();
+    let found = call
+        .sandbox
+        .store
+        .read(move |c| authorize(c, &id, &uid, Action::View))
+        .await?;
+    let (org, _) = found.map_err(denied)?;
+    Ok(HttpResponse::Ok().json(views::organization(&org, self_hosted(&call))))
+}
+
+/// HTML-encodes as the server's converter does before checking lengths.
+pub(crate) fn html_encoded_len(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c {
+            '&' => 5,
+            '<' | '>' => 4,
+            '"' => 6,
+            '\'' => 5,
+            c => c.len_utf8(),
+        })
+        .sum()
+}
+
+/// Validates an organization name (`The field Name must be a string with a maximum length of 50.`).
+pub fn check_name(name: &str) -> std::result::Result<(), BwError> {
+    if html_encoded_len(name) > 50 {
+        return Err(BwError::field(
+            "Name",
+            "The field Name must be a string with a maximum length of 50.",
+        ));
+    }
+    Ok(())
+}
+
+/// Validates a billing email.
+pub fn check_email(email: &str) -> std::result::Result<(), BwError> {
+    let ok = email.len() <= 256
+        && email
+            .split_once('@')
+            .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && !b.contains('@'));
+    if !ok {
+        return Err(BwError::field(
+            "BillingEmail",
+            "The BillingEmail field is not a valid e-mail address.",
+        ));
+    }
+    Ok(())
+}
+
+/// Reads `keys: {publicKey, encryptedPrivateKey}`.
+pub fn read_keys(body: &Body) -> std::result::Result<Option<(String, String)>, BwError> {
+    let Some(k) = body.object("keys")? else {
+        return Ok(None);
+    };
+    let public = k.required_str("publicKey")?;
+    let private = k.required_str("encryptedPrivateKey")?;
+    if !crypto::is_enc_string(&private) {
+        return Err(BwError::field(
+            "EncryptedPrivateKey",
+            "Invalid encrypted string.",
+        ));
+    }
+    Ok(Some((public, private)))
+}
+
+/// `PUT /organizations/{id}` (and the obsolete `POST`): name, billing email and missing keys.
+/// The seed's `businessName` and `identifier` are accepted and ignored, as today's server does.
+pub async fn update(
+    call: BwCall,
+    path: Path<String>,
+    body: Bytes,
+) -> std::result::Result<HttpResponse, BwError> {
+    // The real route only matches GUIDs: anything else is a 404.
+    let id = org_id(&path)?;
+    let body = Body::parse(&body, true)?;
+    let name = body.str("name")?;
+    let billing_email = body.str("billingEmail")?;
+    if let Some(n) = &name {
+        check_name(n)?;
+    }
+    if let Some(e) = &billing_email {
+        check_email(e)?;
+    }
+    let keys_pair = read_keys(&body)?;
+    let uid = call.user_id.clone();
+    let hosted = self_hosted(&call);
+    let now = call.now_ms();
+    let action = Action::Update {
+        billing_email: billing_email.is_some(),
+    };
+    let org = call
+        .sandbox
+        .store
+        .write(move |c| {
+            let (mut org, _) = match authorize(c, &id, &uid, action)? {
+                Ok(found) => found,
+                Err(d) => return Ok(Err(d)),
+            };
+            if !hosted {
+                if let Some(n) = name {
+                    org.name = n;
+                }
+                if let Some(e) = billing_email {
+                    org.billing_email = e.trim().to_lowercase();
+                }
+            }
+            if let (Some((public, private)), None) = (keys_pair, &org.public_key) {
+                org.public_key = Some(public);
+                org.private_key = Some(private);
+            }
+            org.revision_at = now;
+            orgs::update(c, &org)?;
+            Ok(Ok(org))
+        })
+        .await?
+        .map_err(denied)?;
+    Ok(HttpResponse::Ok().json(views::organization(&org, hosted)))
+}
+
+/// `GET /organizations/{identifier}/auto-enroll-status`: by SSO identifier, for any member.
+pub async fn auto_enroll_status(
+    call: BwCall,
+    path: Path<String>,
+) -> std::result::Result<HttpResponse, BwError> {
+    let identifier = path.into_inner();
+    let uid = call.user_id.clone();
+    let answer = call
+        .sandbox
+        .store
+        .read(move |c| {
+            if users::find(c, &uid)?.is_none() {
+                return Err(Error::Unauthenticated(
+                    crate::error::AuthFailure::UnknownToken,
+                ));
+            }
+            let Some(org) = orgs::find_by_identifier(c, &identifier)? else {
+                return Ok(None);
+            };
+            if member_rows::find_for_user(c, &org.id, &uid)?.is_none() {
+                return Ok(None);
+            }
+            let enabled = match orgs::reset_password_policy(c, &org.id)? {
+                Some((true, Some(data))) => serde_json::from_str::<serde_json::Value>(&data)
+                    .ok()
+                    .and_then(|v| {
+                        v.as_object().and_then(|m| {
+                            m.iter()
+                                .find(|(k, _)| k.eq_ignore_ascii_case("autoEnrollEnabled"))
+                                .and_then(|(_, v)| v.as_bool())
+                        })
+                    })
+                    .unwrap_or(false),
+                _ => false,
+            };
+            Ok(Some((org.id, enabled)))
+        })
+        .await?;
+    let (id, enabled) = answer.ok_or(BwError::NotFound)?;
+    Ok(HttpResponse::Ok().json(json!({
+        "object": "organizationAutoEnrollStatus",
+        "id": id,
+        "resetPasswordEnabled": enabled,
+    })))
+}
+
+/// `POST /organizations/{id}/leave`: every refusal of spec §2.6, checked and written in one
+/// transaction (so two last owners leaving at once cannot both succeed).
+pub async fn leave(call: BwCall, path: Path<String>) -> std::result::Result<HttpResponse, BwError> {
+    let id = org_id(&path)?;
+    let uid = call.user_id.clone();
+    call.sandbox
+        .store
+        .write(move |c| {
+            let (org, member) = match authorize(c, &id, &uid, Action::Leave)? {
+                Ok(found) => found,
+                Err(d) => return Ok(Err(Refusal::Denied(d))),
+            };
+            let Some(member) = member else {
+                return Ok(Err(Refusal::Denied(Denied::NotFound)));
+            };
+            let user = users::find(c, &uid)?;
+            let facts = LeaveFacts {
+                org_uses_key_connector_sso: org.key_connector_sso,
+                user_uses_key_connector: user.is_some_and(|u| u.uses_key_connector),
+                claimed: member.claimed,
+                member_type: member.member_type,
+                other_confirmed_owners: member_rows::other_confirmed_owners(c, &id, &member.id)?,
+            };
+            if let Err(m) = rules::check_leave(facts) {
+                return Ok(Err(Refusal::Rule(m.to_string())));
+            }
+            member_rows::delete(c, &member.id)?;
+            Ok(Ok(()))
+        })
+        .await?
+        .map_err(refusal)?;
+    Ok(HttpResponse::Ok().finish())
+}
+
+/// Turns a refusal into its wire error.
+pub fn refusal(r: Refusal) -> BwError {
+    match r {
+        Refusal::Denied(d) => denied(d),
+        Refusal::Rule(m) => BwError::BadRequest(m),
+    }
+}
+
+/// `POST /organizations/{id}/storage` (cloud only): `storageGbAdjustment`, up to 100 GB.
+pub async fn storage(
+    call: BwCall,
+    path: Path<String>,
+    body: Bytes,
+) -> std::result::Result<HttpResponse, BwError> {
+    if self_hosted(&call) {
+        return Err(BwError::BadRequest(
+            "Only allowed when not self hosted.".into(),
+        ));
+    }
+    let id = org_id(&path)?;
+    let body = Body::parse(&body, true)?;
+    let adjustment = body.i64("storageGbAdjustment")?.ok_or_else(|| {
+        BwError::field(
+            "StorageGbAdjustment",
+            "The StorageGbAdjustment field is required.",
+        )
+    })?;
+    if !(i64::from(i16::MIN)..=i64::from(i16::MAX)).contains(&adjustment) {
+        return Err(BwError::field(
+            "$.storageGbAdjustment",
+            "The JSON value could not be converted to System.Int16.",
+        ));
+    }
+    let uid = call.user_id.clone();
+    let now = call.now_ms();
+    call.sandbox
+        .store
+        .write(move |c| {
+            let (mut org, _) = match authorize(c, &id, &uid, Action::Storage)? {
+                Ok(found) => found,
+                Err(d) => return Ok(Err(Refusal::Denied(d))),
+            };
+            let p = plan(org.plan_type);
+            match rules::adjust_storage(
+                p.as_ref(),
+                org.has_subscription,
+                org.max_storage_gb,
+                adjustment,
+                org.storage_bytes,
+            ) {
+                Ok(new) => {
+                    org.max_storage_gb = Some(new);
+                    org.revision_at = now;
+                    orgs::update(c, &org)?;
+                    Ok(Ok(()))
+                }
+                Err(StorageRefusal::Zero) => Ok(Err(Refusal::Rule(String::new()))),
+                Err(StorageRefusal::Message(m)) => Ok(Err(Refusal::Rule(m))),
+            }
+        })
+        .await?
+        .map_err(|r| match r {
+            Refusal::Rule(m) if m.is_empty() => {
+                BwError::field("StorageGbAdjustment", "Storage adjustment cannot be 0.")
+            }
+            r => refusal(r),
+        })?;
+    Ok(HttpResponse::Ok().json(json!({
+        "object": "payment",
+        "userProfile": null,
+        "paymentIntentClientSecret": null,
+        "success": true,
+    })))
+}
+
+/// `GET /organizations/{id}/public-key`: any signed-in user.
+pub async fn public_key(
+    call: BwCall,
+    path: Path<String>,
+) -> std::result::Result<HttpResponse, BwError> {
+    let id = org_id(&path)?;
+    let org = call.sandbox.store.read(move |c| orgs::find(c, &id)).await?;
+    let org = org.ok_or(BwError::NotFound)?;
+    Ok(HttpResponse::Ok().json(json!({
+        "object": "organizationPublicKey",
+        "publicKey": org.public_key,
+    })))
+}
+
+/// `DELETE /accounts/sso/{organizationId}`: removes the caller's SSO link (none is fine).
+pub async fn delete_sso_link(
+    call: BwCall,
+    path: Path<String>,
+) -> std::result::Result<HttpResponse, BwError> {
+    let id = org_id(&path)?;
+    let uid = call.user_id.clone();
+    call.sandbox
+        .store
+        .write(move |c| keys::unlink_sso(c, &uid, &id))
+        .await?;
+    Ok(HttpResponse::Ok().finish())
+}

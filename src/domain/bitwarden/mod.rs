@@ -1,0 +1,8 @@
+//! Bitwarden's rules, pure: roles, membership status, custom permissions, plans, and the
+//! permission checks of the Organizations API (`policy`, the one permission file of the dialect).
+//! No HTTP, no SQL, no clock.
+
+pub mod plan;
+pub mod policy;
+pub mod role;
+pub mod rules;

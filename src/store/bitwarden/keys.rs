@@ -1,0 +1,151 @@
+//! Organization API keys, refresh tokens and SSO links.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::Result;
+
+/// An organization API key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgApiKey {
+    /// 0 Default, 1 BillingSync, 2 Scim.
+    pub key_type: i64,
+    /// 30 characters.
+    pub api_key: String,
+    /// ms.
+    pub revision_at: i64,
+}
+
+/// The organization's key of a type.
+pub fn find_api_key(conn: &Connection, org_id: &str, key_type: i64) -> Result<Option<OrgApiKey>> {
+    Ok(conn
+        .query_row(
+            "SELECT type, api_key, revision_at FROM bw_org_api_keys
+             WHERE organization_id = ?1 AND type = ?2",
+            params![org_id, key_type],
+            |r| {
+                Ok(OrgApiKey {
+                    key_type: r.get(0)?,
+                    api_key: r.get(1)?,
+                    revision_at: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Every key of an organization (optionally of one type).
+pub fn list_api_keys(
+    conn: &Connection,
+    org_id: &str,
+    key_type: Option<i64>,
+) -> Result<Vec<OrgApiKey>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT type, api_key, revision_at FROM bw_org_api_keys
+         WHERE organization_id = ?1 AND (?2 IS NULL OR type = ?2) ORDER BY type",
+    )?;
+    let rows = stmt.query_map(params![org_id, key_type], |r| {
+        Ok(OrgApiKey {
+            key_type: r.get(0)?,
+            api_key: r.get(1)?,
+            revision_at: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Creates or replaces the organization's key of a type.
+pub fn upsert_api_key(conn: &Connection, org_id: &str, key: &OrgApiKey) -> Result<()> {
+    conn.execute(
+        "INSERT INTO bw_org_api_keys (organization_id, type, api_key, revision_at)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (organization_id, type) DO UPDATE SET api_key = ?3, revision_at = ?4",
+        params![org_id, key.key_type, key.api_key, key.revision_at],
+    )?;
+    Ok(())
+}
+
+/// A stored refresh token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshToken {
+    /// Owner.
+    pub user_id: String,
+    /// The client it was issued to (`cli`, `web`, ...).
+    pub client_id: String,
+    /// Device identifier.
+    pub device_identifier: String,
+    /// Device type.
+    pub device_type: i64,
+    /// ms.
+    pub expires_at: i64,
+}
+
+/// Stores a refresh token by its hash.
+pub fn insert_refresh(conn: &Connection, hash: &str, t: &RefreshToken, now: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO bw_refresh_tokens (token_hash, user_id, client_id, device_identifier,
+         device_type, expires_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            hash,
+            t.user_id,
+            t.client_id,
+            t.device_identifier,
+            t.device_type,
+            t.expires_at,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+/// Removes and returns a refresh token (they are single-use: each refresh issues a new one).
+pub fn take_refresh(conn: &Connection, hash: &str) -> Result<Option<RefreshToken>> {
+    let t = conn
+        .query_row(
+            "SELECT user_id, client_id, device_identifier, device_type, expires_at
+             FROM bw_refresh_tokens WHERE token_hash = ?1",
+            [hash],
+            |r| {
+                Ok(RefreshToken {
+                    user_id: r.get(0)?,
+                    client_id: r.get(1)?,
+                    device_identifier: r.get(2)?,
+                    device_type: r.get(3)?,
+                    expires_at: r.get(4)?,
+                })
+            },
+        )
+        .optional()?;
+    conn.execute(
+        "DELETE FROM bw_refresh_tokens WHERE token_hash = ?1",
+        [hash],
+    )?;
+    Ok(t)
+}
+
+/// Whether the user has an SSO link to the organization.
+pub fn sso_linked(conn: &Connection, user_id: &str, org_id: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM bw_sso_users WHERE user_id = ?1 AND organization_id = ?2",
+        params![user_id, org_id],
+        |r| r.get::<_, i64>(0),
+    )? > 0)
+}
+
+/// Links a user to an organization's SSO identity.
+pub fn link_sso(conn: &Connection, user_id: &str, org_id: &str, external_id: &str) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO bw_sso_users (user_id, organization_id, external_id)
+         VALUES (?1, ?2, ?3)",
+        params![user_id, org_id, external_id],
+    )?;
+    Ok(())
+}
+
+/// Removes the user's SSO link to the organization (none is fine).
+pub fn unlink_sso(conn: &Connection, user_id: &str, org_id: &str) -> Result<()> {
+    conn.execute(
+        "DELETE FROM bw_sso_users WHERE user_id = ?1 AND organization_id = ?2",
+        params![user_id, org_id],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,308 @@
+//! Runs the official Bitwarden CLI (`@bitwarden/cli` 2026.9.0, `bw`) against the real `orgbox`
+//! binary over its HTTPS listener (bw refuses plain HTTP): `bw config server`, `bw login` with a
+//! seeded user's master password, `bw sync`, `bw list organizations`, `bw list org-members`,
+//! `bw logout`, then `bw login --apikey` with a personal API key. Needs Node.js 18+ on PATH; the
+//! CLI is installed into `tests/bw/node_modules` with `npm ci` when missing.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// One bw command normally takes about a second; this only guards against a hang.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The seeded owner, admin and user (config.toml).
+const OWNER: &str = "art@vandelay.test";
+const MASTER_PASSWORD: &str = "Vandelay-Industries-2026";
+
+struct Bw {
+    script: PathBuf,
+    app_data: tempfile::TempDir,
+    ca: PathBuf,
+}
+
+struct Out {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+impl Bw {
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
+        let mut cmd = Command::new("node");
+        cmd.arg(&self.script)
+            .args(args)
+            .env("BITWARDENCLI_APPDATA_DIR", self.app_data.path())
+            .env("NODE_EXTRA_CA_CERTS", &self.ca)
+            .env("BW_NOINTERACTION", "true")
+            .env_remove("BW_SESSION")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn node bw.js");
+        let started = Instant::now();
+        loop {
+            if child.try_wait().expect("wait for bw").is_some() {
+                break;
+            }
+            if started.elapsed() > COMMAND_TIMEOUT {
+                let _ = child.kill();
+                panic!(
+                    "`bw {}` did not finish within {COMMAND_TIMEOUT:?}",
+                    args.join(" ")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let output = child.wait_with_output().expect("bw output");
+        let out = Out {
+            ok: output.status.success(),
+            stdout: String::from_utf8_lossy(&output.stdout).trim().to_string(),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        };
+        println!("$ bw {}\n{}\n{}", args.join(" "), out.stdout, out.stderr);
+        out
+    }
+
+    fn ok(&self, args: &[&str], env: &[(&str, &str)]) -> String {
+        let out = self.run(args, env);
+        assert!(
+            out.ok,
+            "`bw {}` failed:\n{}\n{}",
+            args.join(" "),
+            out.stdout,
+            out.stderr
+        );
+        out.stdout
+    }
+}
+
+/// The text after `prefix` on the banner line that holds it, up to the next space.
+fn after<'a>(banner: &'a str, prefix: &str) -> &'a str {
+    let start = banner
+        .find(prefix)
+        .unwrap_or_else(|| panic!("banner lacks {prefix:?}:\n{banner}"))
+        + prefix.len();
+    banner[start..]
+        .split(|c: char| c.is_whitespace() || c == ')')
+        .next()
+        .unwrap_or_default()
+}
+
+#[test]
+fn official_bw_cli_logs_in_syncs_and_lists_organizations() {
+    let dir = support::repo_root().join("tests").join("bw");
+    require_node();
+    ensure_cli_installed(&dir);
+    let server = support::Server::start();
+    let banner = server.banner.clone();
+    let https = after(&banner, "bw config server ").to_string();
+    assert!(https.starts_with("https://127.0.0.1:"), "{https}");
+    let org_id = after(&banner, "Vandelay Industries (").to_string();
+    let kramer = banner
+        .lines()
+        .find(|l| l.contains("kramer@vandelay.test"))
+        .expect("kramer in banner");
+    let client_id = after(kramer, "API key ").to_string();
+    let client_secret = kramer
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+
+    let bw = Bw {
+        script: dir.join("node_modules/@bitwarden/cli/build/bw.js"),
+        app_data: tempfile::tempdir().expect("bw data dir"),
+        ca: server.data_dir.path().join("tls").join("ca.pem"),
+    };
+    bw.ok(&["config", "server", &https], &[]);
+
+    // A wrong master password is refused (bw words the server's invalid_grant its own way).
+    let wrong = bw.run(&["login", OWNER, "not-the-password", "--raw"], &[]);
+    assert!(!wrong.ok, "a wrong password logged in");
+    assert!(
+        format!("{}{}", wrong.stdout, wrong.stderr).contains("Invalid master password"),
+        "{}{}",
+        wrong.stdout,
+        wrong.stderr
+    );
+
+    let session = bw.ok(
+        &["login", OWNER, "--passwordenv", "BW_PASSWORD", "--raw"],
+        &[("BW_PASSWORD", MASTER_PASSWORD)],
+    );
+    assert!(!session.is_empty(), "no session key");
+    let with_session = [("BW_SESSION", session.as_str())];
+    assert!(bw.ok(&["sync"], &with_session).contains("Syncing complete"));
+
+    let orgs: Value =
+        serde_json::from_str(&bw.ok(&["list", "organizations"], &with_session)).expect("JSON");
+    let orgs = orgs.as_array().expect("array");
+    assert_eq!(orgs.len(), 1, "{orgs:?}");
+    assert_eq!(orgs[0]["id"], org_id.as_str());
+    assert_eq!(orgs[0]["name"], "Vandelay Industries");
+    assert_eq!(orgs[0]["type"], 0, "the owner sees itself as owner");
+    assert_eq!(orgs[0]["status"], 2);
+
+    let list_members = |bw: &Bw| -> Vec<(String, i64, i64, String)> {
+        let members: Value = serde_json::from_str(&bw.ok(
+            &["list", "org-members", "--organizationid", &org_id],
+            &with_session,
+        ))
+        .expect("JSON");
+        let mut seen: Vec<(String, i64, i64, String)> = members
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|m| {
+                (
+                    m["email"].as_str().unwrap_or_default().to_string(),
+                    m["type"].as_i64().unwrap_or(-1),
+                    m["status"].as_i64().unwrap_or(-9),
+                    m["id"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        seen.sort();
+        seen
+    };
+    let seen = list_members(&bw);
+    let summary: Vec<(&str, i64, i64)> = seen
+        .iter()
+        .map(|(e, t, s, _)| (e.as_str(), *t, *s))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("art@vandelay.test", 0, 2),
+            ("george@vandelay.test", 1, 2),
+            ("kramer@vandelay.test", 2, 2),
+            ("newman@vandelay.test", 2, 1)
+        ]
+    );
+
+    // The owner's client wraps the organization key for Newman (who accepted) and confirms him.
+    let newman_id = seen[3].3.clone();
+    bw.ok(
+        &[
+            "confirm",
+            "org-member",
+            &newman_id,
+            "--organizationid",
+            &org_id,
+        ],
+        &with_session,
+    );
+    assert_eq!(list_members(&bw)[3].2, 2, "Newman is confirmed");
+
+    // The session key really unlocks the vault: the organization key decrypted client-side.
+    let status: Value = serde_json::from_str(&bw.ok(&["status"], &with_session)).expect("JSON");
+    assert_eq!(status["status"], "unlocked", "{status}");
+    assert_eq!(status["userEmail"], OWNER);
+
+    assert!(bw.ok(&["logout"], &[]).contains("logged out"));
+
+    // Personal API key login (client_credentials user.<id>), then a sync with it.
+    bw.ok(
+        &["login", "--apikey"],
+        &[
+            ("BW_CLIENTID", client_id.as_str()),
+            ("BW_CLIENTSECRET", client_secret.as_str()),
+        ],
+    );
+    let status: Value = serde_json::from_str(&bw.ok(&["status"], &[])).expect("JSON");
+    assert_eq!(status["userEmail"], "kramer@vandelay.test");
+    assert_eq!(
+        status["status"], "locked",
+        "API key logins stay locked until unlock"
+    );
+    let unlocked = bw.ok(
+        &["unlock", "--passwordenv", "BW_PASSWORD", "--raw"],
+        &[("BW_PASSWORD", MASTER_PASSWORD)],
+    );
+    let orgs: Value = serde_json::from_str(&bw.ok(
+        &["list", "organizations"],
+        &[("BW_SESSION", unlocked.as_str())],
+    ))
+    .expect("JSON");
+    assert_eq!(orgs[0]["type"], 2, "kramer is a plain user: {orgs}");
+    assert!(bw.ok(&["logout"], &[]).contains("logged out"));
+
+    // Newman, confirmed by the owner's client, logs in and sees the organization.
+    let newman = bw.ok(
+        &[
+            "login",
+            "newman@vandelay.test",
+            "--passwordenv",
+            "BW_PASSWORD",
+            "--raw",
+        ],
+        &[("BW_PASSWORD", MASTER_PASSWORD)],
+    );
+    let orgs: Value = serde_json::from_str(&bw.ok(
+        &["list", "organizations"],
+        &[("BW_SESSION", newman.as_str())],
+    ))
+    .expect("JSON");
+    assert_eq!(
+        (orgs[0]["id"].as_str(), orgs[0]["status"].as_i64()),
+        (Some(org_id.as_str()), Some(2))
+    );
+    assert!(bw.ok(&["logout"], &[]).contains("logged out"));
+    drop(server);
+}
+
+/// Fails the test (does not skip it) when Node.js is missing or too old.
+fn require_node() {
+    let output = match Command::new("node").arg("--version").output() {
+        Ok(output) if output.status.success() => output,
+        Ok(output) => panic!(
+            "`node --version` failed ({}); the bw CLI test needs Node.js 18+ on PATH",
+            output.status
+        ),
+        Err(err) => panic!(
+            "`node` is not on PATH ({err}); the bw CLI test needs Node.js 18+ \
+             (install it, e.g. `apt-get install nodejs npm`, then rerun)"
+        ),
+    };
+    let version = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    let major: u32 = version
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        major >= 18,
+        "Node.js {version} is too old; the bw CLI test needs 18+"
+    );
+}
+
+/// Installs the locked CLI with `npm ci` unless it is already there.
+fn ensure_cli_installed(dir: &Path) {
+    let marker = dir.join("node_modules/@bitwarden/cli/build/bw.js");
+    if marker.exists() {
+        return;
+    }
+    eprintln!("tests/bw/node_modules is missing; running `npm ci --no-audit --no-fund`");
+    let output = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("`npm` could not be started ({e}); run `npm ci` in tests/bw"));
+    assert!(
+        output.status.success() && marker.exists(),
+        "`npm ci` in tests/bw failed ({}):\n{}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
