@@ -78,6 +78,7 @@ impl Application {
             decoy_password: password::decoy_record(config.auth.pbkdf2_iterations),
             control: ControlPlane::from_config(&config.sandbox, config.server.listen),
             kyc: config.kyc.clone(),
+            money: config.money.clone(),
         });
         let listener = TcpListener::bind(config.server.listen)?;
         let address = listener.local_addr()?;

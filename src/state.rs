@@ -3,7 +3,7 @@
 use crate::auth::client_ip::TrustedProxies;
 use crate::auth::hashing::PasswordWorkers;
 use crate::auth::seal::ServerKey;
-use crate::config::{AuthConfig, KycConfig};
+use crate::config::{AuthConfig, KycConfig, MoneyConfig};
 use crate::control::ControlPlane;
 use crate::sandbox::Sandboxes;
 
@@ -28,4 +28,6 @@ pub struct AppState {
     pub control: ControlPlane,
     /// KYC review and decision delays.
     pub kyc: KycConfig,
+    /// Go Account prices, thresholds and timings.
+    pub money: MoneyConfig,
 }

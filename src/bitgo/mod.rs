@@ -11,8 +11,10 @@ pub mod meta;
 pub mod organizations;
 pub mod session;
 pub mod tokens;
+pub mod transfers;
 pub mod user;
 pub mod views;
+pub mod wallets;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -85,7 +87,43 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::put().to(enterprise::users::change_role)),
         )
         .configure(configure_approvals)
-        .configure(configure_organizations);
+        .configure(configure_organizations)
+        .configure(configure_go_accounts);
+}
+
+/// Go Accounts, their withdrawals and transfers, and BitGo's deposit simulator.
+fn configure_go_accounts(cfg: &mut web::ServiceConfig) {
+    let v2 = |p: &str| vec![format!("/api/v2{p}")];
+    cfg.service(resource(v2("/wallets")).route(web::get().to(wallets::list_wallets)))
+        .service(
+            resource(v2("/enterprise/{id}/transfer"))
+                .route(web::get().to(transfers::list::list_enterprise_transfers)),
+        )
+        .service(
+            resource(vec!["/api/fiat/v1/sandbox/transaction/simulate".into()])
+                .route(web::post().to(transfers::list::simulate_deposit)),
+        )
+        .service(resource(v2("/{coin}/key")).route(web::post().to(wallets::add_key)))
+        .service(resource(v2("/{coin}/key/{id}")).route(web::get().to(wallets::get_key)))
+        .service(resource(v2("/{coin}/wallet/add")).route(web::post().to(wallets::add_wallet)))
+        .service(resource(v2("/{coin}/wallet")).route(web::get().to(wallets::list_wallets)))
+        .service(resource(v2("/{coin}/wallet/{id}")).route(web::get().to(wallets::get_wallet)))
+        .service(
+            resource(v2("/{coin}/wallet/{id}/addresses"))
+                .route(web::get().to(wallets::list_addresses)),
+        )
+        .service(
+            resource(v2("/{coin}/wallet/{id}/transfer"))
+                .route(web::get().to(transfers::list::list_wallet_transfers)),
+        )
+        .service(
+            resource(v2("/{coin}/wallet/{id}/tx/build")).route(web::post().to(transfers::build)),
+        )
+        .service(resource(v2("/{coin}/wallet/{id}/tx/send")).route(web::post().to(transfers::send)))
+        .service(
+            resource(v2("/{coin}/wallet/{id}/tx/initiate"))
+                .route(web::post().to(transfers::initiate)),
+        );
 }
 
 /// Pending approvals, in any letter case, under `/api/v{1,2}` and `/api/v2/{coin}`.

@@ -6,6 +6,8 @@ pub mod enterprise_change;
 pub mod ids;
 pub mod ip;
 pub mod kyc;
+pub mod ledger;
+pub mod money;
 pub mod organization;
 pub mod policy;
 pub mod role;

@@ -23,6 +23,10 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (20, include_str!("migrations/0020_child_enterprises.sql")),
     (21, include_str!("migrations/0021_kyc_identities.sql")),
+    (
+        40,
+        include_str!("migrations/0040_go_accounts_and_ledger.sql"),
+    ),
 ];
 
 /// The version a fully migrated file has.
