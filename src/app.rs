@@ -161,6 +161,14 @@ impl Application {
                 "    {:<36} end user: organization customer, child enterprise admin ({})",
                 c.email, c.user_id
             );
+            println!(
+                "    Go Account {} (funded: 1,000,000 USD, 10 BTC; the service user trades and withdraws, the organization admin is refused)",
+                c.go_account_id
+            );
+            println!(
+                "      its sandbox user key (signs tx/send payloads): {}",
+                c.go_account_xprv
+            );
         }
         if let Some(first) = self.demo.users.first() {
             println!("  log in:");

@@ -34,6 +34,19 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v2/user/logout"),
     ("PATCH", "/api/v2/user/me"),
     ("GET", "/no/such/route"),
+    ("POST", "/api/v2/ofc/key"),
+    ("GET", "/api/v2/ofc/key/{id}"),
+    ("POST", "/api/v2/ofc/wallet/add"),
+    ("GET", "/api/v2/ofc/wallet"),
+    ("GET", "/api/v2/wallets"),
+    ("GET", "/api/v2/ofctbtc/wallet/{id}"),
+    ("GET", "/api/v2/ofc/wallet/{id}/addresses"),
+    ("GET", "/api/v2/ofc/wallet/{id}/transfer"),
+    ("POST", "/api/v2/ofctusd/wallet/{id}/tx/build"),
+    ("POST", "/api/v2/ofctusd/wallet/{id}/tx/send"),
+    ("POST", "/api/v2/ofctusd/wallet/{id}/tx/initiate"),
+    ("GET", "/api/v2/enterprise/{id}/transfer"),
+    ("POST", "/api/fiat/v1/sandbox/transaction/simulate"),
 ];
 
 /// How many requests one run sends.

@@ -304,3 +304,34 @@ async fn two_hundred_parallel_withdrawals_against_a_balance_for_one_hundred() {
         200
     );
 }
+
+#[actix_rt::test]
+async fn the_demo_go_account_is_funded_for_the_service_user_and_refused_to_brennan() {
+    let app = spawn_app().await;
+    let child = &app.demo.children[0];
+    let acct = GoAccount {
+        id: child.go_account_id.clone(),
+        xprv: child.go_account_xprv.clone(),
+    };
+    assert_eq!(balance(&app, &acct.id, "ofctusd"), (100_000_000, 0));
+    assert_eq!(balance(&app, &acct.id, "ofctbtc"), (1_000_000_000, 0));
+    let service = service_token(&app).await;
+    let r = withdraw(&app, &service, &acct, "ofctusd", "external-bank", 10_000)
+        .await
+        .ok();
+    assert_eq!(r["transfer"]["state"], "signed");
+    // 5 BTC is 300,000 USD: the end user (the child's video approver) must approve.
+    let r = withdraw(&app, &service, &acct, "ofctbtc", "tb1qdemo", 500_000_000).await;
+    assert_eq!(r.status, 202);
+    let brennan = app.token_with(&["all"]).await;
+    let r = withdraw(&app, &brennan, &acct, "ofctusd", "external-bank", 1).await;
+    assert_eq!(
+        r.expect_error(403)["name"],
+        "OrganizationAdminCannotTransact"
+    );
+    // Seeding again adds nothing.
+    let TestApp { dir, .. } = app;
+    let app = spawn_app_in(dir, |_| {}).await;
+    assert_eq!(balance(&app, &acct.id, "ofctusd"), (99_990_000, 0));
+    assert_eq!(app.count("SELECT count(*) FROM wallets"), 1);
+}
