@@ -503,13 +503,14 @@ mod tests {
         let video: i64 = store
             .write_blocking(|c| {
                 Ok(c.query_row(
-                    "SELECT count(*) FROM enterprise_members WHERE video_id_user = 1",
+                    "SELECT count(*) FROM enterprise_members WHERE video_id_user = 1
+                     AND enterprise_id = (SELECT id FROM enterprises WHERE business_model != 'cryptoAsAServiceChild' LIMIT 1)",
                     [],
                     |r| r.get(0),
                 )?)
             })
             .unwrap();
-        assert_eq!(video, 1, "Dale is the video approver");
+        assert_eq!(video, 1, "Dale is the parent's video approver");
     }
 
     #[test]

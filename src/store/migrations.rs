@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
         40,
         include_str!("migrations/0040_go_accounts_and_ledger.sql"),
     ),
+    (41, include_str!("migrations/0041_trading_orders.sql")),
 ];
 
 /// The version a fully migrated file has.

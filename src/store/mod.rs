@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod kyc;
 pub mod ledger;
 pub mod migrations;
+pub mod orders;
 pub mod organizations;
 pub mod outbox;
 pub mod profile;
