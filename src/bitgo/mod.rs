@@ -11,6 +11,7 @@ pub mod meta;
 pub mod organizations;
 pub mod session;
 pub mod tokens;
+pub mod trading;
 pub mod transfers;
 pub mod user;
 pub mod views;
@@ -88,7 +89,46 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .configure(configure_approvals)
         .configure(configure_organizations)
-        .configure(configure_go_accounts);
+        .configure(configure_go_accounts)
+        .configure(configure_trading);
+}
+
+/// Go Account trading (`/api/prime/trading/v1`).
+fn configure_trading(cfg: &mut web::ServiceConfig) {
+    use trading::orders;
+    let t = |p: &str| vec![format!("/api/prime/trading/v1{p}")];
+    cfg.service(resource(t("/user/current")).route(web::get().to(trading::current_user)))
+        .service(resource(t("/accounts")).route(web::get().to(trading::list_accounts)))
+        .service(
+            resource(t("/accounts/{accountId}/balances")).route(web::get().to(trading::balances)),
+        )
+        .service(
+            resource(t("/accounts/{accountId}/currencies"))
+                .route(web::get().to(trading::currencies)),
+        )
+        .service(
+            resource(t("/accounts/{accountId}/products")).route(web::get().to(trading::products)),
+        )
+        .service(
+            resource(t("/accounts/{accountId}/orders"))
+                .route(web::post().to(orders::place_order))
+                .route(web::get().to(orders::list_orders)),
+        )
+        .service(
+            resource(t("/accounts/{accountId}/orders/{orderId}"))
+                .route(web::get().to(orders::get_order)),
+        )
+        .service(
+            resource(t("/accounts/{accountId}/orders/{orderId}/cancel"))
+                .route(web::put().to(orders::cancel_order)),
+        )
+        .service(
+            resource(t("/accounts/{accountId}/trades")).route(web::get().to(orders::list_trades)),
+        )
+        .service(
+            resource(t("/accounts/{accountId}/trades/{tradeId}"))
+                .route(web::get().to(orders::list_trades)),
+        );
 }
 
 /// Go Accounts, their withdrawals and transfers, and BitGo's deposit simulator.

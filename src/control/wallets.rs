@@ -1,6 +1,7 @@
 //! Money on the control plane: `POST /sandbox/wallets/{id}/faucet {asset, amount}` credits a
 //! Go Account (a ledger row like any deposit), `GET /sandbox/wallets/{id}/ledger` shows its
-//! rows and balances, and `PUT /sandbox/prices/{asset} {usd}` sets a USD price.
+//! rows and balances, and `PUT /sandbox/prices/{asset} {usd}` sets a USD price (filling the
+//! resting limit orders it crosses).
 
 use actix_web::web::{self, Bytes};
 use actix_web::HttpResponse;
@@ -114,12 +115,18 @@ pub async fn set_price(
     };
     let cents = money::parse_price_cents(&raw)?;
     let now = access.sandbox.clock.now_ms();
-    access
+    let config = access.state.money.clone();
+    let filled = access
         .sandbox
         .store
-        .write(move |c| wallets::set_price_cents(c, asset.id, cents, now))
+        .write(move |c| {
+            wallets::set_price_cents(c, asset.id, cents, now)?;
+            crate::bitgo::trading::engine::match_resting(c, &config, asset, now)
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(
-        json!({"asset": asset.id, "usd": money::format_decimal(cents, money::asset("ofctusd")?)}),
-    ))
+    Ok(HttpResponse::Ok().json(json!({
+        "asset": asset.id,
+        "usd": money::format_decimal(cents, money::asset("ofctusd")?),
+        "filledOrders": filled,
+    })))
 }

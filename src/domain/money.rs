@@ -210,6 +210,24 @@ pub fn usd_cents(amount: i64, asset: Asset, price_cents: i64) -> i128 {
     i128::from(amount) * i128::from(price_cents) / 10i128.pow(asset.decimals)
 }
 
+/// Base units of `asset` that `quote_cents` buys at `price_cents` per whole unit (rounded
+/// down).
+pub fn base_for_quote(quote_cents: i64, asset: Asset, price_cents: i64) -> i128 {
+    if price_cents <= 0 {
+        return 0;
+    }
+    i128::from(quote_cents) * 10i128.pow(asset.decimals) / i128::from(price_cents)
+}
+
+/// Whether a limit order on `side` (`buy`/`sell`) at `limit_cents` fills at `price_cents`:
+/// a buy when the price is at or below its limit, a sell when at or above.
+pub fn limit_crosses(side: &str, limit_cents: i64, price_cents: i64) -> bool {
+    match side {
+        "buy" => price_cents <= limit_cents,
+        _ => price_cents >= limit_cents,
+    }
+}
+
 /// What a withdrawal moves: `amount` of `asset` from wallet `from` to `address`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Withdrawal {
@@ -280,5 +298,8 @@ mod tests {
         assert_eq!(usd_cents(100_000_000, btc, price), 6_000_000);
         assert!(needs_video_approval(25_000_001, 25_000_000));
         assert!(!needs_video_approval(25_000_000, 25_000_000));
+        assert_eq!(base_for_quote(6_000_000, btc, price), 100_000_000);
+        assert!(limit_crosses("buy", 100, 99) && !limit_crosses("buy", 100, 101));
+        assert!(limit_crosses("sell", 100, 101) && !limit_crosses("sell", 100, 99));
     }
 }

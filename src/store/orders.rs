@@ -85,10 +85,26 @@ pub fn save(conn: &Connection, o: &OrderRow) -> Result<()> {
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)"
     ))?
     .execute(params![
-        o.id, o.account_id, o.enterprise_id, o.user_id, o.client_order_id, o.product, o.side,
-        o.order_type, o.quantity, o.quantity_currency, o.base_quantity, o.limit_price_cents,
-        o.status, o.hold_asset, o.hold_amount, o.filled_quantity, o.filled_quote, o.canceled_by,
-        o.created_at, o.completed_at
+        o.id,
+        o.account_id,
+        o.enterprise_id,
+        o.user_id,
+        o.client_order_id,
+        o.product,
+        o.side,
+        o.order_type,
+        o.quantity,
+        o.quantity_currency,
+        o.base_quantity,
+        o.limit_price_cents,
+        o.status,
+        o.hold_asset,
+        o.hold_amount,
+        o.filled_quantity,
+        o.filled_quote,
+        o.canceled_by,
+        o.created_at,
+        o.completed_at
     ])?;
     Ok(())
 }
@@ -96,7 +112,9 @@ pub fn save(conn: &Connection, o: &OrderRow) -> Result<()> {
 /// Whether `client_order_id` is already used on the account.
 pub fn client_id_taken(conn: &Connection, account_id: &str, client_order_id: &str) -> Result<bool> {
     Ok(conn
-        .prepare_cached("SELECT 1 FROM trade_orders WHERE account_id = ?1 AND client_order_id = ?2")?
+        .prepare_cached(
+            "SELECT 1 FROM trade_orders WHERE account_id = ?1 AND client_order_id = ?2",
+        )?
         .query_row([account_id, client_order_id], |_| Ok(()))
         .optional()?
         .is_some())
@@ -128,7 +146,13 @@ pub fn list(
     ))?;
     let rows = stmt
         .query_map(
-            params![account_id, status, client_order_id, limit as i64, offset as i64],
+            params![
+                account_id,
+                status,
+                client_order_id,
+                limit as i64,
+                offset as i64
+            ],
             order_from,
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -186,7 +210,12 @@ pub fn insert_fill(conn: &Connection, f: &FillRow) -> Result<()> {
 }
 
 /// An account's fills, newest first, optionally of one order.
-pub fn fills(conn: &Connection, account_id: &str, order_id: Option<&str>, limit: usize) -> Result<Vec<FillRow>> {
+pub fn fills(
+    conn: &Connection,
+    account_id: &str,
+    order_id: Option<&str>,
+    limit: usize,
+) -> Result<Vec<FillRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, order_id, account_id, enterprise_id, product, side, price_cents, quantity,
            quote_quantity, created_at FROM trade_fills

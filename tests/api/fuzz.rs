@@ -47,6 +47,16 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v2/ofctusd/wallet/{id}/tx/initiate"),
     ("GET", "/api/v2/enterprise/{id}/transfer"),
     ("POST", "/api/fiat/v1/sandbox/transaction/simulate"),
+    ("GET", "/api/prime/trading/v1/user/current"),
+    ("GET", "/api/prime/trading/v1/accounts"),
+    ("GET", "/api/prime/trading/v1/accounts/{id}/balances"),
+    ("POST", "/api/prime/trading/v1/accounts/{id}/orders"),
+    ("GET", "/api/prime/trading/v1/accounts/{id}/orders"),
+    (
+        "PUT",
+        "/api/prime/trading/v1/accounts/{id}/orders/{id}/cancel",
+    ),
+    ("GET", "/api/prime/trading/v1/accounts/{id}/trades"),
 ];
 
 /// How many requests one run sends.

@@ -29,5 +29,6 @@ mod session;
 mod signing;
 mod token_lifecycle;
 mod tokens;
+mod trading;
 mod wallets;
 mod withdrawals;

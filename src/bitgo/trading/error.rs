@@ -22,13 +22,28 @@ pub struct TradingError {
 
 impl TradingError {
     /// A trading error with a code, a message and (for validation) the field.
-    pub fn new(status: StatusCode, error_name: &'static str, message: impl Into<String>, field: Option<&'static str>) -> Self {
-        TradingError { status, error_name, message: message.into(), field }
+    pub fn new(
+        status: StatusCode,
+        error_name: &'static str,
+        message: impl Into<String>,
+        field: Option<&'static str>,
+    ) -> Self {
+        TradingError {
+            status,
+            error_name,
+            message: message.into(),
+            field,
+        }
     }
 
     /// A 400 `backend:common:invalidArgument` naming `field`.
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "backend:common:invalidArgument", message, Some(field))
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "backend:common:invalidArgument",
+            message,
+            Some(field),
+        )
     }
 }
 
@@ -36,25 +51,52 @@ impl From<Error> for TradingError {
     fn from(e: Error) -> Self {
         let (status, name) = match &e {
             Error::Invalid(_) => (StatusCode::BAD_REQUEST, "backend:common:invalidArgument"),
-            Error::MalformedJson(_) => (StatusCode::UNPROCESSABLE_ENTITY, "backend:common:malformedJSON"),
-            Error::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "backend:common:invalidRequest"),
-            Error::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "backend:common:invalidRequest"),
-            Error::Unauthenticated(AuthFailure::IpNotAllowed) | Error::Unauthenticated(_) | Error::NeedsOtp(_) => {
-                (StatusCode::UNAUTHORIZED, "backend:common:unauthorized")
+            Error::MalformedJson(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "backend:common:malformedJSON",
+            ),
+            Error::UnsupportedMediaType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "backend:common:invalidRequest",
+            ),
+            Error::PayloadTooLarge(_) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "backend:common:invalidRequest",
+            ),
+            Error::Unauthenticated(AuthFailure::IpNotAllowed)
+            | Error::Unauthenticated(_)
+            | Error::NeedsOtp(_) => (StatusCode::UNAUTHORIZED, "backend:common:unauthorized"),
+            Error::MissingScope(_) | Error::Forbidden(_) => {
+                (StatusCode::FORBIDDEN, "backend:common:forbidden")
             }
-            Error::MissingScope(_) | Error::Forbidden(_) => (StatusCode::FORBIDDEN, "backend:common:forbidden"),
-            Error::OrganizationAdminCannotTransact(_) => (StatusCode::FORBIDDEN, "OrganizationAdminCannotTransact"),
-            Error::InsufficientFunds(_) => (StatusCode::BAD_REQUEST, "backend:trade:insufficientFunds"),
+            Error::OrganizationAdminCannotTransact(_) => {
+                (StatusCode::FORBIDDEN, "OrganizationAdminCannotTransact")
+            }
+            Error::InsufficientFunds(_) => {
+                (StatusCode::BAD_REQUEST, "backend:trade:insufficientFunds")
+            }
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "backend:common:notFound"),
-            Error::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "backend:common:invalidRequest"),
+            Error::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "backend:common:invalidRequest",
+            ),
             Error::Conflict(_) => (StatusCode::CONFLICT, "backend:common:inUse"),
-            Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "backend:common:rateLimited"),
+            Error::RateLimited { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "backend:common:rateLimited")
+            }
             Error::Internal(detail) => {
                 log::error!("internal error: {detail}");
-                (StatusCode::INTERNAL_SERVER_ERROR, "backend:common:internalError")
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "backend:common:internalError",
+                )
             }
         };
-        let message = if matches!(e, Error::Internal(_)) { "internal error".to_string() } else { e.to_string() };
+        let message = if matches!(e, Error::Internal(_)) {
+            "internal error".to_string()
+        } else {
+            e.to_string()
+        };
         TradingError::new(status, name, message, None)
     }
 }
@@ -68,7 +110,9 @@ impl From<BitgoError> for TradingError {
 fn request_id() -> String {
     const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut rng = rand::rng();
-    let tail: String = (0..20).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+    let tail: String = (0..20)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
     format!("unk-{tail}")
 }
 
@@ -111,7 +155,8 @@ mod tests {
         assert!(body["reqId"].as_str().unwrap().starts_with("unk-"));
         let e = TradingError::invalid("quantity", "bad");
         let body: serde_json::Value =
-            serde_json::from_slice(&e.error_response().into_body().try_into_bytes().unwrap()).unwrap();
+            serde_json::from_slice(&e.error_response().into_body().try_into_bytes().unwrap())
+                .unwrap();
         assert_eq!(body["error"], "backend:common:invalidArgument key=quantity");
         assert_eq!(body["context"]["field"], "quantity");
     }
