@@ -163,6 +163,19 @@ fn configure_go_accounts(cfg: &mut web::ServiceConfig) {
         .service(
             resource(v2("/{coin}/wallet/{id}/tx/initiate"))
                 .route(web::post().to(transfers::initiate)),
+        )
+        .service(
+            resource(v2("/{coin}/wallet/{walletId}/policy/rule"))
+                .route(web::post().to(wallets::rules::add_wallet_rule))
+                .route(web::put().to(wallets::rules::update_wallet_rule))
+                .route(web::delete().to(wallets::rules::delete_wallet_rule)),
+        )
+        .service(
+            resource(vec![
+                "/api/policy/v1/organizations/{organizationId}/rules".into()
+            ])
+            .route(web::post().to(wallets::rules::add_organization_rule))
+            .route(web::get().to(wallets::rules::list_organization_rules)),
         );
 }
 

@@ -13,3 +13,4 @@ pub mod policy;
 pub mod role;
 pub mod scope;
 pub mod token_rules;
+pub mod wallet_policy;

@@ -315,6 +315,21 @@ pub fn may_create_wallet(
     }
 }
 
+/// Who may set a wallet's policy rules: its admins, and the admins of the organization of a
+/// child enterprise (who set policy but never transact).
+pub fn may_edit_wallet_policy(
+    wallet: Option<&[WalletPermission]>,
+    org_admin_of_child: bool,
+) -> Result<()> {
+    if org_admin_of_child || wallet.is_some_and(|w| w.contains(&WalletPermission::Admin)) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "only wallet admins and organization admins may change wallet policy rules".into(),
+        ))
+    }
+}
+
 /// Who may approve or reject a withdrawal waiting for a video approval: one of the
 /// enterprise's video approvers, never its initiator (who may still reject, i.e. cancel it).
 pub fn may_resolve_video_approval(

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("migrations/0040_go_accounts_and_ledger.sql"),
     ),
     (41, include_str!("migrations/0041_trading_orders.sql")),
+    (42, include_str!("migrations/0042_wallet_policy_rules.sql")),
 ];
 
 /// The version a fully migrated file has.

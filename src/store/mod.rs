@@ -18,6 +18,7 @@ pub mod profile;
 pub mod tokens;
 pub mod transfers;
 pub mod users;
+pub mod wallet_policies;
 pub mod wallets;
 
 use std::path::Path;

@@ -57,6 +57,9 @@ const ROUTES: &[(&str, &str)] = &[
         "/api/prime/trading/v1/accounts/{id}/orders/{id}/cancel",
     ),
     ("GET", "/api/prime/trading/v1/accounts/{id}/trades"),
+    ("POST", "/api/v2/ofc/wallet/{id}/policy/rule"),
+    ("PUT", "/api/v2/ofc/wallet/{id}/policy/rule"),
+    ("POST", "/api/policy/v1/organizations/{id}/rules"),
 ];
 
 /// How many requests one run sends.

@@ -30,5 +30,6 @@ mod signing;
 mod token_lifecycle;
 mod tokens;
 mod trading;
+mod wallet_policies;
 mod wallets;
 mod withdrawals;

@@ -23,6 +23,7 @@ use crate::domain::approval::ApprovalState;
 use crate::domain::ids::new_id;
 use crate::domain::money::{self, Asset, Withdrawal};
 use crate::domain::policy::MoneyAction;
+use crate::domain::wallet_policy::Verdict;
 use crate::error::{Error, Result};
 use crate::store::transfers::{self, BuildRow};
 use crate::store::{ledger, wallets};
@@ -212,6 +213,11 @@ pub async fn send(authed: Authed, req: HttpRequest) -> Result<HttpResponse, Bitg
                 wallet_id: &a.wallet.id,
                 enterprise_id: &a.enterprise.id,
                 organization_id: a.enterprise.organization_id.as_deref(),
+                policy_organization: if a.is_child() {
+                    a.enterprise.organization_id.as_deref()
+                } else {
+                    None
+                },
                 asset,
                 amount: b.amount,
                 address: &b.address,
@@ -245,6 +251,24 @@ fn carry_out(
     video_approvers: Vec<String>,
 ) -> Result<Sent> {
     let usd = money::usd_cents(o.amount, o.asset, price_cents(c, config, o.asset)?);
+    match movement::policy_verdict(c, o)? {
+        Verdict::Allow => {}
+        Verdict::Deny(rule) => return Err(denied(&rule)),
+        Verdict::NeedsApproval(rule) => {
+            let approvers = movement::admin_approvers(c, o.enterprise_id, o.actor_id)?;
+            if approvers.is_empty() {
+                return Err(Error::Invalid(format!(
+                    "policy rule {rule} needs an approval and the enterprise has no other admin to give it"
+                )));
+            }
+            let a = movement::hold_for_approval(c, o, ApprovalState::Pending, approvers, usd)?;
+            return Ok(Sent::Pending(json!({
+                "pendingApproval": approval_json(&a, &[]),
+                "status": "pendingApproval",
+                "triggeredPolicy": rule,
+            })));
+        }
+    }
     let threshold = config.video_approval_threshold_usd.saturating_mul(100);
     if money::needs_video_approval(usd, threshold) || !video_approvers.is_empty() {
         let mut approvers = movement::video_approvers(c, o.enterprise_id, o.actor_id)?;
@@ -274,6 +298,12 @@ fn carry_out(
     })))
 }
 
+fn denied(rule: &str) -> Error {
+    Error::Forbidden(format!(
+        "this withdrawal is denied by the wallet's policy rule {rule} (the recipient is not whitelisted, or a limit is reached)"
+    ))
+}
+
 /// `POST /api/v2/{ofcAsset}/wallet/{id}/tx/initiate` `{recipients, videoApprovers?}`: the
 /// custodial path; it always waits for an approval (202).
 pub async fn initiate(authed: Authed, req: HttpRequest) -> Result<HttpResponse, BitgoError> {
@@ -298,6 +328,7 @@ pub async fn initiate(authed: Authed, req: HttpRequest) -> Result<HttpResponse, 
                 wallet_id: &a.wallet.id,
                 enterprise_id: &a.enterprise.id,
                 organization_id: a.enterprise.organization_id.as_deref(),
+                policy_organization: if a.is_child() { a.enterprise.organization_id.as_deref() } else { None },
                 asset,
                 amount,
                 address: &address,
@@ -305,6 +336,9 @@ pub async fn initiate(authed: Authed, req: HttpRequest) -> Result<HttpResponse, 
                 now_ms: now,
                 settle_after_seconds: config.settle_after_seconds,
             };
+            if let Verdict::Deny(rule) = movement::policy_verdict(c, &o)? {
+                return Err(denied(&rule));
+            }
             let usd = money::usd_cents(amount, asset, price_cents(c, &config, asset)?);
             let mut approvers = movement::video_approvers(c, &a.enterprise.id, &user)?;
             if !asked.is_empty() {

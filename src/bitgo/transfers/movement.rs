@@ -29,6 +29,8 @@ pub struct Outgoing<'a> {
     pub enterprise_id: &'a str,
     /// Its organization, if any.
     pub organization_id: Option<&'a str>,
+    /// The organization whose rules it obeys (when the wallet is in a child enterprise).
+    pub policy_organization: Option<&'a str>,
     /// Asset.
     pub asset: Asset,
     /// Base units.
@@ -60,6 +62,56 @@ pub fn book_destination(conn: &Connection, address: &str) -> Result<Option<Strin
         .unwrap_or(address)
         .to_ascii_lowercase();
     Ok(wallets::find(conn, &id)?.map(|w| w.id))
+}
+
+/// The ids a recipient is known by, for whitelists: the address, and for a Go Account its
+/// wallet, enterprise and organization ids.
+pub fn recipient_ids(conn: &Connection, address: &str) -> Result<Vec<String>> {
+    let mut ids = vec![address.to_ascii_lowercase()];
+    if let Some(w) =
+        book_destination(conn, address)?.and_then(|id| wallets::find(conn, &id).ok().flatten())
+    {
+        ids.push(w.id.clone());
+        if let Some(e) = crate::store::enterprises::find_by_id(conn, &w.enterprise_id)? {
+            ids.extend(e.organization_id.clone());
+            ids.push(e.id);
+        }
+    }
+    Ok(ids)
+}
+
+/// What the wallet's policy rules (its own and its organization's) decide for `o`.
+pub fn policy_verdict(
+    conn: &Connection,
+    o: &Outgoing<'_>,
+) -> Result<crate::domain::wallet_policy::Verdict> {
+    let rules =
+        crate::store::wallet_policies::rules_for_wallet(conn, o.wallet_id, o.policy_organization)?;
+    if rules.is_empty() {
+        return Ok(crate::domain::wallet_policy::Verdict::Allow);
+    }
+    let recipients = recipient_ids(conn, o.address)?;
+    let mut sent = |window: i64| {
+        transfers::sent_since(
+            conn,
+            o.wallet_id,
+            o.asset.id,
+            o.now_ms - window.saturating_mul(1000),
+        )
+    };
+    crate::domain::wallet_policy::evaluate(&rules, o.asset.id, o.amount, &recipients, &mut sent)
+}
+
+/// The enterprise's admins other than `initiator` (who approve a policy hold).
+pub fn admin_approvers(
+    conn: &Connection,
+    enterprise_id: &str,
+    initiator: &str,
+) -> Result<Vec<String>> {
+    Ok(enterprise_users::admin_ids(conn, enterprise_id)?
+        .into_iter()
+        .filter(|u| u != initiator)
+        .collect())
 }
 
 fn send_row(o: &Outgoing<'_>, book: bool, state: &str, txid: &str) -> TransferRow {

@@ -3,6 +3,7 @@
 //! addresses. Balances come from the ledger.
 
 pub mod access;
+pub mod rules;
 pub mod view;
 
 use std::collections::HashMap;
@@ -216,19 +217,31 @@ pub async fn get_wallet(authed: Authed, req: HttpRequest) -> Result<HttpResponse
     authed.reply(StatusCode::OK, &doc)
 }
 
-fn wallet_doc(
+/// A wallet's document with its ledger balances and its own policy rules.
+pub fn wallet_doc(
     c: &rusqlite::Connection,
     w: &WalletRow,
     coin: &str,
     org: Option<&str>,
 ) -> Result<Value> {
-    Ok(view::wallet_json(
+    let mut doc = view::wallet_json(
         w,
         coin,
         &wallets::users(c, &w.id)?,
         &ledger::balances(c, &w.id)?,
         org,
-    ))
+    );
+    let rules = crate::store::wallet_policies::list(
+        c,
+        &crate::store::wallet_policies::wallet_scope(&w.id),
+    )?;
+    doc["admin"] = json!({"policy": {
+        "id": w.id,
+        "label": "default",
+        "version": rules.len(),
+        "rules": rules.iter().map(crate::domain::wallet_policy::Rule::to_json).collect::<Vec<_>>(),
+    }});
+    Ok(doc)
 }
 
 /// `GET /api/v2/{coin}/wallet` and `GET /api/v2/wallets?type=trading&enterprise=`: the Go
