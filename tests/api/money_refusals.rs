@@ -165,3 +165,79 @@ async fn auditors_view_only_users_and_narrow_tokens_do_not_transact() {
         .await
         .ok();
 }
+
+#[actix_rt::test]
+async fn wallet_users_spend_by_their_permission_and_view_only_users_are_refused() {
+    let app = spawn_app().await;
+    let service = service_token(&app).await;
+    let acct = create_go_account(&app, &service, &child(&app), 24).await;
+    faucet(&app, &acct.id, "ofctusd", 1_000).await;
+    app.add_outsider("viewer@example.test");
+    app.add_outsider("spender@example.test");
+    for (email, permission) in [
+        ("viewer@example.test", "view"),
+        ("spender@example.test", "spend"),
+    ] {
+        let share = app
+            .post(
+                &format!("/api/v2/ofc/wallet/{}/share", acct.id),
+                json!({"user": email, "permission": permission}),
+                Auth::V2(service.clone()),
+            )
+            .await
+            .ok();
+        assert_eq!(share["state"], "accepted");
+    }
+    let w = app
+        .get(
+            &format!("/api/v2/ofc/wallet/{}", acct.id),
+            Auth::Raw(service.clone()),
+        )
+        .await
+        .ok();
+    assert_eq!(w["users"].as_array().unwrap().len(), 3);
+    let build = format!("/api/v2/ofctusd/wallet/{}/tx/build", acct.id);
+    let body = json!({"recipients": [{"address": "x", "amount": "1"}]});
+    let viewer = app
+        .token_as(
+            "viewer@example.test",
+            &["wallet_spend_all", "wallet_view_all"],
+        )
+        .await;
+    let before = app.snapshot(MONEY_TABLES);
+    assert_eq!(
+        app.post(&build, body.clone(), Auth::Raw(viewer.clone()))
+            .await
+            .expect_error(403)["name"],
+        "Forbidden"
+    );
+    assert_eq!(app.snapshot(MONEY_TABLES), before);
+    // The viewer reads; the spender withdraws (signed with the wallet's key by its holder).
+    app.get(
+        &format!("/api/v2/ofc/wallet/{}", acct.id),
+        Auth::Raw(viewer.clone()),
+    )
+    .await
+    .ok();
+    let spender = app
+        .token_as("spender@example.test", &["wallet_spend_all"])
+        .await;
+    withdraw(&app, &spender, &acct, "ofctusd", "x", 10)
+        .await
+        .ok();
+    // Only wallet admins share; unknown permissions are refused.
+    app.post(
+        &format!("/api/v2/ofc/wallet/{}/share", acct.id),
+        json!({"user": BRENNAN, "permission": "admin"}),
+        Auth::Raw(viewer),
+    )
+    .await
+    .expect_error(403);
+    app.post(
+        &format!("/api/v2/ofc/wallet/{}/share", acct.id),
+        json!({"user": BRENNAN, "permission": "root"}),
+        Auth::Raw(service),
+    )
+    .await
+    .expect_error(400);
+}

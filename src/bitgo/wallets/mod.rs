@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod rules;
+pub mod share;
 pub mod view;
 
 use std::collections::HashMap;
