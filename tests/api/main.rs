@@ -17,6 +17,7 @@ mod forwarding;
 mod fuzz;
 mod kyc;
 mod kyc_updates;
+mod ledger_races;
 mod login;
 mod login_abuse;
 mod money_refusals;

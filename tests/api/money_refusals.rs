@@ -63,6 +63,16 @@ async fn the_organization_admin_is_refused_every_money_route_with_any_token() {
         .ok();
     let payload = built["payload"].as_str().unwrap().to_string();
     let signature = signed_message::sign(&acct.xprv, &payload).unwrap();
+    // A resting order of the service user's, which Brennan tries to cancel.
+    let resting = app
+        .post(
+            &format!("/api/prime/trading/v1/accounts/{}/orders", acct.id),
+            json!({"product": "BTC-USD", "type": "limit", "side": "buy", "quantity": "0.001", "limitPrice": "1000"}),
+            Auth::Raw(service.clone()),
+        )
+        .await
+        .ok();
+    let order_id = resting["id"].as_str().unwrap().to_string();
     let routes: Vec<(String, serde_json::Value)> = vec![
         (
             format!("/api/v2/ofctusd/wallet/{}/tx/build", acct.id),
@@ -75,6 +85,17 @@ async fn the_organization_admin_is_refused_every_money_route_with_any_token() {
         (
             format!("/api/v2/ofctusd/wallet/{}/tx/initiate", acct.id),
             json!({"recipients": [{"address": other.id, "amount": "100"}], "videoApprovers": []}),
+        ),
+        (
+            format!("/api/prime/trading/v1/accounts/{}/orders", acct.id),
+            json!({"product": "BTC-USD", "type": "market", "side": "buy", "quantity": "0.001"}),
+        ),
+        (
+            format!(
+                "/api/prime/trading/v1/accounts/{}/orders/{order_id}/cancel",
+                acct.id
+            ),
+            json!({}),
         ),
     ];
     for also_child_admin in [false, true] {
@@ -90,10 +111,21 @@ async fn the_organization_admin_is_refused_every_money_route_with_any_token() {
                     Auth::V3(token.clone()),
                 ] {
                     let before = app.snapshot(MONEY_TABLES);
-                    let r = app.post(path, body.clone(), auth).await;
-                    let err = r.expect_error(403);
+                    let method = if path.ends_with("/cancel") {
+                        "PUT"
+                    } else {
+                        "POST"
+                    };
+                    let r = app
+                        .send(Req::method(method, path).json(body).auth(auth))
+                        .await;
+                    assert_eq!(r.status, 403, "{path} with {scopes:?}: {:?}", r.json());
+                    let body = r.json();
+                    // The platform body names it `name`, the trading body `errorName`.
+                    let name = body.get("name").or(body.get("errorName")).cloned();
                     assert_eq!(
-                        err["name"], "OrganizationAdminCannotTransact",
+                        name,
+                        Some(json!("OrganizationAdminCannotTransact")),
                         "{path} with {scopes:?} (child admin: {also_child_admin})"
                     );
                     assert_eq!(
