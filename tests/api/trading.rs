@@ -340,3 +340,18 @@ async fn the_organization_admin_reads_but_never_trades() {
         }
     }
 }
+
+#[actix_rt::test]
+async fn a_new_child_enterprise_trades_once_its_kyc_decision_comes_on_the_clock() {
+    let k = crate::kyc::Kyc::new().await;
+    let app = &k.app;
+    let acct = create_go_account(app, &k.service, &k.enterprise, 36).await;
+    faucet(app, &acct.id, "ofctusd", 1_000_000).await;
+    let buy = json!({"product": "BTC-USD", "type": "market", "side": "buy", "quantity": "0.001"});
+    let r = order(app, &k.service, &acct.id, buy.clone()).await;
+    assert_eq!(r.json()["errorName"], "backend:trade:KYCNotApproved");
+    k.submit(k.body(), &k.service).await.ok();
+    app.advance_clock(crate::kyc::DECISION + 1);
+    let o = order(app, &k.service, &acct.id, buy).await.ok();
+    assert_eq!(o["status"], "completed");
+}

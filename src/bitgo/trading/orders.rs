@@ -164,6 +164,8 @@ pub async fn place_order(authed: Authed, req: HttpRequest) -> Result<HttpRespons
         .store
         .read(move |c| access::load(c, &a, &u)?.may_transact(&s, MoneyAction::Trade))
         .await?;
+    // A KYC decision due on the sandbox clock is written now, so kycState is current.
+    crate::bitgo::kyc::settle(&authed.call).await?;
     let n = parse_order(&body)?;
     let order = authed
         .call
