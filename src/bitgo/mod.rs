@@ -169,6 +169,10 @@ fn configure_go_accounts(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(wallets::share::share_wallet)),
         )
         .service(
+            resource(v2("/policy/rule/bulk"))
+                .route(web::put().to(wallets::rules::bulk_update_rules)),
+        )
+        .service(
             resource(v2("/{coin}/wallet/{walletId}/policy/rule"))
                 .route(web::post().to(wallets::rules::add_wallet_rule))
                 .route(web::put().to(wallets::rules::update_wallet_rule))

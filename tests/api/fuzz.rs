@@ -60,6 +60,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v2/ofc/wallet/{id}/policy/rule"),
     ("PUT", "/api/v2/ofc/wallet/{id}/policy/rule"),
     ("POST", "/api/policy/v1/organizations/{id}/rules"),
+    ("PUT", "/api/v2/policy/rule/bulk"),
+    ("POST", "/api/v2/ofc/wallet/{id}/share"),
 ];
 
 /// How many requests one run sends.

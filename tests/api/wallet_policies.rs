@@ -158,3 +158,35 @@ async fn bad_rules_are_refused() {
         .await;
     r.expect_error(403);
 }
+
+#[actix_rt::test]
+async fn the_organization_admin_updates_whitelists_in_bulk_with_per_wallet_failures() {
+    let app = spawn_app().await;
+    let service = service_token(&app).await;
+    let a = create_go_account(&app, &service, &child(&app), 45).await;
+    let b = create_go_account(&app, &service, &child(&app), 46).await;
+    let brennan = app
+        .token_with(&["wallet_edit_all", "wallet_view_all"])
+        .await;
+    let rule = |wallet: &str| {
+        json!({"walletId": wallet, "coin": "ofctusd", "id": "bulk-wl", "type": "advancedWhitelist",
+               "action": {"type": "deny"}, "condition": {"add": {"item": "safe-address", "type": "address"}}})
+    };
+    let r = app
+        .send(
+            Req::method("PUT", "/api/v2/policy/rule/bulk")
+                .json(&json!({"updates": [rule(&a.id), rule(&b.id), rule(&"f".repeat(32))]}))
+                .auth(Auth::V2(brennan)),
+        )
+        .await
+        .ok();
+    assert_eq!(r["successes"].as_array().unwrap().len(), 2);
+    assert_eq!(r["failures"][0]["walletId"], "f".repeat(32));
+    faucet(&app, &a.id, "ofctusd", 100).await;
+    withdraw(&app, &service, &a, "ofctusd", "elsewhere", 1)
+        .await
+        .expect_error(403);
+    withdraw(&app, &service, &a, "ofctusd", "safe-address", 1)
+        .await
+        .ok();
+}

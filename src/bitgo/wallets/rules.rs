@@ -263,3 +263,70 @@ pub async fn list_organization_rules(
     let shown: Vec<Value> = rules.iter().map(Rule::to_json).collect();
     authed.reply(StatusCode::OK, &json!({"rules": shown}))
 }
+
+/// `PUT /api/v2/policy/rule/bulk` `{updates: [{walletId, coin, id, type: advancedWhitelist,
+/// action, condition}]}`: whitelist changes across many wallets (an organization admin's
+/// tool across child enterprises). Each update succeeds or fails on its own:
+/// `{successes, failures: [{walletId, error}]}`.
+pub async fn bulk_update_rules(authed: Authed) -> Result<HttpResponse, BitgoError> {
+    policy::require_any_scope(&authed.principal.token.scope, EDIT_SCOPES)?;
+    let body: Map<String, Value> = authed.call.json()?;
+    let updates = body
+        .get("updates")
+        .and_then(Value::as_array)
+        .filter(|u| !u.is_empty() && u.len() <= 500)
+        .ok_or_else(|| Error::Invalid("updates is required: 1 to 500 rule updates".into()))?
+        .clone();
+    let (user, scopes, now) = (
+        authed.principal.user_id().to_string(),
+        authed.principal.token.scope.clone(),
+        authed.now_ms(),
+    );
+    let doc = authed
+        .call
+        .sandbox
+        .store
+        .write(move |c| {
+            let (mut successes, mut failures) = (Vec::new(), Vec::new());
+            for update in &updates {
+                let wallet_id = update
+                    .get("walletId")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let applied = (|| -> Result<Value> {
+                    let u = update
+                        .as_object()
+                        .ok_or_else(|| Error::Invalid("an update must be an object".into()))?;
+                    if u.get("type").and_then(Value::as_str) != Some("advancedWhitelist") {
+                        return Err(Error::Invalid(
+                            "only advancedWhitelist rules are updated in bulk".into(),
+                        ));
+                    }
+                    let a = access::load_visible(c, &wallet_id, &user, &scopes)?;
+                    policy::may_edit_wallet_policy(
+                        a.wallet_perms.as_deref(),
+                        a.is_child() && a.org_role == Some(OrgRole::Admin),
+                    )?;
+                    let scope = wallet_policies::wallet_scope(&a.wallet.id);
+                    let id = string_field(u.get("id"), "id")?
+                        .unwrap_or_default()
+                        .to_string();
+                    let existing = wallet_policies::list(c, &scope)?
+                        .into_iter()
+                        .find(|r| r.id == id);
+                    let rule = parse_rule(u, existing)?;
+                    wallet_policies::save(c, &scope, &rule, &user, now)?;
+                    Ok(json!({"walletId": a.wallet.id, "rule": rule.to_json()}))
+                })();
+                match applied {
+                    Ok(v) => successes.push(v),
+                    Err(Error::Internal(e)) => return Err(Error::Internal(e)),
+                    Err(e) => failures.push(json!({"walletId": wallet_id, "error": e.to_string()})),
+                }
+            }
+            Ok(json!({"successes": successes, "failures": failures}))
+        })
+        .await?;
+    authed.reply(StatusCode::OK, &doc)
+}
