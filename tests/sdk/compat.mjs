@@ -649,6 +649,12 @@ function ofcSdk(v) {
       coin: 'ofctusd', decimalPlaces: 2, name: 'Test USD', backingCoin: 'tusd', isFiat: true, type: 'ofctusd',
     }),
   );
+  bitgo.register(
+    'ofctbtc',
+    sdkCoins.OfcToken.createTokenConstructor({
+      coin: 'ofctbtc', decimalPlaces: 8, name: 'Test Bitcoin', backingCoin: 'tbtc', isFiat: false, type: 'ofctbtc',
+    }),
+  );
   return bitgo;
 }
 
@@ -699,6 +705,32 @@ async function goAccountSuite(v) {
     check(dest.balanceString() === '2500', `destination balance ${dest.balanceString()}`);
     const src = await bitgo.coin('ofctusd').wallets().get({ id: from });
     check(src.balanceString() === '7500', `source balance ${src.balanceString()}`);
+  });
+  const big = await step(`${p} a 5 BTC wallet.send (300,000 USD) is a 202 pendingVideoApproval, the amount held`, async () => {
+    const { from } = need(made, 'the Go Accounts');
+    const res = await fetch(`${BASE}/sandbox/wallets/${from}/faucet`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ asset: 'ofctbtc', amount: '1000000000' }), signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+    check(res.status === 200, `faucet answered ${res.status}`);
+    const w = await bitgo.coin('ofctbtc').wallets().get({ id: from });
+    const sent = await w.send({ address: 'tb1q-outside', amount: '500000000', walletPassphrase: 'go-account-passphrase' });
+    check(sent.pendingApproval && sent.pendingApproval.state === 'pendingVideoApproval', `reply ${clip(JSON.stringify(sent))}`);
+    const after = await bitgo.coin('ofctbtc').wallets().get({ id: from });
+    check(after.spendableBalanceString() === '500000000', `spendable ${after.spendableBalanceString()}`);
+    return sent.pendingApproval.id;
+  });
+  await step(`${p} the child's video approver approves it with PendingApproval.approve()`, async () => {
+    const id = need(big, 'the pending video approval');
+    const approver = ofcSdk(v);
+    await approver.authenticate({ username: CHILD_NAME, password: PASSWORD, otp: OTP });
+    const approval = await new PendingApprovals(approver, approver.coin('ofctbtc')).get({ id });
+    check(approval.state() === 'pendingVideoApproval', `state ${approval.state()}`);
+    const done = await approval.approve({ otp: OTP });
+    check(done.state === 'approved', `state ${done.state}`);
+    const w = await bitgo.coin('ofctbtc').wallets().get({ id: need(made, 'the Go Accounts').from });
+    check(w.balanceString() === '500000000' && w.spendableBalanceString() === '500000000', `balance ${w.balanceString()}`);
+    await approver.logout();
   });
   await step(`${p} a wrong passphrase never reaches the server`, async () => {
     const { from, to } = need(made, 'the Go Accounts');

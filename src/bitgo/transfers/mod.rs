@@ -224,6 +224,7 @@ pub async fn send(authed: Authed, req: HttpRequest) -> Result<HttpResponse, Bitg
                 actor_id: &user,
                 now_ms: now,
                 settle_after_seconds: config.settle_after_seconds,
+                half_signed: Some(json!({"payload": payload, "signature": signature})),
             };
             carry_out(c, &o, &config, Vec::new())
         })
@@ -335,6 +336,7 @@ pub async fn initiate(authed: Authed, req: HttpRequest) -> Result<HttpResponse, 
                 actor_id: &user,
                 now_ms: now,
                 settle_after_seconds: config.settle_after_seconds,
+                half_signed: None,
             };
             if let Verdict::Deny(rule) = movement::policy_verdict(c, &o)? {
                 return Err(denied(&rule));

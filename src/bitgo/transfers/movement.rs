@@ -43,6 +43,10 @@ pub struct Outgoing<'a> {
     pub now_ms: i64,
     /// Seconds until an outside withdrawal confirms.
     pub settle_after_seconds: i64,
+    /// The signed payload (`{payload, signature}`) of a `tx/send`; an approval shows it under
+    /// `info.transactionRequest.coinSpecific.<asset>.halfSigned`, where the SDK's
+    /// `PendingApproval.approve()` reads it.
+    pub half_signed: Option<Value>,
 }
 
 /// The change a withdrawal's pending approval carries (internal JSON).
@@ -229,7 +233,10 @@ pub fn hold_for_approval(
     let info = json!({
         "type": TRANSACTION_REQUEST,
         "transactionRequest": {
-            "coinSpecific": {},
+            "coinSpecific": {o.asset.id: match &o.half_signed {
+                Some(h) => json!({"halfSigned": h}),
+                None => json!({}),
+            }},
             "recipients": [{"address": o.address, "amount": o.amount.to_string()}],
             "buildParams": {"recipients": [{"address": o.address, "amount": o.amount.to_string()}]},
             "sourceWallet": o.wallet_id,
