@@ -356,6 +356,19 @@ mod tests {
     }
 
     #[test]
+    fn a_withdrawal_waiting_for_video_is_approved_once_by_a_video_approver() {
+        let s = ApprovalState::PendingVideoApproval;
+        assert_eq!(
+            resolve_transaction(s, &[], "chazz", Decision::Approve).unwrap(),
+            Outcome::Approved
+        );
+        assert!(matches!(
+            resolve_transaction(ApprovalState::Approved, &[], "chazz", Decision::Approve),
+            Err(Error::Conflict(_))
+        ));
+    }
+
+    #[test]
     fn only_approved_or_rejected_may_be_requested() {
         assert_eq!(Decision::parse("approved").unwrap(), Decision::Approve);
         assert_eq!(Decision::parse("rejected").unwrap(), Decision::Reject);
