@@ -84,6 +84,7 @@ impl Application {
             control: ControlPlane::from_config(&config.sandbox, config.server.listen),
             kyc: config.kyc.clone(),
             bitwarden: config.bitwarden.clone(),
+            money: config.money.clone(),
         });
         let listener = TcpListener::bind(config.server.listen)?;
         let address = listener.local_addr()?;
@@ -174,6 +175,14 @@ impl Application {
             println!(
                 "    {:<36} end user: organization customer, child enterprise admin ({})",
                 c.email, c.user_id
+            );
+            println!(
+                "    Go Account {} (funded: 1,000,000 USD, 10 BTC; the service user trades and withdraws, the organization admin is refused)",
+                c.go_account_id
+            );
+            println!(
+                "      its sandbox user key (signs tx/send payloads): {}",
+                c.go_account_xprv
             );
         }
         if let Some(first) = self.demo.users.first() {

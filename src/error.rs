@@ -57,6 +57,13 @@ pub enum Error {
     /// 403: authenticated, but a rule denies the action.
     #[error("{0}")]
     Forbidden(String),
+    /// 403: an organization admin tried to trade, withdraw, send or initiate on a child
+    /// enterprise of their organization, which no token scope allows (seed 000's Note).
+    #[error("{0}")]
+    OrganizationAdminCannotTransact(String),
+    /// 400: the balance cannot cover the amount.
+    #[error("{0}")]
+    InsufficientFunds(String),
     /// 404: no such route or object.
     #[error("{0}")]
     NotFound(String),

@@ -51,6 +51,11 @@ pub struct DemoChildWorld {
     pub email: String,
     /// The end user's (approved) KYC identity.
     pub identity_id: String,
+    /// Its funded Go Account (held by the service user; the end user is its video approver).
+    pub go_account_id: String,
+    /// The Go Account's user key (a sandbox key, derived from the email: sign withdrawal
+    /// payloads with it).
+    pub go_account_xprv: String,
 }
 
 /// One demo login.
@@ -198,14 +203,16 @@ pub fn seed_demo(
                     &hashes,
                     now_ms,
                 )?;
-                seed_child(
+                let mut world = seed_child(
                     conn,
                     &organization_id,
                     child,
                     &user_id,
                     &service_users,
                     now_ms,
-                )
+                )?;
+                seed_go_account(conn, &mut world, &service_users, now_ms)?;
+                Ok(world)
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(DemoWorld {
@@ -238,6 +245,8 @@ fn seed_child(
         user_id: user_id.to_string(),
         email: email.clone(),
         identity_id: identity_id.clone(),
+        go_account_id: demo_id("wallet", &email),
+        go_account_xprv: String::new(),
     };
     if enterprises::find_by_id(conn, &enterprise_id)?.is_some() {
         return Ok(world);
@@ -286,6 +295,87 @@ fn seed_child(
         },
     )?;
     Ok(world)
+}
+
+/// The child enterprise's Go Account, created (and funded with 1,000,000 USD and 10 BTC)
+/// only if missing; its owner is the first service user, and the end user becomes the
+/// child's video approver, so a large withdrawal can be approved right after start.
+fn seed_go_account(
+    conn: &Connection,
+    world: &mut DemoChildWorld,
+    service_users: &[String],
+    now_ms: i64,
+) -> Result<()> {
+    use crate::domain::ledger::EntryKind;
+    use crate::domain::money::WalletPermission;
+    use crate::store::{enterprise_users, ledger, wallets};
+    let secret =
+        crate::auth::token::sha256_hex(format!("orgbox-demo:key:{}", world.email).as_bytes());
+    let mut bytes = [0u8; 32];
+    hex::decode_to_slice(&secret, &mut bytes).map_err(|e| Error::Internal(e.to_string()))?;
+    let (xprv, xpub) = crate::auth::signed_message::key_pair(&bytes)
+        .ok_or_else(|| Error::Internal("demo key".into()))?;
+    world.go_account_xprv = xprv;
+    let Some(owner) = service_users.first() else {
+        return Ok(());
+    };
+    if wallets::find(conn, &world.go_account_id)?.is_some() {
+        return Ok(());
+    }
+    let key_id = demo_id("key", &world.email);
+    wallets::insert_key(
+        conn,
+        &wallets::KeyRow {
+            id: key_id.clone(),
+            coin: "ofc".into(),
+            user_id: owner.clone(),
+            pub_key: xpub,
+            encrypted_prv: None,
+            source: "user".into(),
+            key_type: "independent".into(),
+            original_passcode_encryption_code: None,
+            created_at: now_ms,
+        },
+    )?;
+    wallets::insert(
+        conn,
+        &wallets::WalletRow {
+            id: world.go_account_id.clone(),
+            coin: "ofc".into(),
+            wallet_type: "trading".into(),
+            label: format!("{} Go Account", world.email),
+            enterprise_id: world.enterprise_id.clone(),
+            user_key_id: key_id,
+            created_by: owner.clone(),
+            created_at: now_ms,
+        },
+    )?;
+    let all = [
+        WalletPermission::Admin,
+        WalletPermission::Spend,
+        WalletPermission::View,
+    ];
+    wallets::set_user(conn, &world.go_account_id, owner, &all, now_ms)?;
+    wallets::set_user(
+        conn,
+        &world.go_account_id,
+        &world.user_id,
+        &[WalletPermission::View],
+        now_ms,
+    )?;
+    enterprise_users::set_video_id_user(conn, &world.enterprise_id, &world.user_id, true)?;
+    for (asset, amount) in [("ofctusd", 100_000_000), ("ofctbtc", 1_000_000_000)] {
+        ledger::post(
+            conn,
+            &world.go_account_id,
+            asset,
+            EntryKind::Credit,
+            amount,
+            "demo-funding",
+            now_ms,
+        )?;
+    }
+    Ok(())
 }
 
 /// The stored password hashes of the demo users not in the store yet, by lowercased email.
@@ -469,13 +559,14 @@ mod tests {
         let video: i64 = store
             .write_blocking(|c| {
                 Ok(c.query_row(
-                    "SELECT count(*) FROM enterprise_members WHERE video_id_user = 1",
+                    "SELECT count(*) FROM enterprise_members WHERE video_id_user = 1
+                     AND enterprise_id = (SELECT id FROM enterprises WHERE business_model != 'cryptoAsAServiceChild' LIMIT 1)",
                     [],
                     |r| r.get(0),
                 )?)
             })
             .unwrap();
-        assert_eq!(video, 1, "Dale is the video approver");
+        assert_eq!(video, 1, "Dale is the parent's video approver");
     }
 
     #[test]

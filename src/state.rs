@@ -3,7 +3,7 @@
 use crate::auth::client_ip::TrustedProxies;
 use crate::auth::hashing::PasswordWorkers;
 use crate::auth::seal::ServerKey;
-use crate::config::{AuthConfig, KycConfig};
+use crate::config::{AuthConfig, KycConfig, MoneyConfig};
 use crate::control::ControlPlane;
 use crate::sandbox::Sandboxes;
 
@@ -30,4 +30,6 @@ pub struct AppState {
     pub kyc: KycConfig,
     /// The Bitwarden dialect's settings.
     pub bitwarden: crate::bitwarden::config::BitwardenConfig,
+    /// Go Account prices, thresholds and timings.
+    pub money: MoneyConfig,
 }

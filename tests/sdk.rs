@@ -2,7 +2,8 @@
 //! `tests/sdk/compat.mjs` logs in, signs requests in auth v2 and v3, checks every response
 //! signature, manages access tokens, reads the enterprise, adds and removes enterprise users and
 //! resolves their pending approvals as a second admin, reads the organization and creates a
-//! child enterprise. Needs Node.js 18+ on PATH; the
+//! child enterprise, and creates a Go Account with `coin('ofc').wallets().generateWallet` and withdraws
+//! from it with the SDK's own build, sign and send. Needs Node.js 18+ on PATH; the
 //! npm packages are installed into `tests/sdk/node_modules` with `npm ci` when missing.
 
 mod support;

@@ -8,6 +8,7 @@ pub mod password;
 pub mod principal;
 pub mod replay;
 pub mod seal;
+pub mod signed_message;
 pub mod signing;
 pub mod throttle;
 pub mod token;

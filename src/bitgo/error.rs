@@ -28,6 +28,8 @@ impl BitgoError {
             Error::NotFound(_) => "NotFound",
             Error::MethodNotAllowed => "MethodNotAllowed",
             Error::Conflict(_) => "Conflict",
+            Error::OrganizationAdminCannotTransact(_) => "OrganizationAdminCannotTransact",
+            Error::InsufficientFunds(_) => "InsufficientBalance",
             Error::RateLimited { .. } => "TooManyRequests",
             Error::Internal(_) => "InternalError",
         }
@@ -106,6 +108,8 @@ impl ResponseError for BitgoError {
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::OrganizationAdminCannotTransact(_) => StatusCode::FORBIDDEN,
+            Error::InsufficientFunds(_) => StatusCode::BAD_REQUEST,
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

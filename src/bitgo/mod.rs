@@ -11,8 +11,11 @@ pub mod meta;
 pub mod organizations;
 pub mod session;
 pub mod tokens;
+pub mod trading;
+pub mod transfers;
 pub mod user;
 pub mod views;
+pub mod wallets;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -85,7 +88,103 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::put().to(enterprise::users::change_role)),
         )
         .configure(configure_approvals)
-        .configure(configure_organizations);
+        .configure(configure_organizations)
+        .configure(configure_go_accounts)
+        .configure(configure_trading);
+}
+
+/// Go Account trading (`/api/prime/trading/v1`).
+fn configure_trading(cfg: &mut web::ServiceConfig) {
+    use trading::orders;
+    let t = |p: &str| vec![format!("/api/prime/trading/v1{p}")];
+    cfg.service(resource(t("/user/current")).route(web::get().to(trading::current_user)))
+        .service(resource(t("/accounts")).route(web::get().to(trading::list_accounts)))
+        .service(
+            resource(t("/accounts/{accountId}/balances")).route(web::get().to(trading::balances)),
+        )
+        .service(
+            resource(t("/accounts/{accountId}/currencies"))
+                .route(web::get().to(trading::currencies)),
+        )
+        .service(
+            resource(t("/accounts/{accountId}/products")).route(web::get().to(trading::products)),
+        )
+        .service(
+            resource(t("/accounts/{accountId}/orders"))
+                .route(web::post().to(orders::place_order))
+                .route(web::get().to(orders::list_orders)),
+        )
+        .service(
+            resource(t("/accounts/{accountId}/orders/{orderId}"))
+                .route(web::get().to(orders::get_order)),
+        )
+        .service(
+            resource(t("/accounts/{accountId}/orders/{orderId}/cancel"))
+                .route(web::put().to(orders::cancel_order)),
+        )
+        .service(
+            resource(t("/accounts/{accountId}/trades")).route(web::get().to(orders::list_trades)),
+        )
+        .service(
+            resource(t("/accounts/{accountId}/trades/{tradeId}"))
+                .route(web::get().to(orders::list_trades)),
+        );
+}
+
+/// Go Accounts, their withdrawals and transfers, and BitGo's deposit simulator.
+fn configure_go_accounts(cfg: &mut web::ServiceConfig) {
+    let v2 = |p: &str| vec![format!("/api/v2{p}")];
+    cfg.service(resource(v2("/wallets")).route(web::get().to(wallets::list_wallets)))
+        .service(
+            resource(v2("/enterprise/{id}/transfer"))
+                .route(web::get().to(transfers::list::list_enterprise_transfers)),
+        )
+        .service(
+            resource(vec!["/api/fiat/v1/sandbox/transaction/simulate".into()])
+                .route(web::post().to(transfers::list::simulate_deposit)),
+        )
+        .service(resource(v2("/{coin}/key")).route(web::post().to(wallets::add_key)))
+        .service(resource(v2("/{coin}/key/{id}")).route(web::get().to(wallets::get_key)))
+        .service(resource(v2("/{coin}/wallet/add")).route(web::post().to(wallets::add_wallet)))
+        .service(resource(v2("/{coin}/wallet")).route(web::get().to(wallets::list_wallets)))
+        .service(resource(v2("/{coin}/wallet/{id}")).route(web::get().to(wallets::get_wallet)))
+        .service(
+            resource(v2("/{coin}/wallet/{id}/addresses"))
+                .route(web::get().to(wallets::list_addresses)),
+        )
+        .service(
+            resource(v2("/{coin}/wallet/{id}/transfer"))
+                .route(web::get().to(transfers::list::list_wallet_transfers)),
+        )
+        .service(
+            resource(v2("/{coin}/wallet/{id}/tx/build")).route(web::post().to(transfers::build)),
+        )
+        .service(resource(v2("/{coin}/wallet/{id}/tx/send")).route(web::post().to(transfers::send)))
+        .service(
+            resource(v2("/{coin}/wallet/{id}/tx/initiate"))
+                .route(web::post().to(transfers::initiate)),
+        )
+        .service(
+            resource(v2("/{coin}/wallet/{walletId}/share"))
+                .route(web::post().to(wallets::share::share_wallet)),
+        )
+        .service(
+            resource(v2("/policy/rule/bulk"))
+                .route(web::put().to(wallets::rules::bulk_update_rules)),
+        )
+        .service(
+            resource(v2("/{coin}/wallet/{walletId}/policy/rule"))
+                .route(web::post().to(wallets::rules::add_wallet_rule))
+                .route(web::put().to(wallets::rules::update_wallet_rule))
+                .route(web::delete().to(wallets::rules::delete_wallet_rule)),
+        )
+        .service(
+            resource(vec![
+                "/api/policy/v1/organizations/{organizationId}/rules".into()
+            ])
+            .route(web::post().to(wallets::rules::add_organization_rule))
+            .route(web::get().to(wallets::rules::list_organization_rules)),
+        );
 }
 
 /// Pending approvals, in any letter case, under `/api/v{1,2}` and `/api/v2/{coin}`.

@@ -57,9 +57,11 @@ impl From<Error> for BwError {
                 BwError::BadRequest(format!("Request body too large (limit {n} bytes)."))
             }
             Error::Unauthenticated(_) => BwError::UnauthorizedEmpty,
-            Error::NeedsOtp(_) | Error::MissingScope(_) | Error::Forbidden(_) => {
-                BwError::ForbiddenEmpty
-            }
+            Error::NeedsOtp(_)
+            | Error::MissingScope(_)
+            | Error::Forbidden(_)
+            | Error::OrganizationAdminCannotTransact(_) => BwError::ForbiddenEmpty,
+            Error::InsufficientFunds(m) => BwError::BadRequest(m),
             Error::NotFound(_) => BwError::NotFound,
             Error::MethodNotAllowed => BwError::NotFound,
             Error::Conflict(m) => BwError::Conflict(m),

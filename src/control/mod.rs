@@ -8,6 +8,7 @@ pub mod invitations;
 pub mod kyc;
 pub mod organizations;
 pub mod outbox;
+pub mod wallets;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
@@ -64,6 +65,10 @@ impl From<Error> for ControlError {
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Error::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Error::OrganizationAdminCannotTransact(_) => {
+                (StatusCode::FORBIDDEN, "organization_admin_cannot_transact")
+            }
+            Error::InsufficientFunds(_) => (StatusCode::BAD_REQUEST, "insufficient_funds"),
             Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             Error::Internal(detail) => {
                 log::error!("internal error: {detail}");
@@ -123,6 +128,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
             .service(
                 web::resource("/kyc/{id}/complete").route(web::post().to(kyc::complete_identity)),
             )
+            .service(web::resource("/wallets/{id}/faucet").route(web::post().to(wallets::faucet)))
+            .service(
+                web::resource("/wallets/{id}/ledger").route(web::get().to(wallets::show_ledger)),
+            )
+            .service(web::resource("/prices/{asset}").route(web::put().to(wallets::set_price)))
             .default_service(web::to(not_found)),
     );
 }

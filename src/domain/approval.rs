@@ -185,6 +185,28 @@ pub fn resolve(
     actor: &str,
     decision: Decision,
 ) -> Result<Outcome> {
+    resolve_as(state, required, resolutions, actor, decision, false)
+}
+
+/// [`resolve`] for a withdrawal (`transactionRequest`): a video approver's approval also
+/// moves a `pendingVideoApproval` on. Who may resolve is `policy::may_resolve_video_approval`.
+pub fn resolve_transaction(
+    state: ApprovalState,
+    resolutions: &[Resolution],
+    actor: &str,
+    decision: Decision,
+) -> Result<Outcome> {
+    resolve_as(state, 1, resolutions, actor, decision, true)
+}
+
+fn resolve_as(
+    state: ApprovalState,
+    required: u32,
+    resolutions: &[Resolution],
+    actor: &str,
+    decision: Decision,
+    video: bool,
+) -> Result<Outcome> {
     if !state.is_open() {
         return Err(Error::Conflict(format!(
             "this pending approval is already {} and cannot be resolved again",
@@ -198,10 +220,15 @@ pub fn resolve(
     }
     match decision {
         Decision::Reject => Ok(Outcome::Rejected),
-        Decision::Approve if !state.takes_admin_approval() => Err(Error::Invalid(format!(
-            "a pending approval in state {} cannot be approved by an admin",
-            state.as_str()
-        ))),
+        Decision::Approve
+            if !(state.takes_admin_approval()
+                || (video && state == ApprovalState::PendingVideoApproval)) =>
+        {
+            Err(Error::Invalid(format!(
+                "a pending approval in state {} cannot be approved by an admin",
+                state.as_str()
+            )))
+        }
         Decision::Approve => {
             let approvals = resolutions
                 .iter()
@@ -326,6 +353,19 @@ mod tests {
             resolve(s, 1, &[], "dale", Decision::Reject).unwrap(),
             Outcome::Rejected
         );
+    }
+
+    #[test]
+    fn a_withdrawal_waiting_for_video_is_approved_once_by_a_video_approver() {
+        let s = ApprovalState::PendingVideoApproval;
+        assert_eq!(
+            resolve_transaction(s, &[], "chazz", Decision::Approve).unwrap(),
+            Outcome::Approved
+        );
+        assert!(matches!(
+            resolve_transaction(ApprovalState::Approved, &[], "chazz", Decision::Approve),
+            Err(Error::Conflict(_))
+        ));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Every permission rule in one place. Handlers ask; they never re-implement a check.
 
+use crate::domain::money::WalletPermission;
 use crate::domain::role::{EnterprisePermission, OrgRole};
 use crate::domain::scope::{Scope, ScopeSet};
 use crate::domain::token_rules::TokenKind;
@@ -195,9 +196,259 @@ pub fn may_view_child_enterprise(
     }
 }
 
+/// A money move a route asks permission for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneyAction {
+    /// Placing or cancelling a trading order.
+    Trade,
+    /// Building, sending or initiating a withdrawal or transfer.
+    Withdraw,
+}
+
+/// Who asks to move money, and how they relate to the wallet's enterprise.
+#[derive(Debug, Clone, Copy)]
+pub struct MoneyActor<'a> {
+    /// The token's scopes.
+    pub scopes: &'a ScopeSet,
+    /// The wallet's enterprise is a child enterprise of an organization.
+    pub child_enterprise: bool,
+    /// The caller's role in that organization, if the enterprise has one.
+    pub org_role: Option<OrgRole>,
+    /// The caller's permissions on the enterprise (`None`: not a member).
+    pub enterprise: Option<&'a [EnterprisePermission]>,
+    /// The caller's permissions on the wallet (`None`: not a wallet user).
+    pub wallet: Option<&'a [WalletPermission]>,
+}
+
+/// The one rule on money (seed 000, Overview and Note): on a child enterprise, the
+/// organization's service user (an admin there) trades and withdraws; enterprise users with
+/// `spend` on a wallet withdraw from it. An organization admin never transacts on a child
+/// enterprise of their organization, whatever the token's scopes (`all` included) and even
+/// when also an admin of that child: checked first, so the refusal is always
+/// `OrganizationAdminCannotTransact`. Auditors and view-only wallet users are refused too.
+/// Handlers ask this inside the write transaction, before anything is held or written.
+pub fn may_transact(actor: &MoneyActor<'_>, action: MoneyAction) -> Result<()> {
+    if actor.child_enterprise && actor.org_role == Some(OrgRole::Admin) {
+        return Err(Error::OrganizationAdminCannotTransact(
+            "organization admins cannot initiate trades or withdrawals on a child enterprise \
+             of their organization; the organization's service user does"
+                .into(),
+        ));
+    }
+    match action {
+        MoneyAction::Trade => require_scope(actor.scopes, Scope::TradeTrade)?,
+        MoneyAction::Withdraw => require_any_scope(
+            actor.scopes,
+            &[
+                Scope::WalletSpendAll,
+                Scope::WalletSpendEnterprise,
+                Scope::WalletSpend,
+            ],
+        )?,
+    }
+    if actor.enterprise.is_none() && actor.wallet.is_none() {
+        return Err(Error::NotFound("wallet not found".into()));
+    }
+    if actor
+        .wallet
+        .is_some_and(|w| w.contains(&WalletPermission::Spend))
+    {
+        return Ok(());
+    }
+    let admin = actor
+        .enterprise
+        .is_some_and(|p| p.contains(&EnterprisePermission::Admin));
+    if actor.child_enterprise && actor.org_role == Some(OrgRole::ServiceUser) && admin {
+        return Ok(());
+    }
+    Err(Error::Forbidden(match actor.wallet {
+        Some(_) => "your permission on this wallet is view only: spend is needed".into(),
+        None => "you are not a spender on this wallet".into(),
+    }))
+}
+
+/// Who sees a Go Account (its balances, addresses, transfers and orders): its users, admins
+/// and auditors of its enterprise, and admins of the organization of a child enterprise.
+/// Anyone else gets a 404, as for a missing wallet.
+pub fn may_view_wallet(
+    scopes: &ScopeSet,
+    wallet: Option<&[WalletPermission]>,
+    enterprise: Option<&[EnterprisePermission]>,
+    org_admin_of_child: bool,
+    wallet_id: &str,
+) -> Result<()> {
+    require_any_scope(
+        scopes,
+        &[
+            Scope::WalletViewAll,
+            Scope::WalletViewEnterprise,
+            Scope::WalletView,
+            Scope::EnterpriseViewAll,
+            Scope::TradeView,
+        ],
+    )?;
+    let enterprise_reader = enterprise.is_some_and(|p| {
+        p.contains(&EnterprisePermission::Admin) || p.contains(&EnterprisePermission::Auditor)
+    });
+    if wallet.is_some() || enterprise_reader || org_admin_of_child {
+        Ok(())
+    } else {
+        Err(Error::NotFound(format!("wallet {wallet_id} not found")))
+    }
+}
+
+/// Who may create a Go Account in an enterprise: its admins and `wallet.create` users, with
+/// `wallet_create` (in a child enterprise, its admins include the service user).
+pub fn may_create_wallet(
+    scopes: &ScopeSet,
+    enterprise: Option<&[EnterprisePermission]>,
+) -> Result<()> {
+    require_scope(scopes, Scope::WalletCreate)?;
+    match enterprise {
+        None => Err(Error::Forbidden(
+            "you are not a member of this enterprise".into(),
+        )),
+        Some(p)
+            if p.contains(&EnterprisePermission::Admin)
+                || p.contains(&EnterprisePermission::WalletCreate) =>
+        {
+            Ok(())
+        }
+        Some(_) => Err(Error::Forbidden(
+            "only enterprise admins and wallet.create users may create wallets".into(),
+        )),
+    }
+}
+
+/// Who may set a wallet's policy rules: its admins, and the admins of the organization of a
+/// child enterprise (who set policy but never transact).
+pub fn may_edit_wallet_policy(
+    wallet: Option<&[WalletPermission]>,
+    org_admin_of_child: bool,
+) -> Result<()> {
+    if org_admin_of_child || wallet.is_some_and(|w| w.contains(&WalletPermission::Admin)) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "only wallet admins and organization admins may change wallet policy rules".into(),
+        ))
+    }
+}
+
+/// Who may approve or reject a withdrawal waiting for a video approval: one of the
+/// enterprise's video approvers, never its initiator (who may still reject, i.e. cancel it).
+pub fn may_resolve_video_approval(
+    actor_id: &str,
+    creator_id: &str,
+    video_approvers: &[String],
+    approving: bool,
+) -> Result<()> {
+    if actor_id == creator_id {
+        return if approving {
+            Err(Error::Forbidden(
+                "you cannot approve your own withdrawal: another video approver must".into(),
+            ))
+        } else {
+            Ok(())
+        };
+    }
+    if video_approvers.iter().any(|v| v == actor_id) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "only the enterprise's video approvers may approve or reject this withdrawal".into(),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn actor<'a>(
+        scopes: &'a ScopeSet,
+        org_role: Option<OrgRole>,
+        enterprise: Option<&'a [EnterprisePermission]>,
+        wallet: Option<&'a [WalletPermission]>,
+    ) -> MoneyActor<'a> {
+        MoneyActor {
+            scopes,
+            child_enterprise: true,
+            org_role,
+            enterprise,
+            wallet,
+        }
+    }
+
+    #[test]
+    fn organization_admins_never_transact_whatever_their_scopes() {
+        let admin: &[EnterprisePermission] = &[EnterprisePermission::Admin];
+        let all_spend: &[WalletPermission] = &[
+            WalletPermission::Admin,
+            WalletPermission::Spend,
+            WalletPermission::View,
+        ];
+        for scopes in ["all", "trade_trade wallet_spend_all", "profile", ""] {
+            let s = ScopeSet::from_stored(scopes);
+            for action in [MoneyAction::Trade, MoneyAction::Withdraw] {
+                let a = actor(&s, Some(OrgRole::Admin), Some(admin), Some(all_spend));
+                assert!(matches!(
+                    may_transact(&a, action),
+                    Err(Error::OrganizationAdminCannotTransact(_))
+                ));
+            }
+        }
+    }
+
+    #[test]
+    fn the_service_user_and_spenders_transact() {
+        let s = ScopeSet::from_stored("trade_trade wallet_spend_all");
+        let admin: &[EnterprisePermission] = &[EnterprisePermission::Admin];
+        let a = actor(&s, Some(OrgRole::ServiceUser), Some(admin), None);
+        assert!(may_transact(&a, MoneyAction::Trade).is_ok());
+        assert!(may_transact(&a, MoneyAction::Withdraw).is_ok());
+        let spend: &[WalletPermission] = &[WalletPermission::Spend];
+        let member: &[EnterprisePermission] = &[EnterprisePermission::Member];
+        let a = actor(&s, Some(OrgRole::Customer), Some(member), Some(spend));
+        assert!(may_transact(&a, MoneyAction::Withdraw).is_ok());
+        let narrow = ScopeSet::from_stored("wallet_view_all");
+        let a = actor(&narrow, Some(OrgRole::ServiceUser), Some(admin), None);
+        assert!(matches!(
+            may_transact(&a, MoneyAction::Withdraw),
+            Err(Error::MissingScope(_))
+        ));
+    }
+
+    #[test]
+    fn auditors_and_view_only_users_do_not_transact() {
+        let s = ScopeSet::from_stored("all");
+        let auditor: &[EnterprisePermission] = &[EnterprisePermission::Auditor];
+        let view: &[WalletPermission] = &[WalletPermission::View];
+        let a = actor(&s, Some(OrgRole::Member), Some(auditor), None);
+        assert!(matches!(
+            may_transact(&a, MoneyAction::Withdraw),
+            Err(Error::Forbidden(_))
+        ));
+        let a = actor(&s, Some(OrgRole::Customer), None, Some(view));
+        assert!(matches!(
+            may_transact(&a, MoneyAction::Withdraw),
+            Err(Error::Forbidden(_))
+        ));
+        let a = actor(&s, None, None, None);
+        assert!(matches!(
+            may_transact(&a, MoneyAction::Withdraw),
+            Err(Error::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn only_other_video_approvers_approve_large_withdrawals() {
+        let approvers = vec!["v".to_string(), "c".to_string()];
+        assert!(may_resolve_video_approval("v", "c", &approvers, true).is_ok());
+        assert!(may_resolve_video_approval("c", "c", &approvers, true).is_err());
+        assert!(may_resolve_video_approval("c", "c", &approvers, false).is_ok());
+        assert!(may_resolve_video_approval("x", "c", &approvers, true).is_err());
+    }
 
     #[test]
     fn token_without_the_route_scope_is_rejected_naming_it() {

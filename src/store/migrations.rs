@@ -25,6 +25,12 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (20, include_str!("migrations/0020_child_enterprises.sql")),
     (21, include_str!("migrations/0021_kyc_identities.sql")),
     (30, include_str!("migrations/0030_bitwarden.sql")),
+    (
+        40,
+        include_str!("migrations/0040_go_accounts_and_ledger.sql"),
+    ),
+    (41, include_str!("migrations/0041_trading_orders.sql")),
+    (42, include_str!("migrations/0042_wallet_policy_rules.sql")),
 ];
 
 /// The version a fully migrated file has.

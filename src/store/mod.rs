@@ -10,12 +10,17 @@ pub mod enterprises;
 pub mod idempotency;
 pub mod invitations;
 pub mod kyc;
+pub mod ledger;
 pub mod migrations;
+pub mod orders;
 pub mod organizations;
 pub mod outbox;
 pub mod profile;
 pub mod tokens;
+pub mod transfers;
 pub mod users;
+pub mod wallet_policies;
+pub mod wallets;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};

@@ -15,7 +15,7 @@ import { BitGoAPI } from '@bitgo/sdk-api';
 // sdk-api has no `enterprises()`; the SDK's own Enterprises class lives in the sdk-core copy that
 // sdk-api itself loads. Its get/list only use `bitgo.get(bitgo.url(...))` (v1 paths), no coin.
 const sdkRequire = createRequire(createRequire(import.meta.url).resolve('@bitgo/sdk-api'));
-const { Enterprises, Enterprise, PendingApprovals } = sdkRequire('@bitgo/sdk-core');
+const { Enterprises, Enterprise, PendingApprovals, coins: sdkCoins } = sdkRequire('@bitgo/sdk-core');
 
 // sdk-api registers no coins, but the SDK's own PendingApprovals class only needs its coin for
 // the URL (`/api/v2/{coin}/pendingapprovals`) and a few family checks that user-change
@@ -635,9 +635,128 @@ async function enterpriseUsersSuite(v, bitgo, getUser, getEnterpriseId) {
   });
 }
 
+
+const SERVICE_USER = 'service@prestige-worldwide.test';
+const CHILD_NAME = 'chazz@prestige-worldwide.test';
+
+/** A BitGoAPI with the SDK's own `ofc` coin and the `ofctusd` Go Account token registered. */
+function ofcSdk(v) {
+  const bitgo = sdk(v);
+  bitgo.register('ofc', sdkCoins.Ofc.createInstance);
+  bitgo.register(
+    'ofctusd',
+    sdkCoins.OfcToken.createTokenConstructor({
+      coin: 'ofctusd', decimalPlaces: 2, name: 'Test USD', backingCoin: 'tusd', isFiat: true, type: 'ofctusd',
+    }),
+  );
+  bitgo.register(
+    'ofctbtc',
+    sdkCoins.OfcToken.createTokenConstructor({
+      coin: 'ofctbtc', decimalPlaces: 8, name: 'Test Bitcoin', backingCoin: 'tbtc', isFiat: false, type: 'ofctbtc',
+    }),
+  );
+  return bitgo;
+}
+
+/**
+ * Go Accounts through the SDK's own code: `coin('ofc').wallets().generateWallet({type:
+ * 'trading'})`, then a withdrawal by `wallet.send()` (tx/build, the SDK's OfcToken signing of
+ * the payload with the decrypted user key, tx/send). The organization admin is refused.
+ */
+async function goAccountSuite(v) {
+  const p = `v${v} Go Account:`;
+  const bitgo = ofcSdk(v);
+  const child = await step(`${p} service user authenticates and finds the child enterprise`, async () => {
+    await bitgo.authenticate({ username: SERVICE_USER, password: PASSWORD, otp: OTP });
+    const list = await bitgo.get(bitgo.url('/enterprise', 2)).result();
+    const found = list.enterprises.find((e) => e.name === CHILD_NAME);
+    check(found && ID_RE.test(found.id), `no child enterprise ${CHILD_NAME} among ${clip(JSON.stringify(list))}`);
+    return found.id;
+  });
+  const generate = (label) =>
+    bitgo.coin('ofc').wallets().generateWallet({
+      label, passphrase: 'go-account-passphrase', enterprise: need(child, 'the child enterprise'),
+      passcodeEncryptionCode: 'recovery-code', type: 'trading',
+    });
+  const made = await step(`${p} coin('ofc').wallets().generateWallet({type: 'trading'})`, async () => {
+    const a = await generate(`SDK Go Account v${v}`);
+    const b = await generate(`SDK Go Account v${v} (2)`);
+    check(a.wallet.type() === 'trading' && ID_RE.test(a.wallet.id()), `wallet ${clip(JSON.stringify(a.wallet.toJSON()))}`);
+    check(typeof a.userKeychain.encryptedPrv === 'string', 'no encrypted user key came back');
+    check(typeof a.encryptedWalletPassphrase === 'string', 'no encryptedWalletPassphrase');
+    return { from: a.wallet.id(), to: b.wallet.id() };
+  });
+  await step(`${p} fund it (POST /sandbox/wallets/{id}/faucet) and read it with coin('ofctusd').wallets().get()`, async () => {
+    const { from } = need(made, 'the Go Accounts');
+    const res = await fetch(`${BASE}/sandbox/wallets/${from}/faucet`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ asset: 'ofctusd', amount: '10000' }), signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+    check(res.status === 200, `faucet answered ${res.status}`);
+    const w = await bitgo.coin('ofctusd').wallets().get({ id: from });
+    check(w.balanceString() === '10000', `balance ${w.balanceString()}`);
+  });
+  await step(`${p} wallet.send() builds, signs with the user key and sends a book transfer`, async () => {
+    const { from, to } = need(made, 'the Go Accounts');
+    const w = await bitgo.coin('ofctusd').wallets().get({ id: from });
+    const sent = await w.send({ address: to, amount: '2500', walletPassphrase: 'go-account-passphrase' });
+    check(sent.transfer && sent.transfer.transactionType === 'BOOK_TRANSFER', `reply ${clip(JSON.stringify(sent))}`);
+    const dest = await bitgo.coin('ofctusd').wallets().get({ id: to });
+    check(dest.balanceString() === '2500', `destination balance ${dest.balanceString()}`);
+    const src = await bitgo.coin('ofctusd').wallets().get({ id: from });
+    check(src.balanceString() === '7500', `source balance ${src.balanceString()}`);
+  });
+  const big = await step(`${p} a 5 BTC wallet.send (300,000 USD) is a 202 pendingVideoApproval, the amount held`, async () => {
+    const { from } = need(made, 'the Go Accounts');
+    const res = await fetch(`${BASE}/sandbox/wallets/${from}/faucet`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ asset: 'ofctbtc', amount: '1000000000' }), signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+    check(res.status === 200, `faucet answered ${res.status}`);
+    const w = await bitgo.coin('ofctbtc').wallets().get({ id: from });
+    const sent = await w.send({ address: 'tb1q-outside', amount: '500000000', walletPassphrase: 'go-account-passphrase' });
+    check(sent.pendingApproval && sent.pendingApproval.state === 'pendingVideoApproval', `reply ${clip(JSON.stringify(sent))}`);
+    const after = await bitgo.coin('ofctbtc').wallets().get({ id: from });
+    check(after.spendableBalanceString() === '500000000', `spendable ${after.spendableBalanceString()}`);
+    return sent.pendingApproval.id;
+  });
+  await step(`${p} the child's video approver approves it with PendingApproval.approve()`, async () => {
+    const id = need(big, 'the pending video approval');
+    const approver = ofcSdk(v);
+    await approver.authenticate({ username: CHILD_NAME, password: PASSWORD, otp: OTP });
+    const approval = await new PendingApprovals(approver, approver.coin('ofctbtc')).get({ id });
+    check(approval.state() === 'pendingVideoApproval', `state ${approval.state()}`);
+    const done = await approval.approve({ otp: OTP });
+    check(done.state === 'approved', `state ${done.state}`);
+    const w = await bitgo.coin('ofctbtc').wallets().get({ id: need(made, 'the Go Accounts').from });
+    check(w.balanceString() === '500000000' && w.spendableBalanceString() === '500000000', `balance ${w.balanceString()}`);
+    await approver.logout();
+  });
+  await step(`${p} a wrong passphrase never reaches the server`, async () => {
+    const { from, to } = need(made, 'the Go Accounts');
+    const w = await bitgo.coin('ofctusd').wallets().get({ id: from });
+    await rejects(w.send({ address: to, amount: '1', walletPassphrase: 'wrong' }), 'send with a wrong passphrase');
+  });
+  await step(`${p} the organization admin sees the Go Account but tx/build is refused (OrganizationAdminCannotTransact)`, async () => {
+    const { from, to } = need(made, 'the Go Accounts');
+    const admin = ofcSdk(v);
+    await admin.authenticate({ username: USERNAME, password: PASSWORD, otp: OTP });
+    const w = await admin.coin('ofctusd').wallets().get({ id: from });
+    check(w.balanceString() === '7500', `organization admin reads balance ${w.balanceString()}`);
+    const err = await rejects(w.prebuildTransaction({ recipients: [{ address: to, amount: '1' }] }), 'tx/build by the organization admin');
+    check(err.status === 403, `status ${err.status}`);
+    check(err.result && err.result.name === 'OrganizationAdminCannotTransact', `body ${clip(JSON.stringify(err.result))}`);
+    await admin.logout();
+  });
+  await step(`${p} service user logs out`, async () => {
+    await bitgo.logout();
+  });
+}
+
 await constantsSuite();
 for (const v of VERSIONS) {
   await versionSuite(v);
+  await goAccountSuite(v);
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -13,6 +13,7 @@ use crate::bitgo::approvals::changes::Context;
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
 use crate::bitgo::json::string_field;
+use crate::bitgo::transfers::movement;
 use crate::domain::approval::{self, ApprovalState, Decision, Outcome, DEFAULT_LIST_STATES};
 use crate::domain::enterprise_change::EnterpriseChange;
 use crate::domain::ids::is_hex_id;
@@ -232,28 +233,44 @@ pub async fn update_approval(authed: Authed, req: HttpRequest) -> Result<HttpRes
         .map_err(|f| Error::NeedsOtp(f.message()))?;
     let actor = authed.principal.user_id().to_string();
     let base = base_url(&req);
+    let settle_after = authed.call.state.money.settle_after_seconds;
     let doc = authed
         .call
         .sandbox
         .store
         .write(move |conn| {
             let (a, membership) = load_visible(conn, &id, &actor)?;
-            policy::may_resolve_approval(
-                &actor,
-                &a.creator_id,
-                membership.as_deref(),
-                decision == Decision::Approve,
-            )?;
             let resolutions = approvals::resolutions(conn, &id)?;
-            let outcome = approval::resolve(
-                a.state,
-                a.approvals_required,
-                &resolutions,
-                &actor,
-                decision,
-            )?;
+            let approving = decision == Decision::Approve;
+            let outcome = if a.kind == movement::TRANSACTION_REQUEST {
+                let approvers = movement::approvers_of(&a)?;
+                policy::may_resolve_video_approval(&actor, &a.creator_id, &approvers, approving)?;
+                approval::resolve_transaction(a.state, &resolutions, &actor, decision)?
+            } else {
+                policy::may_resolve_approval(
+                    &actor,
+                    &a.creator_id,
+                    membership.as_deref(),
+                    approving,
+                )?;
+                approval::resolve(
+                    a.state,
+                    a.approvals_required,
+                    &resolutions,
+                    &actor,
+                    decision,
+                )?
+            };
             approvals::add_resolution(conn, &id, &actor, decision, now)?;
-            if outcome == Outcome::Approved {
+            if a.kind == movement::TRANSACTION_REQUEST && outcome != Outcome::StillPending {
+                movement::apply_decision(
+                    conn,
+                    &a,
+                    outcome == Outcome::Approved,
+                    now,
+                    settle_after,
+                )?;
+            } else if outcome == Outcome::Approved {
                 apply_approved(conn, &a, now, &base)?;
             }
             approvals::set_state(conn, &id, outcome.state(a.state), now)?;

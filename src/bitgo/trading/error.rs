@@ -1,0 +1,163 @@
+//! The trading API's own error body (`/api/prime/trading`): `{error, errorName, reqId,
+//! context?}`, with `errorName` codes like `backend:trade:insufficientFunds`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use rand::Rng;
+use serde_json::json;
+
+use crate::bitgo::error::BitgoError;
+use crate::error::{AuthFailure, Error};
+
+/// An error on its way out through the trading API.
+#[derive(Debug, thiserror::Error)]
+#[error("{error_name}: {message}")]
+pub struct TradingError {
+    status: StatusCode,
+    /// The stable `errorName`.
+    pub error_name: &'static str,
+    message: String,
+    field: Option<&'static str>,
+}
+
+impl TradingError {
+    /// A trading error with a code, a message and (for validation) the field.
+    pub fn new(
+        status: StatusCode,
+        error_name: &'static str,
+        message: impl Into<String>,
+        field: Option<&'static str>,
+    ) -> Self {
+        TradingError {
+            status,
+            error_name,
+            message: message.into(),
+            field,
+        }
+    }
+
+    /// A 400 `backend:common:invalidArgument` naming `field`.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "backend:common:invalidArgument",
+            message,
+            Some(field),
+        )
+    }
+}
+
+impl From<Error> for TradingError {
+    fn from(e: Error) -> Self {
+        let (status, name) = match &e {
+            Error::Invalid(_) => (StatusCode::BAD_REQUEST, "backend:common:invalidArgument"),
+            Error::MalformedJson(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "backend:common:malformedJSON",
+            ),
+            Error::UnsupportedMediaType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "backend:common:invalidRequest",
+            ),
+            Error::PayloadTooLarge(_) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "backend:common:invalidRequest",
+            ),
+            Error::Unauthenticated(AuthFailure::IpNotAllowed)
+            | Error::Unauthenticated(_)
+            | Error::NeedsOtp(_) => (StatusCode::UNAUTHORIZED, "backend:common:unauthorized"),
+            Error::MissingScope(_) | Error::Forbidden(_) => {
+                (StatusCode::FORBIDDEN, "backend:common:forbidden")
+            }
+            Error::OrganizationAdminCannotTransact(_) => {
+                (StatusCode::FORBIDDEN, "OrganizationAdminCannotTransact")
+            }
+            Error::InsufficientFunds(_) => {
+                (StatusCode::BAD_REQUEST, "backend:trade:insufficientFunds")
+            }
+            Error::NotFound(_) => (StatusCode::NOT_FOUND, "backend:common:notFound"),
+            Error::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "backend:common:invalidRequest",
+            ),
+            Error::Conflict(_) => (StatusCode::CONFLICT, "backend:common:inUse"),
+            Error::RateLimited { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "backend:common:rateLimited")
+            }
+            Error::Internal(detail) => {
+                log::error!("internal error: {detail}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "backend:common:internalError",
+                )
+            }
+        };
+        let message = if matches!(e, Error::Internal(_)) {
+            "internal error".to_string()
+        } else {
+            e.to_string()
+        };
+        TradingError::new(status, name, message, None)
+    }
+}
+
+impl From<BitgoError> for TradingError {
+    fn from(e: BitgoError) -> Self {
+        e.0.into()
+    }
+}
+
+fn request_id() -> String {
+    const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::rng();
+    let tail: String = (0..20)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
+    format!("unk-{tail}")
+}
+
+impl ResponseError for TradingError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let error = match self.field {
+            Some(f) => format!("{} key={f}", self.error_name),
+            None => self.message.clone(),
+        };
+        let mut context = json!({"errorName": self.error_name, "message": self.message});
+        if let Some(f) = self.field {
+            context["field"] = f.into();
+        }
+        HttpResponse::build(self.status).json(json!({
+            "error": error,
+            "errorName": self.error_name,
+            "reqId": request_id(),
+            "context": context,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::MessageBody;
+
+    #[test]
+    fn the_body_has_error_error_name_and_req_id() {
+        let e: TradingError = Error::InsufficientFunds("short".into()).into();
+        let r = e.error_response();
+        assert_eq!(r.status(), 400);
+        let body: serde_json::Value =
+            serde_json::from_slice(&r.into_body().try_into_bytes().unwrap()).unwrap();
+        assert_eq!(body["errorName"], "backend:trade:insufficientFunds");
+        assert!(body["reqId"].as_str().unwrap().starts_with("unk-"));
+        let e = TradingError::invalid("quantity", "bad");
+        let body: serde_json::Value =
+            serde_json::from_slice(&e.error_response().into_body().try_into_bytes().unwrap())
+                .unwrap();
+        assert_eq!(body["error"], "backend:common:invalidArgument key=quantity");
+        assert_eq!(body["context"]["field"], "quantity");
+    }
+}

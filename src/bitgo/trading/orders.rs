@@ -1,0 +1,386 @@
+//! Orders and trades of a trading account. Placing and cancelling ask
+//! `domain::policy::may_transact(Trade)` first, inside the write; a child enterprise trades
+//! only once its KYC is approved.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Map, Value};
+
+use crate::bitgo::call::Authed;
+use crate::bitgo::trading::engine::{self, Product};
+use crate::bitgo::trading::error::TradingError;
+use crate::bitgo::trading::view::{order_json, trade_json};
+use crate::bitgo::transfers::price_cents;
+use crate::bitgo::wallets::{access, path_param};
+use crate::domain::money;
+use crate::domain::policy::{self, MoneyAction};
+use crate::domain::scope::Scope;
+use crate::error::Error;
+use crate::store::orders::{self, OrderRow};
+
+/// What a place-order body asks for, checked.
+struct NewOrder {
+    product: Product,
+    side: String,
+    order_type: String,
+    quantity: String,
+    quantity_currency: String,
+    limit_cents: Option<i64>,
+    client_order_id: Option<String>,
+}
+
+fn parse_order(body: &Map<String, Value>) -> Result<NewOrder, TradingError> {
+    let text = |f: &'static str| -> Result<Option<String>, TradingError> {
+        match body.get(f) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(_) => Err(TradingError::invalid(f, format!("{f} must be a string"))),
+        }
+    };
+    let required = |f: &'static str| -> Result<String, TradingError> {
+        text(f)?.ok_or_else(|| {
+            TradingError::new(
+                StatusCode::BAD_REQUEST,
+                "backend:common:required",
+                format!("{f} is required"),
+                Some(f),
+            )
+        })
+    };
+    let product_name = required("product")?;
+    let product = engine::product(&product_name)?.ok_or_else(|| {
+        TradingError::new(
+            StatusCode::BAD_REQUEST,
+            "backend:trade:unsupportedProduct",
+            format!("product {product_name} is not traded"),
+            Some("product"),
+        )
+    })?;
+    let side = required("side")?;
+    if side != "buy" && side != "sell" {
+        return Err(TradingError::invalid("side", "side must be buy or sell"));
+    }
+    let order_type = required("type")?;
+    if !["market", "limit"].contains(&order_type.as_str()) {
+        return Err(TradingError::invalid(
+            "type",
+            "this sandbox fills market and limit orders",
+        ));
+    }
+    if let Some(f) = text("fundingType")? {
+        if f == "margin" {
+            return Err(TradingError::new(
+                StatusCode::BAD_REQUEST,
+                "backend:trade:productMarginTradingDisabled",
+                "margin trading is not available in this sandbox",
+                None,
+            ));
+        } else if f != "funded" {
+            return Err(TradingError::invalid(
+                "fundingType",
+                "fundingType must be funded or margin",
+            ));
+        }
+    }
+    let quantity = required("quantity")?;
+    let quantity_currency = text("quantityCurrency")?
+        .unwrap_or_else(|| product.base.currency.to_string())
+        .to_ascii_uppercase();
+    if quantity_currency != product.base.currency && quantity_currency != product.quote.currency {
+        return Err(TradingError::invalid(
+            "quantityCurrency",
+            format!(
+                "quantityCurrency must be {} or {}",
+                product.base.currency, product.quote.currency
+            ),
+        ));
+    }
+    if side == "sell" && quantity_currency != product.base.currency {
+        return Err(TradingError::new(
+            StatusCode::BAD_REQUEST,
+            "backend:trade:invalidUserIntent",
+            "sell orders must be placed in base quantity",
+            None,
+        ));
+    }
+    let limit_cents = match (order_type.as_str(), text("limitPrice")?) {
+        ("limit", None) => {
+            return Err(TradingError::new(
+                StatusCode::BAD_REQUEST,
+                "backend:common:required",
+                "limitPrice is required for a limit order",
+                Some("limitPrice"),
+            ))
+        }
+        (_, Some(l)) => Some(money::parse_price_cents(&l).map_err(|e| {
+            TradingError::new(
+                StatusCode::BAD_REQUEST,
+                "backend:trade:invalidLimitPrice",
+                e.to_string(),
+                Some("limitPrice"),
+            )
+        })?),
+        (_, None) => None,
+    };
+    let client_order_id = text("clientOrderId")?;
+    if client_order_id
+        .as_ref()
+        .is_some_and(|c| c.is_empty() || c.len() > 64)
+    {
+        return Err(TradingError::new(
+            StatusCode::BAD_REQUEST,
+            "backend:trade:invalidClientOrderID",
+            "clientOrderId must be 1 to 64 characters",
+            Some("clientOrderId"),
+        ));
+    }
+    Ok(NewOrder {
+        product,
+        side,
+        order_type,
+        quantity,
+        quantity_currency,
+        limit_cents,
+        client_order_id,
+    })
+}
+
+/// `POST /api/prime/trading/v1/accounts/{accountId}/orders`.
+pub async fn place_order(authed: Authed, req: HttpRequest) -> Result<HttpResponse, TradingError> {
+    let account = path_param(&req, "accountId")?;
+    let body: Map<String, Value> = authed.call.json()?;
+    let user = authed.principal.user_id().to_string();
+    let scopes = authed.principal.token.scope.clone();
+    let now = authed.now_ms();
+    let config = authed.call.state.money.clone();
+    // The permission comes before any reading of the body's values.
+    let (a, u, s) = (account.clone(), user.clone(), scopes.clone());
+    authed
+        .call
+        .sandbox
+        .store
+        .read(move |c| access::load(c, &a, &u)?.may_transact(&s, MoneyAction::Trade))
+        .await?;
+    // A KYC decision due on the sandbox clock is written now, so kycState is current.
+    crate::bitgo::kyc::settle(&authed.call).await?;
+    let n = parse_order(&body)?;
+    let order = authed
+        .call
+        .sandbox
+        .store
+        .write(move |c| -> Result<Result<OrderRow, TradingError>, Error> {
+            let a = access::load(c, &account, &user)?;
+            a.may_transact(&scopes, MoneyAction::Trade)?;
+            if a.is_child() && a.enterprise.kyc_state != "approved" {
+                return Ok(Err(TradingError::new(
+                    StatusCode::BAD_REQUEST,
+                    "backend:trade:KYCNotApproved",
+                    format!(
+                        "the enterprise's KYC is {}: trading starts once it is approved",
+                        a.enterprise.kyc_state
+                    ),
+                    None,
+                )));
+            }
+            let id = engine::new_order_id();
+            let client_order_id = n.client_order_id.clone().unwrap_or_else(|| id.clone());
+            if orders::client_id_taken(c, &a.wallet.id, &client_order_id)? {
+                return Ok(Err(TradingError::new(
+                    StatusCode::CONFLICT,
+                    "backend:common:inUse",
+                    "clientOrderId is already in use",
+                    Some("clientOrderId"),
+                )));
+            }
+            let price = price_cents(c, &config, n.product.base)?;
+            let qty_asset = if n.quantity_currency == n.product.base.currency {
+                n.product.base
+            } else {
+                n.product.quote
+            };
+            let qty = money::parse_decimal(&n.quantity, qty_asset, "quantity")?;
+            let base_quantity = if qty_asset.id == n.product.base.id {
+                qty
+            } else {
+                let at = n.limit_cents.unwrap_or(price);
+                i64::try_from(money::base_for_quote(qty, n.product.base, at)).unwrap_or(0)
+            };
+            if base_quantity <= 0 {
+                return Ok(Err(TradingError::new(
+                    StatusCode::BAD_REQUEST,
+                    "backend:trade:invalidQuantity",
+                    "the quantity buys nothing at this price",
+                    Some("quantity"),
+                )));
+            }
+            let mut o = OrderRow {
+                id,
+                account_id: a.wallet.id.clone(),
+                enterprise_id: a.enterprise.id.clone(),
+                user_id: user.clone(),
+                client_order_id,
+                product: n.product.id(),
+                side: n.side.clone(),
+                order_type: n.order_type.clone(),
+                quantity: n.quantity.clone(),
+                quantity_currency: n.quantity_currency.clone(),
+                base_quantity,
+                limit_price_cents: n.limit_cents,
+                status: "pending_open".into(),
+                hold_asset: None,
+                hold_amount: 0,
+                filled_quantity: 0,
+                filled_quote: 0,
+                canceled_by: None,
+                created_at: now,
+                completed_at: None,
+            };
+            match n.limit_cents {
+                Some(limit) if !money::limit_crosses(&n.side, limit, price) => {
+                    engine::rest(c, &mut o, n.product, limit, now)?
+                }
+                _ => engine::fill(c, &mut o, n.product, price, now)?,
+            }
+            Ok(Ok(o))
+        })
+        .await??;
+    Ok(authed.reply(StatusCode::OK, &order_json(&order))?)
+}
+
+/// `GET /api/prime/trading/v1/accounts/{accountId}/orders?offset&limit&status&clientOrderId`.
+pub async fn list_orders(
+    authed: Authed,
+    req: HttpRequest,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, TradingError> {
+    policy::require_scope(&authed.principal.token.scope, Scope::TradeView)?;
+    let account = path_param(&req, "accountId")?;
+    let number = |k: &'static str, default: usize| -> Result<usize, TradingError> {
+        match query.get(k) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= 10_000)
+                .ok_or_else(|| TradingError::invalid(k, format!("{k} must be a whole number"))),
+        }
+    };
+    let (offset, limit) = (number("offset", 0)?, number("limit", 100)?.clamp(1, 1000));
+    let status = query.get("status").cloned();
+    let client = query.get("clientOrderId").cloned();
+    let (user, scopes) = (
+        authed.principal.user_id().to_string(),
+        authed.principal.token.scope.clone(),
+    );
+    let rows = authed
+        .call
+        .sandbox
+        .store
+        .read(move |c| {
+            let a = access::load_visible(c, &account, &user, &scopes)?;
+            orders::list(
+                c,
+                &a.wallet.id,
+                status.as_deref(),
+                client.as_deref(),
+                offset,
+                limit,
+            )
+        })
+        .await?;
+    let data: Vec<Value> = rows.iter().map(order_json).collect();
+    Ok(authed.reply(StatusCode::OK, &json!({ "data": data }))?)
+}
+
+/// `GET /api/prime/trading/v1/accounts/{accountId}/orders/{orderId}`.
+pub async fn get_order(authed: Authed, req: HttpRequest) -> Result<HttpResponse, TradingError> {
+    policy::require_scope(&authed.principal.token.scope, Scope::TradeView)?;
+    let account = path_param(&req, "accountId")?;
+    let id = path_param(&req, "orderId")?;
+    let (user, scopes) = (
+        authed.principal.user_id().to_string(),
+        authed.principal.token.scope.clone(),
+    );
+    let o = authed
+        .call
+        .sandbox
+        .store
+        .read(move |c| {
+            let a = access::load_visible(c, &account, &user, &scopes)?;
+            orders::find(c, &a.wallet.id, &id)?
+                .ok_or_else(|| Error::NotFound(format!("order {id} not found")))
+        })
+        .await?;
+    Ok(authed.reply(StatusCode::OK, &order_json(&o))?)
+}
+
+/// `PUT /api/prime/trading/v1/accounts/{accountId}/orders/{orderId}/cancel`: an open order
+/// is cancelled and its hold released; a finished one cannot be.
+pub async fn cancel_order(authed: Authed, req: HttpRequest) -> Result<HttpResponse, TradingError> {
+    let account = path_param(&req, "accountId")?;
+    let id = path_param(&req, "orderId")?;
+    let (user, scopes) = (
+        authed.principal.user_id().to_string(),
+        authed.principal.token.scope.clone(),
+    );
+    let now = authed.now_ms();
+    let o = authed
+        .call
+        .sandbox
+        .store
+        .write(move |c| -> Result<Result<OrderRow, TradingError>, Error> {
+            let a = access::load(c, &account, &user)?;
+            a.may_transact(&scopes, MoneyAction::Trade)?;
+            let mut o = orders::find(c, &a.wallet.id, &id)?
+                .ok_or_else(|| Error::NotFound(format!("order {id} not found")))?;
+            if o.status != "open" {
+                return Ok(Err(TradingError::new(
+                    StatusCode::BAD_REQUEST,
+                    "backend:trade:orderNotCancelable",
+                    format!("the order is {} and cannot be cancelled", o.status),
+                    None,
+                )));
+            }
+            engine::cancel(c, &mut o, &user, now)?;
+            Ok(Ok(o))
+        })
+        .await??;
+    Ok(authed.reply(StatusCode::OK, &order_json(&o))?)
+}
+
+/// `GET /api/prime/trading/v1/accounts/{accountId}/trades[?orderId]` and `/trades/{tradeId}`.
+pub async fn list_trades(
+    authed: Authed,
+    req: HttpRequest,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, TradingError> {
+    policy::require_scope(&authed.principal.token.scope, Scope::TradeView)?;
+    let account = path_param(&req, "accountId")?;
+    let one = req.match_info().get("tradeId").map(str::to_string);
+    let filter = one.clone().or_else(|| query.get("orderId").cloned());
+    let (user, scopes) = (
+        authed.principal.user_id().to_string(),
+        authed.principal.token.scope.clone(),
+    );
+    let rows = authed
+        .call
+        .sandbox
+        .store
+        .read(move |c| {
+            let a = access::load_visible(c, &account, &user, &scopes)?;
+            orders::fills(c, &a.wallet.id, filter.as_deref(), 1000)
+        })
+        .await?;
+    if let Some(id) = one {
+        let f = rows
+            .iter()
+            .find(|f| f.id == id)
+            .ok_or_else(|| Error::NotFound(format!("trade {id} not found")))?;
+        return Ok(authed.reply(StatusCode::OK, &trade_json(f))?);
+    }
+    let data: Vec<Value> = rows.iter().map(trade_json).collect();
+    Ok(authed.reply(StatusCode::OK, &json!({ "data": data }))?)
+}

@@ -1,0 +1,332 @@
+//! Wallet policy rules: `POST|PUT|DELETE /api/v2/{coin}/wallet/{walletId}/policy/rule` on one
+//! Go Account, and `POST|GET /api/policy/v1/organizations/{organizationId}/rules` across every
+//! wallet of the organization's child enterprises. Set by wallet admins and organization
+//! admins; withdrawals obey them (`bitgo::transfers`).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+use serde_json::{json, Map, Value};
+
+use crate::bitgo::call::Authed;
+use crate::bitgo::error::BitgoError;
+use crate::bitgo::json::string_field;
+use crate::bitgo::wallets::{access, ofc_coin, path_param, wallet_doc};
+use crate::domain::money;
+use crate::domain::policy;
+use crate::domain::role::OrgRole;
+use crate::domain::scope::Scope;
+use crate::domain::wallet_policy::{Rule, RuleAction, RuleKind};
+use crate::error::{Error, Result};
+use crate::store::{organizations, wallet_policies};
+
+const EDIT_SCOPES: &[Scope] = &[
+    Scope::WalletEditAll,
+    Scope::WalletEditEnterprise,
+    Scope::WalletEdit,
+    Scope::WalletManageAll,
+    Scope::EnterpriseManageAll,
+];
+
+fn whitelist_item(v: &Value) -> Result<String> {
+    let item = match v {
+        Value::String(s) => s.as_str(),
+        Value::Object(o) => o.get("item").and_then(Value::as_str).unwrap_or(""),
+        _ => "",
+    };
+    if item.is_empty() || item.len() > 256 {
+        return Err(Error::Invalid(
+            "condition.add must be an address or {item, type}".into(),
+        ));
+    }
+    Ok(item.to_ascii_lowercase())
+}
+
+fn positive(v: Option<&Value>, field: &str) -> Result<i64> {
+    let raw = match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err(Error::Invalid(format!("{field} is required"))),
+    };
+    money::parse_amount(&raw, field)
+}
+
+/// The rule a body asks for, starting from `existing` (PUT) or nothing (POST).
+fn parse_rule(body: &Map<String, Value>, existing: Option<Rule>) -> Result<Rule> {
+    let id = string_field(body.get("id"), "id")?
+        .filter(|i| !i.is_empty() && i.len() <= 128)
+        .ok_or_else(|| Error::Invalid("id is required (1 to 128 characters)".into()))?
+        .to_string();
+    let kind_name = string_field(body.get("type"), "type")?
+        .ok_or_else(|| Error::Invalid("type is required".into()))?;
+    let action = match body
+        .get("action")
+        .and_then(|a| a.get("type"))
+        .and_then(Value::as_str)
+    {
+        Some(a) => RuleAction::parse(a)?,
+        None => existing
+            .as_ref()
+            .map(|r| r.action)
+            .ok_or_else(|| Error::Invalid("action.type is required".into()))?,
+    };
+    let coin = match string_field(body.get("coin"), "coin")? {
+        Some(c) => Some(money::asset(c)?.id.to_string()),
+        None => existing.as_ref().and_then(|r| r.coin.clone()),
+    };
+    let empty = Map::new();
+    let condition = body
+        .get("condition")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let kind = match kind_name {
+        "velocityLimit" => RuleKind::VelocityLimit {
+            limit: positive(
+                condition.get("amountString").or(condition.get("amount")),
+                "condition.amountString",
+            )?,
+            window_seconds: positive(condition.get("timeWindow"), "condition.timeWindow")?,
+        },
+        "advancedWhitelist" => {
+            let mut items = match existing.map(|r| r.kind) {
+                Some(RuleKind::AdvancedWhitelist { items }) => items,
+                _ => Vec::new(),
+            };
+            if let Some(add) = condition.get("add") {
+                let item = whitelist_item(add)?;
+                if !items.contains(&item) {
+                    items.push(item);
+                }
+            }
+            if let Some(remove) = condition.get("remove") {
+                let item = whitelist_item(remove)?;
+                items.retain(|i| *i != item);
+            }
+            if items.len() > 1000 {
+                return Err(Error::Invalid(
+                    "a whitelist holds at most 1000 entries".into(),
+                ));
+            }
+            RuleKind::AdvancedWhitelist { items }
+        }
+        other => {
+            return Err(Error::Invalid(format!(
+                "type {other:?} is not supported here: velocityLimit or advancedWhitelist"
+            )))
+        }
+    };
+    Ok(Rule {
+        id,
+        coin,
+        kind,
+        action,
+    })
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Change {
+    Add,
+    Update,
+    Remove,
+}
+
+async fn change_wallet_rule(
+    authed: Authed,
+    req: HttpRequest,
+    change: Change,
+) -> Result<HttpResponse, BitgoError> {
+    policy::require_any_scope(&authed.principal.token.scope, EDIT_SCOPES)?;
+    let coin = ofc_coin(&req)?;
+    let wallet_id = path_param(&req, "walletId")?;
+    let body: Map<String, Value> = authed.call.json()?;
+    let (user, scopes, now) = (
+        authed.principal.user_id().to_string(),
+        authed.principal.token.scope.clone(),
+        authed.now_ms(),
+    );
+    let doc = authed
+        .call
+        .sandbox
+        .store
+        .write(move |c| {
+            let a = access::load_visible(c, &wallet_id, &user, &scopes)?;
+            policy::may_edit_wallet_policy(
+                a.wallet_perms.as_deref(),
+                a.is_child() && a.org_role == Some(OrgRole::Admin),
+            )?;
+            let scope = wallet_policies::wallet_scope(&a.wallet.id);
+            let id = string_field(body.get("id"), "id")?
+                .unwrap_or_default()
+                .to_string();
+            let existing = wallet_policies::list(c, &scope)?
+                .into_iter()
+                .find(|r| r.id == id);
+            match (change, existing) {
+                (Change::Add, Some(_)) => {
+                    return Err(Error::Conflict(format!(
+                        "policy rule {id} already exists: change it with PUT"
+                    )))
+                }
+                (Change::Update | Change::Remove, None) => {
+                    return Err(Error::NotFound(format!("policy rule {id} not found")))
+                }
+                (Change::Remove, Some(_)) => {
+                    wallet_policies::remove(c, &scope, &id)?;
+                }
+                (_, existing) => {
+                    wallet_policies::save(c, &scope, &parse_rule(&body, existing)?, &user, now)?
+                }
+            }
+            wallet_doc(c, &a.wallet, &coin, a.enterprise.organization_id.as_deref())
+        })
+        .await?;
+    authed.reply(StatusCode::OK, &doc)
+}
+
+/// `POST /api/v2/{coin}/wallet/{walletId}/policy/rule`.
+pub async fn add_wallet_rule(authed: Authed, req: HttpRequest) -> Result<HttpResponse, BitgoError> {
+    change_wallet_rule(authed, req, Change::Add).await
+}
+
+/// `PUT /api/v2/{coin}/wallet/{walletId}/policy/rule` (`condition.add` / `condition.remove`
+/// edit a whitelist).
+pub async fn update_wallet_rule(
+    authed: Authed,
+    req: HttpRequest,
+) -> Result<HttpResponse, BitgoError> {
+    change_wallet_rule(authed, req, Change::Update).await
+}
+
+/// `DELETE /api/v2/{coin}/wallet/{walletId}/policy/rule` with a JSON body `{id, type, action}`.
+pub async fn delete_wallet_rule(
+    authed: Authed,
+    req: HttpRequest,
+) -> Result<HttpResponse, BitgoError> {
+    change_wallet_rule(authed, req, Change::Remove).await
+}
+
+fn organization_of(req: &HttpRequest) -> Result<String> {
+    Ok(path_param(req, "organizationId")?.to_ascii_lowercase())
+}
+
+/// `POST /api/policy/v1/organizations/{organizationId}/rules` `{id, type, condition, action,
+/// coin?}`: a rule on every Go Account of the organization's child enterprises (organization
+/// admins only). Posting an existing id changes it.
+pub async fn add_organization_rule(
+    authed: Authed,
+    req: HttpRequest,
+) -> Result<HttpResponse, BitgoError> {
+    policy::require_any_scope(&authed.principal.token.scope, EDIT_SCOPES)?;
+    let org = organization_of(&req)?;
+    let body: Map<String, Value> = authed.call.json()?;
+    let (user, now) = (authed.principal.user_id().to_string(), authed.now_ms());
+    let rule = authed
+        .call
+        .sandbox
+        .store
+        .write(move |c| {
+            policy::may_manage_organization(organizations::role_of(c, &org, &user)?, &org)?;
+            let scope = wallet_policies::organization_scope(&org);
+            let id = string_field(body.get("id"), "id")?
+                .unwrap_or_default()
+                .to_string();
+            let existing = wallet_policies::list(c, &scope)?
+                .into_iter()
+                .find(|r| r.id == id);
+            let rule = parse_rule(&body, existing)?;
+            wallet_policies::save(c, &scope, &rule, &user, now)?;
+            Ok(rule.to_json())
+        })
+        .await?;
+    authed.reply(StatusCode::OK, &rule)
+}
+
+/// `GET /api/policy/v1/organizations/{organizationId}/rules`: `{rules}`.
+pub async fn list_organization_rules(
+    authed: Authed,
+    req: HttpRequest,
+) -> Result<HttpResponse, BitgoError> {
+    policy::require_any_scope(
+        &authed.principal.token.scope,
+        &[Scope::EnterpriseViewAll, Scope::WalletViewAll],
+    )?;
+    let org = organization_of(&req)?;
+    let user = authed.principal.user_id().to_string();
+    let rules = authed
+        .call
+        .sandbox
+        .store
+        .read(move |c| {
+            policy::may_manage_organization(organizations::role_of(c, &org, &user)?, &org)?;
+            wallet_policies::list(c, &wallet_policies::organization_scope(&org))
+        })
+        .await?;
+    let shown: Vec<Value> = rules.iter().map(Rule::to_json).collect();
+    authed.reply(StatusCode::OK, &json!({"rules": shown}))
+}
+
+/// `PUT /api/v2/policy/rule/bulk` `{updates: [{walletId, coin, id, type: advancedWhitelist,
+/// action, condition}]}`: whitelist changes across many wallets (an organization admin's
+/// tool across child enterprises). Each update succeeds or fails on its own:
+/// `{successes, failures: [{walletId, error}]}`.
+pub async fn bulk_update_rules(authed: Authed) -> Result<HttpResponse, BitgoError> {
+    policy::require_any_scope(&authed.principal.token.scope, EDIT_SCOPES)?;
+    let body: Map<String, Value> = authed.call.json()?;
+    let updates = body
+        .get("updates")
+        .and_then(Value::as_array)
+        .filter(|u| !u.is_empty() && u.len() <= 500)
+        .ok_or_else(|| Error::Invalid("updates is required: 1 to 500 rule updates".into()))?
+        .clone();
+    let (user, scopes, now) = (
+        authed.principal.user_id().to_string(),
+        authed.principal.token.scope.clone(),
+        authed.now_ms(),
+    );
+    let doc = authed
+        .call
+        .sandbox
+        .store
+        .write(move |c| {
+            let (mut successes, mut failures) = (Vec::new(), Vec::new());
+            for update in &updates {
+                let wallet_id = update
+                    .get("walletId")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let applied = (|| -> Result<Value> {
+                    let u = update
+                        .as_object()
+                        .ok_or_else(|| Error::Invalid("an update must be an object".into()))?;
+                    if u.get("type").and_then(Value::as_str) != Some("advancedWhitelist") {
+                        return Err(Error::Invalid(
+                            "only advancedWhitelist rules are updated in bulk".into(),
+                        ));
+                    }
+                    let a = access::load_visible(c, &wallet_id, &user, &scopes)?;
+                    policy::may_edit_wallet_policy(
+                        a.wallet_perms.as_deref(),
+                        a.is_child() && a.org_role == Some(OrgRole::Admin),
+                    )?;
+                    let scope = wallet_policies::wallet_scope(&a.wallet.id);
+                    let id = string_field(u.get("id"), "id")?
+                        .unwrap_or_default()
+                        .to_string();
+                    let existing = wallet_policies::list(c, &scope)?
+                        .into_iter()
+                        .find(|r| r.id == id);
+                    let rule = parse_rule(u, existing)?;
+                    wallet_policies::save(c, &scope, &rule, &user, now)?;
+                    Ok(json!({"walletId": a.wallet.id, "rule": rule.to_json()}))
+                })();
+                match applied {
+                    Ok(v) => successes.push(v),
+                    Err(Error::Internal(e)) => return Err(Error::Internal(e)),
+                    Err(e) => failures.push(json!({"walletId": wallet_id, "error": e.to_string()})),
+                }
+            }
+            Ok(json!({"successes": successes, "failures": failures}))
+        })
+        .await?;
+    authed.reply(StatusCode::OK, &doc)
+}

@@ -1,0 +1,122 @@
+//! Stored wallet policy rules, per wallet or per organization.
+
+use rusqlite::{params, Connection};
+use serde_json::{json, Value};
+
+use crate::domain::wallet_policy::{Rule, RuleAction, RuleKind};
+use crate::error::{Error, Result};
+
+/// The scope key of one wallet's rules.
+pub fn wallet_scope(wallet_id: &str) -> String {
+    format!("wallet:{wallet_id}")
+}
+
+/// The scope key of an organization's rules.
+pub fn organization_scope(organization_id: &str) -> String {
+    format!("organization:{organization_id}")
+}
+
+fn stored_condition(kind: &RuleKind) -> Value {
+    match kind {
+        RuleKind::VelocityLimit {
+            limit,
+            window_seconds,
+        } => json!({"limit": limit, "windowSeconds": window_seconds}),
+        RuleKind::AdvancedWhitelist { items } => json!({"items": items}),
+    }
+}
+
+fn rule_from(
+    id: String,
+    coin: Option<String>,
+    kind: &str,
+    action: &str,
+    condition: &str,
+) -> Result<Rule> {
+    let bad = || Error::Internal(format!("stored policy rule {id}"));
+    let c: Value = serde_json::from_str(condition).map_err(|_| bad())?;
+    let kind = match kind {
+        "velocityLimit" => RuleKind::VelocityLimit {
+            limit: c["limit"].as_i64().ok_or_else(bad)?,
+            window_seconds: c["windowSeconds"].as_i64().ok_or_else(bad)?,
+        },
+        _ => RuleKind::AdvancedWhitelist {
+            items: c["items"]
+                .as_array()
+                .ok_or_else(bad)?
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+        },
+    };
+    Ok(Rule {
+        id,
+        coin,
+        kind,
+        action: RuleAction::parse(action)?,
+    })
+}
+
+/// Writes (inserts or replaces) a rule in `scope`.
+pub fn save(conn: &Connection, scope: &str, rule: &Rule, by: &str, now_ms: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO wallet_policy_rules (scope, rule_id, coin, type, action, condition, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (scope, rule_id) DO UPDATE SET coin = ?3, type = ?4, action = ?5, condition = ?6",
+        params![
+            scope,
+            rule.id,
+            rule.coin,
+            rule.type_name(),
+            rule.action.as_str(),
+            stored_condition(&rule.kind).to_string(),
+            by,
+            now_ms
+        ],
+    )?;
+    Ok(())
+}
+
+/// Removes a rule; `false` when there was none.
+pub fn remove(conn: &Connection, scope: &str, rule_id: &str) -> Result<bool> {
+    Ok(conn.execute(
+        "DELETE FROM wallet_policy_rules WHERE scope = ?1 AND rule_id = ?2",
+        params![scope, rule_id],
+    )? > 0)
+}
+
+/// The rules of `scope`, oldest first.
+pub fn list(conn: &Connection, scope: &str) -> Result<Vec<Rule>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT rule_id, coin, type, action, condition FROM wallet_policy_rules
+         WHERE scope = ?1 ORDER BY created_at, rule_id",
+    )?;
+    let rows = stmt
+        .query_map([scope], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<(String, Option<String>, String, String, String)>>>()?;
+    rows.into_iter()
+        .map(|(id, coin, kind, action, cond)| rule_from(id, coin, &kind, &action, &cond))
+        .collect()
+}
+
+/// Every rule a wallet's withdrawals obey: its own, and its organization's when it belongs
+/// to a child enterprise.
+pub fn rules_for_wallet(
+    conn: &Connection,
+    wallet_id: &str,
+    organization_id: Option<&str>,
+) -> Result<Vec<Rule>> {
+    let mut rules = list(conn, &wallet_scope(wallet_id))?;
+    if let Some(o) = organization_id {
+        rules.extend(list(conn, &organization_scope(o))?);
+    }
+    Ok(rules)
+}
