@@ -4,7 +4,7 @@
 use std::net::{SocketAddr, TcpListener};
 
 use actix_web::dev::Server;
-use actix_web::middleware::Logger;
+use actix_web::middleware::{from_fn, Logger};
 use actix_web::{web, App, HttpServer};
 
 use crate::auth::client_ip::TrustedProxies;
@@ -14,13 +14,19 @@ use crate::auth::seal::ServerKey;
 use crate::bitgo;
 use crate::config::Config;
 use crate::control::{self, ControlPlane};
-use crate::sandbox::{Clock, Sandbox, Sandboxes};
+use crate::sandbox::{Clock, Memory, NamedConfig, Registry, Sandbox, Sandboxes};
 use crate::seed::{seed_demo, DemoWorld};
 use crate::state::AppState;
 use crate::store::Store;
 
 /// Name of the default sandbox's SQLite file inside the data directory.
 pub const DATABASE_FILE: &str = "orgbox.sqlite";
+/// Name of the seeded template (what resets restore and named sandboxes start from).
+pub const TEMPLATE_FILE: &str = "template.sqlite";
+/// Directory of named sandboxes inside the data directory.
+pub const SANDBOXES_DIR: &str = "sandboxes";
+/// Directory of saved snapshots inside the data directory.
+pub const SNAPSHOTS_DIR: &str = "snapshots";
 /// Name of the server key file inside the data directory.
 pub const SERVER_KEY_FILE: &str = "server.key";
 
@@ -49,7 +55,9 @@ impl Application {
             &data_dir.join(SERVER_KEY_FILE),
             config.server.allow_shared_key_file,
         )?;
-        let store = Store::open(&data_dir.join(DATABASE_FILE)).map_err(invalid)?;
+        let database = data_dir.join(DATABASE_FILE);
+        let fresh = !database.exists();
+        let store = Store::open(&database).map_err(invalid)?;
         let clock = Clock::system();
         let demo = seed_demo(
             &store,
@@ -58,18 +66,37 @@ impl Application {
             config.auth.pbkdf2_iterations,
         )
         .map_err(invalid)?;
+        let template = data_dir.join(TEMPLATE_FILE);
+        crate::sandbox::template::ensure(&template, fresh.then_some(&store), &config)
+            .map_err(invalid)?;
+        let named = Registry::open(NamedConfig {
+            dir: data_dir.join(SANDBOXES_DIR),
+            max_count: config.sandbox.max_named,
+            max_open: config.sandbox.max_open.max(1),
+            idle_ms: i64::try_from(config.sandbox.idle_seconds.saturating_mul(1000))
+                .unwrap_or(i64::MAX),
+            limits: config.auth.throttle_limits(),
+            journal_capacity: config.sandbox.journal_capacity,
+        })?;
+        let snapshots = data_dir.join(SNAPSHOTS_DIR);
+        crate::files::create_private_dir(&snapshots)?;
+        let memory = Memory::new(
+            clock,
+            config.auth.throttle_limits(),
+            config.sandbox.journal_capacity,
+        );
         let trusted_proxies =
             TrustedProxies::parse(&config.server.trusted_proxies).map_err(invalid)?;
 
         let password_workers =
             PasswordWorkers::start(config.auth.password_threads, config.auth.password_queue)?;
         let state = web::Data::new(AppState {
-            sandboxes: Sandboxes::new(Sandbox::new(
-                "default",
-                store,
-                clock,
-                config.auth.throttle_limits(),
-            )),
+            sandboxes: Sandboxes::new(
+                Sandbox::with_memory("default", store, &memory),
+                named,
+                template,
+                snapshots,
+            ),
             server_key,
             auth: config.auth.clone(),
             trusted_proxies,
@@ -84,6 +111,7 @@ impl Application {
         let shared = state.clone();
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(crate::middleware::sandbox_layer))
                 .wrap(
                     Logger::new("%a \"%{request}xi\" %s %b %Dms")
                         .custom_request_replace("request", control::redacted_request_line),

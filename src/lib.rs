@@ -10,6 +10,7 @@ pub mod control;
 pub mod domain;
 pub mod error;
 pub mod files;
+pub mod middleware;
 pub mod sandbox;
 pub mod seed;
 pub mod state;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use actix_web::dev::Payload;
 use actix_web::http::{header, StatusCode};
 use actix_web::web::{Bytes, Data};
-use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -85,6 +85,7 @@ impl FromRequest for Authed {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let call = Call::from_request(req, payload);
+        let req = req.clone();
         Box::pin(async move {
             let mut call = call.await?;
             let credentials = call
@@ -111,6 +112,8 @@ impl FromRequest for Authed {
                 call.state.auth.reject_replays,
             )
             .await?;
+            req.extensions_mut()
+                .insert(crate::middleware::TokenNote(principal.token.id.clone()));
             Ok(Authed { call, principal })
         })
     }
@@ -138,7 +141,7 @@ impl Call {
         let client_ip = state.trusted_proxies.client_ip(peer, &forwarding);
         let raw_target = req.uri().path_and_query().map_or("/", |p| p.as_str());
         Ok(Call {
-            sandbox: state.sandboxes.for_request(req.path()),
+            sandbox: state.sandboxes.for_http(req),
             method: req.method().as_str().to_ascii_uppercase(),
             target: signed_target(raw_target).to_string(),
             content_type: header_str(req, header::CONTENT_TYPE.as_str()).map(str::to_string),

@@ -34,6 +34,14 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v2/user/logout"),
     ("PATCH", "/api/v2/user/me"),
     ("GET", "/no/such/route"),
+    ("POST", "/sandbox/sandboxes"),
+    ("DELETE", "/sandbox/sandboxes/{id}"),
+    ("POST", "/sandbox/clock"),
+    ("POST", "/sandbox/faults"),
+    ("PUT", "/sandbox/snapshot"),
+    ("PUT", "/sandbox/snapshots/{id}"),
+    ("GET", "/sandbox/journal"),
+    ("GET", "/s/{id}/api/v2/user/me"),
 ];
 
 /// How many requests one run sends.
