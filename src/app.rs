@@ -69,6 +69,16 @@ impl Application {
         let template = data_dir.join(TEMPLATE_FILE);
         crate::sandbox::template::ensure(&template, fresh.then_some(&store), &config)
             .map_err(invalid)?;
+        if let Some(file) = &config.sandbox.seed_file {
+            crate::sandbox::template::apply_seed_file(
+                file,
+                &store,
+                &template,
+                &server_key,
+                config.auth.pbkdf2_iterations,
+            )
+            .map_err(invalid)?;
+        }
         let named = Registry::open(NamedConfig {
             dir: data_dir.join(SANDBOXES_DIR),
             max_count: config.sandbox.max_named,

@@ -63,6 +63,9 @@ pub struct SandboxConfig {
     /// A named sandbox unused this long has its database closed (reopened on the next
     /// request); 0 never.
     pub idle_seconds: u64,
+    /// A seeding fixture (TOML or JSON) applied at start to the default sandbox and the
+    /// template (`--seed FILE`).
+    pub seed_file: Option<std::path::PathBuf>,
 }
 
 impl Default for SandboxConfig {
@@ -74,6 +77,7 @@ impl Default for SandboxConfig {
             max_named: 10_000,
             max_open: 64,
             idle_seconds: 60,
+            seed_file: None,
         }
     }
 }

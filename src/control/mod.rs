@@ -12,6 +12,7 @@ pub mod kyc;
 pub mod organizations;
 pub mod outbox;
 pub mod sandboxes;
+pub mod seeding;
 pub mod snapshots;
 
 use actix_web::http::StatusCode;
@@ -182,7 +183,8 @@ fn configure_sandbox_control(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(snapshots::delete_named)),
     )
     .service(web::resource("/snapshots/{name}/load").route(web::post().to(snapshots::load_named)))
-    .service(web::resource("/digest").route(web::get().to(snapshots::digest)));
+    .service(web::resource("/digest").route(web::get().to(snapshots::digest)))
+    .service(web::resource("/seed").route(web::post().to(seeding::apply_fixture)));
 }
 
 /// `GET /sandbox/health`: `{status, version, sandbox}`.

@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod faults;
+pub mod fixture;
 pub mod journal;
 pub mod named;
 pub mod snapshots;

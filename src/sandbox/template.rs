@@ -38,3 +38,24 @@ pub fn ensure(template: &Path, fresh_default: Option<&Store>, config: &Config) -
 pub fn path_in(data_dir: &Path) -> PathBuf {
     data_dir.join(crate::app::TEMPLATE_FILE)
 }
+
+/// Applies the fixture in `file` to the default sandbox's `store` and to the `template`
+/// (so resets and new named sandboxes keep it), each in one transaction.
+pub fn apply_seed_file(
+    file: &Path,
+    store: &Store,
+    template: &Path,
+    key: &crate::auth::seal::ServerKey,
+    iterations: u32,
+) -> Result<()> {
+    let fixture = crate::sandbox::fixture::read_file(file)?;
+    let now = Clock::real_now_ms();
+    store.write_blocking(|conn| {
+        crate::sandbox::fixture::apply(conn, &fixture, now, iterations, key)
+    })?;
+    let mut conn = rusqlite::Connection::open(template)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    crate::sandbox::fixture::apply(&tx, &fixture, now, iterations, key)?;
+    tx.commit()?;
+    Ok(())
+}

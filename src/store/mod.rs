@@ -7,6 +7,7 @@ pub mod child_enterprises;
 pub mod copy;
 pub mod enterprise_users;
 pub mod enterprises;
+pub mod fixture;
 pub mod idempotency;
 pub mod invitations;
 pub mod kyc;

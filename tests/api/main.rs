@@ -25,6 +25,7 @@ mod organizations;
 mod races;
 mod replay;
 mod sandboxes;
+mod sandboxes_seeding;
 mod scopes;
 mod secrets;
 mod session;
