@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::sandbox::named::valid_name;
 use crate::sandbox::Sandbox;
-use crate::store::copy;
+use crate::store::{copy, Store};
 
 /// A temporary file that is removed (with its journal files) when dropped.
 pub struct TempDb(PathBuf);
@@ -48,6 +48,11 @@ pub fn save(sandbox: &Sandbox, dest: &Path) -> Result<()> {
 /// Replaces `sandbox`'s state with the snapshot file at `file`, after checking (and
 /// upgrading) a private copy of it. Returns the snapshot's schema version as it came.
 pub fn load(sandbox: &Sandbox, file: &Path, scratch_dir: &Path) -> Result<i64> {
+    load_into(&sandbox.store, file, scratch_dir)
+}
+
+/// [`load`] into a bare store (the CLI, on a data directory).
+pub fn load_into(store: &Store, file: &Path, scratch_dir: &Path) -> Result<i64> {
     let checked = TempDb::new(scratch_dir);
     {
         let src = open_read_only(file)?;
@@ -55,9 +60,7 @@ pub fn load(sandbox: &Sandbox, file: &Path, scratch_dir: &Path) -> Result<i64> {
     }
     let version = copy::verify_and_upgrade(checked.path())?;
     let src = open_read_only(checked.path())?;
-    sandbox
-        .store
-        .exclusive_blocking(|conn| copy::copy_database(&src, conn))?;
+    store.exclusive_blocking(|conn| copy::copy_database(&src, conn))?;
     Ok(version)
 }
 
