@@ -9,6 +9,7 @@ pub mod guard;
 pub mod invitations;
 pub mod journal;
 pub mod kyc;
+pub mod openapi;
 pub mod organizations;
 pub mod outbox;
 pub mod sandboxes;
@@ -184,7 +185,8 @@ fn configure_sandbox_control(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/snapshots/{name}/load").route(web::post().to(snapshots::load_named)))
     .service(web::resource("/digest").route(web::get().to(snapshots::digest)))
-    .service(web::resource("/seed").route(web::post().to(seeding::apply_fixture)));
+    .service(web::resource("/seed").route(web::post().to(seeding::apply_fixture)))
+    .service(web::resource("/openapi.json").route(web::get().to(openapi::openapi)));
 }
 
 /// `GET /sandbox/health`: `{status, version, sandbox}`.

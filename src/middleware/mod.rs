@@ -19,6 +19,7 @@ use actix_web::web::{self, Bytes, Data};
 use actix_web::{HttpMessage, HttpResponse};
 
 use crate::bitgo::error::BitgoError;
+use crate::bitgo::unserved::Unserved;
 use crate::sandbox::faults::FaultHit;
 use crate::sandbox::journal::JournalEntry;
 use crate::sandbox::{split_prefix, Clock, Resolved, Sandbox, PREFIX};
@@ -105,6 +106,9 @@ pub async fn sandbox_layer(
                 .map(|t| t.0.clone());
             if let Some(err) = res.response().error() {
                 note_refusal(&mut entry, err);
+            } else if let Some(u) = res.response().extensions().get::<Unserved>() {
+                entry.refused_by = Some("NotImplemented".into());
+                entry.reason = Some(format!("not served: {} {}", u.0.method, u.0.template));
             }
         }
         Err(err) => {

@@ -25,6 +25,7 @@ mod organizations;
 mod races;
 mod replay;
 mod sandboxes;
+mod sandboxes_openapi;
 mod sandboxes_seeding;
 mod scopes;
 mod secrets;
