@@ -4,7 +4,7 @@
 use std::net::{SocketAddr, TcpListener};
 
 use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, Logger};
+use actix_web::middleware::{from_fn, Condition, Logger};
 use actix_web::{web, App, HttpServer};
 
 use crate::auth::client_ip::TrustedProxies;
@@ -21,6 +21,8 @@ use crate::store::Store;
 
 /// Name of the default sandbox's SQLite file inside the data directory.
 pub const DATABASE_FILE: &str = "orgbox.sqlite";
+/// The log target of the per-request access log (at debug level).
+pub const ACCESS_LOG_TARGET: &str = "orgbox::access";
 /// Name of the seeded template (what resets restore and named sandboxes start from).
 pub const TEMPLATE_FILE: &str = "template.sqlite";
 /// Directory of named sandboxes inside the data directory.
@@ -119,13 +121,19 @@ impl Application {
         let listener = TcpListener::bind(config.server.listen)?;
         let address = listener.local_addr()?;
         let shared = state.clone();
+        // One line per request only when asked for (RUST_LOG=orgbox::access=debug): the
+        // journal (GET /sandbox/journal) records every request without a write to stderr.
+        let access_log = log::log_enabled!(target: ACCESS_LOG_TARGET, log::Level::Debug);
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(crate::middleware::sandbox_layer))
-                .wrap(
+                .wrap(Condition::new(
+                    access_log,
                     Logger::new("%a \"%{request}xi\" %s %b %Dms")
+                        .log_target(ACCESS_LOG_TARGET)
+                        .log_level(log::Level::Debug)
                         .custom_request_replace("request", control::redacted_request_line),
-                )
+                ))
                 .configure(|cfg| app_config(cfg, shared.clone()))
         })
         // SQLite work runs on the blocking pool; a few threads per worker (the store's pool

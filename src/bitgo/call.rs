@@ -12,6 +12,7 @@ use actix_web::dev::Payload;
 use actix_web::http::{header, StatusCode};
 use actix_web::web::{Bytes, Data};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -26,6 +27,7 @@ use crate::domain::scope::Scope;
 use crate::error::{AuthFailure, Error};
 use crate::sandbox::{Clock, Sandbox};
 use crate::state::AppState;
+use crate::store::tokens::TokenRow;
 
 /// A BitGo request, authenticated or not.
 pub struct Call {
@@ -84,6 +86,44 @@ impl FromRequest for Authed {
     type Future = Boxed<Authed>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let inner = AuthedWith::<NoPreload>::from_request(req, payload);
+        Box::pin(async move { Ok(inner.await?.authed) })
+    }
+}
+
+/// What a handler reads right after authentication, loaded in the same store call as the
+/// token (one blocking-pool hop instead of two).
+pub trait Preload: 'static {
+    /// What is loaded.
+    type Output: Send + 'static;
+    /// Loads it for the token's row (authentication is not decided yet: nothing is shown
+    /// unless it succeeds).
+    fn load(conn: &Connection, token: &TokenRow) -> crate::error::Result<Self::Output>;
+}
+
+/// Loads nothing.
+pub struct NoPreload;
+
+impl Preload for NoPreload {
+    type Output = ();
+    fn load(_: &Connection, _: &TokenRow) -> crate::error::Result<()> {
+        Ok(())
+    }
+}
+
+/// An [`Authed`] call with what `P` loaded beside the token.
+pub struct AuthedWith<P: Preload> {
+    /// The authenticated call.
+    pub authed: Authed,
+    /// What `P` loaded.
+    pub loaded: P::Output,
+}
+
+impl<P: Preload> FromRequest for AuthedWith<P> {
+    type Error = BitgoError;
+    type Future = Boxed<AuthedWith<P>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let call = Call::from_request(req, payload);
         let req = req.clone();
         Box::pin(async move {
@@ -103,18 +143,22 @@ impl FromRequest for Authed {
                 .auth
                 .signature_window_seconds
                 .saturating_mul(1000);
-            let principal = principal::authenticate(
+            let (principal, loaded) = principal::authenticate_with(
                 &call.sandbox,
                 &call.state.server_key,
                 credentials,
                 &facts,
                 window_ms,
                 call.state.auth.reject_replays,
+                P::load,
             )
             .await?;
             req.extensions_mut()
                 .insert(crate::middleware::TokenNote(principal.token.id.clone()));
-            Ok(Authed { call, principal })
+            Ok(AuthedWith {
+                authed: Authed { call, principal },
+                loaded,
+            })
         })
     }
 }
