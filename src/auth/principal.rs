@@ -133,12 +133,19 @@ where
     };
     let (found, preloaded) = sandbox
         .store
-        .read(move |conn| match tokens::find_by_hash(conn, &hash)? {
-            Some(found) => {
-                let preloaded = preload(conn, &found.token)?;
-                Ok(Some((found, preloaded)))
-            }
-            None => Ok(None),
+        .read(move |conn| {
+            // One read transaction for the token and the preload: one snapshot, and one
+            // acquisition of SQLite's read lock instead of one per statement.
+            let tx = conn.unchecked_transaction()?;
+            let found = match tokens::find_by_hash(&tx, &hash)? {
+                Some(found) => {
+                    let preloaded = preload(&tx, &found.token)?;
+                    Some((found, preloaded))
+                }
+                None => None,
+            };
+            tx.commit()?;
+            Ok(found)
         })
         .await?
         .ok_or(Error::Unauthenticated(AuthFailure::UnknownToken))?;

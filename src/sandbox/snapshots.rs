@@ -42,7 +42,8 @@ impl Drop for TempDb {
 pub fn save(sandbox: &Sandbox, dest: &Path) -> Result<()> {
     sandbox
         .store
-        .exclusive_blocking(|conn| copy::save_to_file(conn, dest))
+        .exclusive_blocking(|conn| copy::save_to_file(conn, dest))?;
+    copy::sync_file(dest)
 }
 
 /// Replaces `sandbox`'s state with the snapshot file at `file`, after checking (and

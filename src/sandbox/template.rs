@@ -30,6 +30,7 @@ pub fn ensure(template: &Path, fresh_default: Option<&Store>, config: &Config) -
             store.exclusive_blocking(|conn| copy::save_to_file(conn, out.path()))?;
         }
     }
+    copy::sync_file(out.path())?;
     std::fs::rename(out.path(), template)
         .map_err(|e| Error::Internal(format!("{}: {e}", template.display())))
 }

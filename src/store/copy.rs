@@ -36,10 +36,20 @@ pub fn save_to_file(from: &Connection, dest: &Path) -> Result<()> {
     crate::files::make_database_private(dest)
         .map_err(|e| Error::Internal(format!("{}: {e}", dest.display())))?;
     let mut to = Connection::open(dest)?;
+    // A new file nobody reads until it is complete: no rollback journal on disk and no
+    // fsync while copying (callers that keep it durably call [`sync_file`] after).
+    to.execute_batch("PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY;")?;
     copy_database(from, &mut to)?;
     // The copied header keeps the source's WAL flag; a snapshot is one self-contained file.
     to.pragma_update(None, "journal_mode", "DELETE")?;
     Ok(())
+}
+
+/// Flushes a file written by [`save_to_file`] to disk.
+pub fn sync_file(path: &Path) -> Result<()> {
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::Internal(format!("{}: {e}", path.display())))
 }
 
 /// Opens a file that claims to be an orgbox database and makes it current: refuses what is not

@@ -91,7 +91,9 @@ impl Store {
                  PRAGMA journal_size_limit = 67108864;",
             )
         });
+        // A connection to a local file does not go stale: no validity query per checkout.
         let mut builder = r2d2::Pool::builder()
+            .test_on_check_out(false)
             .max_size(shape.max_size)
             .min_idle(shape.min_idle)
             .idle_timeout(shape.idle_timeout);
