@@ -136,16 +136,18 @@ where
         .read(move |conn| {
             // One read transaction for the token and the preload: one snapshot, and one
             // acquisition of SQLite's read lock instead of one per statement.
-            let tx = conn.unchecked_transaction()?;
-            let found = match tokens::find_by_hash(&tx, &hash)? {
+            // BEGIN and COMMIT are prepared once per connection, not parsed per request.
+            conn.prepare_cached("BEGIN")?.execute([])?;
+            let found = tokens::find_by_hash(conn, &hash).and_then(|found| match found {
                 Some(found) => {
-                    let preloaded = preload(&tx, &found.token)?;
-                    Some((found, preloaded))
+                    let preloaded = preload(conn, &found.token)?;
+                    Ok(Some((found, preloaded)))
                 }
-                None => None,
-            };
-            tx.commit()?;
-            Ok(found)
+                None => Ok(None),
+            });
+            let end = if found.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            conn.prepare_cached(end)?.execute([])?;
+            found
         })
         .await?
         .ok_or(Error::Unauthenticated(AuthFailure::UnknownToken))?;
