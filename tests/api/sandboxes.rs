@@ -263,3 +263,68 @@ async fn reset_brings_named_and_default_sandboxes_back_to_the_template() {
         .ok();
     login_in(&app, "/s/r", BRENNAN).await;
 }
+
+#[actix_web::test]
+async fn mail_links_lead_back_into_the_named_sandbox() {
+    let app = spawn_app().await;
+    create_sandbox(&app, "inv", None).await;
+    let base = "/s/inv";
+    let brennan = login_in(&app, base, BRENNAN).await;
+    let dale = login_in(&app, base, DALE).await;
+    let list = app
+        .get(
+            &format!("{base}/api/v2/enterprise"),
+            Auth::Raw(brennan.clone()),
+        )
+        .await
+        .ok();
+    let eid = list["enterprises"][0]["id"].as_str().unwrap().to_string();
+    let r = app
+        .post(
+            &format!("{base}/api/v2/enterprise/{eid}/user"),
+            json!({"permission": "admin", "usernames": ["new.admin@example.test"]}),
+            Auth::Raw(brennan),
+        )
+        .await;
+    assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.body));
+    let b = r.json();
+    let id = b["id"]
+        .as_str()
+        .or(b["pendingApprovals"][0]["id"].as_str())
+        .unwrap()
+        .to_string();
+    app.send(
+        Req::method("PUT", &format!("{base}/api/v2/pendingapprovals/{id}"))
+            .json(&json!({"state": "approved", "otp": "000000"}))
+            .auth(Auth::Raw(dale)),
+    )
+    .await
+    .ok();
+    let mail = app
+        .get(
+            &format!("{base}/sandbox/outbox?to=new.admin@example.test"),
+            Auth::None,
+        )
+        .await
+        .ok();
+    let link = mail["messages"][0]["link"].as_str().unwrap().to_string();
+    assert!(link.contains("/s/inv/sandbox/invitations/"), "{link}");
+    let path = &link[link.find("/s/inv").unwrap()..];
+    app.post(path, json!({"password": "Welcome-2026!"}), Auth::None)
+        .await
+        .ok();
+    let ok = app
+        .post(
+            &format!("{base}/api/v2/user/login"),
+            json!({"email": "new.admin@example.test", "password": "Welcome-2026!", "otp": "000000"}),
+            Auth::None,
+        )
+        .await;
+    assert_eq!(ok.status, 200);
+    // The default sandbox has no such user, and no such mail.
+    let none = app
+        .get("/sandbox/outbox?to=new.admin@example.test", Auth::None)
+        .await
+        .ok();
+    assert_eq!(none["messages"].as_array().unwrap().len(), 0);
+}
