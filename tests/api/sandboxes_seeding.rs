@@ -111,3 +111,15 @@ async fn a_seed_file_applies_at_start_and_survives_reset() {
         .await
         .ok();
 }
+
+#[actix_web::test]
+async fn the_demo_world_fixture_matches_the_seeded_demo_world() {
+    let app = spawn_app().await;
+    let before = digest(&app, "").await;
+    let demo = include_str!("../../fixtures/demo.toml");
+    let r = seed(&app, "", demo).await.ok();
+    assert_eq!((r["created"].as_u64(), r["updated"].as_u64()), (Some(0), Some(0)), "{r}");
+    assert_eq!(digest(&app, "").await, before);
+    assert_eq!(r["ids"]["prestige"], app.demo.organization_id.as_str());
+    assert_eq!(r["ids"]["parent"], app.demo.enterprise_id.as_str());
+}
