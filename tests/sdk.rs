@@ -24,14 +24,28 @@ fn official_sdk_works_against_the_sandbox() {
     drop(server);
 }
 
-/// The same suite with `customRootURI` pointing into a named sandbox (`/s/sdk`): signatures
-/// cover the prefixed path, and the control-plane calls go to that sandbox.
+/// The same suite twice at once on one server, each with `customRootURI` pointing into its own
+/// named sandbox (`/s/sdk-a`, `/s/sdk-b`): signatures cover the prefixed path, the control-plane
+/// calls go to that sandbox, and neither run sees the other's writes.
 #[test]
-fn official_sdk_works_against_a_named_sandbox() {
+fn official_sdk_works_in_parallel_named_sandboxes() {
     let server = support::Server::start();
-    let created = http_post(&server.base_url, "/sandbox/sandboxes", r#"{"name":"sdk"}"#);
-    assert!(created.starts_with("HTTP/1.1 201"), "{created}");
-    run_suite(&format!("{}/s/sdk", server.base_url));
+    let runs: Vec<_> = ["sdk-a", "sdk-b"]
+        .into_iter()
+        .map(|name| {
+            let created = http_post(
+                &server.base_url,
+                "/sandbox/sandboxes",
+                &format!(r#"{{"name":"{name}"}}"#),
+            );
+            assert!(created.starts_with("HTTP/1.1 201"), "{created}");
+            let base = format!("{}/s/{name}", server.base_url);
+            thread::spawn(move || run_suite(&base))
+        })
+        .collect();
+    for run in runs {
+        run.join().expect("an SDK run in a named sandbox failed");
+    }
     drop(server);
 }
 

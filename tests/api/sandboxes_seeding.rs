@@ -118,7 +118,11 @@ async fn the_demo_world_fixture_matches_the_seeded_demo_world() {
     let before = digest(&app, "").await;
     let demo = include_str!("../../fixtures/demo.toml");
     let r = seed(&app, "", demo).await.ok();
-    assert_eq!((r["created"].as_u64(), r["updated"].as_u64()), (Some(0), Some(0)), "{r}");
+    assert_eq!(
+        (r["created"].as_u64(), r["updated"].as_u64()),
+        (Some(0), Some(0)),
+        "{r}"
+    );
     assert_eq!(digest(&app, "").await, before);
     assert_eq!(r["ids"]["prestige"], app.demo.organization_id.as_str());
     assert_eq!(r["ids"]["parent"], app.demo.enterprise_id.as_str());
