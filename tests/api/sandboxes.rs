@@ -328,3 +328,29 @@ async fn mail_links_lead_back_into_the_named_sandbox() {
         .ok();
     assert_eq!(none["messages"].as_array().unwrap().len(), 0);
 }
+
+#[actix_web::test]
+async fn a_thousand_named_sandboxes_with_a_bounded_number_open() {
+    let app = spawn_app_with(|c| c.sandbox.max_open = 8).await;
+    let named = app.state.sandboxes.named().clone();
+    let template = app.state.sandboxes.template().to_path_buf();
+    // Created through the registry (what POST /sandbox/sandboxes calls) to keep the test quick.
+    actix_web::web::block(move || {
+        for i in 0..1000 {
+            named
+                .create(&format!("k{i}"), &template, "template".into(), 0)
+                .unwrap();
+        }
+    })
+    .await
+    .unwrap();
+    for i in (0..1000).step_by(50) {
+        app.get(&format!("/s/k{i}/api/v2/ping"), Auth::None)
+            .await
+            .ok();
+    }
+    let list = app.get("/sandbox/sandboxes", Auth::None).await.ok();
+    assert_eq!(list["count"], 1000);
+    assert!(list["open"].as_u64().unwrap() <= 8, "{}", list["open"]);
+    login_in(&app, "/s/k999", BRENNAN).await;
+}
