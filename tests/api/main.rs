@@ -26,6 +26,7 @@ mod races;
 mod replay;
 mod sandboxes;
 mod sandboxes_openapi;
+mod sandboxes_scale;
 mod sandboxes_seeding;
 mod scopes;
 mod secrets;
