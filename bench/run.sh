@@ -45,6 +45,14 @@ echo "[bench] building release binary" >&2
 cargo build --release --quiet
 BIN="$ROOT/target/release/orgbox"
 
+# The physical reference (actix-web + one SQLite point read), built beside orgbox so the hot
+# path is measured against it in the same run. PHYSREF_DIR overrides where its sources are.
+PHYSREF_DIR="${PHYSREF_DIR:-$ROOT/../../shared/physref}"
+[[ -f "$PHYSREF_DIR/Cargo.toml" ]] || PHYSREF_DIR=/work/shared/physref
+echo "[bench] building physref from $PHYSREF_DIR" >&2
+cargo build --release --quiet --manifest-path "$PHYSREF_DIR/Cargo.toml" --target-dir "$ROOT/target/physref"
+PHYSREF="$ROOT/target/physref/release/physref"
+
 if ! command -v wrk >/dev/null 2>&1; then
     echo "[bench] installing wrk" >&2
     SUDO=""
@@ -58,6 +66,8 @@ if [[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)"
     LABEL="$LABEL (+uncommitted changes)"
 fi
 
+# BENCH_ONLY=hotpath runs only the comparison with physref (and the named-sandbox figures).
+if [[ "${BENCH_ONLY:-}" != hotpath ]]; then
 python3 "$ROOT/bench/bench.py" \
     --bin "$BIN" \
     --config "$ROOT/config.toml" \
@@ -69,6 +79,18 @@ python3 "$ROOT/bench/bench.py" \
     --read-conns "${BENCH_READ_CONNS:-8,16,64}" \
     --create-conns "${BENCH_CREATE_CONNS:-8,32}" \
     --raw-out "$WORK/wrk-raw.txt" &
+DRIVER_PID=$!
+wait "$DRIVER_PID"
+DRIVER_PID=""
+fi
+
+python3 "$ROOT/bench/hotpath.py" \
+    --bin "$BIN" \
+    --physref "$PHYSREF" \
+    --config "$ROOT/config.toml" \
+    --rounds "${BENCH_ROUNDS:-3}" \
+    --duration "${BENCH_DURATION:-8}" \
+    --named "${BENCH_NAMED:-1000}" &
 DRIVER_PID=$!
 wait "$DRIVER_PID"
 DRIVER_PID=""

@@ -4,7 +4,7 @@
 use std::net::{SocketAddr, TcpListener};
 
 use actix_web::dev::Server;
-use actix_web::middleware::Logger;
+use actix_web::middleware::{from_fn, Condition, Logger};
 use actix_web::{web, App, HttpServer};
 
 use crate::auth::client_ip::TrustedProxies;
@@ -14,13 +14,21 @@ use crate::auth::seal::ServerKey;
 use crate::bitgo;
 use crate::config::Config;
 use crate::control::{self, ControlPlane};
-use crate::sandbox::{Clock, Sandbox, Sandboxes};
+use crate::sandbox::{Clock, Memory, NamedConfig, Registry, Sandbox, Sandboxes};
 use crate::seed::{seed_demo, DemoWorld};
 use crate::state::AppState;
 use crate::store::Store;
 
 /// Name of the default sandbox's SQLite file inside the data directory.
 pub const DATABASE_FILE: &str = "orgbox.sqlite";
+/// The log target of the per-request access log (at debug level).
+pub const ACCESS_LOG_TARGET: &str = "orgbox::access";
+/// Name of the seeded template (what resets restore and named sandboxes start from).
+pub const TEMPLATE_FILE: &str = "template.sqlite";
+/// Directory of named sandboxes inside the data directory.
+pub const SANDBOXES_DIR: &str = "sandboxes";
+/// Directory of saved snapshots inside the data directory.
+pub const SNAPSHOTS_DIR: &str = "snapshots";
 /// Name of the server key file inside the data directory.
 pub const SERVER_KEY_FILE: &str = "server.key";
 
@@ -51,7 +59,9 @@ impl Application {
             &data_dir.join(SERVER_KEY_FILE),
             config.server.allow_shared_key_file,
         )?;
-        let store = Store::open(&data_dir.join(DATABASE_FILE)).map_err(invalid)?;
+        let database = data_dir.join(DATABASE_FILE);
+        let fresh = !database.exists();
+        let store = Store::open(&database).map_err(invalid)?;
         let clock = Clock::system();
         let demo = seed_demo(
             &store,
@@ -63,18 +73,47 @@ impl Application {
         let bitwarden =
             crate::bitwarden::seed::seed_bitwarden(&store, clock.now_ms(), &config.bitwarden)
                 .map_err(invalid)?;
+        let template = data_dir.join(TEMPLATE_FILE);
+        crate::sandbox::template::ensure(&template, fresh.then_some(&store), &config)
+            .map_err(invalid)?;
+        if let Some(file) = &config.sandbox.seed_file {
+            crate::sandbox::template::apply_seed_file(
+                file,
+                &store,
+                &template,
+                &server_key,
+                config.auth.pbkdf2_iterations,
+            )
+            .map_err(invalid)?;
+        }
+        let named = Registry::open(NamedConfig {
+            dir: data_dir.join(SANDBOXES_DIR),
+            max_count: config.sandbox.max_named,
+            max_open: config.sandbox.max_open.max(1),
+            idle_ms: i64::try_from(config.sandbox.idle_seconds.saturating_mul(1000))
+                .unwrap_or(i64::MAX),
+            limits: config.auth.throttle_limits(),
+            journal_capacity: config.sandbox.journal_capacity,
+        })?;
+        let snapshots = data_dir.join(SNAPSHOTS_DIR);
+        crate::files::create_private_dir(&snapshots)?;
+        let memory = Memory::new(
+            clock,
+            config.auth.throttle_limits(),
+            config.sandbox.journal_capacity,
+        );
         let trusted_proxies =
             TrustedProxies::parse(&config.server.trusted_proxies).map_err(invalid)?;
 
         let password_workers =
             PasswordWorkers::start(config.auth.password_threads, config.auth.password_queue)?;
         let state = web::Data::new(AppState {
-            sandboxes: Sandboxes::new(Sandbox::new(
-                "default",
-                store,
-                clock,
-                config.auth.throttle_limits(),
-            )),
+            sandboxes: Sandboxes::new(
+                Sandbox::with_memory("default", store, &memory),
+                named,
+                template,
+                snapshots,
+            ),
             server_key,
             auth: config.auth.clone(),
             trusted_proxies,
@@ -89,12 +128,19 @@ impl Application {
         let listener = TcpListener::bind(config.server.listen)?;
         let address = listener.local_addr()?;
         let shared = state.clone();
+        // One line per request only when asked for (RUST_LOG=orgbox::access=debug): the
+        // journal (GET /sandbox/journal) records every request without a write to stderr.
+        let access_log = log::log_enabled!(target: ACCESS_LOG_TARGET, log::Level::Debug);
         let mut http = HttpServer::new(move || {
             App::new()
-                .wrap(
+                .wrap(from_fn(crate::middleware::sandbox_layer))
+                .wrap(Condition::new(
+                    access_log,
                     Logger::new("%a \"%{request}xi\" %s %b %Dms")
+                        .log_target(ACCESS_LOG_TARGET)
+                        .log_level(log::Level::Debug)
                         .custom_request_replace("request", control::redacted_request_line),
-                )
+                ))
                 .configure(|cfg| app_config(cfg, shared.clone()))
         })
         // SQLite work runs on the blocking pool; a few threads per worker (the store's pool
@@ -261,10 +307,11 @@ pub fn app_config(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
         .default_service(web::to(not_found));
 }
 
-/// An unmatched path gets the 404 body of the dialect whose paths it looks like.
+/// An unmatched path gets the 404 body of the dialect whose paths it looks like; a route
+/// BitGo documents (and orgbox does not serve yet) gets BitGo's 501 naming it.
 async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
     use actix_web::ResponseError;
-    if crate::bitwarden::owns_path(req.path()) {
+    if !bitgo::documents(&req) && crate::bitwarden::owns_path(bitgo::routed_path(&req)) {
         crate::bitwarden::error::BwError::NotFound.error_response()
     } else {
         match bitgo::not_found(req).await {

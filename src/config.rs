@@ -93,6 +93,18 @@ pub struct SandboxConfig {
     /// The key `/sandbox/...` calls must present; empty means none (a key is generated at
     /// start when listening beyond loopback).
     pub admin_key: String,
+    /// Requests each sandbox's journal holds (oldest dropped); 0 records nothing.
+    pub journal_capacity: usize,
+    /// Most named sandboxes at once.
+    pub max_named: usize,
+    /// Most named sandboxes with an open database at once (least recently used are closed).
+    pub max_open: usize,
+    /// A named sandbox unused this long has its database closed (reopened on the next
+    /// request); 0 never.
+    pub idle_seconds: u64,
+    /// A seeding fixture (TOML or JSON) applied at start to the default sandbox and the
+    /// template (`--seed FILE`).
+    pub seed_file: Option<std::path::PathBuf>,
 }
 
 impl Default for SandboxConfig {
@@ -100,6 +112,11 @@ impl Default for SandboxConfig {
         SandboxConfig {
             enabled: true,
             admin_key: String::new(),
+            journal_capacity: crate::sandbox::DEFAULT_JOURNAL_CAPACITY,
+            max_named: 10_000,
+            max_open: 64,
+            idle_seconds: 60,
+            seed_file: None,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod control;
 pub mod domain;
 pub mod error;
 pub mod files;
+pub mod middleware;
 pub mod request;
 pub mod sandbox;
 pub mod seed;

@@ -2,19 +2,36 @@
 
 use clap::Parser;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use orgbox::app::Application;
-use orgbox::cli::Args;
+use orgbox::cli::{Args, Command};
 
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    let config = match Args::parse().into_config() {
+    let args = Args::parse();
+    let config = match args.config() {
         Ok(config) => config,
         Err(e) => {
             eprintln!("orgbox: {e}");
             std::process::exit(2);
         }
     };
+    match args.command {
+        None | Some(Command::Serve) => {}
+        Some(command) => match orgbox::cli::ops::run(command, &config) {
+            Ok(out) => {
+                println!("{out}");
+                return Ok(());
+            }
+            Err(e) => {
+                eprintln!("orgbox: {e}");
+                std::process::exit(1);
+            }
+        },
+    }
     let listen = config.server.listen;
     let app = match Application::build(config).await {
         Ok(app) => app,

@@ -20,15 +20,65 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(180);
 
 #[test]
 fn official_sdk_works_against_the_sandbox() {
-    let sdk_dir = support::repo_root().join("tests").join("sdk");
-    require_node();
-    ensure_sdk_installed(&sdk_dir);
-
     let server = support::Server::start();
+    run_suite(&server.base_url);
+    drop(server);
+}
+
+/// The same suite twice at once on one server, each with `customRootURI` pointing into its own
+/// named sandbox (`/s/sdk-a`, `/s/sdk-b`): signatures cover the prefixed path, the control-plane
+/// calls go to that sandbox, and neither run sees the other's writes.
+#[test]
+fn official_sdk_works_in_parallel_named_sandboxes() {
+    let server = support::Server::start();
+    let runs: Vec<_> = ["sdk-a", "sdk-b"]
+        .into_iter()
+        .map(|name| {
+            let created = http_post(
+                &server.base_url,
+                "/sandbox/sandboxes",
+                &format!(r#"{{"name":"{name}"}}"#),
+            );
+            assert!(created.starts_with("HTTP/1.1 201"), "{created}");
+            let base = format!("{}/s/{name}", server.base_url);
+            thread::spawn(move || run_suite(&base))
+        })
+        .collect();
+    for run in runs {
+        run.join().expect("an SDK run in a named sandbox failed");
+    }
+    drop(server);
+}
+
+/// A bare HTTP/1.1 POST of JSON; returns the whole reply.
+fn http_post(base_url: &str, path: &str, json: &str) -> String {
+    use std::io::{Read, Write};
+    let host = base_url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect");
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
+        json.len()
+    )
+    .expect("send");
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).expect("read");
+    reply
+}
+
+fn run_suite(base_url: &str) {
+    let sdk_dir = support::repo_root().join("tests").join("sdk");
+    // Both tests run in parallel; one installs.
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        require_node();
+        ensure_sdk_installed(&sdk_dir);
+    });
+
     let mut child = Command::new("node")
         .arg("compat.mjs")
         .current_dir(&sdk_dir)
-        .env("ORGBOX_URL", &server.base_url)
+        .env("ORGBOX_URL", base_url)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -66,7 +116,6 @@ fn official_sdk_works_against_the_sandbox() {
     };
     let _ = stdout_reader.join();
     let _ = stderr_reader.join();
-    drop(server);
 
     let lines: Vec<String> = rx.try_iter().collect();
     let failures: Vec<&String> = lines.iter().filter(|l| l.starts_with("not ok")).collect();

@@ -29,7 +29,8 @@ fn banner_shows_where_it_listens_and_how_to_log_in() {
 
 #[test]
 fn login_and_an_authenticated_read_are_logged_once_each_without_secrets() {
-    let server = Server::start();
+    // The per-request access log is at debug level on its own target.
+    let server = Server::start_with(&[("RUST_LOG", "info,orgbox::access=debug")]);
     let login = request(
         &server.base_url,
         "POST",

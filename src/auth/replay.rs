@@ -29,6 +29,13 @@ pub fn changes_state(method: &str) -> bool {
 }
 
 impl ReplayGuard {
+    /// Forgets every signature seen (a sandbox reset).
+    pub fn clear(&self) {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        seen.set.clear();
+        seen.order.clear();
+    }
+
     /// Records `hmac_hex` as used until `valid_until_ms` (real clock); `false` if it was
     /// already used and is still remembered.
     pub fn first_use(&self, hmac_hex: &str, valid_until_ms: i64, real_now_ms: i64) -> bool {

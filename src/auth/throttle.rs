@@ -47,6 +47,14 @@ pub struct Throttle {
 }
 
 impl Throttle {
+    /// Forgets every attempt (a sandbox reset).
+    pub fn clear(&self) {
+        self.buckets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
     /// A throttle with `limits` and no attempts yet.
     pub fn new(limits: ThrottleLimits) -> Throttle {
         Throttle {

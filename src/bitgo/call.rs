@@ -11,7 +11,8 @@ use std::sync::Arc;
 use actix_web::dev::Payload;
 use actix_web::http::{header, StatusCode};
 use actix_web::web::{Bytes, Data};
-use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -25,6 +26,7 @@ use crate::domain::scope::Scope;
 use crate::error::{AuthFailure, Error};
 use crate::sandbox::{Clock, Sandbox};
 use crate::state::AppState;
+use crate::store::tokens::TokenRow;
 
 /// A BitGo request, authenticated or not.
 pub struct Call {
@@ -83,7 +85,46 @@ impl FromRequest for Authed {
     type Future = Boxed<Authed>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let inner = AuthedWith::<NoPreload>::from_request(req, payload);
+        Box::pin(async move { Ok(inner.await?.authed) })
+    }
+}
+
+/// What a handler reads right after authentication, loaded in the same store call as the
+/// token (one blocking-pool hop instead of two).
+pub trait Preload: 'static {
+    /// What is loaded.
+    type Output: Send + 'static;
+    /// Loads it for the token's row (authentication is not decided yet: nothing is shown
+    /// unless it succeeds).
+    fn load(conn: &Connection, token: &TokenRow) -> crate::error::Result<Self::Output>;
+}
+
+/// Loads nothing.
+pub struct NoPreload;
+
+impl Preload for NoPreload {
+    type Output = ();
+    fn load(_: &Connection, _: &TokenRow) -> crate::error::Result<()> {
+        Ok(())
+    }
+}
+
+/// An [`Authed`] call with what `P` loaded beside the token.
+pub struct AuthedWith<P: Preload> {
+    /// The authenticated call.
+    pub authed: Authed,
+    /// What `P` loaded.
+    pub loaded: P::Output,
+}
+
+impl<P: Preload> FromRequest for AuthedWith<P> {
+    type Error = BitgoError;
+    type Future = Boxed<AuthedWith<P>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let call = Call::from_request(req, payload);
+        let req = req.clone();
         Box::pin(async move {
             let mut call = call.await?;
             let credentials = call
@@ -101,16 +142,22 @@ impl FromRequest for Authed {
                 .auth
                 .signature_window_seconds
                 .saturating_mul(1000);
-            let principal = principal::authenticate(
+            let (principal, loaded) = principal::authenticate_with(
                 &call.sandbox,
                 &call.state.server_key,
                 credentials,
                 &facts,
                 window_ms,
                 call.state.auth.reject_replays,
+                P::load,
             )
             .await?;
-            Ok(Authed { call, principal })
+            req.extensions_mut()
+                .insert(crate::middleware::TokenNote(principal.token.id.clone()));
+            Ok(AuthedWith {
+                authed: Authed { call, principal },
+                loaded,
+            })
         })
     }
 }
@@ -124,7 +171,7 @@ impl Call {
         let client_ip = crate::request::client_ip(req, &state.trusted_proxies);
         let raw_target = req.uri().path_and_query().map_or("/", |p| p.as_str());
         Ok(Call {
-            sandbox: state.sandboxes.for_request(req.path()),
+            sandbox: state.sandboxes.for_http(req),
             method: req.method().as_str().to_ascii_uppercase(),
             target: signed_target(raw_target).to_string(),
             content_type: header_str(req, header::CONTENT_TYPE.as_str()).map(str::to_string),

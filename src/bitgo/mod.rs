@@ -13,7 +13,9 @@ pub mod session;
 pub mod tokens;
 pub mod trading;
 pub mod transfers;
+pub mod unserved;
 pub mod user;
+pub mod user_wire;
 pub mod views;
 pub mod wallets;
 
@@ -21,6 +23,17 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::bitgo::error::BitgoError;
 use crate::error::Error;
+
+/// BitGo routes that a served `{id}` pattern would otherwise swallow.
+const SHADOWED: [&str; 7] = [
+    "/api/v2/{coin}/wallet/balances",
+    "/api/v2/pendingapprovals/bulkupdate",
+    "/api/v2/pendingapprovals/count",
+    "/api/v2/user/accesstokentemplate",
+    "/api/v1/user/accesstokentemplate",
+    "/api/v2/user/validatepasswordresettoken",
+    "/api/v1/user/validatepasswordresettoken",
+];
 
 /// Both API versions of a path.
 fn both(path: &str) -> Vec<String> {
@@ -34,6 +47,14 @@ fn resource(paths: Vec<String>) -> actix_web::Resource {
 
 /// Registers every BitGo route. Fixed paths come before `{id}` paths that would shadow them.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // Documented routes that a served `{id}` pattern below would shadow: they are not
+    // served, so they answer 501 like every other documented route orgbox lacks.
+    for path in SHADOWED {
+        cfg.service(web::resource(path).to(not_found));
+    }
+    // The hottest route first, as a single static path: a resource with several paths is
+    // matched with a regex set, and actix tries resources in order.
+    cfg.service(resource(vec!["/api/v2/user/me".into()]).route(web::get().to(user::get_me)));
     cfg.service(resource(both("/client/constants")).route(web::get().to(meta::get_constants)))
         .service(resource(both("/ping")).route(web::get().to(meta::ping)))
         .service(
@@ -246,12 +267,47 @@ fn configure_organizations(cfg: &mut web::ServiceConfig) {
     );
 }
 
-async fn method_not_allowed() -> Result<HttpResponse, BitgoError> {
+/// A served path with a method it lacks: 501 when BitGo documents that method there (another
+/// route orgbox does not serve), else BitGo's 405.
+async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, BitgoError> {
+    if unserved::find(req.method().as_str(), req.match_info().as_str()).is_some() {
+        return not_found(req).await;
+    }
     Err(Error::MethodNotAllowed.into())
 }
 
-/// The answer for any path no route matches: BitGo's 404 body.
+/// The path within the sandbox (without a `/s/{name}` prefix), as the router saw it.
+pub fn routed_path(req: &HttpRequest) -> &str {
+    let path = req.match_info().as_str();
+    if path.is_empty() {
+        req.path()
+    } else {
+        path
+    }
+}
+
+/// Whether BitGo's API documents this request's method and path (served or not).
+pub fn documents(req: &HttpRequest) -> bool {
+    unserved::find(req.method().as_str(), routed_path(req)).is_some()
+}
+
+/// The answer for any path no route matches: a 501 naming the route when BitGo documents it
+/// (orgbox does not serve it yet), else BitGo's 404 body.
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, BitgoError> {
+    if let Some(route) = unserved::find(req.method().as_str(), routed_path(&req)) {
+        let mut response = crate::middleware::errors::dialect_error(
+            "/api/v2",
+            actix_web::http::StatusCode::NOT_IMPLEMENTED,
+            "not_implemented",
+            &format!(
+                "orgbox does not serve {} {} (BitGo API tag {:?}) yet",
+                route.method, route.template, route.tag
+            ),
+            None,
+        );
+        response.extensions_mut().insert(unserved::Unserved(route));
+        return Ok(response);
+    }
     Err(Error::NotFound(format!("no route for {} {}", req.method(), req.path())).into())
 }
 

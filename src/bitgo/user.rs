@@ -2,19 +2,35 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde_json::json;
 
-use crate::bitgo::call::Authed;
+use rusqlite::Connection;
+
+use crate::bitgo::call::{Authed, AuthedWith, Preload};
 use crate::bitgo::error::BitgoError;
+use crate::bitgo::user_wire::UserEnvelope;
 use crate::bitgo::views::UserView;
 use crate::domain::scope::Scope;
 use crate::error::Error;
 use crate::store::profile::{self, Profile};
+use crate::store::tokens::TokenRow;
+
+/// The caller's profile, read in the same store call as the token.
+pub struct OwnProfile;
+
+impl Preload for OwnProfile {
+    type Output = Option<Profile>;
+    fn load(conn: &Connection, token: &TokenRow) -> crate::error::Result<Option<Profile>> {
+        profile::load(conn, &token.user_id)
+    }
+}
 
 /// `GET /api/v{1,2}/user/me`: `{user}`.
-pub async fn get_me(authed: Authed) -> Result<HttpResponse, BitgoError> {
+pub async fn get_me(me: AuthedWith<OwnProfile>) -> Result<HttpResponse, BitgoError> {
+    let authed = me.authed;
     authed.require(Scope::Profile)?;
-    let profile = own_profile(&authed).await?;
+    let profile = me
+        .loaded
+        .ok_or_else(|| Error::NotFound("user not found".into()))?;
     reply_with_user(&authed, &profile)
 }
 
@@ -47,5 +63,5 @@ fn reply_with_user(authed: &Authed, profile: &Profile) -> Result<HttpResponse, B
         memberships: &profile.memberships,
         organizations: &profile.organizations,
     };
-    authed.reply(StatusCode::OK, &json!({ "user": user.to_json() }))
+    authed.reply(StatusCode::OK, &UserEnvelope(&user))
 }

@@ -47,7 +47,7 @@ pub fn sandbox_of(req: &HttpRequest) -> Result<(Data<AppState>, Arc<Sandbox>), B
         .app_data::<Data<AppState>>()
         .cloned()
         .ok_or_else(|| BwError::Internal("AppState is not registered".into()))?;
-    let sandbox = state.sandboxes.for_request(req.path());
+    let sandbox = state.sandboxes.for_http(req);
     Ok((state, sandbox))
 }
 

@@ -129,7 +129,7 @@ fn admit(req: &HttpRequest) -> Result<Admin, ControlError> {
         .and_then(|v| v.to_str().ok());
     state.control.admits(authorization)?;
     Ok(Admin {
-        sandbox: state.sandboxes.for_request(req.path()),
+        sandbox: state.sandboxes.for_http(req),
         state,
     })
 }
@@ -143,6 +143,7 @@ mod tests {
             &SandboxConfig {
                 enabled: true,
                 admin_key: key.into(),
+                ..SandboxConfig::default()
             },
             listen.parse().unwrap(),
         )

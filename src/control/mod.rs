@@ -3,11 +3,18 @@
 //! A dialect like `bitgo/`, with its own plain error body `{error, code}`. Every route takes
 //! the [`Admin`] extractor, which enforces the admin key when one applies.
 
+pub mod clock;
+pub mod faults;
 pub mod guard;
 pub mod invitations;
+pub mod journal;
 pub mod kyc;
+pub mod openapi;
 pub mod organizations;
 pub mod outbox;
+pub mod sandboxes;
+pub mod seeding;
+pub mod snapshots;
 pub mod wallets;
 
 use actix_web::http::StatusCode;
@@ -133,8 +140,63 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
                 web::resource("/wallets/{id}/ledger").route(web::get().to(wallets::show_ledger)),
             )
             .service(web::resource("/prices/{asset}").route(web::put().to(wallets::set_price)))
+            .configure(configure_sandbox_control)
             .default_service(web::to(not_found)),
     );
+}
+
+/// Named sandboxes, reset, clock, journal, faults and snapshots.
+fn configure_sandbox_control(cfg: &mut web::ServiceConfig) {
+    let big = || web::PayloadConfig::new(snapshots::MAX_SNAPSHOT_BYTES);
+    cfg.service(
+        web::resource("/sandboxes")
+            .route(web::get().to(sandboxes::list_sandboxes))
+            .route(web::post().to(sandboxes::create_sandbox)),
+    )
+    .service(
+        web::resource("/sandboxes/{name}")
+            .route(web::get().to(sandboxes::get_sandbox))
+            .route(web::delete().to(sandboxes::delete_sandbox)),
+    )
+    .service(web::resource("/sandboxes/{name}/reset").route(web::post().to(sandboxes::reset_named)))
+    .service(web::resource("/reset").route(web::post().to(sandboxes::reset)))
+    .service(
+        web::resource("/clock")
+            .route(web::get().to(clock::get_clock))
+            .route(web::post().to(clock::move_clock)),
+    )
+    .service(
+        web::resource("/journal")
+            .route(web::get().to(journal::list_journal))
+            .route(web::delete().to(journal::clear_journal)),
+    )
+    .service(web::resource("/journal/count").route(web::get().to(journal::count_journal)))
+    .service(
+        web::resource("/faults")
+            .route(web::get().to(faults::list_faults))
+            .route(web::post().to(faults::add_fault))
+            .route(web::delete().to(faults::clear_faults)),
+    )
+    .service(web::resource("/faults/{id}").route(web::delete().to(faults::delete_fault)))
+    .service(
+        web::resource("/snapshot")
+            .app_data(big())
+            .route(web::get().to(snapshots::download_current))
+            .route(web::put().to(snapshots::upload_current)),
+    )
+    .service(web::resource("/snapshots").route(web::get().to(snapshots::list_saved)))
+    .service(
+        web::resource("/snapshots/{name}")
+            .app_data(big())
+            .route(web::post().to(snapshots::save_named))
+            .route(web::get().to(snapshots::download_named))
+            .route(web::put().to(snapshots::upload_named))
+            .route(web::delete().to(snapshots::delete_named)),
+    )
+    .service(web::resource("/snapshots/{name}/load").route(web::post().to(snapshots::load_named)))
+    .service(web::resource("/digest").route(web::get().to(snapshots::digest)))
+    .service(web::resource("/seed").route(web::post().to(seeding::apply_fixture)))
+    .service(web::resource("/openapi.json").route(web::get().to(openapi::openapi)));
 }
 
 /// `GET /sandbox/health`: `{status, version, sandbox}`.

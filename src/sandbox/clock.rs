@@ -53,6 +53,45 @@ impl Clock {
         self.frozen_at_ms.store(self.now_ms(), Ordering::Relaxed);
     }
 
+    /// Sets the clock to `at_ms`; a frozen clock stays frozen there, a running one runs on
+    /// from there.
+    pub fn set(&self, at_ms: i64) {
+        if self.is_frozen() {
+            self.frozen_at_ms.store(at_ms, Ordering::Relaxed);
+        }
+        self.offset_ms.store(
+            at_ms.saturating_sub(Clock::real_now_ms()),
+            Ordering::Relaxed,
+        );
+    }
+
+    /// Lets a frozen clock run again from where it stands.
+    pub fn unfreeze(&self) {
+        let frozen = self.frozen_at_ms.swap(NOT_FROZEN, Ordering::Relaxed);
+        if frozen != NOT_FROZEN {
+            self.offset_ms.store(
+                frozen.saturating_sub(Clock::real_now_ms()),
+                Ordering::Relaxed,
+            );
+        }
+    }
+
+    /// Back to the system time, running.
+    pub fn reset(&self) {
+        self.frozen_at_ms.store(NOT_FROZEN, Ordering::Relaxed);
+        self.offset_ms.store(0, Ordering::Relaxed);
+    }
+
+    /// Whether the clock is frozen.
+    pub fn is_frozen(&self) -> bool {
+        self.frozen_at_ms.load(Ordering::Relaxed) != NOT_FROZEN
+    }
+
+    /// How far the clock is from the system time, in ms.
+    pub fn offset_ms(&self) -> i64 {
+        self.now_ms().saturating_sub(Clock::real_now_ms())
+    }
+
     /// The host's real time, in milliseconds since the Unix epoch.
     pub fn real_now_ms() -> i64 {
         SystemTime::now()
@@ -78,5 +117,18 @@ mod tests {
         assert_eq!(c.now_ms(), frozen);
         c.advance(1_000);
         assert_eq!(c.now_ms(), frozen + 1_000);
+    }
+
+    #[test]
+    fn set_unfreeze_and_reset() {
+        let c = Clock::system();
+        c.freeze();
+        c.set(1_000_000);
+        assert_eq!(c.now_ms(), 1_000_000);
+        c.unfreeze();
+        assert!(!c.is_frozen());
+        assert!((c.now_ms() - 1_000_000).abs() < 1_000);
+        c.reset();
+        assert!(c.offset_ms().abs() < 1_000);
     }
 }

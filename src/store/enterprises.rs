@@ -109,12 +109,16 @@ pub fn upsert_member(
 
 /// The enterprises `user_id` belongs to, oldest first.
 pub fn list_for_user(conn: &Connection, user_id: &str) -> Result<Vec<Membership>> {
-    let sql = format!(
-        "SELECT {COLUMNS}, m.permissions FROM enterprise_members m
-         JOIN enterprises e ON e.id = m.enterprise_id
-         WHERE m.user_id = ?1 ORDER BY e.id"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    // Built once: every `GET /user/me` runs it.
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        format!(
+            "SELECT {COLUMNS}, m.permissions FROM enterprise_members m
+             JOIN enterprises e ON e.id = m.enterprise_id
+             WHERE m.user_id = ?1 ORDER BY e.id"
+        )
+    });
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([user_id], |r| {
         Ok((enterprise_from(r)?, r.get::<_, String>(7)?))
     })?;

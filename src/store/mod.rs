@@ -5,8 +5,10 @@
 pub mod approvals;
 pub mod bitwarden;
 pub mod child_enterprises;
+pub mod copy;
 pub mod enterprise_users;
 pub mod enterprises;
+pub mod fixture;
 pub mod idempotency;
 pub mod invitations;
 pub mod kyc;
@@ -32,6 +34,32 @@ use crate::error::{Error, Result};
 
 type Pool = r2d2::Pool<SqliteConnectionManager>;
 
+/// How many connections a store keeps: the default sandbox keeps a warm pool; named ones
+/// open connections on demand, let idle ones go, and share one maintenance thread pool so
+/// that a thousand of them cost no thousand threads.
+#[derive(Clone)]
+pub struct PoolShape {
+    /// Most connections open at once.
+    pub max_size: u32,
+    /// Connections kept open while idle (`None`: `max_size`).
+    pub min_idle: Option<u32>,
+    /// How long an idle connection above `min_idle` stays open.
+    pub idle_timeout: Option<std::time::Duration>,
+    /// The r2d2 maintenance threads, shared by every store that names the same pool.
+    pub threads: Option<Arc<scheduled_thread_pool::ScheduledThreadPool>>,
+}
+
+impl Default for PoolShape {
+    fn default() -> Self {
+        PoolShape {
+            max_size: 8,
+            min_idle: None,
+            idle_timeout: None,
+            threads: None,
+        }
+    }
+}
+
 /// A sandbox's database: an r2d2 pool over one SQLite file in WAL mode.
 #[derive(Clone)]
 pub struct Store {
@@ -45,6 +73,11 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, PoolShape::default())
+    }
+
+    /// [`Store::open`] with a given pool shape.
+    pub fn open_with(path: &Path, shape: PoolShape) -> Result<Store> {
         // Owner-only before SQLite opens it: the WAL and shared-memory files inherit its mode.
         crate::files::make_database_private(path)
             .map_err(|e| Error::Internal(format!("{}: {e}", path.display())))?;
@@ -64,7 +97,16 @@ impl Store {
                  PRAGMA journal_size_limit = 67108864;",
             )
         });
-        let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
+        // A connection to a local file does not go stale: no validity query per checkout.
+        let mut builder = r2d2::Pool::builder()
+            .test_on_check_out(false)
+            .max_size(shape.max_size)
+            .min_idle(shape.min_idle)
+            .idle_timeout(shape.idle_timeout);
+        if let Some(threads) = shape.threads {
+            builder = builder.thread_pool(threads);
+        }
+        let pool = builder.build(manager)?;
         let store = Store {
             pool,
             writer: Arc::new(Mutex::new(())),
@@ -106,6 +148,18 @@ impl Store {
     {
         let store = self.clone();
         actix_web::web::block(move || store.write_blocking(f)).await?
+    }
+
+    /// Runs `f` with the writer lock held and a pooled connection of its own (no
+    /// transaction): for whole-database work such as a restore, which must not interleave
+    /// with any write.
+    pub fn exclusive_blocking<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&mut Connection) -> Result<T>,
+    {
+        let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut conn = self.pool.get()?;
+        f(&mut conn)
     }
 
     /// [`Store::write`] for code that is not async (start-up seeding, tests).

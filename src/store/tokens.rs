@@ -136,16 +136,20 @@ pub struct TokenLookup {
 /// The token whose SHA-256 is `hash`, and whether its owner is active (one query: this is
 /// the hot path of every authenticated request).
 pub fn find_by_hash(conn: &Connection, hash: &str) -> Result<Option<TokenLookup>> {
-    let columns = COLUMNS
-        .split(", ")
-        .map(|c| format!("t.{}", c.trim()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "SELECT {columns}, u.is_active FROM access_tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_hash = ?1"
-    );
-    conn.prepare_cached(&sql)?
+    // Built once: this runs on every authenticated request.
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        let columns = COLUMNS
+            .split(", ")
+            .map(|c| format!("t.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "SELECT {columns}, u.is_active FROM access_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = ?1"
+        )
+    });
+    conn.prepare_cached(sql)?
         .query_row([hash], |r| Ok((from_row(r)?, r.get::<_, bool>(17)?)))
         .optional()?
         .map(|(row, owner_active)| {

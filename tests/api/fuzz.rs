@@ -114,6 +114,14 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/policy/v1/organizations/{id}/rules"),
     ("PUT", "/api/v2/policy/rule/bulk"),
     ("POST", "/api/v2/ofc/wallet/{id}/share"),
+    ("POST", "/sandbox/sandboxes"),
+    ("DELETE", "/sandbox/sandboxes/{id}"),
+    ("POST", "/sandbox/clock"),
+    ("POST", "/sandbox/faults"),
+    ("PUT", "/sandbox/snapshot"),
+    ("PUT", "/sandbox/snapshots/{id}"),
+    ("GET", "/sandbox/journal"),
+    ("GET", "/s/{id}/api/v2/user/me"),
 ];
 
 /// How many requests one run sends.

@@ -42,7 +42,9 @@ pub const SEGMENT: &str = "{pa:(?i:pendingapprovals)}";
 /// `scheme://host` of the request, the base of links written into mail.
 pub fn base_url(req: &HttpRequest) -> String {
     let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    // Links into the mail must reach the same sandbox: keep a `/s/{name}` prefix.
+    let prefix = crate::sandbox::prefix_of(req.path());
+    format!("{}://{}{prefix}", info.scheme(), info.host())
 }
 
 fn approval_id(req: &HttpRequest) -> Result<String> {

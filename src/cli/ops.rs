@@ -1,0 +1,211 @@
+//! What the subcommands do, through a running server's control plane (`--url`) or directly
+//! on the data directory's files (a server running on the same directory keeps its
+//! in-memory clock, journal and faults; the files change under it safely, as SQLite allows).
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::app::{DATABASE_FILE, SANDBOXES_DIR, SERVER_KEY_FILE, TEMPLATE_FILE};
+use crate::auth::seal::ServerKey;
+use crate::cli::http;
+use crate::cli::{Command, SnapshotAction, Target};
+use crate::config::Config;
+use crate::sandbox::named::valid_name;
+use crate::sandbox::{fixture, snapshots, Clock};
+use crate::store::{copy, Store};
+
+/// Runs a subcommand; returns what to print, or the error.
+pub fn run(command: Command, config: &Config) -> Result<String, String> {
+    match command {
+        Command::Serve => Err("serve runs the server".into()),
+        Command::Reset(target) => match &target.url {
+            Some(url) => remote(
+                url,
+                &target,
+                "POST",
+                "/sandbox/reset",
+                "application/json",
+                b"{}",
+            )
+            .map(|b| pretty(&b)),
+            None => local_reset(config, &target),
+        },
+        Command::Snapshot { action } => match action {
+            SnapshotAction::Save { file, target } => match &target.url {
+                Some(url) => {
+                    let bytes = remote(
+                        url,
+                        &target,
+                        "GET",
+                        "/sandbox/snapshot",
+                        "application/json",
+                        b"",
+                    )?;
+                    write_atomically(&file, &bytes)?;
+                    Ok(format!("saved {} bytes to {}", bytes.len(), file.display()))
+                }
+                None => local_save(config, &target, &file),
+            },
+            SnapshotAction::Load { file, target } => {
+                let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+                match &target.url {
+                    Some(url) => remote(
+                        url,
+                        &target,
+                        "PUT",
+                        "/sandbox/snapshot",
+                        "application/vnd.sqlite3",
+                        &bytes,
+                    )
+                    .map(|b| pretty(&b)),
+                    None => local_load(config, &target, &file),
+                }
+            }
+        },
+        Command::Seed { file, target } => {
+            let text = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let toml = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+            match &target.url {
+                Some(url) => {
+                    let ct = if toml {
+                        "application/toml"
+                    } else {
+                        "application/json"
+                    };
+                    remote(url, &target, "POST", "/sandbox/seed", ct, &text).map(|b| pretty(&b))
+                }
+                None => local_seed(config, &target, &file),
+            }
+        }
+    }
+}
+
+/// A JSON reply pretty-printed, anything else as text.
+fn pretty(body: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned())
+}
+
+fn remote(
+    url: &str,
+    target: &Target,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+) -> Result<Vec<u8>, String> {
+    let prefix = match &target.sandbox {
+        Some(name) => format!("/s/{name}"),
+        None => String::new(),
+    };
+    let reply = http::send(
+        url,
+        method,
+        &format!("{prefix}{path}"),
+        content_type,
+        body,
+        target.admin_key.as_deref(),
+    )?;
+    if !(200..300).contains(&reply.status) {
+        return Err(format!(
+            "{method} {path}: {} {}",
+            reply.status,
+            String::from_utf8_lossy(&reply.body)
+        ));
+    }
+    Ok(reply.body)
+}
+
+fn database_of(config: &Config, target: &Target) -> Result<PathBuf, String> {
+    let dir = &config.server.data_dir;
+    let path = match &target.sandbox {
+        Some(name) if valid_name(name) => dir.join(SANDBOXES_DIR).join(format!("{name}.sqlite")),
+        Some(name) => return Err(format!("invalid sandbox name {name:?}")),
+        None => dir.join(DATABASE_FILE),
+    };
+    if !path.exists() {
+        return Err(format!(
+            "{} does not exist (start orgbox once with --data-dir {}, or create the sandbox)",
+            path.display(),
+            dir.display()
+        ));
+    }
+    Ok(path)
+}
+
+fn open_store(config: &Config, target: &Target) -> Result<Store, String> {
+    let path = database_of(config, target)?;
+    Store::open(&path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn local_reset(config: &Config, target: &Target) -> Result<String, String> {
+    let template = config.server.data_dir.join(TEMPLATE_FILE);
+    let source = Connection::open_with_flags(&template, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| format!("{}: {e} (start orgbox once to make it)", template.display()))?;
+    let store = open_store(config, target)?;
+    store
+        .exclusive_blocking(|conn| copy::copy_database(&source, conn))
+        .map_err(|e| e.to_string())?;
+    Ok(format!(
+        "reset {} to the template",
+        target.sandbox.as_deref().unwrap_or("the default sandbox")
+    ))
+}
+
+fn write_atomically(file: &Path, bytes: &[u8]) -> Result<(), String> {
+    let tmp = file.with_extension("orgbox-tmp");
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, file))
+        .map_err(|e| format!("{}: {e}", file.display()))
+}
+
+fn local_save(config: &Config, target: &Target, file: &Path) -> Result<String, String> {
+    let store = open_store(config, target)?;
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = snapshots::TempDb::new(dir);
+    store
+        .exclusive_blocking(|conn| copy::save_to_file(conn, tmp.path()))
+        .map_err(|e| e.to_string())?;
+    std::fs::rename(tmp.path(), file).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(format!("saved to {}", file.display()))
+}
+
+fn local_load(config: &Config, target: &Target, file: &Path) -> Result<String, String> {
+    let store = open_store(config, target)?;
+    let version =
+        snapshots::load_into(&store, file, &config.server.data_dir).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "loaded {} (schema version {version})",
+        file.display()
+    ))
+}
+
+fn local_seed(config: &Config, target: &Target, file: &Path) -> Result<String, String> {
+    let fixture = fixture::read_file(file).map_err(|e| e.to_string())?;
+    let key = ServerKey::load_or_create(
+        &config.server.data_dir.join(SERVER_KEY_FILE),
+        config.server.allow_shared_key_file,
+    )
+    .map_err(|e| e.to_string())?;
+    let store = open_store(config, target)?;
+    let report = store
+        .write_blocking(|conn| {
+            fixture::apply(
+                conn,
+                &fixture,
+                Clock::real_now_ms(),
+                config.auth.pbkdf2_iterations,
+                &key,
+            )
+        })
+        .map_err(|e| e.to_string())?;
+    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+}

@@ -1,0 +1,83 @@
+//! The request journal of the addressed sandbox, like WireMock's verification API:
+//! `GET /sandbox/journal?method&path&status&since&until&refused&limit` lists the matching
+//! requests (newest first) with their count, `GET /sandbox/journal/count` only counts,
+//! `DELETE /sandbox/journal` clears it.
+
+use actix_web::web;
+use actix_web::HttpResponse;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::control::{Admin, ControlError};
+use crate::error::Error;
+use crate::sandbox::journal::{JournalFilter, StatusMatch};
+
+/// Most entries one query returns.
+const MAX_LIMIT: usize = 10_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JournalQuery {
+    method: Option<String>,
+    path: Option<String>,
+    status: Option<String>,
+    since: Option<i64>,
+    until: Option<i64>,
+    refused: Option<bool>,
+    limit: Option<usize>,
+}
+
+fn filter_of(q: &JournalQuery) -> Result<JournalFilter, ControlError> {
+    let status = match &q.status {
+        Some(s) => Some(StatusMatch::parse(s).ok_or_else(|| {
+            Error::Invalid(format!(
+                "status {s:?}: give a code (404), a class (4xx) or a range (200-299)"
+            ))
+        })?),
+        None => None,
+    };
+    Ok(JournalFilter {
+        method: q.method.clone(),
+        path: q.path.clone(),
+        status,
+        since_ms: q.since,
+        until_ms: q.until,
+        refused: q.refused,
+    })
+}
+
+fn parse_query(req: &actix_web::HttpRequest) -> Result<JournalQuery, ControlError> {
+    web::Query::<JournalQuery>::from_query(req.query_string())
+        .map(web::Query::into_inner)
+        .map_err(|e| Error::Invalid(format!("invalid query string: {e}")).into())
+}
+
+/// `GET /sandbox/journal`: `{requests, count, held, dropped, capacity}`.
+pub async fn list_journal(
+    admin: Admin,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, ControlError> {
+    let q = parse_query(&req)?;
+    let limit = q.limit.unwrap_or(100);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(Error::Invalid(format!("limit must be 1 to {MAX_LIMIT}")).into());
+    }
+    let page = admin.sandbox.journal.query(&filter_of(&q)?, limit);
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// `GET /sandbox/journal/count`: `{count}`.
+pub async fn count_journal(
+    admin: Admin,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, ControlError> {
+    let q = parse_query(&req)?;
+    let page = admin.sandbox.journal.query(&filter_of(&q)?, 0);
+    Ok(HttpResponse::Ok().json(json!({ "count": page.count })))
+}
+
+/// `DELETE /sandbox/journal`: 204.
+pub async fn clear_journal(admin: Admin) -> HttpResponse {
+    admin.sandbox.journal.clear();
+    HttpResponse::NoContent().finish()
+}

@@ -1,0 +1,309 @@
+//! The request journal of one sandbox: every vendor request with its time, method, path,
+//! status, latency, the token's id (never the token) and, for a refusal, the rule that refused
+//! it. A bounded ring (oldest dropped) behind a short mutex: recording is one push.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+/// One recorded request.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JournalEntry {
+    /// Position in this sandbox's journal, from 1; never reused.
+    pub seq: u64,
+    /// When it arrived (real clock, ms since the epoch).
+    pub at_ms: i64,
+    /// HTTP method.
+    pub method: String,
+    /// The path within the sandbox (without the `/s/{name}` prefix), no query.
+    pub path: String,
+    /// The query string, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Response status.
+    pub status: u16,
+    /// Time to the response head, microseconds.
+    pub latency_us: u64,
+    /// The id of the token that authenticated it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_id: Option<String>,
+    /// For a refusal: the rule's name (BitGo's error `name`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused_by: Option<String>,
+    /// For a refusal: the reason given to the client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The fault rule that answered it instead of the handler, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<u64>,
+}
+
+/// Which entries a query selects.
+#[derive(Debug, Default, Clone)]
+pub struct JournalFilter {
+    /// Method, any case.
+    pub method: Option<String>,
+    /// Path glob: `*` matches any run of characters.
+    pub path: Option<String>,
+    /// `404`, `4xx` or `200-299`.
+    pub status: Option<StatusMatch>,
+    /// Arrived at or after (ms).
+    pub since_ms: Option<i64>,
+    /// Arrived at or before (ms).
+    pub until_ms: Option<i64>,
+    /// Only refusals (status 400 and above).
+    pub refused: Option<bool>,
+}
+
+/// A status condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusMatch {
+    low: u16,
+    high: u16,
+}
+
+impl StatusMatch {
+    /// Parses `404`, `4xx` or `200-299`.
+    pub fn parse(s: &str) -> Option<StatusMatch> {
+        let s = s.trim();
+        if let Some((a, b)) = s.split_once('-') {
+            let (low, high) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+            return (low <= high).then_some(StatusMatch { low, high });
+        }
+        if s.len() == 3 && s[1..].eq_ignore_ascii_case("xx") {
+            let d: u16 = s[..1].parse().ok()?;
+            return (1..=5).contains(&d).then_some(StatusMatch {
+                low: d * 100,
+                high: d * 100 + 99,
+            });
+        }
+        let code: u16 = s.parse().ok()?;
+        Some(StatusMatch {
+            low: code,
+            high: code,
+        })
+    }
+
+    fn matches(&self, status: u16) -> bool {
+        (self.low..=self.high).contains(&status)
+    }
+}
+
+impl JournalFilter {
+    /// Whether `e` is selected.
+    pub fn matches(&self, e: &JournalEntry) -> bool {
+        self.method
+            .as_ref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(&e.method))
+            && self.path.as_ref().is_none_or(|p| glob_match(p, &e.path))
+            && self.status.is_none_or(|s| s.matches(e.status))
+            && self.since_ms.is_none_or(|t| e.at_ms >= t)
+            && self.until_ms.is_none_or(|t| e.at_ms <= t)
+            && self.refused.is_none_or(|r| r == (e.status >= 400))
+    }
+}
+
+/// Glob match where `*` is any run of characters (`/` included) and everything else is
+/// literal.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+struct Ring {
+    next_seq: u64,
+    entries: VecDeque<JournalEntry>,
+    dropped: u64,
+}
+
+/// One sandbox's journal.
+pub struct Journal {
+    capacity: AtomicUsize,
+    ring: Mutex<Ring>,
+}
+
+/// What a query found.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JournalPage {
+    /// Matching entries, newest first, at most the limit.
+    pub requests: Vec<JournalEntry>,
+    /// How many entries match in all.
+    pub count: usize,
+    /// Entries held now.
+    pub held: usize,
+    /// Entries dropped (oldest first) since the journal was last cleared.
+    pub dropped: u64,
+    /// Most entries held.
+    pub capacity: usize,
+}
+
+impl Journal {
+    /// An empty journal holding at most `capacity` entries (0: records nothing).
+    pub fn new(capacity: usize) -> Journal {
+        Journal {
+            capacity: AtomicUsize::new(capacity),
+            ring: Mutex::new(Ring {
+                next_seq: 1,
+                entries: VecDeque::new(),
+                dropped: 0,
+            }),
+        }
+    }
+
+    fn ring(&self) -> std::sync::MutexGuard<'_, Ring> {
+        self.ring.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether anything is recorded at all (capacity above 0).
+    pub fn enabled(&self) -> bool {
+        self.capacity.load(Ordering::Relaxed) > 0
+    }
+
+    /// Appends `entry` (its `seq` is assigned here), dropping the oldest when full.
+    pub fn record(&self, mut entry: JournalEntry) {
+        let capacity = self.capacity.load(Ordering::Relaxed);
+        if capacity == 0 {
+            return;
+        }
+        let mut ring = self.ring();
+        entry.seq = ring.next_seq;
+        ring.next_seq += 1;
+        while ring.entries.len() >= capacity {
+            ring.entries.pop_front();
+            ring.dropped += 1;
+        }
+        ring.entries.push_back(entry);
+    }
+
+    /// The entries `filter` selects, newest first, at most `limit`, with the total count.
+    pub fn query(&self, filter: &JournalFilter, limit: usize) -> JournalPage {
+        let ring = self.ring();
+        let mut requests = Vec::new();
+        let mut count = 0;
+        for e in ring.entries.iter().rev().filter(|e| filter.matches(e)) {
+            count += 1;
+            if requests.len() < limit {
+                requests.push(e.clone());
+            }
+        }
+        JournalPage {
+            requests,
+            count,
+            held: ring.entries.len(),
+            dropped: ring.dropped,
+            capacity: self.capacity.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Forgets every entry; numbering goes on.
+    pub fn clear(&self) {
+        let mut ring = self.ring();
+        ring.entries = VecDeque::new();
+        ring.dropped = 0;
+    }
+
+    /// Changes the bound, dropping the oldest entries beyond it.
+    pub fn set_capacity(&self, capacity: usize) {
+        self.capacity.store(capacity, Ordering::Relaxed);
+        let mut ring = self.ring();
+        while ring.entries.len() > capacity {
+            ring.entries.pop_front();
+            ring.dropped += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(method: &str, path: &str, status: u16, at_ms: i64) -> JournalEntry {
+        JournalEntry {
+            seq: 0,
+            at_ms,
+            method: method.into(),
+            path: path.into(),
+            query: None,
+            status,
+            latency_us: 1,
+            token_id: None,
+            refused_by: None,
+            reason: None,
+            fault: None,
+        }
+    }
+
+    #[test]
+    fn globs_match_any_run() {
+        assert!(glob_match("/api/v2/user/*", "/api/v2/user/me"));
+        assert!(glob_match("*/me", "/api/v2/user/me"));
+        assert!(glob_match(
+            "/api/*/enterprise/*/user",
+            "/api/v2/enterprise/ab/user"
+        ));
+        assert!(!glob_match("/api/v2/user", "/api/v2/user/me"));
+        assert!(glob_match("*", ""));
+    }
+
+    #[test]
+    fn statuses_parse() {
+        let s = StatusMatch::parse("4xx").unwrap();
+        assert!(s.matches(404) && !s.matches(500));
+        assert!(StatusMatch::parse("200-201").unwrap().matches(201));
+        assert!(StatusMatch::parse("nope").is_none());
+    }
+
+    #[test]
+    fn the_oldest_are_dropped_past_capacity() {
+        let j = Journal::new(3);
+        for i in 0..5 {
+            j.record(entry("GET", "/a", 200, i));
+        }
+        let page = j.query(&JournalFilter::default(), 10);
+        assert_eq!((page.count, page.dropped), (3, 2));
+        assert_eq!(page.requests[0].seq, 5);
+        assert_eq!(page.requests[2].seq, 3);
+    }
+
+    #[test]
+    fn filters_combine() {
+        let j = Journal::new(10);
+        j.record(entry("GET", "/api/v2/user/me", 200, 10));
+        j.record(entry("POST", "/api/v2/user/login", 401, 20));
+        j.record(entry("GET", "/api/v2/enterprise", 404, 30));
+        let f = JournalFilter {
+            method: Some("get".into()),
+            status: StatusMatch::parse("4xx"),
+            ..Default::default()
+        };
+        assert_eq!(j.query(&f, 10).count, 1);
+        let f = JournalFilter {
+            since_ms: Some(15),
+            ..Default::default()
+        };
+        assert_eq!(j.query(&f, 1).count, 2);
+        assert_eq!(j.query(&f, 1).requests.len(), 1);
+    }
+}
