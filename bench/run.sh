@@ -47,7 +47,7 @@ BIN="$ROOT/target/release/orgbox"
 
 # The physical reference (actix-web + one SQLite point read), built beside orgbox so the hot
 # path is measured against it in the same run. PHYSREF_DIR overrides where its sources are.
-PHYSREF_DIR="${PHYSREF_DIR:-$ROOT/../../shared/physref}"
+PHYSREF_DIR="${PHYSREF_DIR:-$ROOT/../shared/physref}"
 [[ -f "$PHYSREF_DIR/Cargo.toml" ]] || PHYSREF_DIR=/work/shared/physref
 echo "[bench] building physref from $PHYSREF_DIR" >&2
 cargo build --release --quiet --manifest-path "$PHYSREF_DIR/Cargo.toml" --target-dir "$ROOT/target/physref"
