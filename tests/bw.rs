@@ -6,7 +6,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -99,8 +99,8 @@ fn after<'a>(banner: &'a str, prefix: &str) -> &'a str {
 #[test]
 fn official_bw_cli_logs_in_syncs_and_lists_organizations() {
     let dir = support::repo_root().join("tests").join("bw");
-    require_node();
-    ensure_cli_installed(&dir);
+    support::require_node("the bw CLI test");
+    support::npm_ci_unless_installed(&dir, &dir.join("node_modules/@bitwarden/cli/build/bw.js"));
     let server = support::Server::start();
     let banner = server.banner.clone();
     let https = after(&banner, "bw config server ").to_string();
@@ -257,52 +257,4 @@ fn official_bw_cli_logs_in_syncs_and_lists_organizations() {
     );
     assert!(bw.ok(&["logout"], &[]).contains("logged out"));
     drop(server);
-}
-
-/// Fails the test (does not skip it) when Node.js is missing or too old.
-fn require_node() {
-    let output = match Command::new("node").arg("--version").output() {
-        Ok(output) if output.status.success() => output,
-        Ok(output) => panic!(
-            "`node --version` failed ({}); the bw CLI test needs Node.js 18+ on PATH",
-            output.status
-        ),
-        Err(err) => panic!(
-            "`node` is not on PATH ({err}); the bw CLI test needs Node.js 18+ \
-             (install it, e.g. `apt-get install nodejs npm`, then rerun)"
-        ),
-    };
-    let version = String::from_utf8_lossy(&output.stdout).trim().to_string();
-    let major: u32 = version
-        .trim_start_matches('v')
-        .split('.')
-        .next()
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(0);
-    assert!(
-        major >= 18,
-        "Node.js {version} is too old; the bw CLI test needs 18+"
-    );
-}
-
-/// Installs the locked CLI with `npm ci` unless it is already there.
-fn ensure_cli_installed(dir: &Path) {
-    let marker = dir.join("node_modules/@bitwarden/cli/build/bw.js");
-    if marker.exists() {
-        return;
-    }
-    eprintln!("tests/bw/node_modules is missing; running `npm ci --no-audit --no-fund`");
-    let output = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("`npm` could not be started ({e}); run `npm ci` in tests/bw"));
-    assert!(
-        output.status.success() && marker.exists(),
-        "`npm ci` in tests/bw failed ({}):\n{}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }

@@ -9,7 +9,6 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
@@ -71,8 +70,11 @@ fn run_suite(base_url: &str) {
     // Both tests run in parallel; one installs.
     static INSTALL: std::sync::Once = std::sync::Once::new();
     INSTALL.call_once(|| {
-        require_node();
-        ensure_sdk_installed(&sdk_dir);
+        support::require_node("the SDK compatibility test");
+        support::npm_ci_unless_installed(
+            &sdk_dir,
+            &sdk_dir.join("node_modules/@bitgo/sdk-api/package.json"),
+        );
     });
 
     let mut child = Command::new("node")
@@ -133,63 +135,5 @@ fn run_suite(base_url: &str) {
             .map(|l| l.as_str())
             .collect::<Vec<_>>()
             .join("\n")
-    );
-}
-
-/// Fails the test (does not skip it) when Node.js is missing or too old for `fetch`.
-fn require_node() {
-    let output = match Command::new("node").arg("--version").output() {
-        Ok(output) if output.status.success() => output,
-        Ok(output) => panic!(
-            "`node --version` failed ({}); the SDK compatibility test needs Node.js 18+ on PATH",
-            output.status
-        ),
-        Err(err) => panic!(
-            "`node` is not on PATH ({err}); the SDK compatibility test needs Node.js 18+ \
-             (install it, e.g. `apt-get install nodejs npm`, then rerun)"
-        ),
-    };
-    let version = String::from_utf8_lossy(&output.stdout).trim().to_string();
-    let major: u32 = version
-        .trim_start_matches('v')
-        .split('.')
-        .next()
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(0);
-    assert!(
-        major >= 18,
-        "Node.js {version} is too old; the SDK compatibility test needs Node.js 18+"
-    );
-}
-
-/// Installs the locked SDK packages with `npm ci` unless they are already there.
-fn ensure_sdk_installed(sdk_dir: &Path) {
-    let marker = sdk_dir
-        .join("node_modules")
-        .join("@bitgo")
-        .join("sdk-api")
-        .join("package.json");
-    if marker.exists() {
-        return;
-    }
-    eprintln!("tests/sdk/node_modules is missing; running `npm ci --no-audit --no-fund`");
-    let output = match Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(sdk_dir)
-        .stdin(Stdio::null())
-        .output()
-    {
-        Ok(output) => output,
-        Err(err) => panic!(
-            "tests/sdk/node_modules is missing and `npm` could not be started ({err}); \
-             run `npm ci` in tests/sdk"
-        ),
-    };
-    let status = output.status;
-    let out = String::from_utf8_lossy(&output.stdout);
-    let err = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        status.success() && marker.exists(),
-        "`npm ci --no-audit --no-fund` in tests/sdk failed ({status}):\n{out}\n{err}"
     );
 }

@@ -170,3 +170,53 @@ pub fn request(
         body: body.to_string(),
     }
 }
+
+/// Fails the test (does not skip it) when Node.js is missing or older than 18; `suite` names
+/// the test in the message.
+pub fn require_node(suite: &str) {
+    let output = match Command::new("node").arg("--version").output() {
+        Ok(output) if output.status.success() => output,
+        Ok(output) => panic!(
+            "`node --version` failed ({}); {suite} needs Node.js 18+ on PATH",
+            output.status
+        ),
+        Err(err) => panic!(
+            "`node` is not on PATH ({err}); {suite} needs Node.js 18+ \
+             (install it, e.g. `apt-get install nodejs npm`, then rerun)"
+        ),
+    };
+    let version = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    let major: u32 = version
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        major >= 18,
+        "Node.js {version} is too old; {suite} needs 18+"
+    );
+}
+
+/// Installs the locked npm packages of `dir` with `npm ci` unless `marker` (a file the
+/// install creates) is already there.
+pub fn npm_ci_unless_installed(dir: &std::path::Path, marker: &std::path::Path) {
+    if marker.exists() {
+        return;
+    }
+    let name = dir.display();
+    eprintln!("{name}/node_modules is missing; running `npm ci --no-audit --no-fund`");
+    let output = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("`npm` could not be started ({e}); run `npm ci` in {name}"));
+    assert!(
+        output.status.success() && marker.exists(),
+        "`npm ci` in {name} failed ({}):\n{}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
