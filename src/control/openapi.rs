@@ -418,6 +418,11 @@ pub const CONTROL_ROUTES: &[(&str, &str, &str)] = &[
         "/sandbox/seed",
         "Apply a seeding fixture (JSON or TOML)",
     ),
+    (
+        "GET",
+        "/sandbox/console/world",
+        "The web console's view of the BitGo world (organizations, enterprises, users, open approvals)",
+    ),
 ];
 
 fn operation(method: &str, path: &str, summary: &str, tag: &str) -> Value {
