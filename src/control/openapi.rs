@@ -423,6 +423,11 @@ pub const CONTROL_ROUTES: &[(&str, &str, &str)] = &[
         "/sandbox/console/world",
         "The web console's view of the BitGo world (organizations, enterprises, users, open approvals)",
     ),
+    (
+        "GET",
+        "/sandbox/console/tokens",
+        "The web console's list of tokens (never their values): scopes, IP restriction, expiry, last use",
+    ),
 ];
 
 fn operation(method: &str, path: &str, summary: &str, tag: &str) -> Value {

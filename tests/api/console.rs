@@ -170,3 +170,56 @@ async fn the_world_shows_the_tree_roles_kyc_and_open_approvals() {
     assert_eq!(parent["pendingApprovals"], json!([]));
     find(&parent["users"], "username", "world.admin@example.test");
 }
+
+#[actix_web::test]
+async fn tokens_show_scopes_expiry_and_last_use_but_never_their_value() {
+    let app = spawn_app().await;
+    let session = app.login(BRENNAN).await;
+    let created = app
+        .post(
+            "/api/v2/user/accesstoken",
+            json!({"label": "console-ci", "scope": ["profile"], "duration": 3600, "otp": "000000"}),
+            Auth::Raw(session.clone()),
+        )
+        .await
+        .ok();
+    let raw = created["token"].as_str().unwrap().to_string();
+    let id = created["id"].as_str().unwrap().to_string();
+    app.get("/api/v2/user/me", Auth::Raw(raw.clone()))
+        .await
+        .ok();
+
+    let r = app.get("/sandbox/console/tokens", Auth::None).await;
+    let body = String::from_utf8_lossy(&r.body).to_string();
+    assert!(
+        !body.contains(&raw) && !body.contains(&session),
+        "no token value"
+    );
+    let listed = r.ok();
+    let t = find(&listed["tokens"], "id", &id);
+    assert_eq!(t["user"], BRENNAN);
+    assert_eq!(t["kind"], "api");
+    assert_eq!(t["label"], "console-ci");
+    assert_eq!(t["scopes"], json!(["profile"]));
+    assert_eq!(t["expired"], false);
+    assert!(t["lastUsedAt"].is_i64(), "{t}");
+
+    app.advance_clock(3601);
+    let listed = app.get("/sandbox/console/tokens", Auth::None).await.ok();
+    assert_eq!(find(&listed["tokens"], "id", &id)["expired"], true);
+    assert!(listed["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["kind"] == "login" && t["user"] == BRENNAN));
+    // A year on, the login session has expired and is no longer listed; the expired long-lived
+    // token still is.
+    app.advance_clock(366 * 86_400);
+    let listed = app.get("/sandbox/console/tokens", Auth::None).await.ok();
+    assert_eq!(find(&listed["tokens"], "id", &id)["expired"], true);
+    assert!(listed["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["kind"] == "api"));
+}

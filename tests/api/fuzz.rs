@@ -123,6 +123,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/sandbox/journal"),
     ("GET", "/s/{id}/api/v2/user/me"),
     ("GET", "/sandbox/console/world"),
+    ("GET", "/sandbox/console/tokens"),
     ("GET", "/console/"),
     ("GET", "/"),
 ];

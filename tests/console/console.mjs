@@ -80,6 +80,17 @@ async function main() {
   });
   check('a pending approval is created through the API', created.status >= 200 && created.status < 300 && created.json.state === 'pending', JSON.stringify(created.json));
   const approvalId = created.json.id;
+  // Long-lived tokens: one for an hour with a hostile label, one for a year.
+  const short = await api('/api/v2/user/accesstoken', {
+    method: 'POST', token: brennan,
+    body: { label: XSS, scope: ['enterprise_view_all'], duration: 3600, otp: OTP },
+  });
+  check('a short token with a hostile label is created', short.status === 200, JSON.stringify(short.json));
+  const long = await api('/api/v2/user/accesstoken', {
+    method: 'POST', token: brennan,
+    body: { label: 'console-long', scope: ['enterprise_view_all', 'profile'], duration: 31536000, otp: OTP },
+  });
+  check('a long token is created', long.status === 200, JSON.stringify(long.json));
   // A refusal for the journal.
   const refused = await api('/api/v2/user/me', { token: 'v2x' + '0'.repeat(64) });
   check('a request with an unknown token is refused', refused.status === 401);
@@ -135,6 +146,14 @@ async function main() {
     // mail is listed with an accept link when there is one.
     check('the outbox panel is drawn', (await page.$$('#outbox-list li')).length > 0);
 
+    // Tokens: listed with scopes and expiry, never their value; the hostile label is text.
+    const shortRow = `#token-rows tr[data-id="${short.json.id}"]`;
+    const shortText = await page.$eval(shortRow, (n) => n.textContent).catch(() => '');
+    check('the tokens panel lists the short token with its scopes', shortText.includes('enterprise_view_all'), shortText);
+    check('its hostile label renders as text', (await page.$eval(shortRow + ' td.label', (n) => n.textContent)) === XSS);
+    check('no token value is on the page', !(await page.content()).includes(short.json.token));
+    check('the short token is not expired yet', !shortText.includes('expired'));
+
     // The clock.
     const before = await page.$eval('#clock-now', (n) => n.textContent);
     await page.$eval('#clock-advance', (n) => { n.value = '86400'; });
@@ -142,6 +161,9 @@ async function main() {
     await page.waitForFunction((b) => document.getElementById('clock-now').textContent !== b, { timeout: 5000 }, before).catch(() => {});
     const after = await page.$eval('#clock-now', (n) => n.textContent);
     check('advancing the clock moves it by a day', Date.parse(after) - Date.parse(before) >= 86400000, before + ' -> ' + after);
+    check('the hour-long token shows expired', await waitText(page, shortRow + ' td.expiry', 'expired'));
+    check('the year-long token does not',
+      !(await page.$eval(`#token-rows tr[data-id="${long.json.id}"]`, (n) => n.textContent)).includes('expired'));
     await page.click('#clock-reset');
 
     if (SCREENSHOT) await page.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -152,6 +174,14 @@ async function main() {
     check('the creator approving is refused', await waitText(page, '#act-result', 'refused'),
       await page.$eval('#act-result', (n) => n.textContent));
     check('the approval is still pending', (await page.$(`.approval[data-id="${approvalId}"]`)) !== null);
+
+    // Revoke the long token as its owner, through the public API.
+    await page.click(`#token-rows tr[data-id="${long.json.id}"] button.revoke`);
+    const revoked = await page.waitForFunction((id) => !document.querySelector(`#token-rows tr[data-id="${id}"]`),
+      { timeout: 5000 }, long.json.id).then(() => true, () => false);
+    check('revoking as the owner removes the token', revoked, await page.$eval('#act-result', (n) => n.textContent));
+    const mine = await api('/api/v2/user/accesstoken', { token: brennan });
+    check('the API agrees it is revoked', !JSON.stringify(mine.json).includes(long.json.id));
 
     // Act as a second admin: approved and applied.
     check('logs in as a second admin', await actAs(page, DALE));

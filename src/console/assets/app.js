@@ -149,6 +149,7 @@ async function moveClock(body) {
     await control('/sandbox/clock', { method: 'POST', body });
     await loadClock();
     await loadWorld();
+    await loadTokens();
   });
 }
 
@@ -231,6 +232,7 @@ async function login(ev) {
   }
   state.session = { username: email, token: r.json.access_token };
   fill($('act-who'), 'acting as ', el('strong', { id: 'act-name' }, email));
+  await guarded('tokens', loadTokens);
 }
 
 async function resolve(a, decision) {
@@ -248,6 +250,34 @@ async function resolve(a, decision) {
       ((r.json && r.json.error) || '');
   }
   await guarded('world', loadWorld);
+}
+
+// ---- Tokens ------------------------------------------------------------------------------
+
+async function loadTokens() {
+  const data = await control('/sandbox/console/tokens');
+  const rows = data.tokens || [];
+  fill($('token-rows'), rows.length ? rows.map((t) => el('tr', { 'data-id': t.id, 'data-label': t.label || '' },
+    el('td', {}, t.user), el('td', {}, t.kind), el('td', { className: 'label' }, t.label || ''),
+    el('td', { className: 'path' }, (t.scopes || []).join(' ')),
+    el('td', {}, (t.ipRestrict || []).join(' ') || 'any'),
+    el('td', { className: 'expiry' }, iso(t.expiresAt), t.expired ? tag('expired', 'pending') : null),
+    el('td', {}, t.lastUsedAt ? iso(t.lastUsedAt) : 'never'),
+    el('td', {}, t.kind === 'api'
+      ? el('button', { type: 'button', className: 'revoke', onclick: () => revoke(t) }, 'revoke') : null)))
+    : el('tr', {}, el('td', { className: 'muted' }, 'no tokens')));
+}
+
+async function revoke(t) {
+  const out = $('act-result');
+  if (!state.session) { out.textContent = 'log in as ' + t.user + ' first (Act as a user)'; return; }
+  const r = await vendor('/api/v2/user/accesstoken/' + encodeURIComponent(t.id), {
+    method: 'DELETE', token: state.session.token,
+  });
+  out.textContent = r.status >= 200 && r.status < 300
+    ? state.session.username + ' revoked token ' + (t.label || t.id)
+    : 'refused (' + r.status + (r.json && r.json.name ? ' ' + r.json.name : '') + '): ' + ((r.json && r.json.error) || '');
+  await guarded('tokens', loadTokens);
 }
 
 // ---- Outbox ------------------------------------------------------------------------------
@@ -301,6 +331,7 @@ async function refreshAll() {
   await guarded('sandboxes', loadSandboxes);
   await guarded('clock', loadClock);
   await guarded('world', loadWorld);
+  await guarded('tokens', loadTokens);
   await guarded('outbox', loadOutbox);
   await guarded('journal', loadJournal);
   document.body.dataset.loaded = String(Date.now());
@@ -330,7 +361,10 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('clock-freeze').addEventListener('click', () => moveClock({ freeze: !$('clock-freeze').dataset.frozen }));
   $('clock-reset').addEventListener('click', () => moveClock({ reset: true }));
-  $('world-refresh').addEventListener('click', () => guarded('world', loadWorld));
+  $('world-refresh').addEventListener('click', () => {
+    guarded('world', loadWorld);
+    guarded('tokens', loadTokens);
+  });
   $('login-form').addEventListener('submit', (e) => login(e).catch((err) => say('login: ' + err.message)));
   $('journal-filter').addEventListener('input', () => { state.journalSeen = null; guarded('journal', loadJournal); });
   $('journal-filter').addEventListener('submit', (e) => e.preventDefault());
