@@ -7,6 +7,7 @@
 //! call that passes the [`Admin`](crate::control::Admin) guard, and the page asks for the admin
 //! key when one is needed. With the control plane switched off, the console is a 404 too.
 
+pub mod bitwarden;
 pub mod tokens;
 pub mod world;
 
@@ -41,7 +42,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
         .service(
             web::scope("/sandbox/console")
                 .service(web::resource("/world").route(web::get().to(world::show_world)))
-                .service(web::resource("/tokens").route(web::get().to(tokens::list_tokens))),
+                .service(web::resource("/tokens").route(web::get().to(tokens::list_tokens)))
+                .service(
+                    web::resource("/bitwarden").route(web::get().to(bitwarden::show_bitwarden)),
+                ),
         );
 }
 

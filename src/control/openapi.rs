@@ -428,6 +428,11 @@ pub const CONTROL_ROUTES: &[(&str, &str, &str)] = &[
         "/sandbox/console/tokens",
         "The web console's list of tokens (never their values): scopes, IP restriction, expiry, last use",
     ),
+    (
+        "GET",
+        "/sandbox/console/bitwarden",
+        "The web console's view of the Bitwarden world (organizations, plans, seats, members)",
+    ),
 ];
 
 fn operation(method: &str, path: &str, summary: &str, tag: &str) -> Value {

@@ -5,6 +5,7 @@ use rusqlite::Connection;
 
 use crate::error::Result;
 use crate::store::approvals::{self, ApprovalRow};
+use crate::store::bitwarden::orgs::{self, BwOrg};
 use crate::store::organizations::{self, OrganizationRow};
 use crate::store::tokens::{self, TokenRow};
 
@@ -66,6 +67,21 @@ pub fn tokens(conn: &Connection, now_ms: i64, limit: usize) -> Result<Vec<TokenR
     let mut out = Vec::with_capacity(keys.len());
     for (user_id, id) in keys {
         out.extend(tokens::find_for_user(conn, &user_id, &id)?);
+    }
+    Ok(out)
+}
+
+/// Every Bitwarden organization, oldest first, at most `limit`.
+pub fn bitwarden_organizations(conn: &Connection, limit: usize) -> Result<Vec<BwOrg>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM bw_organizations ORDER BY created_at, id LIMIT ?1")?;
+    let ids = stmt
+        .query_map([limit], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.extend(orgs::find(conn, &id)?);
     }
     Ok(out)
 }

@@ -223,3 +223,22 @@ async fn tokens_show_scopes_expiry_and_last_use_but_never_their_value() {
         .iter()
         .all(|t| t["kind"] == "api"));
 }
+
+#[actix_web::test]
+async fn the_bitwarden_world_shows_plan_seats_and_members() {
+    let app = spawn_app_with(|c| {
+        c.bitwarden.users = orgbox::bitwarden::config::BitwardenConfig::default().users;
+    })
+    .await;
+    let w = app.get("/sandbox/console/bitwarden", Auth::None).await.ok();
+    let org = find(&w["organizations"], "name", "Vandelay Industries");
+    assert!(org["plan"].is_string(), "{org}");
+    assert!(org["occupiedSeats"].as_i64().unwrap() >= 4, "{org}");
+    let art = find(&org["members"], "email", "art@vandelay.test");
+    assert_eq!(art["type"], "Owner");
+    assert_eq!(art["name"], "Art Vandelay");
+    assert_eq!(
+        find(&org["members"], "email", "george@vandelay.test")["type"],
+        "Admin"
+    );
+}

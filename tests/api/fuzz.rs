@@ -124,6 +124,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/s/{id}/api/v2/user/me"),
     ("GET", "/sandbox/console/world"),
     ("GET", "/sandbox/console/tokens"),
+    ("GET", "/sandbox/console/bitwarden"),
     ("GET", "/console/"),
     ("GET", "/"),
 ];

@@ -146,6 +146,11 @@ async function main() {
     // mail is listed with an accept link when there is one.
     check('the outbox panel is drawn', (await page.$$('#outbox-list li')).length > 0);
 
+    // The Bitwarden world.
+    check('the Bitwarden organization is drawn', (await texts(page, '.bw-org-name')).includes('Vandelay Industries'));
+    const art = await page.$eval('#bw-tree li[data-email="art@vandelay.test"]', (n) => n.textContent).catch(() => '');
+    check('its owner is marked', art.includes('Owner') && art.includes('Art Vandelay'), art);
+
     // Tokens: listed with scopes and expiry, never their value; the hostile label is text.
     const shortRow = `#token-rows tr[data-id="${short.json.id}"]`;
     const shortText = await page.$eval(shortRow, (n) => n.textContent).catch(() => '');

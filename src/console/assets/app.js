@@ -252,6 +252,21 @@ async function resolve(a, decision) {
   await guarded('world', loadWorld);
 }
 
+// ---- Bitwarden world ---------------------------------------------------------------------
+
+async function loadBitwarden() {
+  const data = await control('/sandbox/console/bitwarden');
+  const orgs = data.organizations || [];
+  fill($('bw-tree'), orgs.length ? orgs.map((o) => el('div', { className: 'org bw-org', 'data-id': o.id },
+    el('div', { className: 'name' }, 'organization ', el('span', { className: 'bw-org-name' }, o.name),
+      tag(o.plan), tag('seats ' + o.occupiedSeats + ' / ' + (o.seats === null ? 'unlimited' : o.seats)),
+      o.enabled ? null : tag('disabled', 'pending')),
+    el('ul', {}, o.members.map((m) => el('li', { 'data-email': m.email || '' },
+      m.email || '(no email)', ' ', el('span', { className: 'muted' }, m.name || ''),
+      tag(m.type, m.type === 'Owner' || m.type === 'Admin' ? 'admin' : ''), tag(m.status))))))
+    : el('p', { className: 'muted' }, 'no organizations'));
+}
+
 // ---- Tokens ------------------------------------------------------------------------------
 
 async function loadTokens() {
@@ -332,6 +347,7 @@ async function refreshAll() {
   await guarded('clock', loadClock);
   await guarded('world', loadWorld);
   await guarded('tokens', loadTokens);
+  await guarded('bitwarden', loadBitwarden);
   await guarded('outbox', loadOutbox);
   await guarded('journal', loadJournal);
   document.body.dataset.loaded = String(Date.now());
@@ -364,6 +380,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('world-refresh').addEventListener('click', () => {
     guarded('world', loadWorld);
     guarded('tokens', loadTokens);
+    guarded('bitwarden', loadBitwarden);
   });
   $('login-form').addEventListener('submit', (e) => login(e).catch((err) => say('login: ' + err.message)));
   $('journal-filter').addEventListener('input', () => { state.journalSeen = null; guarded('journal', loadJournal); });
