@@ -170,6 +170,7 @@ async function main() {
     check('the year-long token does not',
       !(await page.$eval(`#token-rows tr[data-id="${long.json.id}"]`, (n) => n.textContent)).includes('expired'));
     await page.click('#clock-reset');
+    check('back on real time the token is live again', await waitNoText(page, shortRow + ' td.expiry', 'expired'));
 
     if (SCREENSHOT) await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
