@@ -4,6 +4,9 @@
 // Prints TAP-like `ok` / `not ok` lines and a `N passed, M failed` summary.
 // Needs ORGBOX_URL and CHROME; writes a screenshot to SCREENSHOT when set.
 import puppeteer from 'puppeteer-core';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const BASE = process.env.ORGBOX_URL;
 const CHROME = process.env.CHROME;
@@ -201,6 +204,12 @@ async function main() {
     const applied = await api(`/api/v2/enterprise/${parent.id}/user`, { token: brennan });
     check('the API agrees the change applied', JSON.stringify(applied.json).includes(NEW_ADMIN));
 
+    // A snapshot of this state, to load back through the console after the reset.
+    const snap = await fetch(BASE + '/sandbox/snapshot');
+    const snapPath = join(mkdtempSync(join(tmpdir(), 'orgbox-console-')), 'after-approval.sqlite');
+    writeFileSync(snapPath, Buffer.from(await snap.arrayBuffer()));
+    check('a snapshot is saved through the API', snap.status === 200);
+
     // XSS: names are user input and render as text.
     const seeded = await api('/sandbox/seed', {
       method: 'POST',
@@ -231,6 +240,13 @@ async function main() {
     check('reset removes the approved admin', await waitNoText(page, '.ent.parent > ul > li', NEW_ADMIN));
     check('the seeded world is back', (await texts(page, '.org-name')).includes('Prestige Worldwide') &&
       (await texts(page, '.ent.child .ent-name')).includes('chazz@prestige-worldwide.test'));
+
+    // Loading the snapshot from the console brings the approved admin back.
+    const input = await page.$('#snapshot-upload');
+    await input.uploadFile(snapPath);
+    check('loading a snapshot restores its state', await waitText(page, '.ent.parent > ul > li', NEW_ADMIN),
+      await page.$eval('#status', (n) => n.textContent));
+    check('the console says it loaded', await waitText(page, '#status', 'snapshot loaded'));
 
     // A named sandbox made from the console, then deleted.
     await page.type('#create-name', 'console-demo');

@@ -131,6 +131,40 @@ function switchTo(basePath) {
   refreshAll();
 }
 
+/** Downloads this sandbox's SQLite file (with the admin key, so not a bare link). */
+async function downloadSnapshot() {
+  await guarded('snapshot', async () => {
+    const headers = state.adminKey ? { Authorization: 'Bearer ' + state.adminKey } : {};
+    const res = await fetch(state.base + '/sandbox/snapshot', { headers });
+    if (!res.ok) throw new Error(res.status + ' ' + res.statusText);
+    const url = URL.createObjectURL(await res.blob());
+    const name = (state.base ? state.base.slice(3) : 'default') + '.sqlite';
+    const a = el('a', { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    say('snapshot downloaded');
+  });
+}
+
+/** Replaces this sandbox's data with an uploaded SQLite file (checked by the server first). */
+async function uploadSnapshot(ev) {
+  const file = ev.target.files && ev.target.files[0];
+  if (!file) return;
+  await guarded('snapshot', async () => {
+    const headers = { 'Content-Type': 'application/octet-stream' };
+    if (state.adminKey) headers.Authorization = 'Bearer ' + state.adminKey;
+    const res = await fetch(state.base + '/sandbox/snapshot', { method: 'PUT', headers, body: file });
+    let json = null;
+    try { json = await res.json(); } catch (_) { json = null; }
+    if (!res.ok) throw new Error((json && json.error) || res.status + ' ' + res.statusText);
+    await refreshAll();
+    say('snapshot loaded');
+  });
+  ev.target.value = '';
+}
+
 async function loadClock() {
   const c = await control('/sandbox/clock');
   $('clock-now').textContent = c.now;
@@ -371,6 +405,8 @@ document.addEventListener('DOMContentLoaded', () => {
       switchTo(s.basePath || '/s/' + name);
     });
   });
+  $('snapshot-download').addEventListener('click', downloadSnapshot);
+  $('snapshot-upload').addEventListener('change', uploadSnapshot);
   $('clock-form').addEventListener('submit', (e) => {
     e.preventDefault();
     moveClock({ advanceSeconds: Number($('clock-advance').value) });
