@@ -14,6 +14,8 @@ pub mod world;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::control::ControlError;
+use crate::error::Error;
 use crate::state::AppState;
 
 const INDEX_HTML: &str = include_str!("assets/index.html");
@@ -31,13 +33,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
     if !enabled {
         return;
     }
-    cfg.service(web::resource("/").route(web::get().to(to_console)))
-        .service(web::resource("/console").route(web::get().to(to_console)))
+    cfg.service(get_only("/", web::get().to(to_console)))
+        .service(get_only("/console", web::get().to(to_console)))
         .service(
             web::scope("/console")
-                .service(web::resource("/").route(web::get().to(index)))
-                .service(web::resource("/app.js").route(web::get().to(script)))
-                .service(web::resource("/app.css").route(web::get().to(style))),
+                .service(get_only("/", web::get().to(index)))
+                .service(get_only("/app.js", web::get().to(script)))
+                .service(get_only("/app.css", web::get().to(style))),
         )
         .service(
             web::scope("/sandbox/console")
@@ -47,6 +49,17 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
                     web::resource("/bitwarden").route(web::get().to(bitwarden::show_bitwarden)),
                 ),
         );
+}
+
+/// A resource answering GET; any other method is the control plane's 405.
+fn get_only(path: &str, route: actix_web::Route) -> actix_web::Resource {
+    web::resource(path)
+        .route(route)
+        .default_service(web::to(not_allowed))
+}
+
+async fn not_allowed() -> Result<HttpResponse, ControlError> {
+    Err(Error::MethodNotAllowed.into())
 }
 
 /// `GET /` and `GET /console`: 302 to `/console/` (within a named sandbox's prefix if any).

@@ -32,6 +32,12 @@ async fn the_console_is_served_with_a_strict_policy() {
         );
         assert!(String::from_utf8_lossy(&r.body).contains(marker), "{path}");
     }
+    // Other methods are the control plane's 405.
+    for path in ["/", "/console/", "/console/app.js"] {
+        let r = app.post(path, json!({}), Auth::None).await;
+        assert_eq!(r.status, 405, "{path}");
+        assert_eq!(r.json()["code"], "method_not_allowed", "{path}");
+    }
     // The script never writes markup from data.
     let js =
         String::from_utf8_lossy(&app.get("/console/app.js", Auth::None).await.body).to_string();
