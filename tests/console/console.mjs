@@ -142,6 +142,19 @@ async function main() {
     check('the journal names the rule of a refusal', await waitText(page, '#journal-rows td.refused', 'Unauthorized'));
     await api('/api/v2/user/me?console-probe=1', { token: brennan });
     check('the journal picks up a new request by polling', await waitText(page, '#journal-rows td.path', 'console-probe=1', 6000));
+    check('the journal names the principal of a request', await waitText(page, '#journal-rows td.who', BRENNAN));
+    await page.type('#journal-who', 'dale@');
+    check('filtering by a principal with no requests empties the journal',
+      await page.waitForFunction(() => document.querySelectorAll('#journal-rows tr').length === 0, { timeout: 5000 })
+        .then(() => true, () => false));
+    await page.$eval('#journal-who', (n) => { n.value = ''; n.dispatchEvent(new Event('input', { bubbles: true })); });
+    await page.type('#journal-status', '4xx');
+    check('filtering by status keeps only refusals', await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('#journal-rows td.st')].map((n) => n.textContent);
+      return cells.length > 0 && cells.every((c) => c.startsWith('4'));
+    }, { timeout: 5000 }).then(() => true, () => false));
+    await page.$eval('#journal-status', (n) => { n.value = ''; n.dispatchEvent(new Event('input', { bubbles: true })); });
+    await waitText(page, '#journal-rows td.path', 'console-probe=1');
     await page.click('#journal-rows tr');
     check('a click opens the request detail', (await page.$eval('#journal-detail', (n) => n.textContent)).includes('"latencyUs"'));
 

@@ -9,6 +9,7 @@ const state = {
   world: null,
   session: null, // {username, token} of the user the console acts as
   journalSeen: null,
+  tokenOwners: new Map(), // token id -> username, from the tokens panel
 };
 
 // ---- DOM helpers -------------------------------------------------------------------------
@@ -306,6 +307,7 @@ async function loadBitwarden() {
 async function loadTokens() {
   const data = await control('/sandbox/console/tokens');
   const rows = data.tokens || [];
+  for (const t of rows) state.tokenOwners.set(t.id, t.user);
   fill($('token-rows'), rows.length ? rows.map((t) => el('tr', { 'data-id': t.id, 'data-label': t.label || '' },
     el('td', {}, t.user), el('td', {}, t.kind), el('td', { className: 'label' }, t.label || ''),
     el('td', { className: 'path' }, (t.scopes || []).join(' ')),
@@ -360,8 +362,11 @@ async function loadJournal() {
   if (status) q.set('status', status);
   if (path) q.set('path', path);
   const data = await control('/sandbox/journal?' + q);
-  const rows = (data.requests || []).slice().sort((a, b) => b.seq - a.seq);
-  const key = JSON.stringify(rows.map((r) => r.seq));
+  const who = $('journal-who').value.trim().toLowerCase();
+  const principal = (r) => (r.tokenId ? state.tokenOwners.get(r.tokenId) || 'token ' + r.tokenId : '');
+  const rows = (data.requests || []).slice().sort((a, b) => b.seq - a.seq)
+    .filter((r) => !who || principal(r).toLowerCase().includes(who) || (r.tokenId || '').startsWith(who));
+  const key = JSON.stringify(rows.map((r) => [r.seq, principal(r)]));
   if (key === state.journalSeen) return;
   state.journalSeen = key;
   fill($('journal-rows'), rows.map((r) => el('tr', {
@@ -369,6 +374,7 @@ async function loadJournal() {
   },
   el('td', {}, r.seq), el('td', {}, iso(r.atMs)), el('td', { className: 'st' }, r.status),
   el('td', {}, r.method), el('td', { className: 'path' }, r.path + (r.query ? '?' + r.query : '')),
+  el('td', { className: 'who' }, principal(r)),
   el('td', {}, (r.latencyUs / 1000).toFixed(1) + ' ms'),
   el('td', { className: 'refused' }, r.refusedBy || (r.fault ? 'fault ' + r.fault : '')))));
 }
