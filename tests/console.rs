@@ -22,9 +22,7 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(180);
 #[test]
 fn console_works_in_a_real_browser() {
     let node_dir = support::repo_root().join("tests").join("console");
-    require_node();
-    let chrome = find_chromium();
-    ensure_installed(&node_dir);
+    let chrome = prepare(&node_dir);
 
     let server = support::Server::start();
     assert!(
@@ -41,17 +39,64 @@ fn console_works_in_a_real_browser() {
         shots.path().join("console.png")
     };
 
+    run_script(
+        &node_dir,
+        "console.mjs",
+        &[
+            ("ORGBOX_URL", server.base_url.as_str()),
+            ("CHROME", chrome.to_str().expect("utf-8 path")),
+            ("SCREENSHOT", screenshot.to_str().expect("utf-8 path")),
+        ],
+        &server,
+    );
+    let png = std::fs::read(&screenshot).expect("the suite wrote a screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
+}
+
+/// With `[sandbox] admin_key` set, the page loads but shows data only once the key is given.
+#[test]
+fn console_asks_for_the_admin_key() {
+    let node_dir = support::repo_root().join("tests").join("console");
+    let chrome = prepare(&node_dir);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = std::fs::read_to_string(support::repo_root().join("config.toml"))
+        .expect("config.toml")
+        .replace("admin_key = \"\"", "admin_key = \"console-test-key\"");
+    assert!(
+        config.contains("console-test-key"),
+        "config.toml has an admin_key line"
+    );
+    let config_path = dir.path().join("config.toml");
+    std::fs::write(&config_path, config).expect("write config");
+    let server = support::Server::start_configured(
+        &config_path,
+        tempfile::tempdir().expect("data dir"),
+        &[],
+    );
+    run_script(
+        &node_dir,
+        "admin_key.mjs",
+        &[
+            ("ORGBOX_URL", server.base_url.as_str()),
+            ("CHROME", chrome.to_str().expect("utf-8 path")),
+            ("ADMIN_KEY", "console-test-key"),
+        ],
+        &server,
+    );
+}
+
+/// Runs `node <script>` in `dir` with `env`, echoing its output; fails on any `not ok` line, a
+/// failed exit or a hang.
+fn run_script(dir: &Path, script: &str, env: &[(&str, &str)], server: &support::Server) {
     let mut child = Command::new("node")
-        .arg("console.mjs")
-        .current_dir(&node_dir)
-        .env("ORGBOX_URL", &server.base_url)
-        .env("CHROME", &chrome)
-        .env("SCREENSHOT", &screenshot)
+        .arg(script)
+        .current_dir(dir)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("spawn `node console.mjs`");
+        .unwrap_or_else(|e| panic!("spawn `node {script}`: {e}"));
     let stdout = child.stdout.take().expect("node stdout");
     let stdout_reader = thread::spawn(move || {
         let mut lines = Vec::new();
@@ -94,12 +139,21 @@ fn console_works_in_a_real_browser() {
         .unwrap_or_else(|| "no summary line (the script died early)".to_string());
     assert!(
         status.success() && failures.is_empty() && !summary.starts_with("0 passed"),
-        "the console browser suite failed ({status}): {summary}\n{}\n{}",
+        "{script} failed ({status}): {summary}\n{}\n{}",
         failures.join("\n"),
         server.log()
     );
-    let png = std::fs::read(&screenshot).expect("the suite wrote a screenshot");
-    assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
+}
+
+/// Checks for Node.js and Chromium and installs the npm packages once (both tests run at once);
+/// returns Chromium's path.
+fn prepare(node_dir: &Path) -> PathBuf {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        require_node();
+        ensure_installed(node_dir);
+    });
+    find_chromium()
 }
 
 /// Fails the test (does not skip it) when Node.js is missing or too old.
