@@ -241,6 +241,9 @@ impl Application {
             );
         }
         self.print_bitwarden_banner();
+        if self.state.control.enabled {
+            println!("console          {base}/console/");
+        }
         println!("listening on {base}");
     }
 
@@ -301,6 +304,7 @@ pub fn app_config(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
         .app_data(web::PayloadConfig::new(limit))
         .app_data(web::QueryConfig::default().error_handler(bitgo::query_error))
         .app_data(web::PathConfig::default().error_handler(bitgo::path_error))
+        .configure(|c| crate::console::configure(c, control_enabled))
         .configure(|c| control::configure(c, control_enabled))
         .configure(bitgo::configure)
         .configure(crate::bitwarden::configure)

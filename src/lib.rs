@@ -8,6 +8,7 @@ pub mod bitgo;
 pub mod bitwarden;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod control;
 pub mod domain;
 pub mod error;

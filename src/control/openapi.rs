@@ -418,6 +418,21 @@ pub const CONTROL_ROUTES: &[(&str, &str, &str)] = &[
         "/sandbox/seed",
         "Apply a seeding fixture (JSON or TOML)",
     ),
+    (
+        "GET",
+        "/sandbox/console/world",
+        "The web console's view of the BitGo world (organizations, enterprises, users, open approvals)",
+    ),
+    (
+        "GET",
+        "/sandbox/console/tokens",
+        "The web console's list of tokens (never their values): scopes, IP restriction, expiry, last use",
+    ),
+    (
+        "GET",
+        "/sandbox/console/bitwarden",
+        "The web console's view of the Bitwarden world (organizations, plans, seats, members)",
+    ),
 ];
 
 fn operation(method: &str, path: &str, summary: &str, tag: &str) -> Value {

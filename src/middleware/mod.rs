@@ -30,10 +30,14 @@ use crate::state::AppState;
 #[derive(Clone, Debug)]
 pub struct TokenNote(pub String);
 
-/// Whether a path (within its sandbox) belongs to the control plane, which the journal and
-/// faults leave alone.
+/// Whether a path (within its sandbox) belongs to the control plane or its web console (`/`,
+/// `/console/...`), which the journal and faults leave alone.
 fn is_control(path: &str) -> bool {
-    path == "/sandbox" || path.starts_with("/sandbox/")
+    path == "/sandbox"
+        || path.starts_with("/sandbox/")
+        || path == "/"
+        || path == "/console"
+        || path.starts_with("/console/")
 }
 
 /// The middleware (`actix_web::middleware::from_fn(sandbox_layer)`).

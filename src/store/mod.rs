@@ -5,6 +5,7 @@
 pub mod approvals;
 pub mod bitwarden;
 pub mod child_enterprises;
+pub mod console;
 pub mod copy;
 pub mod enterprise_users;
 pub mod enterprises;

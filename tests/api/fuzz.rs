@@ -122,6 +122,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/sandbox/snapshots/{id}"),
     ("GET", "/sandbox/journal"),
     ("GET", "/s/{id}/api/v2/user/me"),
+    ("GET", "/sandbox/console/world"),
+    ("GET", "/sandbox/console/tokens"),
+    ("GET", "/sandbox/console/bitwarden"),
+    ("GET", "/console/"),
+    ("GET", "/"),
 ];
 
 /// How many requests one run sends.

@@ -14,6 +14,7 @@ mod bitwarden_races;
 mod bitwarden_support;
 mod child_enterprise_list;
 mod child_enterprises;
+mod console;
 mod control;
 mod enterprise_settings;
 mod enterprise_users;

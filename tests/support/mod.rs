@@ -34,12 +34,20 @@ impl Server {
 
     /// Starts the server on an existing data directory (for restart tests).
     pub fn start_in(data_dir: tempfile::TempDir, env: &[(&str, &str)]) -> Server {
-        let config = repo_root().join("config.toml");
+        Server::start_configured(&repo_root().join("config.toml"), data_dir, env)
+    }
+
+    /// Starts the server with another config file (e.g. the repository's with one line changed).
+    pub fn start_configured(
+        config: &std::path::Path,
+        data_dir: tempfile::TempDir,
+        env: &[(&str, &str)],
+    ) -> Server {
         let log_dir = tempfile::tempdir().expect("temp log dir");
         let log = std::fs::File::create(log_dir.path().join("stderr.log")).expect("log file");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_orgbox"));
         cmd.arg("--config")
-            .arg(&config)
+            .arg(config)
             .arg("--listen")
             .arg("127.0.0.1:0")
             .arg("--tls-listen")

@@ -1,0 +1,432 @@
+// orgbox console: plain DOM, no framework. Every value from the server is user input (names,
+// labels, paths): it only ever reaches the page as text (textContent / text nodes), never as markup.
+'use strict';
+
+const state = {
+  // The sandbox prefix this console addresses: '' (default) or '/s/{name}'.
+  base: location.pathname.replace(/\/console\/?$/, ''),
+  adminKey: sessionStorage.getItem('orgbox-admin-key') || '',
+  world: null,
+  session: null, // {username, token} of the user the console acts as
+  journalSeen: null,
+  tokenOwners: new Map(), // token id -> username, from the tokens panel
+};
+
+// ---- DOM helpers -------------------------------------------------------------------------
+
+/** An element with attributes (set as properties or attributes, never HTML) and children
+ * (strings become text nodes). */
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (k === 'className') node.className = v;
+    else node.setAttribute(k, String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+function $(id) { return document.getElementById(id); }
+
+function fill(node, ...children) {
+  node.replaceChildren();
+  for (const c of children.flat()) if (c) node.append(c instanceof Node ? c : String(c));
+}
+
+function tag(text, kind) { return el('span', { className: 'tag ' + (kind || '') }, text); }
+
+function say(text) { $('status').textContent = text; }
+
+function iso(ms) { return ms ? new Date(ms).toISOString().replace('.000Z', 'Z') : ''; }
+
+// ---- HTTP --------------------------------------------------------------------------------
+
+/** Calls the control plane; `absolute` skips the sandbox prefix (registry-wide routes). */
+async function control(path, { method = 'GET', body, absolute = false } = {}) {
+  const headers = {};
+  if (state.adminKey) headers.Authorization = 'Bearer ' + state.adminKey;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch((absolute ? '' : state.base) + path, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch (_) { json = null; }
+  if (res.status === 401 && json && /admin_key/.test(json.code || '')) {
+    $('key-form').hidden = false;
+    throw new Error('the control plane needs the admin key');
+  }
+  if (!res.ok) throw new Error((json && (json.error || json.message)) || res.status + ' ' + res.statusText);
+  return json;
+}
+
+/** Calls a vendor API as the user the console acts as; returns {status, json}. */
+async function vendor(path, { method = 'GET', body, token } = {}) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const res = await fetch(state.base + path, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let json = null;
+  try { json = await res.json(); } catch (_) { json = null; }
+  return { status: res.status, json };
+}
+
+async function guarded(what, fn) {
+  try { await fn(); } catch (e) { say(what + ': ' + e.message); }
+}
+
+// ---- Sandboxes and clock -----------------------------------------------------------------
+
+async function loadSandboxes() {
+  const data = await control('/sandbox/sandboxes', { absolute: true });
+  const named = data.sandboxes || [];
+  const select = $('sandbox-select');
+  fill(select,
+    el('option', { value: '' }, 'default'),
+    named.map((s) => el('option', { value: s.basePath }, s.name)));
+  select.value = state.base;
+  const row = (name, basePath, source, actions) =>
+    el('tr', { 'data-sandbox': name }, el('td', {}, name), el('td', {}, basePath || '/'),
+      el('td', {}, source || ''), el('td', {}, actions));
+  fill($('sandbox-rows'),
+    row('default', '', 'seed', [
+      el('button', { type: 'button', className: 'reset', onclick: () => reset('') }, 'reset'),
+      el('button', { type: 'button', onclick: () => switchTo('') }, 'open'),
+    ]),
+    named.map((s) => row(s.name, s.basePath, s.source, [
+      el('button', { type: 'button', className: 'reset', onclick: () => reset(s.basePath) }, 'reset'),
+      el('button', { type: 'button', onclick: () => switchTo(s.basePath) }, 'open'),
+      el('button', { type: 'button', className: 'delete', onclick: () => removeSandbox(s) }, 'delete'),
+    ])));
+}
+
+async function reset(basePath) {
+  await guarded('reset', async () => {
+    await control(basePath + '/sandbox/reset', { method: 'POST', absolute: true });
+    say('reset ' + (basePath || 'default'));
+    state.journalSeen = null;
+    await refreshAll();
+  });
+}
+
+async function removeSandbox(s) {
+  if (!confirm('Delete sandbox ' + s.name + '?')) return;
+  await guarded('delete', async () => {
+    await control('/sandbox/sandboxes/' + encodeURIComponent(s.name), { method: 'DELETE', absolute: true });
+    if (state.base === s.basePath) state.base = '';
+    await refreshAll();
+  });
+}
+
+function switchTo(basePath) {
+  state.base = basePath;
+  state.session = null;
+  state.journalSeen = null;
+  fill($('act-who'), 'not logged in');
+  refreshAll();
+}
+
+/** Downloads this sandbox's SQLite file (with the admin key, so not a bare link). */
+async function downloadSnapshot() {
+  await guarded('snapshot', async () => {
+    const headers = state.adminKey ? { Authorization: 'Bearer ' + state.adminKey } : {};
+    const res = await fetch(state.base + '/sandbox/snapshot', { headers });
+    if (!res.ok) throw new Error(res.status + ' ' + res.statusText);
+    const url = URL.createObjectURL(await res.blob());
+    const name = (state.base ? state.base.slice(3) : 'default') + '.sqlite';
+    const a = el('a', { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    say('snapshot downloaded');
+  });
+}
+
+/** Replaces this sandbox's data with an uploaded SQLite file (checked by the server first). */
+async function uploadSnapshot(ev) {
+  const file = ev.target.files && ev.target.files[0];
+  if (!file) return;
+  await guarded('snapshot', async () => {
+    const headers = { 'Content-Type': 'application/octet-stream' };
+    if (state.adminKey) headers.Authorization = 'Bearer ' + state.adminKey;
+    const res = await fetch(state.base + '/sandbox/snapshot', { method: 'PUT', headers, body: file });
+    let json = null;
+    try { json = await res.json(); } catch (_) { json = null; }
+    if (!res.ok) throw new Error((json && json.error) || res.status + ' ' + res.statusText);
+    await refreshAll();
+    say('snapshot loaded');
+  });
+  ev.target.value = '';
+}
+
+async function loadClock() {
+  const c = await control('/sandbox/clock');
+  $('clock-now').textContent = c.now;
+  $('clock-state').textContent = (c.frozen ? 'frozen' : 'running') +
+    (c.offsetMs ? ', offset ' + Math.round(c.offsetMs / 1000) + ' s' : '');
+  $('clock-freeze').textContent = c.frozen ? 'unfreeze' : 'freeze';
+  $('clock-freeze').dataset.frozen = c.frozen ? '1' : '';
+  const faults = await control('/sandbox/faults');
+  const rules = Array.isArray(faults) ? faults : (faults && faults.faults) || [];
+  fill($('fault-list'), rules.length ? rules.map((r) => el('li', {}, JSON.stringify(r)))
+    : el('li', { className: 'muted' }, 'none'));
+}
+
+async function moveClock(body) {
+  await guarded('clock', async () => {
+    await control('/sandbox/clock', { method: 'POST', body });
+    await loadClock();
+    await loadWorld();
+    await loadTokens();
+  });
+}
+
+// ---- BitGo world -------------------------------------------------------------------------
+
+async function loadWorld() {
+  const world = await control('/sandbox/console/world');
+  state.world = world;
+  const orgs = world.organizations || [];
+  fill($('world-tree'), orgs.length ? orgs.map(orgNode) : el('p', { className: 'muted' }, 'no organizations'));
+  const users = new Map();
+  for (const o of orgs) for (const e of o.enterprises) for (const u of e.users) users.set(u.username, u);
+  const pick = $('act-user');
+  const before = pick.value;
+  fill(pick, [...users.keys()].sort().map((name) => el('option', { value: name }, name)));
+  if (users.has(before)) pick.value = before;
+}
+
+function orgNode(o) {
+  const members = o.members.map((m) => el('li', {}, m.username, tag(m.role, roleClass(m.role))));
+  const parent = o.enterprises.filter((e) => e.parent);
+  const children = o.enterprises.filter((e) => !e.parent);
+  const parentNodes = parent.map((p) => entNode(p, children));
+  return el('div', { className: 'org', 'data-id': o.id },
+    el('div', { className: 'name' }, 'organization ', el('span', { className: 'org-name' }, o.name)),
+    el('details', {}, el('summary', {}, 'members (' + o.members.length + ')'), el('ul', {}, members)),
+    parentNodes,
+    parent.length ? null : children.map((c) => entNode(c, [])));
+}
+
+function roleClass(role) {
+  return role === 'admin' ? 'admin' : role === 'serviceUser' ? 'service' : '';
+}
+
+function entNode(e, children) {
+  const users = e.users.map((u) => el('li', { 'data-user': u.username },
+    el('span', { className: 'user-name' }, u.username), ' ',
+    el('span', { className: 'muted' }, u.name),
+    u.permissions.map((p) => tag(p, p === 'admin' ? 'admin' : '')),
+    u.organizationRole === 'admin' ? tag('organization admin', 'admin') : null,
+    u.organizationRole === 'serviceUser' ? tag('service user', 'service') : null,
+    u.organizationRole === 'customer' ? tag('customer') : null,
+    u.videoApprover ? tag('video approver', 'video') : null,
+    u.active ? null : tag('inactive')));
+  const approvals = e.pendingApprovals.map(approvalNode);
+  return el('div', { className: 'ent ' + (e.parent ? 'parent' : 'child'), 'data-id': e.id },
+    el('div', { className: 'name' }, e.parent ? 'parent enterprise ' : 'child enterprise ',
+      el('span', { className: 'ent-name' }, e.name),
+      tag('KYC ' + e.kycState, 'kyc'), e.accountType ? tag(e.accountType) : null),
+    el('ul', { className: 'users' }, users),
+    approvals.length ? el('div', { className: 'approvals' }, el('h3', {}, 'pending approvals'), approvals) : null,
+    children.map((c) => entNode(c, [])));
+}
+
+function approvalNode(a) {
+  const what = a.info && a.info.type ? a.info.type : a.kind;
+  const detail = a.info && a.info.updateEnterpriseRequest
+    ? JSON.stringify(a.info.updateEnterpriseRequest) : '';
+  return el('div', { className: 'approval', 'data-id': a.id },
+    tag(a.state, 'pending'), ' ', what, ' ', el('span', { className: 'muted' }, detail),
+    ' by ', el('strong', {}, a.creator),
+    '; may resolve: ', a.mayResolve.length ? a.mayResolve.join(', ') : 'nobody',
+    el('button', { type: 'button', className: 'approve', onclick: () => resolve(a, 'approved') }, 'approve'),
+    el('button', { type: 'button', className: 'reject', onclick: () => resolve(a, 'rejected') }, 'reject'));
+}
+
+// ---- Act as a user -----------------------------------------------------------------------
+
+async function login(ev) {
+  ev.preventDefault();
+  const email = $('act-user').value;
+  const r = await vendor('/api/v2/user/login', {
+    method: 'POST',
+    body: { email, password: $('act-password').value, otp: $('act-otp').value },
+  });
+  if (r.status !== 200 || !r.json || !r.json.access_token) {
+    state.session = null;
+    fill($('act-who'), 'login refused: ', (r.json && r.json.error) || String(r.status));
+    return;
+  }
+  state.session = { username: email, token: r.json.access_token };
+  fill($('act-who'), 'acting as ', el('strong', { id: 'act-name' }, email));
+  await guarded('tokens', loadTokens);
+}
+
+async function resolve(a, decision) {
+  const out = $('act-result');
+  if (!state.session) { out.textContent = 'log in as a user first (Act as a user)'; return; }
+  const r = await vendor('/api/v2/pendingapprovals/' + encodeURIComponent(a.id), {
+    method: 'PUT', token: state.session.token, body: { state: decision, otp: $('act-otp').value },
+  });
+  if (r.status >= 200 && r.status < 300) {
+    out.className = 'ok';
+    out.textContent = state.session.username + ' ' + decision + ': ' + ((r.json && r.json.state) || r.status);
+  } else {
+    out.className = 'refused';
+    out.textContent = 'refused (' + r.status + (r.json && r.json.name ? ' ' + r.json.name : '') + '): ' +
+      ((r.json && r.json.error) || '');
+  }
+  await guarded('world', loadWorld);
+}
+
+// ---- Bitwarden world ---------------------------------------------------------------------
+
+async function loadBitwarden() {
+  const data = await control('/sandbox/console/bitwarden');
+  const orgs = data.organizations || [];
+  fill($('bw-tree'), orgs.length ? orgs.map((o) => el('div', { className: 'org bw-org', 'data-id': o.id },
+    el('div', { className: 'name' }, 'organization ', el('span', { className: 'bw-org-name' }, o.name),
+      tag(o.plan), tag('seats ' + o.occupiedSeats + ' / ' + (o.seats === null ? 'unlimited' : o.seats)),
+      o.enabled ? null : tag('disabled', 'pending')),
+    el('ul', {}, o.members.map((m) => el('li', { 'data-email': m.email || '' },
+      m.email || '(no email)', ' ', el('span', { className: 'muted' }, m.name || ''),
+      tag(m.type, m.type === 'Owner' || m.type === 'Admin' ? 'admin' : ''), tag(m.status))))))
+    : el('p', { className: 'muted' }, 'no organizations'));
+}
+
+// ---- Tokens ------------------------------------------------------------------------------
+
+async function loadTokens() {
+  const data = await control('/sandbox/console/tokens');
+  const rows = data.tokens || [];
+  for (const t of rows) state.tokenOwners.set(t.id, t.user);
+  fill($('token-rows'), rows.length ? rows.map((t) => el('tr', { 'data-id': t.id, 'data-label': t.label || '' },
+    el('td', {}, t.user), el('td', {}, t.kind), el('td', { className: 'label' }, t.label || ''),
+    el('td', { className: 'path' }, (t.scopes || []).join(' ')),
+    el('td', {}, (t.ipRestrict || []).join(' ') || 'any'),
+    el('td', { className: 'expiry' }, iso(t.expiresAt), t.expired ? tag('expired', 'pending') : null),
+    el('td', {}, t.lastUsedAt ? iso(t.lastUsedAt) : 'never'),
+    el('td', {}, t.kind === 'api'
+      ? el('button', { type: 'button', className: 'revoke', onclick: () => revoke(t) }, 'revoke') : null)))
+    : el('tr', {}, el('td', { className: 'muted' }, 'no tokens')));
+}
+
+async function revoke(t) {
+  const out = $('act-result');
+  if (!state.session) { out.textContent = 'log in as ' + t.user + ' first (Act as a user)'; return; }
+  const r = await vendor('/api/v2/user/accesstoken/' + encodeURIComponent(t.id), {
+    method: 'DELETE', token: state.session.token,
+  });
+  out.textContent = r.status >= 200 && r.status < 300
+    ? state.session.username + ' revoked token ' + (t.label || t.id)
+    : 'refused (' + r.status + (r.json && r.json.name ? ' ' + r.json.name : '') + '): ' + ((r.json && r.json.error) || '');
+  await guarded('tokens', loadTokens);
+}
+
+// ---- Outbox ------------------------------------------------------------------------------
+
+function safeLink(link) {
+  if (typeof link !== 'string') return null;
+  if (link.startsWith('/') && !link.startsWith('//')) return link;
+  try {
+    const u = new URL(link);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch (_) { return null; }
+}
+
+async function loadOutbox() {
+  const data = await control('/sandbox/outbox?limit=50');
+  const msgs = data.messages || [];
+  fill($('outbox-list'), msgs.length ? msgs.map((m) => {
+    const href = safeLink(m.link);
+    return el('li', {},
+      el('span', { className: 'muted' }, m.createdAt), ' to ', el('strong', {}, m.to), ': ', m.subject,
+      href ? [' ', el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, 'accept link')] : null);
+  }) : el('li', { className: 'muted' }, 'no mail'));
+}
+
+// ---- Journal -----------------------------------------------------------------------------
+
+async function loadJournal() {
+  const q = new URLSearchParams({ limit: '100' });
+  const status = $('journal-status').value.trim();
+  const path = $('journal-path').value.trim();
+  if (status) q.set('status', status);
+  if (path) q.set('path', path);
+  const data = await control('/sandbox/journal?' + q);
+  const who = $('journal-who').value.trim().toLowerCase();
+  const principal = (r) => (r.tokenId ? state.tokenOwners.get(r.tokenId) || 'token ' + r.tokenId : '');
+  const rows = (data.requests || []).slice().sort((a, b) => b.seq - a.seq)
+    .filter((r) => !who || principal(r).toLowerCase().includes(who) || (r.tokenId || '').startsWith(who));
+  const key = JSON.stringify(rows.map((r) => [r.seq, principal(r)]));
+  if (key === state.journalSeen) return;
+  state.journalSeen = key;
+  fill($('journal-rows'), rows.map((r) => el('tr', {
+    className: 's' + String(r.status)[0], onclick: () => { $('journal-detail').textContent = JSON.stringify(r, null, 2); },
+  },
+  el('td', {}, r.seq), el('td', {}, iso(r.atMs)), el('td', { className: 'st' }, r.status),
+  el('td', {}, r.method), el('td', { className: 'path' }, r.path + (r.query ? '?' + r.query : '')),
+  el('td', { className: 'who' }, principal(r)),
+  el('td', {}, (r.latencyUs / 1000).toFixed(1) + ' ms'),
+  el('td', { className: 'refused' }, r.refusedBy || (r.fault ? 'fault ' + r.fault : '')))));
+}
+
+// ---- Wiring ------------------------------------------------------------------------------
+
+async function refreshAll() {
+  say('');
+  await guarded('sandboxes', loadSandboxes);
+  await guarded('clock', loadClock);
+  await guarded('world', loadWorld);
+  await guarded('tokens', loadTokens);
+  await guarded('bitwarden', loadBitwarden);
+  await guarded('outbox', loadOutbox);
+  await guarded('journal', loadJournal);
+  document.body.dataset.loaded = String(Date.now());
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('sandbox-select').addEventListener('change', (e) => switchTo(e.target.value));
+  $('key-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    state.adminKey = $('key-input').value.trim();
+    sessionStorage.setItem('orgbox-admin-key', state.adminKey);
+    $('key-form').hidden = true;
+    refreshAll();
+  });
+  $('create-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    guarded('create', async () => {
+      const name = $('create-name').value.trim();
+      const s = await control('/sandbox/sandboxes', { method: 'POST', body: { name }, absolute: true });
+      $('create-name').value = '';
+      switchTo(s.basePath || '/s/' + name);
+    });
+  });
+  $('snapshot-download').addEventListener('click', downloadSnapshot);
+  $('snapshot-upload').addEventListener('change', uploadSnapshot);
+  $('clock-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    moveClock({ advanceSeconds: Number($('clock-advance').value) });
+  });
+  $('clock-freeze').addEventListener('click', () => moveClock({ freeze: !$('clock-freeze').dataset.frozen }));
+  $('clock-reset').addEventListener('click', () => moveClock({ reset: true }));
+  $('world-refresh').addEventListener('click', () => {
+    guarded('world', loadWorld);
+    guarded('tokens', loadTokens);
+    guarded('bitwarden', loadBitwarden);
+  });
+  $('login-form').addEventListener('submit', (e) => login(e).catch((err) => say('login: ' + err.message)));
+  $('journal-filter').addEventListener('input', () => { state.journalSeen = null; guarded('journal', loadJournal); });
+  $('journal-filter').addEventListener('submit', (e) => e.preventDefault());
+  refreshAll();
+  setInterval(() => guarded('journal', loadJournal), 2000);
+});

@@ -1,0 +1,235 @@
+//! The web console in a real browser: `tests/console/console.mjs` drives Debian's headless
+//! `chromium` with `puppeteer-core` against the real `orgbox` binary. It walks the seeded world
+//! tree, watches the journal pick up requests, acts as the creator of a pending approval (refused)
+//! and as a second admin (applied), renders hostile names as text with no dialog, advances the
+//! clock, resets the sandbox and sees the world return, and makes and deletes a named sandbox.
+//! Needs Node.js 18+ and Chromium (`CHROME`, or `chromium` / `chromium-browser` /
+//! `google-chrome` on PATH); the npm packages are installed into `tests/console/node_modules`
+//! with `npm ci` when missing. With `ORGBOX_UPDATE_SCREENSHOT=1` the run's screenshot replaces
+//! `docs/console.png`.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// A run takes a few seconds; this only guards against a hang.
+const RUN_TIMEOUT: Duration = Duration::from_secs(180);
+
+#[test]
+fn console_works_in_a_real_browser() {
+    let node_dir = support::repo_root().join("tests").join("console");
+    let chrome = prepare(&node_dir);
+
+    let server = support::Server::start();
+    assert!(
+        server
+            .banner
+            .contains(&format!("{}/console/", server.base_url)),
+        "the banner names the console URL:\n{}",
+        server.banner
+    );
+    let shots = tempfile::tempdir().expect("temp dir");
+    let screenshot = if std::env::var("ORGBOX_UPDATE_SCREENSHOT").as_deref() == Ok("1") {
+        support::repo_root().join("docs").join("console.png")
+    } else {
+        shots.path().join("console.png")
+    };
+
+    run_script(
+        &node_dir,
+        "console.mjs",
+        &[
+            ("ORGBOX_URL", server.base_url.as_str()),
+            ("CHROME", chrome.to_str().expect("utf-8 path")),
+            ("SCREENSHOT", screenshot.to_str().expect("utf-8 path")),
+        ],
+        &server,
+    );
+    let png = std::fs::read(&screenshot).expect("the suite wrote a screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
+}
+
+/// With `[sandbox] admin_key` set, the page loads but shows data only once the key is given.
+#[test]
+fn console_asks_for_the_admin_key() {
+    let node_dir = support::repo_root().join("tests").join("console");
+    let chrome = prepare(&node_dir);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = std::fs::read_to_string(support::repo_root().join("config.toml"))
+        .expect("config.toml")
+        .replace("admin_key = \"\"", "admin_key = \"console-test-key\"");
+    assert!(
+        config.contains("console-test-key"),
+        "config.toml has an admin_key line"
+    );
+    let config_path = dir.path().join("config.toml");
+    std::fs::write(&config_path, config).expect("write config");
+    let server = support::Server::start_configured(
+        &config_path,
+        tempfile::tempdir().expect("data dir"),
+        &[],
+    );
+    run_script(
+        &node_dir,
+        "admin_key.mjs",
+        &[
+            ("ORGBOX_URL", server.base_url.as_str()),
+            ("CHROME", chrome.to_str().expect("utf-8 path")),
+            ("ADMIN_KEY", "console-test-key"),
+        ],
+        &server,
+    );
+}
+
+/// Runs `node <script>` in `dir` with `env`, echoing its output; fails on any `not ok` line, a
+/// failed exit or a hang.
+fn run_script(dir: &Path, script: &str, env: &[(&str, &str)], server: &support::Server) {
+    let mut child = Command::new("node")
+        .arg(script)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn `node {script}`: {e}"));
+    let stdout = child.stdout.take().expect("node stdout");
+    let stdout_reader = thread::spawn(move || {
+        let mut lines = Vec::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            println!("{line}");
+            lines.push(line);
+        }
+        lines
+    });
+    let stderr = child.stderr.take().expect("node stderr");
+    let stderr_reader = thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            eprintln!("[node stderr] {line}");
+        }
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for node") {
+            break status;
+        }
+        if started.elapsed() > RUN_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the browser suite did not finish within {RUN_TIMEOUT:?}; it was killed");
+        }
+        thread::sleep(Duration::from_millis(50));
+    };
+    let lines = stdout_reader.join().unwrap_or_default();
+    let _ = stderr_reader.join();
+    let failures: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("not ok"))
+        .map(String::as_str)
+        .collect();
+    let summary = lines
+        .iter()
+        .rev()
+        .find(|l| l.ends_with(" failed") && l.contains(" passed, "))
+        .cloned()
+        .unwrap_or_else(|| "no summary line (the script died early)".to_string());
+    assert!(
+        status.success() && failures.is_empty() && !summary.starts_with("0 passed"),
+        "{script} failed ({status}): {summary}\n{}\n{}",
+        failures.join("\n"),
+        server.log()
+    );
+}
+
+/// Checks for Node.js and Chromium and installs the npm packages once (both tests run at once);
+/// returns Chromium's path.
+fn prepare(node_dir: &Path) -> PathBuf {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        require_node();
+        ensure_installed(node_dir);
+    });
+    find_chromium()
+}
+
+/// Fails the test (does not skip it) when Node.js is missing or too old.
+fn require_node() {
+    let output = match Command::new("node").arg("--version").output() {
+        Ok(output) if output.status.success() => output,
+        Ok(output) => panic!(
+            "`node --version` failed ({}); the console browser test needs Node.js 18+ on PATH",
+            output.status
+        ),
+        Err(err) => panic!(
+            "`node` is not on PATH ({err}); the console browser test needs Node.js 18+ \
+             (e.g. `apt-get install nodejs npm`, then rerun)"
+        ),
+    };
+    let version = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    let major: u32 = version
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        major >= 18,
+        "Node.js {version} is too old; the console browser test needs Node.js 18+"
+    );
+}
+
+/// `CHROME` if set, else the first Chromium found on PATH; fails the test (does not skip it)
+/// when there is none.
+fn find_chromium() -> PathBuf {
+    if let Some(path) = std::env::var_os("CHROME").filter(|p| !p.is_empty()) {
+        return PathBuf::from(path);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for name in ["chromium", "chromium-browser", "google-chrome", "chrome"] {
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return candidate;
+            }
+        }
+    }
+    panic!(
+        "no Chromium found (looked for chromium, chromium-browser, google-chrome on PATH, and \
+         $CHROME); the console browser test needs one: `apt-get install -y chromium`"
+    );
+}
+
+/// Installs the locked packages with `npm ci` unless they are already there.
+fn ensure_installed(dir: &Path) {
+    let marker = dir
+        .join("node_modules")
+        .join("puppeteer-core")
+        .join("package.json");
+    if marker.exists() {
+        return;
+    }
+    eprintln!("tests/console/node_modules is missing; running `npm ci --no-audit --no-fund`");
+    let output = match Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+    {
+        Ok(output) => output,
+        Err(err) => panic!(
+            "tests/console/node_modules is missing and `npm` could not be started ({err}); \
+             run `npm ci` in tests/console"
+        ),
+    };
+    let status = output.status;
+    assert!(
+        status.success() && marker.exists(),
+        "`npm ci --no-audit --no-fund` in tests/console failed ({status}):\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
