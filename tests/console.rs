@@ -150,36 +150,13 @@ fn run_script(dir: &Path, script: &str, env: &[(&str, &str)], server: &support::
 fn prepare(node_dir: &Path) -> PathBuf {
     static INSTALL: std::sync::Once = std::sync::Once::new();
     INSTALL.call_once(|| {
-        require_node();
-        ensure_installed(node_dir);
+        support::require_node("the console browser test");
+        support::npm_ci_unless_installed(
+            node_dir,
+            &node_dir.join("node_modules/puppeteer-core/package.json"),
+        );
     });
     find_chromium()
-}
-
-/// Fails the test (does not skip it) when Node.js is missing or too old.
-fn require_node() {
-    let output = match Command::new("node").arg("--version").output() {
-        Ok(output) if output.status.success() => output,
-        Ok(output) => panic!(
-            "`node --version` failed ({}); the console browser test needs Node.js 18+ on PATH",
-            output.status
-        ),
-        Err(err) => panic!(
-            "`node` is not on PATH ({err}); the console browser test needs Node.js 18+ \
-             (e.g. `apt-get install nodejs npm`, then rerun)"
-        ),
-    };
-    let version = String::from_utf8_lossy(&output.stdout).trim().to_string();
-    let major: u32 = version
-        .trim_start_matches('v')
-        .split('.')
-        .next()
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(0);
-    assert!(
-        major >= 18,
-        "Node.js {version} is too old; the console browser test needs Node.js 18+"
-    );
 }
 
 /// `CHROME` if set, else the first Chromium found on PATH; fails the test (does not skip it)
@@ -200,36 +177,5 @@ fn find_chromium() -> PathBuf {
     panic!(
         "no Chromium found (looked for chromium, chromium-browser, google-chrome on PATH, and \
          $CHROME); the console browser test needs one: `apt-get install -y chromium`"
-    );
-}
-
-/// Installs the locked packages with `npm ci` unless they are already there.
-fn ensure_installed(dir: &Path) {
-    let marker = dir
-        .join("node_modules")
-        .join("puppeteer-core")
-        .join("package.json");
-    if marker.exists() {
-        return;
-    }
-    eprintln!("tests/console/node_modules is missing; running `npm ci --no-audit --no-fund`");
-    let output = match Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-    {
-        Ok(output) => output,
-        Err(err) => panic!(
-            "tests/console/node_modules is missing and `npm` could not be started ({err}); \
-             run `npm ci` in tests/console"
-        ),
-    };
-    let status = output.status;
-    assert!(
-        status.success() && marker.exists(),
-        "`npm ci --no-audit --no-fund` in tests/console failed ({status}):\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
     );
 }
