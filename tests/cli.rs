@@ -49,7 +49,7 @@ fn against_a_running_server() {
     let base = server.base_url.as_str();
     let dir = tempfile::tempdir().unwrap();
     let fresh = digest(base, "");
-    let fixture = repo_root().join("fixtures/example.toml");
+    let fixture = repo_root().join("tests/fixtures/example.toml");
 
     let (ok, out) = orgbox(&["seed", fixture.to_str().unwrap(), "--url", base]);
     assert!(ok, "{out}");
@@ -115,7 +115,7 @@ fn against_a_data_directory() {
     let fresh = digest(&base, "");
     let data = server.stop();
     let data_dir = data.path().to_str().unwrap();
-    let fixture = repo_root().join("fixtures/example.toml");
+    let fixture = repo_root().join("tests/fixtures/example.toml");
     let (ok, out) = orgbox(&["seed", fixture.to_str().unwrap(), "--data-dir", data_dir]);
     assert!(ok, "{out}");
     let file = data.path().join("out.sqlite");

@@ -6,7 +6,7 @@
 //! Needs Node.js 18+ and Chromium (`CHROME`, or `chromium` / `chromium-browser` /
 //! `google-chrome` on PATH); the npm packages are installed into `tests/console/node_modules`
 //! with `npm ci` when missing. With `ORGBOX_UPDATE_SCREENSHOT=1` the run's screenshot replaces
-//! `docs/console.png`.
+//! `tests/console/console.png`.
 
 mod support;
 
@@ -34,7 +34,10 @@ fn console_works_in_a_real_browser() {
     );
     let shots = tempfile::tempdir().expect("temp dir");
     let screenshot = if std::env::var("ORGBOX_UPDATE_SCREENSHOT").as_deref() == Ok("1") {
-        support::repo_root().join("docs").join("console.png")
+        support::repo_root()
+            .join("tests")
+            .join("console")
+            .join("console.png")
     } else {
         shots.path().join("console.png")
     };

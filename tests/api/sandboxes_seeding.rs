@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use crate::helpers::*;
 use crate::sandboxes::{create_sandbox, digest};
 
-const EXAMPLE: &str = include_str!("../../fixtures/example.toml");
+const EXAMPLE: &str = include_str!("../fixtures/example.toml");
 
 async fn seed(app: &TestApp, base: &str, toml: &str) -> Resp {
     app.send(Req::post(&format!("{base}/sandbox/seed")).raw(toml.as_bytes(), "application/toml"))
@@ -100,7 +100,8 @@ async fn a_bad_fixture_is_refused_whole() {
 
 #[actix_web::test]
 async fn a_seed_file_applies_at_start_and_survives_reset() {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/example.toml");
+    let path =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/example.toml");
     let app = spawn_app_with(|c| c.sandbox.seed_file = Some(path)).await;
     let ci = "acme-ci-token-0123456789abcdef";
     app.get("/api/v2/user/me", Auth::Raw(ci.into())).await.ok();
@@ -116,7 +117,7 @@ async fn a_seed_file_applies_at_start_and_survives_reset() {
 async fn the_demo_world_fixture_matches_the_seeded_demo_world() {
     let app = spawn_app().await;
     let before = digest(&app, "").await;
-    let demo = include_str!("../../fixtures/demo.toml");
+    let demo = include_str!("../fixtures/demo.toml");
     let r = seed(&app, "", demo).await.ok();
     assert_eq!(
         (r["created"].as_u64(), r["updated"].as_u64()),
