@@ -13,25 +13,36 @@ fn json_of(section: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
 }
 
+/// Runs `tests/seed/<script>` with bash against a fresh real server, with the demo password
+/// and `env`; fails on a non-zero exit and returns stdout.
+fn run_seed_script(script: &str, env: &[(&str, &str)]) -> String {
+    let server = Server::start();
+    let mut cmd = Command::new("bash");
+    cmd.arg(repo_root().join("tests/seed").join(script))
+        .env("ORGBOX_HOST", server.base_url.trim_start_matches("http://"))
+        .env("PASSWORD", "Prestige-Worldwide-2026");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run bash");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 #[test]
 fn seed_000_curl_steps_1_and_3_work_as_written() {
     assert!(
         Command::new("curl").arg("--version").output().is_ok(),
         "curl is needed for this test (apt-get install curl)"
     );
-    let server = Server::start();
-    let out = Command::new("bash")
-        .arg(repo_root().join("tests/seed/seed000_steps_1_and_3.sh"))
-        .env("ORGBOX_HOST", server.base_url.trim_start_matches("http://"))
-        .env("EMAIL", "brennan@prestige-worldwide.test")
-        .env("PASSWORD", "Prestige-Worldwide-2026")
-        .output()
-        .expect("run bash");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = run_seed_script(
+        "seed000_steps_1_and_3.sh",
+        &[("EMAIL", "brennan@prestige-worldwide.test")],
     );
     let sections: Vec<&str> = stdout.split("== ").collect();
     let [_, login, created, enterprise] = sections[..] else {
@@ -86,21 +97,13 @@ fn seed_000_curl_steps_1_and_3_work_as_written() {
 
 #[test]
 fn seed_000_child_enterprise_and_kyc_curl_calls_work_as_written() {
-    let server = Server::start();
-    let out = Command::new("bash")
-        .arg(repo_root().join("tests/seed/seed000_child_enterprise_and_kyc.sh"))
-        .env("ORGBOX_HOST", server.base_url.trim_start_matches("http://"))
-        .env("EMAIL", "brennan@prestige-worldwide.test")
-        .env("PASSWORD", "Prestige-Worldwide-2026")
-        .env("SERVICE_EMAIL", "service@prestige-worldwide.test")
-        .env("END_USER_EMAIL", "john.doe@example.test")
-        .output()
-        .expect("run bash");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = run_seed_script(
+        "seed000_child_enterprise_and_kyc.sh",
+        &[
+            ("EMAIL", "brennan@prestige-worldwide.test"),
+            ("SERVICE_EMAIL", "service@prestige-worldwide.test"),
+            ("END_USER_EMAIL", "john.doe@example.test"),
+        ],
     );
     let sections: Vec<&str> = stdout.split("== ").collect();
     let [_, admin_token, enterprise, organization, service_token, child, again, identity, poll, complete, poll_again, child_details] =
@@ -140,20 +143,12 @@ fn seed_000_child_enterprise_and_kyc_curl_calls_work_as_written() {
 
 #[test]
 fn seed_000_steps_2_and_4_add_admins_through_approval_and_support() {
-    let server = Server::start();
-    let out = Command::new("bash")
-        .arg(repo_root().join("tests/seed/seed000_steps_2_and_4.sh"))
-        .env("ORGBOX_HOST", server.base_url.trim_start_matches("http://"))
-        .env("EMAIL", "brennan@prestige-worldwide.test")
-        .env("APPROVER", "dale@prestige-worldwide.test")
-        .env("PASSWORD", "Prestige-Worldwide-2026")
-        .output()
-        .expect("run bash");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = run_seed_script(
+        "seed000_steps_2_and_4.sh",
+        &[
+            ("EMAIL", "brennan@prestige-worldwide.test"),
+            ("APPROVER", "dale@prestige-worldwide.test"),
+        ],
     );
     let sections: Vec<&str> = stdout.split("== ").collect();
     let [_, added, pending, approvals @ .., mail, new_login, made_admin, organization] =
