@@ -124,6 +124,7 @@ impl Application {
             kyc: config.kyc.clone(),
             bitwarden: config.bitwarden.clone(),
             money: config.money.clone(),
+            demo_password: config.demo.password.clone(),
         });
         let listener = TcpListener::bind(config.server.listen)?;
         let address = listener.local_addr()?;

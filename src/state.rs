@@ -32,4 +32,7 @@ pub struct AppState {
     pub bitwarden: crate::bitwarden::config::BitwardenConfig,
     /// Go Account prices, thresholds and timings.
     pub money: MoneyConfig,
+    /// The demo users' password (config.toml `[demo]`), which the console offers behind the
+    /// control plane's guard so a newcomer can act as a demo user; the banner prints it too.
+    pub demo_password: String,
 }

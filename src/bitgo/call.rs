@@ -153,7 +153,10 @@ impl<P: Preload> FromRequest for AuthedWith<P> {
             )
             .await?;
             req.extensions_mut()
-                .insert(crate::middleware::TokenNote(principal.token.id.clone()));
+                .insert(crate::middleware::PrincipalNote {
+                    user_id: principal.token.user_id.clone(),
+                    token_id: Some(principal.token.id.clone()),
+                });
             Ok(AuthedWith {
                 authed: Authed { call, principal },
                 loaded,

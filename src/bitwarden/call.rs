@@ -10,7 +10,7 @@ use std::sync::Arc;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::web::Data;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use serde_json::{Map, Value};
 
 use crate::bitwarden::error::BwError;
@@ -94,6 +94,11 @@ impl FromRequest for BwCall {
                 .and_then(Value::as_str)
                 .ok_or(BwError::UnauthorizedEmpty)?
                 .to_string();
+            req.extensions_mut()
+                .insert(crate::middleware::PrincipalNote {
+                    user_id: user_id.clone(),
+                    token_id: None,
+                });
             Ok(BwCall {
                 state,
                 sandbox,

@@ -8,13 +8,15 @@
 //! key when one is needed. With the control plane switched off, the console is a 404 too.
 
 pub mod bitwarden;
+pub mod go_accounts;
+pub mod journal;
 pub mod tokens;
 pub mod world;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::control::ControlError;
+use crate::control::{Admin, ControlError};
 use crate::error::Error;
 use crate::state::AppState;
 
@@ -45,10 +47,22 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
             web::scope("/sandbox/console")
                 .service(web::resource("/world").route(web::get().to(world::show_world)))
                 .service(web::resource("/tokens").route(web::get().to(tokens::list_tokens)))
+                .service(web::resource("/journal").route(web::get().to(journal::list_journal)))
+                .service(web::resource("/demo").route(web::get().to(demo_login)))
                 .service(
                     web::resource("/bitwarden").route(web::get().to(bitwarden::show_bitwarden)),
                 ),
         );
+}
+
+/// `GET /sandbox/console/demo`: `{password, otp}`, what the demo users log in with (the
+/// banner prints the same), so "act as a user" works without looking it up.
+async fn demo_login(admin: Admin) -> HttpResponse {
+    let otp = admin.state.auth.otps.first().cloned().unwrap_or_default();
+    HttpResponse::Ok().json(serde_json::json!({
+        "password": admin.state.demo_password,
+        "otp": otp,
+    }))
 }
 
 /// A resource answering GET; any other method is the control plane's 405.

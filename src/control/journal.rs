@@ -1,6 +1,7 @@
 //! The request journal of the addressed sandbox, like WireMock's verification API:
-//! `GET /sandbox/journal?method&path&status&since&until&refused&limit` lists the matching
-//! requests (newest first) with their count, `GET /sandbox/journal/count` only counts,
+//! `GET /sandbox/journal?method&path&status&since&until&refused&principal&before&limit` lists
+//! the matching requests (newest first) with their count (`before`, a `seq`, pages back;
+//! `principal` is a user id or token id), `GET /sandbox/journal/count` only counts,
 //! `DELETE /sandbox/journal` clears it.
 
 use actix_web::web;
@@ -24,6 +25,8 @@ struct JournalQuery {
     since: Option<i64>,
     until: Option<i64>,
     refused: Option<bool>,
+    principal: Option<String>,
+    before: Option<u64>,
     limit: Option<usize>,
 }
 
@@ -43,6 +46,8 @@ fn filter_of(q: &JournalQuery) -> Result<JournalFilter, ControlError> {
         since_ms: q.since,
         until_ms: q.until,
         refused: q.refused,
+        principal: q.principal.clone().filter(|p| !p.is_empty()),
+        before_seq: q.before,
     })
 }
 
@@ -52,17 +57,25 @@ fn parse_query(req: &actix_web::HttpRequest) -> Result<JournalQuery, ControlErro
         .map_err(|e| Error::Invalid(format!("invalid query string: {e}")).into())
 }
 
+/// The filter and page size (default 100) a journal query string asks for.
+pub(crate) fn query_of(
+    req: &actix_web::HttpRequest,
+) -> Result<(JournalFilter, usize), ControlError> {
+    let q = parse_query(req)?;
+    let limit = q.limit.unwrap_or(100);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(Error::Invalid(format!("limit must be 1 to {MAX_LIMIT}")).into());
+    }
+    Ok((filter_of(&q)?, limit))
+}
+
 /// `GET /sandbox/journal`: `{requests, count, held, dropped, capacity}`.
 pub async fn list_journal(
     admin: Admin,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ControlError> {
-    let q = parse_query(&req)?;
-    let limit = q.limit.unwrap_or(100);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(Error::Invalid(format!("limit must be 1 to {MAX_LIMIT}")).into());
-    }
-    let page = admin.sandbox.journal.query(&filter_of(&q)?, limit);
+    let (filter, limit) = query_of(&req)?;
+    let page = admin.sandbox.journal.query(&filter, limit);
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -372,7 +372,7 @@ pub const CONTROL_ROUTES: &[(&str, &str, &str)] = &[
     (
         "GET",
         "/sandbox/journal",
-        "Query the journal (method, path, status, since, until, refused, limit)",
+        "Query the journal (method, path, status, since, until, refused, principal, before, limit)",
     ),
     ("GET", "/sandbox/journal/count", "Count journal entries"),
     ("DELETE", "/sandbox/journal", "Clear the journal"),
@@ -421,7 +421,17 @@ pub const CONTROL_ROUTES: &[(&str, &str, &str)] = &[
     (
         "GET",
         "/sandbox/console/world",
-        "The web console's view of the BitGo world (organizations, enterprises, users, open approvals)",
+        "The web console's view of the BitGo world, a page of enterprises at a time (offset, limit, q, as): organizations, users and roles, KYC, Go Accounts with balances, transfers and orders, open approvals",
+    ),
+    (
+        "GET",
+        "/sandbox/console/demo",
+        "The demo users' password and OTP, for the console's act-as-a-user",
+    ),
+    (
+        "GET",
+        "/sandbox/console/journal",
+        "The journal as the console shows it: the /sandbox/journal query, principal also by email, each entry named",
     ),
     (
         "GET",

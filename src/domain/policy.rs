@@ -196,6 +196,21 @@ pub fn may_view_child_enterprise(
     }
 }
 
+/// Who sees an enterprise: a child enterprise as [`may_view_child_enterprise`] says, any other
+/// as [`may_view_enterprise`].
+pub fn may_view_enterprise_of_kind(
+    child: bool,
+    membership: Option<&[EnterprisePermission]>,
+    org_role: Option<OrgRole>,
+    enterprise_id: &str,
+) -> Result<()> {
+    if child {
+        may_view_child_enterprise(membership, org_role, enterprise_id)
+    } else {
+        may_view_enterprise(membership)
+    }
+}
+
 /// A money move a route asks permission for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MoneyAction {

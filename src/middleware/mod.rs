@@ -25,10 +25,15 @@ use crate::sandbox::journal::JournalEntry;
 use crate::sandbox::{split_prefix, Clock, Resolved, Sandbox, PREFIX};
 use crate::state::AppState;
 
-/// The id of the token a request authenticated with, left by the dialect's extractor for the
-/// journal.
+/// Who a request authenticated as, left by the dialect's extractor for the journal: the user,
+/// and the token's id where the dialect has one (never the token).
 #[derive(Clone, Debug)]
-pub struct TokenNote(pub String);
+pub struct PrincipalNote {
+    /// The user's id.
+    pub user_id: String,
+    /// The id of the token used (BitGo), if any.
+    pub token_id: Option<String>,
+}
 
 /// Whether a path (within its sandbox) belongs to the control plane or its web console (`/`,
 /// `/console/...`), which the journal and faults leave alone.
@@ -77,6 +82,7 @@ pub async fn sandbox_layer(
         status: 0,
         latency_us: 0,
         token_id: None,
+        user_id: None,
         refused_by: None,
         reason: None,
         fault: None,
@@ -103,11 +109,10 @@ pub async fn sandbox_layer(
     match &result {
         Ok(res) => {
             entry.status = res.status().as_u16();
-            entry.token_id = res
-                .request()
-                .extensions()
-                .get::<TokenNote>()
-                .map(|t| t.0.clone());
+            if let Some(note) = res.request().extensions().get::<PrincipalNote>() {
+                entry.token_id.clone_from(&note.token_id);
+                entry.user_id = Some(note.user_id.clone());
+            }
             if let Some(err) = res.response().error() {
                 note_refusal(&mut entry, err);
             } else if let Some(u) = res.response().extensions().get::<Unserved>() {

@@ -30,6 +30,9 @@ pub struct JournalEntry {
     /// The id of the token that authenticated it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
+    /// The id of the user it authenticated as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// For a refusal: the rule's name (BitGo's error `name`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refused_by: Option<String>,
@@ -56,6 +59,10 @@ pub struct JournalFilter {
     pub until_ms: Option<i64>,
     /// Only refusals (status 400 and above).
     pub refused: Option<bool>,
+    /// Authenticated as this user id, or with this token id.
+    pub principal: Option<String>,
+    /// Only entries older than this one (`seq` below it): the next page back.
+    pub before_seq: Option<u64>,
 }
 
 /// A status condition.
@@ -103,6 +110,11 @@ impl JournalFilter {
             && self.since_ms.is_none_or(|t| e.at_ms >= t)
             && self.until_ms.is_none_or(|t| e.at_ms <= t)
             && self.refused.is_none_or(|r| r == (e.status >= 400))
+            && self.principal.as_ref().is_none_or(|p| {
+                e.user_id.as_deref() == Some(p.as_str())
+                    || e.token_id.as_deref() == Some(p.as_str())
+            })
+            && self.before_seq.is_none_or(|s| e.seq < s)
     }
 }
 
@@ -249,6 +261,7 @@ mod tests {
             status,
             latency_us: 1,
             token_id: None,
+            user_id: None,
             refused_by: None,
             reason: None,
             fault: None,
@@ -305,5 +318,36 @@ mod tests {
         };
         assert_eq!(j.query(&f, 1).count, 2);
         assert_eq!(j.query(&f, 1).requests.len(), 1);
+    }
+
+    #[test]
+    fn principal_and_before_page_back() {
+        let j = Journal::new(100);
+        for i in 0..10 {
+            let mut e = entry("GET", "/a", 200, i);
+            e.user_id = Some(if i % 2 == 0 { "even" } else { "odd" }.into());
+            e.token_id = Some(format!("t{i}"));
+            j.record(e);
+        }
+        let by_user = JournalFilter {
+            principal: Some("even".into()),
+            ..Default::default()
+        };
+        let page = j.query(&by_user, 2);
+        assert_eq!(page.count, 5);
+        let seqs: Vec<u64> = page.requests.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, [9, 7]);
+        let older = JournalFilter {
+            before_seq: Some(7),
+            ..by_user
+        };
+        let page = j.query(&older, 2);
+        assert_eq!(page.count, 3, "entries 5, 3 and 1 are older");
+        assert_eq!(page.requests[0].seq, 5);
+        let by_token = JournalFilter {
+            principal: Some("t3".into()),
+            ..Default::default()
+        };
+        assert_eq!(j.query(&by_token, 10).requests[0].seq, 4);
     }
 }

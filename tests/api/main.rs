@@ -15,6 +15,7 @@ mod bitwarden_support;
 mod child_enterprise_list;
 mod child_enterprises;
 mod console;
+mod console_pages;
 mod control;
 mod enterprise_settings;
 mod enterprise_users;

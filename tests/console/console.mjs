@@ -16,6 +16,7 @@ const OTP = '000000';
 const XSS = '<img src=x onerror=alert(1)>';
 const BRENNAN = 'brennan@prestige-worldwide.test';
 const DALE = 'dale@prestige-worldwide.test';
+const SERVICE = 'service@prestige-worldwide.test';
 const NEW_ADMIN = 'console.admin@example.test';
 
 let passed = 0;
@@ -62,7 +63,8 @@ async function waitNoText(page, selector, unwanted, timeout = 8000) {
 }
 
 async function actAs(page, email) {
-  await page.select('#act-user', email);
+  await page.$eval('#act-user', (n) => { n.value = ''; });
+  await page.type('#act-user', email);
   await page.$eval('#act-password', (n) => { n.value = ''; });
   await page.type('#act-password', PASSWORD);
   await page.click('#login-form button[type=submit]');
@@ -132,6 +134,14 @@ async function main() {
     const dale = await page.$eval(`.ent.parent > ul > li[data-user="${DALE}"]`, (n) => n.textContent);
     check('the video approver is marked', dale.includes('video approver'), dale);
     check('KYC state is shown', (await texts(page, '.ent.child > .name')).some((t) => t.includes('KYC approved')));
+    const account = '.ent.child .account';
+    check('the child enterprise\'s Go Account is drawn', (await texts(page, account + ' .account-name'))
+      .some((t) => t.includes('chazz@prestige-worldwide.test')));
+    const balances = await texts(page, account + ' table.balances tr[data-currency]');
+    check('its balances are shown', balances.some((t) => t.startsWith('BTC10')) && balances.some((t) => t.startsWith('USD1000000')),
+      balances.join(' | '));
+    check('its users are shown with their permissions',
+      (await page.$eval(account, (n) => n.textContent)).includes('service@prestige-worldwide.test (admin spend view)'));
     const approval = await page.$eval(`.approval[data-id="${approvalId}"]`, (n) => n.textContent).catch(() => '');
     check('the pending approval shows its creator and who may resolve it',
       approval.includes(BRENNAN) && approval.includes('may resolve') && approval.includes(DALE) &&
@@ -143,6 +153,12 @@ async function main() {
     await api('/api/v2/user/me?console-probe=1', { token: brennan });
     check('the journal picks up a new request by polling', await waitText(page, '#journal-rows td.path', 'console-probe=1', 6000));
     check('the journal names the principal of a request', await waitText(page, '#journal-rows td.who', BRENNAN));
+    await page.type('#journal-who', BRENNAN);
+    check('filtering by a principal\'s email keeps only their requests', await page.waitForFunction((who) => {
+      const cells = [...document.querySelectorAll('#journal-rows td.who')].map((n) => n.textContent);
+      return cells.length > 0 && cells.every((c) => c === who);
+    }, { timeout: 5000 }, BRENNAN).then(() => true, () => false));
+    await page.$eval('#journal-who', (n) => { n.value = ''; });
     await page.type('#journal-who', 'dale@');
     check('filtering by a principal with no requests empties the journal',
       await page.waitForFunction(() => document.querySelectorAll('#journal-rows tr').length === 0, { timeout: 5000 })
@@ -197,6 +213,18 @@ async function main() {
       await page.$eval('#act-result', (n) => n.textContent));
     check('the approval is still pending', (await page.$(`.approval[data-id="${approvalId}"]`)) !== null);
 
+    // Through the organization admin's eyes: the child enterprise is visible, its Go Account
+    // may not be traded or withdrawn from, and a real order through the trading API is refused.
+    check('the world is drawn as the organization admin sees it', await waitText(page, '#world-viewer', BRENNAN));
+    const adminView = await page.$eval(account + ' .view-as', (n) => n.textContent).catch(() => '');
+    check('the organization admin may view the Go Account but not trade or withdraw',
+      adminView.includes('view: yes') && adminView.includes('trade: no, OrganizationAdminCannotTransact') &&
+      adminView.includes('withdraw: no, OrganizationAdminCannotTransact'), adminView);
+    await page.click(account + ' button.trade');
+    check('an order placed as the organization admin is refused by the API',
+      await waitText(page, '#act-result', '403 OrganizationAdminCannotTransact'), await page.$eval('#act-result', (n) => n.textContent));
+    check('no order was placed', (await texts(page, account + ' ul.orders li')).length === 0);
+
     // Revoke the long token as its owner, through the public API.
     await page.click(`#token-rows tr[data-id="${long.json.id}"] button.revoke`);
     const revoked = await page.waitForFunction((id) => !document.querySelector(`#token-rows tr[data-id="${id}"]`),
@@ -216,6 +244,21 @@ async function main() {
     check('the new admin appears in the parent enterprise', await waitText(page, '.ent.parent > ul > li', NEW_ADMIN));
     const applied = await api(`/api/v2/enterprise/${parent.id}/user`, { token: brennan });
     check('the API agrees the change applied', JSON.stringify(applied.json).includes(NEW_ADMIN));
+
+    // The service user trades on the child's Go Account: the order and the new balance show.
+    check('logs in as the service user', await actAs(page, SERVICE));
+    const serviceView = await page.$eval(account + ' .view-as', (n) => n.textContent).catch(() => '');
+    check('the service user may trade and withdraw', serviceView.includes('trade: yes') && serviceView.includes('withdraw: yes'), serviceView);
+    await page.click(account + ' button.trade');
+    check('the service user\'s order is accepted', await waitText(page, '#act-result', 'buying 0.001 BTC'),
+      await page.$eval('#act-result', (n) => n.textContent));
+    check('the order shows under recent orders', await waitText(page, account + ' ul.orders li', 'buy 0.001 BTC BTC-USD market'));
+    check('the balance shows the bought BTC', await waitText(page, account + ' tr[data-currency="BTC"]', '10.001'));
+
+    // Logging out returns to the administrator's view.
+    await page.click('#act-logout');
+    check('logging out ends acting as a user', await waitText(page, '#act-who', 'not logged in'));
+    check('the world is drawn for the administrator again', await waitText(page, '#world-viewer', 'Showing every enterprise'));
 
     // A snapshot of this state, to load back through the console after the reset.
     const snap = await fetch(BASE + '/sandbox/snapshot');

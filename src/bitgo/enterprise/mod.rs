@@ -73,15 +73,16 @@ pub async fn get_enterprise(
             let permissions = enterprises::permissions_of(conn, &id, &user_id)?;
             // A child enterprise is also visible to its organization's admins, and does not
             // exist for anyone else.
-            if enterprise.business_model == child_enterprises::CHILD {
-                let org_role = match &enterprise.organization_id {
-                    Some(org) => organizations::role_of(conn, org, &user_id)?,
-                    None => None,
-                };
-                policy::may_view_child_enterprise(permissions.as_deref(), org_role, &id)?;
-            } else {
-                policy::may_view_enterprise(permissions.as_deref())?;
-            }
+            let org_role = match &enterprise.organization_id {
+                Some(org) => organizations::role_of(conn, org, &user_id)?,
+                None => None,
+            };
+            policy::may_view_enterprise_of_kind(
+                enterprise.business_model == child_enterprises::CHILD,
+                permissions.as_deref(),
+                org_role,
+                &id,
+            )?;
             let mut doc = document(
                 conn,
                 &enterprise,

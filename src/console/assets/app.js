@@ -6,9 +6,10 @@ const state = {
   // The sandbox prefix this console addresses: '' (default) or '/s/{name}'.
   base: location.pathname.replace(/\/console\/?$/, ''),
   adminKey: sessionStorage.getItem('orgbox-admin-key') || '',
-  world: null,
+  world: { offset: 0, limit: 25, q: '' }, // the page of enterprises shown
   session: null, // {username, token} of the user the console acts as
   journalSeen: null,
+  journal: { before: null, newer: [] }, // `before` cursor (null: newest, live) and the way back
   tokenOwners: new Map(), // token id -> username, from the tokens panel
 };
 
@@ -110,6 +111,7 @@ async function reset(basePath) {
   await guarded('reset', async () => {
     await control(basePath + '/sandbox/reset', { method: 'POST', absolute: true });
     say('reset ' + (basePath || 'default'));
+    if (basePath === state.base && state.session) endSession('not logged in (the sandbox was reset)');
     state.journalSeen = null;
     await refreshAll();
   });
@@ -126,9 +128,10 @@ async function removeSandbox(s) {
 
 function switchTo(basePath) {
   state.base = basePath;
-  state.session = null;
+  state.world.offset = 0;
+  state.journal = { before: null, newer: [] };
   state.journalSeen = null;
-  fill($('act-who'), 'not logged in');
+  endSession();
   refreshAll();
 }
 
@@ -191,32 +194,66 @@ async function moveClock(body) {
 // ---- BitGo world -------------------------------------------------------------------------
 
 async function loadWorld() {
-  const world = await control('/sandbox/console/world');
-  state.world = world;
+  const q = new URLSearchParams({ offset: String(state.world.offset), limit: String(state.world.limit) });
+  if (state.world.q) q.set('q', state.world.q);
+  if (state.session) q.set('as', state.session.username);
+  let world;
+  try {
+    world = await control('/sandbox/console/world?' + q);
+  } catch (e) {
+    // The user acted as is gone (a reset, another sandbox): look as the administrator again.
+    if (!state.session || !/no BitGo user/.test(e.message)) throw e;
+    endSession('not logged in (' + state.session.username + ' no longer exists)');
+    return loadWorld();
+  }
+  if (world.total > 0 && state.world.offset >= world.total) {
+    state.world.offset = Math.floor((world.total - 1) / state.world.limit) * state.world.limit;
+    return loadWorld();
+  }
   const orgs = world.organizations || [];
-  fill($('world-tree'), orgs.length ? orgs.map(orgNode) : el('p', { className: 'muted' }, 'no organizations'));
-  const users = new Map();
-  for (const o of orgs) for (const e of o.enterprises) for (const u of e.users) users.set(u.username, u);
-  const pick = $('act-user');
-  const before = pick.value;
-  fill(pick, [...users.keys()].sort().map((name) => el('option', { value: name }, name)));
-  if (users.has(before)) pick.value = before;
+  const shown = orgs.reduce((n, o) => n + o.enterprises.length, 0);
+  $('world-page').textContent = world.total
+    ? 'enterprises ' + (world.offset + 1) + '\u2013' + (world.offset + shown) + ' of ' + world.total
+    : 'no enterprises' + (state.world.q ? ' match' : '');
+  $('world-prev').disabled = world.offset === 0;
+  $('world-next').disabled = world.offset + shown >= world.total;
+  fill($('world-viewer'), world.viewer
+    ? ['Seen by ', el('strong', {}, world.viewer.username),
+      ': what they may view, manage, trade and withdraw, as the API would answer them.']
+    : 'Showing every enterprise. Log in as a user (Act as a user) to see the world through their permissions.');
+  fill($('world-tree'), orgs.length ? orgs.map(orgNode) : el('p', { className: 'muted' }, 'nothing to show'));
+  const names = new Set([...$('act-users').options].map((o) => o.value));
+  for (const o of orgs) for (const e of o.enterprises) for (const u of e.users) names.add(u.username);
+  fill($('act-users'), [...names].sort().map((name) => el('option', { value: name })));
 }
 
 function orgNode(o) {
+  if (o.id === null) {
+    return el('div', { className: 'org none' },
+      el('div', { className: 'name' }, 'enterprises in no organization'),
+      o.enterprises.map((e) => entNode(e, [])));
+  }
   const members = o.members.map((m) => el('li', {}, m.username, tag(m.role, roleClass(m.role))));
   const parent = o.enterprises.filter((e) => e.parent);
   const children = o.enterprises.filter((e) => !e.parent);
-  const parentNodes = parent.map((p) => entNode(p, children));
   return el('div', { className: 'org', 'data-id': o.id },
-    el('div', { className: 'name' }, 'organization ', el('span', { className: 'org-name' }, o.name)),
+    el('div', { className: 'name' }, 'organization ', el('span', { className: 'org-name' }, o.name),
+      parent.length ? null : el('span', { className: 'muted' }, ' (continued)')),
     el('details', {}, el('summary', {}, 'members (' + o.members.length + ')'), el('ul', {}, members)),
-    parentNodes,
+    parent.map((p) => entNode(p, children)),
     parent.length ? null : children.map((c) => entNode(c, [])));
 }
 
 function roleClass(role) {
   return role === 'admin' ? 'admin' : role === 'serviceUser' ? 'service' : '';
+}
+
+/** A tag for one answer of the API's rules: allowed, or refused with the error's name. */
+function verdictTag(what, v) {
+  if (!v) return null;
+  const node = tag(what + (v.allowed ? ': yes' : ': no, ' + v.refusedBy), v.allowed ? 'yes' : 'no');
+  if (!v.allowed) node.title = v.reason;
+  return node;
 }
 
 function entNode(e, children) {
@@ -230,13 +267,47 @@ function entNode(e, children) {
     u.videoApprover ? tag('video approver', 'video') : null,
     u.active ? null : tag('inactive')));
   const approvals = e.pendingApprovals.map(approvalNode);
-  return el('div', { className: 'ent ' + (e.parent ? 'parent' : 'child'), 'data-id': e.id },
-    el('div', { className: 'name' }, e.parent ? 'parent enterprise ' : 'child enterprise ',
-      el('span', { className: 'ent-name' }, e.name),
-      tag('KYC ' + e.kycState, 'kyc'), e.accountType ? tag(e.accountType) : null),
-    el('ul', { className: 'users' }, users),
-    approvals.length ? el('div', { className: 'approvals' }, el('h3', {}, 'pending approvals'), approvals) : null,
-    children.map((c) => entNode(c, [])));
+  const view = e.viewAs;
+  return el('div', {
+    className: 'ent ' + (e.parent ? 'parent' : 'child') + (view && !view.view.allowed ? ' hidden-to-viewer' : ''),
+    'data-id': e.id,
+  },
+  el('div', { className: 'name' }, e.parent ? 'parent enterprise ' : (e.organizationId ? 'child enterprise ' : 'enterprise '),
+    el('span', { className: 'ent-name' }, e.name),
+    tag('KYC ' + e.kycState, 'kyc'), e.accountType ? tag(e.accountType) : null,
+    el('span', { className: 'muted ent-id' }, ' ' + e.id)),
+  view ? el('div', { className: 'view-as' }, verdictTag('view', view.view), verdictTag('manage', view.manage)) : null,
+  el('ul', { className: 'users' }, users),
+  e.goAccounts.length ? el('div', { className: 'accounts' }, e.goAccounts.map(accountNode)) : null,
+  approvals.length ? el('div', { className: 'approvals' }, el('h3', {}, 'pending approvals'), approvals) : null,
+  children.map((c) => entNode(c, [])));
+}
+
+function accountNode(a) {
+  const view = a.viewAs;
+  return el('div', { className: 'account', 'data-id': a.id },
+    el('div', { className: 'name' }, 'Go Account ', el('span', { className: 'account-name' }, a.label),
+      tag(a.type), el('span', { className: 'muted' }, ' ' + a.id)),
+    view ? el('div', { className: 'view-as' }, verdictTag('view', view.view),
+      verdictTag('trade', view.trade), verdictTag('withdraw', view.withdraw)) : null,
+    el('table', { className: 'balances' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'asset'), el('th', {}, 'available'), el('th', {}, 'held'))),
+      el('tbody', {}, a.balances.length ? a.balances.map((b) => el('tr', { 'data-currency': b.currency },
+        el('td', {}, b.currency), el('td', { className: 'num' }, b.available), el('td', { className: 'num' }, b.held)))
+        : el('tr', {}, el('td', { className: 'muted' }, 'no balance')))),
+    el('div', { className: 'muted' }, 'users: ',
+      a.users.map((u, i) => [i ? ', ' : '', u.username + ' (' + u.permissions.join(' ') + ')'])),
+    el('div', { className: 'recent' }, el('strong', {}, 'recent transfers'),
+      a.transfers.length ? el('ul', { className: 'transfers' }, a.transfers.map((t) => el('li', { 'data-id': t.id },
+        iso(t.createdAt), ' ', t.direction, ' ', t.amount, ' ', t.asset, ' ', tag(t.state), ' ',
+        el('span', { className: 'muted' }, t.type + (t.address ? ' ' + t.address : '')))))
+        : el('span', { className: 'muted' }, ' none')),
+    el('div', { className: 'recent' }, el('strong', {}, 'recent orders'),
+      a.orders.length ? el('ul', { className: 'orders' }, a.orders.map((o) => el('li', { 'data-id': o.id },
+        iso(o.createdAt), ' ', o.side, ' ', o.quantity, ' ', o.quantityCurrency, ' ', o.product, ' ', o.type, ' ', tag(o.status))))
+        : el('span', { className: 'muted' }, ' none')),
+    state.session ? el('button', { type: 'button', className: 'trade', onclick: () => tradeAs(a) },
+      'buy 0.001 BTC as ' + state.session.username) : null);
 }
 
 function approvalNode(a) {
@@ -251,39 +322,89 @@ function approvalNode(a) {
     el('button', { type: 'button', className: 'reject', onclick: () => resolve(a, 'rejected') }, 'reject'));
 }
 
+function pageWorld(step) {
+  state.world.offset = Math.max(0, state.world.offset + step * state.world.limit);
+  guarded('world', loadWorld);
+}
+
 // ---- Act as a user -----------------------------------------------------------------------
+
+/** The demo users' password and OTP, offered by the control plane, fill the login form. */
+async function loadDemoLogin() {
+  const demo = await control('/sandbox/console/demo');
+  if (!$('act-password').value) $('act-password').value = demo.password;
+  if (demo.otp) $('act-otp').value = demo.otp;
+  $('act-hint').textContent = 'Demo users log in with the password filled in (config.toml [demo]) and OTP ' +
+    demo.otp + '; pick one from the list or type any email.';
+}
 
 async function login(ev) {
   ev.preventDefault();
-  const email = $('act-user').value;
+  const email = $('act-user').value.trim();
   const r = await vendor('/api/v2/user/login', {
     method: 'POST',
     body: { email, password: $('act-password').value, otp: $('act-otp').value },
   });
   if (r.status !== 200 || !r.json || !r.json.access_token) {
-    state.session = null;
-    fill($('act-who'), 'login refused: ', (r.json && r.json.error) || String(r.status));
+    endSession('login refused: ' + ((r.json && r.json.error) || String(r.status)));
     return;
   }
   state.session = { username: email, token: r.json.access_token };
   fill($('act-who'), 'acting as ', el('strong', { id: 'act-name' }, email));
+  $('act-logout').hidden = false;
+  await guarded('world', loadWorld);
   await guarded('tokens', loadTokens);
 }
 
-async function resolve(a, decision) {
+/** Forgets the session the console acts with (after its logout, or when it no longer works). */
+function endSession(why) {
+  state.session = null;
+  $('act-logout').hidden = true;
+  fill($('act-who'), why || 'not logged in');
+}
+
+async function logout() {
+  if (state.session) await vendor('/api/v2/user/logout', { method: 'POST', token: state.session.token, body: {} });
+  endSession();
+  await guarded('world', loadWorld);
+  await guarded('tokens', loadTokens);
+}
+
+/** Says what the public API answered to an action taken as the session's user. */
+function report(action, r, okText) {
   const out = $('act-result');
-  if (!state.session) { out.textContent = 'log in as a user first (Act as a user)'; return; }
+  if (r.status >= 200 && r.status < 300) {
+    out.className = 'ok';
+    out.textContent = state.session.username + ' ' + action + ': ' + okText;
+  } else {
+    const name = r.json && (r.json.name || r.json.errorName);
+    out.className = 'refused';
+    out.textContent = state.session.username + ' ' + action + ' refused (' + r.status + (name ? ' ' + name : '') + '): ' +
+      ((r.json && r.json.error) || '');
+  }
+}
+
+async function resolve(a, decision) {
+  if (!state.session) { $('act-result').textContent = 'log in as a user first (Act as a user)'; return; }
   const r = await vendor('/api/v2/pendingapprovals/' + encodeURIComponent(a.id), {
     method: 'PUT', token: state.session.token, body: { state: decision, otp: $('act-otp').value },
   });
-  if (r.status >= 200 && r.status < 300) {
-    out.className = 'ok';
-    out.textContent = state.session.username + ' ' + decision + ': ' + ((r.json && r.json.state) || r.status);
-  } else {
-    out.className = 'refused';
-    out.textContent = 'refused (' + r.status + (r.json && r.json.name ? ' ' + r.json.name : '') + '): ' +
-      ((r.json && r.json.error) || '');
-  }
+  report(decision === 'approved' ? 'approve' : 'reject', r, decision + ', ' + ((r.json && r.json.state) || r.status));
+  await guarded('world', loadWorld);
+}
+
+/** Places a small market order on a Go Account through the trading API, as the session's user:
+ * the rules answer as they would answer that user's own client. */
+async function tradeAs(a) {
+  if (!state.session) return;
+  const r = await vendor('/api/prime/trading/v1/accounts/' + encodeURIComponent(a.id) + '/orders', {
+    method: 'POST',
+    token: state.session.token,
+    body: {
+      clientOrderId: 'console-' + Date.now(), product: 'BTC-USD', type: 'market', side: 'buy', quantity: '0.001',
+    },
+  });
+  report('buying 0.001 BTC on ' + a.label, r, 'order ' + ((r.json && (r.json.status || r.json.id)) || r.status));
   await guarded('world', loadWorld);
 }
 
@@ -320,14 +441,11 @@ async function loadTokens() {
 }
 
 async function revoke(t) {
-  const out = $('act-result');
-  if (!state.session) { out.textContent = 'log in as ' + t.user + ' first (Act as a user)'; return; }
+  if (!state.session) { $('act-result').textContent = 'log in as ' + t.user + ' first (Act as a user)'; return; }
   const r = await vendor('/api/v2/user/accesstoken/' + encodeURIComponent(t.id), {
     method: 'DELETE', token: state.session.token,
   });
-  out.textContent = r.status >= 200 && r.status < 300
-    ? state.session.username + ' revoked token ' + (t.label || t.id)
-    : 'refused (' + r.status + (r.json && r.json.name ? ' ' + r.json.name : '') + '): ' + ((r.json && r.json.error) || '');
+  report('revoking token ' + (t.label || t.id), r, 'revoked');
   await guarded('tokens', loadTokens);
 }
 
@@ -355,22 +473,34 @@ async function loadOutbox() {
 
 // ---- Journal -----------------------------------------------------------------------------
 
+/** Fetches a page of the journal: the newest (polled, live) or one before a `seq` cursor. */
 async function loadJournal() {
-  const q = new URLSearchParams({ limit: '100' });
+  const q = new URLSearchParams({ limit: '50' });
   const status = $('journal-status').value.trim();
   const path = $('journal-path').value.trim();
+  const who = $('journal-who').value.trim();
   if (status) q.set('status', status);
   if (path) q.set('path', path);
-  const data = await control('/sandbox/journal?' + q);
-  const who = $('journal-who').value.trim().toLowerCase();
-  const principal = (r) => (r.tokenId ? state.tokenOwners.get(r.tokenId) || 'token ' + r.tokenId : '');
-  const rows = (data.requests || []).slice().sort((a, b) => b.seq - a.seq)
-    .filter((r) => !who || principal(r).toLowerCase().includes(who) || (r.tokenId || '').startsWith(who));
-  const key = JSON.stringify(rows.map((r) => [r.seq, principal(r)]));
+  if (who) q.set('principal', who);
+  if (state.journal.before !== null) q.set('before', String(state.journal.before));
+  const data = await control('/sandbox/console/journal?' + q);
+  const rows = data.requests || [];
+  const principal = (r) => r.principal || (r.userId ? 'user ' + r.userId : '') ||
+    (r.tokenId ? state.tokenOwners.get(r.tokenId) || 'token ' + r.tokenId : '');
+  const older = data.count - rows.length;
+  $('journal-info').textContent = (rows.length ? rows.length + ' shown' : 'nothing') +
+    (older > 0 ? ', ' + older + ' older' : '') + '; ' + data.held + ' of ' + data.capacity + ' held' +
+    (data.dropped ? ', ' + data.dropped + ' dropped' : '');
+  $('journal-older').disabled = older <= 0;
+  $('journal-older').dataset.cursor = rows.length ? String(rows[rows.length - 1].seq) : '';
+  $('journal-newer').disabled = state.journal.before === null;
+  $('journal-newest').disabled = state.journal.before === null;
+  const key = JSON.stringify([state.journal.before, data.count, rows.map((r) => [r.seq, principal(r)])]);
   if (key === state.journalSeen) return;
   state.journalSeen = key;
   fill($('journal-rows'), rows.map((r) => el('tr', {
-    className: 's' + String(r.status)[0], onclick: () => { $('journal-detail').textContent = JSON.stringify(r, null, 2); },
+    className: 's' + String(r.status)[0], 'data-seq': r.seq,
+    onclick: () => { $('journal-detail').textContent = JSON.stringify(r, null, 2); },
   },
   el('td', {}, r.seq), el('td', {}, iso(r.atMs)), el('td', { className: 'st' }, r.status),
   el('td', {}, r.method), el('td', { className: 'path' }, r.path + (r.query ? '?' + r.query : '')),
@@ -379,11 +509,30 @@ async function loadJournal() {
   el('td', { className: 'refused' }, r.refusedBy || (r.fault ? 'fault ' + r.fault : '')))));
 }
 
+/** Moves the journal a page back (`older`), forward (`newer`) or to the live newest page. */
+function pageJournal(where) {
+  const j = state.journal;
+  if (where === 'older') {
+    const cursor = $('journal-older').dataset.cursor;
+    if (!cursor) return;
+    j.newer.push(j.before);
+    j.before = Number(cursor);
+  } else if (where === 'newer') {
+    j.before = j.newer.length ? j.newer.pop() : null;
+  } else {
+    j.before = null;
+    j.newer = [];
+  }
+  state.journalSeen = null;
+  guarded('journal', loadJournal);
+}
+
 // ---- Wiring ------------------------------------------------------------------------------
 
 async function refreshAll() {
   say('');
   await guarded('sandboxes', loadSandboxes);
+  await guarded('demo login', loadDemoLogin);
   await guarded('clock', loadClock);
   await guarded('world', loadWorld);
   await guarded('tokens', loadTokens);
@@ -424,9 +573,25 @@ document.addEventListener('DOMContentLoaded', () => {
     guarded('tokens', loadTokens);
     guarded('bitwarden', loadBitwarden);
   });
+  $('world-prev').addEventListener('click', () => pageWorld(-1));
+  $('world-next').addEventListener('click', () => pageWorld(1));
+  let searchTimer = null;
+  $('world-q').addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => {
+      state.world.q = $('world-q').value.trim();
+      state.world.offset = 0;
+      guarded('world', loadWorld);
+    }, 250);
+  });
+  $('world-search').addEventListener('submit', (e) => e.preventDefault());
   $('login-form').addEventListener('submit', (e) => login(e).catch((err) => say('login: ' + err.message)));
-  $('journal-filter').addEventListener('input', () => { state.journalSeen = null; guarded('journal', loadJournal); });
+  $('act-logout').addEventListener('click', () => logout().catch((err) => say('logout: ' + err.message)));
+  $('journal-filter').addEventListener('input', () => pageJournal('newest'));
   $('journal-filter').addEventListener('submit', (e) => e.preventDefault());
+  $('journal-older').addEventListener('click', () => pageJournal('older'));
+  $('journal-newer').addEventListener('click', () => pageJournal('newer'));
+  $('journal-newest').addEventListener('click', () => pageJournal('newest'));
   refreshAll();
-  setInterval(() => guarded('journal', loadJournal), 2000);
+  setInterval(() => { if (state.journal.before === null) guarded('journal', loadJournal); }, 2000);
 });
