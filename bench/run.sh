@@ -66,8 +66,10 @@ if [[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)"
     LABEL="$LABEL (+uncommitted changes)"
 fi
 
-# BENCH_ONLY=hotpath runs only the comparison with physref (and the named-sandbox figures).
-if [[ "${BENCH_ONLY:-}" != hotpath ]]; then
+# BENCH_ONLY=hotpath runs only the comparison with physref (and the named-sandbox figures);
+# BENCH_ONLY=console only the console at scale.
+ONLY="${BENCH_ONLY:-}"
+if [[ -z "$ONLY" ]]; then
 python3 "$ROOT/bench/bench.py" \
     --bin "$BIN" \
     --config "$ROOT/config.toml" \
@@ -84,6 +86,7 @@ wait "$DRIVER_PID"
 DRIVER_PID=""
 fi
 
+if [[ -z "$ONLY" || "$ONLY" == hotpath ]]; then
 python3 "$ROOT/bench/hotpath.py" \
     --bin "$BIN" \
     --physref "$PHYSREF" \
@@ -94,3 +97,13 @@ python3 "$ROOT/bench/hotpath.py" \
 DRIVER_PID=$!
 wait "$DRIVER_PID"
 DRIVER_PID=""
+
+fi
+
+# The console with 1,000 enterprises and 10,000 journal entries (BENCH_ONLY=console: only this).
+if [[ -z "$ONLY" || "$ONLY" == console ]]; then
+python3 "$ROOT/bench/console.py" --bin "$BIN" --config "$ROOT/config.toml" &
+DRIVER_PID=$!
+wait "$DRIVER_PID"
+DRIVER_PID=""
+fi

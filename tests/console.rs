@@ -88,6 +88,39 @@ fn console_asks_for_the_admin_key() {
     );
 }
 
+/// With 1,000 enterprises and 10,000 journal entries the console pages both, finds an
+/// enterprise and filters the journal by email (its times are printed, not asserted; the
+/// figures in the README come from `bench/console.py`).
+#[test]
+fn console_pages_a_large_world() {
+    let node_dir = support::repo_root().join("tests").join("console");
+    let chrome = prepare(&node_dir);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = std::fs::read_to_string(support::repo_root().join("config.toml"))
+        .expect("config.toml")
+        .replace("journal_capacity = 1000", "journal_capacity = 20000");
+    assert!(
+        config.contains("journal_capacity = 20000"),
+        "config.toml has a journal_capacity line"
+    );
+    let config_path = dir.path().join("config.toml");
+    std::fs::write(&config_path, config).expect("write config");
+    let server = support::Server::start_configured(
+        &config_path,
+        tempfile::tempdir().expect("data dir"),
+        &[],
+    );
+    run_script(
+        &node_dir,
+        "scale.mjs",
+        &[
+            ("ORGBOX_URL", server.base_url.as_str()),
+            ("CHROME", chrome.to_str().expect("utf-8 path")),
+        ],
+        &server,
+    );
+}
+
 /// Runs `node <script>` in `dir` with `env`, echoing its output; fails on any `not ok` line, a
 /// failed exit or a hang.
 fn run_script(dir: &Path, script: &str, env: &[(&str, &str)], server: &support::Server) {

@@ -531,13 +531,16 @@ function pageJournal(where) {
 
 async function refreshAll() {
   say('');
-  await guarded('sandboxes', loadSandboxes);
-  await guarded('demo login', loadDemoLogin);
-  await guarded('clock', loadClock);
-  await guarded('world', loadWorld);
-  await guarded('tokens', loadTokens);
-  await guarded('bitwarden', loadBitwarden);
-  await guarded('outbox', loadOutbox);
+  // The panels load side by side; the journal last, as it names tokens' owners.
+  await Promise.all([
+    guarded('sandboxes', loadSandboxes),
+    guarded('demo login', loadDemoLogin),
+    guarded('clock', loadClock),
+    guarded('world', loadWorld),
+    guarded('tokens', loadTokens),
+    guarded('bitwarden', loadBitwarden),
+    guarded('outbox', loadOutbox),
+  ]);
   await guarded('journal', loadJournal);
   document.body.dataset.loaded = String(Date.now());
 }
