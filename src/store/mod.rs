@@ -33,7 +33,31 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
-type Pool = r2d2::Pool<SqliteConnectionManager>;
+type Pool = r2d2::Pool<Manager>;
+
+/// r2d2_sqlite's manager, except that a connection handed back still inside a transaction
+/// (a `COMMIT` or `ROLLBACK` that failed, a panic mid-transaction) counts as broken and is
+/// closed, never lent out again: the next user would otherwise run inside a stranger's
+/// transaction, or hold SQLite's read snapshot for ever.
+#[derive(Debug)]
+struct Manager(SqliteConnectionManager);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Connection;
+    type Error = rusqlite::Error;
+
+    fn connect(&self) -> std::result::Result<Connection, rusqlite::Error> {
+        self.0.connect()
+    }
+
+    fn is_valid(&self, conn: &mut Connection) -> std::result::Result<(), rusqlite::Error> {
+        self.0.is_valid(conn)
+    }
+
+    fn has_broken(&self, conn: &mut Connection) -> bool {
+        !conn.is_autocommit()
+    }
+}
 
 /// How many connections a store keeps: the default sandbox keeps a warm pool; named ones
 /// open connections on demand, let idle ones go, and share one maintenance thread pool so
@@ -107,7 +131,7 @@ impl Store {
         if let Some(threads) = shape.threads {
             builder = builder.thread_pool(threads);
         }
-        let pool = builder.build(manager)?;
+        let pool = builder.build(Manager(manager))?;
         let store = Store {
             pool,
             writer: Arc::new(Mutex::new(())),
@@ -226,6 +250,28 @@ mod tests {
             64 * 1024 * 1024,
             "every pooled connection caps the WAL"
         );
+    }
+
+    #[actix_web::test]
+    async fn a_connection_left_inside_a_transaction_is_never_lent_again() {
+        let (store, _dir) = temp_store();
+        // A read that begins a transaction and fails before it ends, as a failed COMMIT would.
+        let left_open: Result<()> = store
+            .read(|c| {
+                c.execute_batch("BEGIN; SELECT count(*) FROM users;")?;
+                Err(Error::Internal("failed before COMMIT".into()))
+            })
+            .await;
+        assert!(left_open.is_err());
+        // Every later checkout, across the whole pool, starts outside any transaction.
+        for _ in 0..32 {
+            let clean = store.read(|c| Ok(c.is_autocommit())).await.unwrap();
+            assert!(clean, "a pooled connection was still inside a transaction");
+        }
+        store
+            .write(|c| Ok(c.execute("DELETE FROM users", [])?))
+            .await
+            .unwrap();
     }
 
     #[test]
