@@ -68,7 +68,9 @@ async function actAs(page, email) {
   await page.$eval('#act-password', (n) => { n.value = ''; });
   await page.type('#act-password', PASSWORD);
   await page.click('#login-form button[type=submit]');
-  return waitText(page, '#act-name', email);
+  // Logged in, and the world redrawn through the user's eyes (so no handle is taken to a node
+  // about to be replaced).
+  return await waitText(page, '#act-name', email) && waitText(page, '#world-viewer', email);
 }
 
 async function approveButton(page, approvalId) {
@@ -141,7 +143,8 @@ async function main() {
     check('its balances are shown', balances.some((t) => t.startsWith('BTC10')) && balances.some((t) => t.startsWith('USD1000000')),
       balances.join(' | '));
     check('its users are shown with their permissions',
-      (await page.$eval(account, (n) => n.textContent)).includes('service@prestige-worldwide.test (admin spend view)'));
+      (await page.$eval(account, (n) => n.textContent))
+        .includes('users: service@prestige-worldwide.test (admin spend view), chazz@prestige-worldwide.test (view)'));
     const approval = await page.$eval(`.approval[data-id="${approvalId}"]`, (n) => n.textContent).catch(() => '');
     check('the pending approval shows its creator and who may resolve it',
       approval.includes(BRENNAN) && approval.includes('may resolve') && approval.includes(DALE) &&
@@ -215,7 +218,8 @@ async function main() {
 
     // Through the organization admin's eyes: the child enterprise is visible, its Go Account
     // may not be traded or withdrawn from, and a real order through the trading API is refused.
-    check('the world is drawn as the organization admin sees it', await waitText(page, '#world-viewer', BRENNAN));
+    check('the world is drawn as the organization admin sees it',
+      (await page.$eval('#world-viewer', (n) => n.textContent)).includes(BRENNAN));
     const adminView = await page.$eval(account + ' .view-as', (n) => n.textContent).catch(() => '');
     check('the organization admin may view the Go Account but not trade or withdraw',
       adminView.includes('view: yes') && adminView.includes('trade: no, OrganizationAdminCannotTransact') &&

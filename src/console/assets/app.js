@@ -25,7 +25,7 @@ function el(tag, attrs, ...children) {
     else if (k === 'className') node.className = v;
     else node.setAttribute(k, String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === undefined || c === null || c === false) continue;
     node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -36,7 +36,7 @@ function $(id) { return document.getElementById(id); }
 
 function fill(node, ...children) {
   node.replaceChildren();
-  for (const c of children.flat()) if (c) node.append(c instanceof Node ? c : String(c));
+  for (const c of children.flat(Infinity)) if (c) node.append(c instanceof Node ? c : String(c));
 }
 
 function tag(text, kind) { return el('span', { className: 'tag ' + (kind || '') }, text); }
@@ -78,8 +78,12 @@ async function vendor(path, { method = 'GET', body, token } = {}) {
   return { status: res.status, json };
 }
 
+/** Runs a panel's call; its failure is said in the header until the same call next works. */
 async function guarded(what, fn) {
-  try { await fn(); } catch (e) { say(what + ': ' + e.message); }
+  try {
+    await fn();
+    if ($('status').textContent.startsWith(what + ': ')) say('');
+  } catch (e) { say(what + ': ' + e.message); }
 }
 
 // ---- Sandboxes and clock -----------------------------------------------------------------
@@ -193,7 +197,11 @@ async function moveClock(body) {
 
 // ---- BitGo world -------------------------------------------------------------------------
 
+let worldGeneration = 0;
+
 async function loadWorld() {
+  // Only the newest call draws: an older answer (a slower page, a search typed over) is dropped.
+  const generation = ++worldGeneration;
   const q = new URLSearchParams({ offset: String(state.world.offset), limit: String(state.world.limit) });
   if (state.world.q) q.set('q', state.world.q);
   if (state.session) q.set('as', state.session.username);
@@ -206,6 +214,7 @@ async function loadWorld() {
     endSession('not logged in (' + state.session.username + ' no longer exists)');
     return loadWorld();
   }
+  if (generation !== worldGeneration) return undefined;
   if (world.total > 0 && state.world.offset >= world.total) {
     state.world.offset = Math.floor((world.total - 1) / state.world.limit) * state.world.limit;
     return loadWorld();
@@ -474,7 +483,10 @@ async function loadOutbox() {
 // ---- Journal -----------------------------------------------------------------------------
 
 /** Fetches a page of the journal: the newest (polled, live) or one before a `seq` cursor. */
+let journalGeneration = 0;
+
 async function loadJournal() {
+  const generation = ++journalGeneration; // as for the world: only the newest call draws
   const q = new URLSearchParams({ limit: '50' });
   const status = $('journal-status').value.trim();
   const path = $('journal-path').value.trim();
@@ -484,6 +496,7 @@ async function loadJournal() {
   if (who) q.set('principal', who);
   if (state.journal.before !== null) q.set('before', String(state.journal.before));
   const data = await control('/sandbox/console/journal?' + q);
+  if (generation !== journalGeneration) return;
   const rows = data.requests || [];
   const principal = (r) => r.principal || (r.userId ? 'user ' + r.userId : '') ||
     (r.tokenId ? state.tokenOwners.get(r.tokenId) || 'token ' + r.tokenId : '');
