@@ -17,5 +17,6 @@ pub mod middleware;
 pub mod request;
 pub mod sandbox;
 pub mod seed;
+pub mod seed_cache;
 pub mod state;
 pub mod store;

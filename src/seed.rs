@@ -402,10 +402,21 @@ fn hash_missing_users(
         }
         Ok(missing)
     })?;
+    // The stock config's records ship with the binary; only other inputs are hashed here.
+    let mut hashes = HashMap::new();
+    let missing: Vec<String> = missing
+        .into_iter()
+        .filter(|email| {
+            let cached = crate::seed_cache::bitgo_record(email, &demo.password, iterations);
+            cached
+                .map(|record| hashes.insert(email.clone(), record))
+                .is_none()
+        })
+        .collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = missing.len().div_ceil(threads).max(1);
     let password = demo.password.as_str();
-    Ok(std::thread::scope(|scope| {
+    let derived: Vec<(String, String)> = std::thread::scope(|scope| {
         let workers: Vec<_> = missing
             .chunks(chunk)
             .map(|emails| {
@@ -426,7 +437,9 @@ fn hash_missing_users(
             .into_iter()
             .flat_map(|w| w.join().unwrap_or_default())
             .collect()
-    }))
+    });
+    hashes.extend(derived);
+    Ok(hashes)
 }
 
 /// The id of the user with `email`, inserting them if missing with their hash from `hashes`.

@@ -14,6 +14,7 @@ use crate::bitwarden::license;
 use crate::domain::bitwarden::plan::plan;
 use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
 use crate::error::{Error, Result};
+use crate::seed_cache;
 use crate::store::bitwarden::keys::{self, OrgApiKey};
 use crate::store::bitwarden::members::{self, BwMember};
 use crate::store::bitwarden::orgs::{self, BwOrg};
@@ -85,7 +86,7 @@ pub fn seed_bitwarden(store: &Store, now: i64, cfg: &BitwardenConfig) -> Result<
         existing.push(store.write_blocking(move |c| users::find_by_email(c, &lookup))?);
     }
     // Key derivation (600,000 PBKDF2 rounds) and RSA generation are slow: done once per data
-    // directory, one thread per new user.
+    // directory, one thread per new user, unless the stock config's material applies.
     let made: Vec<Option<UserMaterial>> = std::thread::scope(|scope| {
         let handles: Vec<_> = cfg
             .users
@@ -94,7 +95,17 @@ pub fn seed_bitwarden(store: &Store, now: i64, cfg: &BitwardenConfig) -> Result<
             .map(|(u, found)| {
                 found.is_none().then(|| {
                     scope.spawn(move || {
-                        make_user_material(&u.email, &u.master_password, cfg.kdf_iterations)
+                        // The stock config's material ships with the binary.
+                        match seed_cache::bitwarden_user(
+                            &u.email,
+                            &u.master_password,
+                            cfg.kdf_iterations,
+                        ) {
+                            Some(m) => Ok(m),
+                            None => {
+                                make_user_material(&u.email, &u.master_password, cfg.kdf_iterations)
+                            }
+                        }
                     })
                 })
             })
@@ -193,7 +204,10 @@ fn seed_org(
             cfg.plan_type
         ))
     })?;
-    let material = make_org_material().map_err(internal)?;
+    let material = match seed_cache::bitwarden_organization() {
+        Some(m) => m,
+        None => make_org_material().map_err(internal)?,
+    };
     let owner_email = seeded
         .iter()
         .find(|(_, u)| u.role.as_deref().and_then(MemberType::from_name) == Some(MemberType::Owner))
