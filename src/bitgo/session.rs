@@ -157,7 +157,12 @@ pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
         memberships: &profile.memberships,
         organizations: &profile.organizations,
     };
-    call.reply(
+    // The journal names who logged in (the request itself carried no token).
+    let note = crate::middleware::PrincipalNote {
+        user_id: profile.user.id.clone(),
+        token_id: None,
+    };
+    let mut response = call.reply(
         StatusCode::OK,
         &json!({
             "token_type": "bearer",
@@ -169,7 +174,9 @@ pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
             "grant_type": "password",
             "user": user.to_json(),
         }),
-    )
+    )?;
+    response.extensions_mut().insert(note);
+    Ok(response)
 }
 
 /// The calling token's document, freshly read (after an unlock or lock).

@@ -25,8 +25,9 @@ use crate::sandbox::journal::JournalEntry;
 use crate::sandbox::{split_prefix, Clock, Resolved, Sandbox, PREFIX};
 use crate::state::AppState;
 
-/// Who a request authenticated as, left by the dialect's extractor for the journal: the user,
-/// and the token's id where the dialect has one (never the token).
+/// Who a request authenticated as, left by the dialect's extractor in the request's extensions
+/// for the journal (or, by a login, in the response's): the user, and the token's id where the
+/// dialect has one (never the token).
 #[derive(Clone, Debug)]
 pub struct PrincipalNote {
     /// The user's id.
@@ -109,9 +110,12 @@ pub async fn sandbox_layer(
     match &result {
         Ok(res) => {
             entry.status = res.status().as_u16();
-            if let Some(note) = res.request().extensions().get::<PrincipalNote>() {
-                entry.token_id.clone_from(&note.token_id);
-                entry.user_id = Some(note.user_id.clone());
+            let request_note = res.request().extensions().get::<PrincipalNote>().cloned();
+            let note = request_note
+                .or_else(|| res.response().extensions().get::<PrincipalNote>().cloned());
+            if let Some(note) = note {
+                entry.token_id = note.token_id;
+                entry.user_id = Some(note.user_id);
             }
             if let Some(err) = res.response().error() {
                 note_refusal(&mut entry, err);

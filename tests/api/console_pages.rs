@@ -306,7 +306,7 @@ async fn the_journal_filters_by_principal_and_pages_back() {
         )
         .await
         .ok();
-    assert_eq!(j["count"], 5, "{j}");
+    assert_eq!(j["count"], 6, "five reads and the login: {j}");
     let page: Vec<&Value> = j["requests"].as_array().unwrap().iter().collect();
     assert_eq!(page[0]["query"], "b=4");
     assert_eq!(page[1]["query"], "b=3");
@@ -321,8 +321,19 @@ async fn the_journal_filters_by_principal_and_pages_back() {
         )
         .await
         .ok();
-    assert_eq!(j["count"], 3);
+    assert_eq!(j["count"], 4);
     assert_eq!(j["requests"][0]["query"], "b=2");
+    // The oldest is the login, named though it carried no token.
+    let j = app
+        .get(
+            &format!("/sandbox/journal?principal={brennan_id}&method=POST"),
+            Auth::None,
+        )
+        .await
+        .ok();
+    assert_eq!(j["count"], 1);
+    assert_eq!(j["requests"][0]["path"], "/api/v2/user/login");
+    assert!(j["requests"][0].get("tokenId").is_none());
     // By token id; and through the console by email, each entry named.
     let j = app
         .get(
@@ -339,7 +350,7 @@ async fn the_journal_filters_by_principal_and_pages_back() {
         )
         .await
         .ok();
-    assert_eq!(j["count"], 5, "{j}");
+    assert_eq!(j["count"], 6, "{j}");
     assert!(j["requests"]
         .as_array()
         .unwrap()
@@ -374,6 +385,18 @@ async fn bitwarden_requests_are_journalled_with_their_user() {
     assert_eq!(j["count"], 1, "{j}");
     assert_eq!(j["requests"][0]["principal"], ART);
     assert!(j["requests"][0].get("tokenId").is_none());
+    // A password grant carried no token, and is still named.
+    bw.login(ART).await;
+    let j = bw
+        .app
+        .get(
+            &format!("/sandbox/console/journal?principal={ART}&path=/identity/connect/token"),
+            Auth::None,
+        )
+        .await
+        .ok();
+    assert_eq!(j["count"], 1, "{j}");
+    assert_eq!(j["requests"][0]["principal"], ART);
 }
 
 #[actix_web::test]

@@ -161,7 +161,7 @@ pub async fn token(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwErro
                 &["api", "offline_access"],
             )
             .await?;
-            Ok(HttpResponse::Ok().json(body))
+            Ok(issued_to(&user.id, body))
         }
         Some("refresh_token") => {
             let Some(raw) = form.get("refresh_token") else {
@@ -213,7 +213,7 @@ pub async fn token(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwErro
                 &["api", "offline_access"],
             )
             .await?;
-            Ok(HttpResponse::Ok().json(body))
+            Ok(issued_to(&user.id, body))
         }
         Some("client_credentials") => {
             let (Some(client_id), Some(secret)) =
@@ -249,7 +249,7 @@ pub async fn token(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwErro
                     &["api"],
                 )
                 .await?;
-                return Ok(HttpResponse::Ok().json(body));
+                return Ok(issued_to(&user.id, body));
             }
             if let Some(id) = client_id.strip_prefix("organization.") {
                 let Some(id) = parse_guid(id) else {
@@ -286,6 +286,19 @@ pub async fn token(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwErro
         Some(_) => Ok(HttpResponse::BadRequest().json(json!({"error": "unsupported_grant_type"}))),
         None => Ok(HttpResponse::BadRequest().json(json!({"error": "invalid_request"}))),
     }
+}
+
+/// A user's token response, which the journal records as that user's request (it carried no
+/// token of its own).
+fn issued_to(user_id: &str, body: Value) -> HttpResponse {
+    let mut response = HttpResponse::Ok().json(body);
+    response
+        .extensions_mut()
+        .insert(crate::middleware::PrincipalNote {
+            user_id: user_id.to_string(),
+            token_id: None,
+        });
+    response
 }
 
 fn ring_eq(a: &str, b: &str) -> bool {
