@@ -190,6 +190,7 @@ async function main() {
     const shortRow = `#token-rows tr[data-id="${short.json.id}"]`;
     const shortText = await page.$eval(shortRow, (n) => n.textContent).catch(() => '');
     check('the tokens panel lists the short token with its scopes', shortText.includes('enterprise_view_all'), shortText);
+    check('the token\'s id is shown', (await page.$eval(shortRow + ' td.token-id', (n) => n.textContent)) === short.json.id);
     check('its hostile label renders as text', (await page.$eval(shortRow + ' td.label', (n) => n.textContent)) === XSS);
     check('no token value is on the page', !(await page.content()).includes(short.json.token));
     check('the short token is not expired yet', !shortText.includes('expired'));

@@ -439,14 +439,21 @@ async function loadTokens() {
   const rows = data.tokens || [];
   for (const t of rows) state.tokenOwners.set(t.id, t.user);
   fill($('token-rows'), rows.length ? rows.map((t) => el('tr', { 'data-id': t.id, 'data-label': t.label || '' },
-    el('td', {}, t.user), el('td', {}, t.kind), el('td', { className: 'label' }, t.label || ''),
-    el('td', { className: 'path' }, (t.scopes || []).join(' ')),
+    el('td', {}, t.user), el('td', { className: 'token-id' }, t.id), el('td', {}, t.kind),
+    el('td', { className: 'label' }, t.label || ''),
+    el('td', { className: 'scopes' }, scopeList(t.scopes || [])),
     el('td', {}, (t.ipRestrict || []).join(' ') || 'any'),
     el('td', { className: 'expiry' }, iso(t.expiresAt), t.expired ? tag('expired', 'pending') : null),
     el('td', {}, t.lastUsedAt ? iso(t.lastUsedAt) : 'never'),
     el('td', {}, t.kind === 'api'
       ? el('button', { type: 'button', className: 'revoke', onclick: () => revoke(t) }, 'revoke') : null)))
     : el('tr', {}, el('td', { className: 'muted' }, 'no tokens')));
+}
+
+/** A token's scopes: listed when few, folded behind their count when many (a login session). */
+function scopeList(scopes) {
+  if (scopes.length <= 4) return scopes.join(' ');
+  return el('details', {}, el('summary', {}, scopes.length + ' scopes'), scopes.join(' '));
 }
 
 async function revoke(t) {
