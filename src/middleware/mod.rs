@@ -106,13 +106,14 @@ pub async fn sandbox_layer(
         }
     }
 
-    let result = next.call(req).await;
-    match &result {
+    let mut result = next.call(req).await;
+    match &mut result {
         Ok(res) => {
             entry.status = res.status().as_u16();
-            let request_note = res.request().extensions().get::<PrincipalNote>().cloned();
+            // Taken, not copied: nothing reads the note after the journal.
+            let request_note = res.request().extensions_mut().remove::<PrincipalNote>();
             let note = request_note
-                .or_else(|| res.response().extensions().get::<PrincipalNote>().cloned());
+                .or_else(|| res.response_mut().extensions_mut().remove::<PrincipalNote>());
             if let Some(note) = note {
                 entry.token_id = note.token_id;
                 entry.user_id = Some(note.user_id);
