@@ -404,15 +404,16 @@ fn hash_missing_users(
     })?;
     // The stock config's records ship with the binary; only other inputs are hashed here.
     let mut hashes = HashMap::new();
-    let missing: Vec<String> = missing
-        .into_iter()
-        .filter(|email| {
-            let cached = crate::seed_cache::bitgo_record(email, &demo.password, iterations);
-            cached
-                .map(|record| hashes.insert(email.clone(), record))
-                .is_none()
-        })
-        .collect();
+    let mut to_hash = Vec::new();
+    for email in missing {
+        match crate::seed_cache::bitgo_record(&email, &demo.password, iterations) {
+            Some(record) => {
+                hashes.insert(email, record);
+            }
+            None => to_hash.push(email),
+        }
+    }
+    let missing = to_hash;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = missing.len().div_ceil(threads).max(1);
     let password = demo.password.as_str();
