@@ -112,8 +112,11 @@ pub async fn sandbox_layer(
             entry.status = res.status().as_u16();
             // Taken, not copied: nothing reads the note after the journal.
             let request_note = res.request().extensions_mut().remove::<PrincipalNote>();
-            let note = request_note
-                .or_else(|| res.response_mut().extensions_mut().remove::<PrincipalNote>());
+            let note = request_note.or_else(|| {
+                res.response_mut()
+                    .extensions_mut()
+                    .remove::<PrincipalNote>()
+            });
             if let Some(note) = note {
                 entry.token_id = note.token_id;
                 entry.user_id = Some(note.user_id);
