@@ -260,6 +260,14 @@ async function main() {
     check('the order shows under recent orders', await waitText(page, account + ' ul.orders li', 'buy 0.001 BTC BTC-USD market'));
     check('the balance shows the bought BTC', await waitText(page, account + ' tr[data-currency="BTC"]', '10.001'));
 
+    // An email typed in another case logs in as the same user and draws their view.
+    await page.$eval('#act-user', (n) => { n.value = ''; });
+    await page.type('#act-user', DALE.toUpperCase());
+    await page.click('#login-form button[type=submit]');
+    check('logs in with the email in capitals as the same user',
+      await waitText(page, '#act-name', DALE) && await waitText(page, '#world-viewer', DALE),
+      await page.$eval('#act-who', (n) => n.textContent));
+
     // Logging out returns to the administrator's view.
     await page.click('#act-logout');
     check('logging out ends acting as a user', await waitText(page, '#act-who', 'not logged in'));

@@ -358,8 +358,10 @@ async function login(ev) {
     endSession('login refused: ' + ((r.json && r.json.error) || String(r.status)));
     return;
   }
-  state.session = { username: email, token: r.json.access_token };
-  fill($('act-who'), 'acting as ', el('strong', { id: 'act-name' }, email));
+  // The login name as stored (any case was accepted), which the world is then drawn for.
+  const username = (r.json.user && r.json.user.username) || email;
+  state.session = { username, token: r.json.access_token };
+  fill($('act-who'), 'acting as ', el('strong', { id: 'act-name' }, username));
   $('act-logout').hidden = false;
   await guarded('world', loadWorld);
   await guarded('tokens', loadTokens);
