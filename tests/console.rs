@@ -61,21 +61,7 @@ fn console_works_in_a_real_browser() {
 fn console_asks_for_the_admin_key() {
     let node_dir = support::repo_root().join("tests").join("console");
     let chrome = prepare(&node_dir);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let config = std::fs::read_to_string(support::repo_root().join("config.toml"))
-        .expect("config.toml")
-        .replace("admin_key = \"\"", "admin_key = \"console-test-key\"");
-    assert!(
-        config.contains("console-test-key"),
-        "config.toml has an admin_key line"
-    );
-    let config_path = dir.path().join("config.toml");
-    std::fs::write(&config_path, config).expect("write config");
-    let server = support::Server::start_configured(
-        &config_path,
-        tempfile::tempdir().expect("data dir"),
-        &[],
-    );
+    let (server, _config) = server_with("admin_key = \"\"", "admin_key = \"console-test-key\"");
     run_script(
         &node_dir,
         "admin_key.mjs",
@@ -95,21 +81,7 @@ fn console_asks_for_the_admin_key() {
 fn console_pages_a_large_world() {
     let node_dir = support::repo_root().join("tests").join("console");
     let chrome = prepare(&node_dir);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let config = std::fs::read_to_string(support::repo_root().join("config.toml"))
-        .expect("config.toml")
-        .replace("journal_capacity = 1000", "journal_capacity = 20000");
-    assert!(
-        config.contains("journal_capacity = 20000"),
-        "config.toml has a journal_capacity line"
-    );
-    let config_path = dir.path().join("config.toml");
-    std::fs::write(&config_path, config).expect("write config");
-    let server = support::Server::start_configured(
-        &config_path,
-        tempfile::tempdir().expect("data dir"),
-        &[],
-    );
+    let (server, _config) = server_with("journal_capacity = 1000", "journal_capacity = 20000");
     run_script(
         &node_dir,
         "scale.mjs",
@@ -119,6 +91,23 @@ fn console_pages_a_large_world() {
         ],
         &server,
     );
+}
+
+/// The real binary started with config.toml where the line `from` reads `to`; the config's
+/// directory lives as long as the returned guard.
+fn server_with(from: &str, to: &str) -> (support::Server, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config =
+        std::fs::read_to_string(support::repo_root().join("config.toml")).expect("config.toml");
+    assert!(config.contains(from), "config.toml has the line {from:?}");
+    let config_path = dir.path().join("config.toml");
+    std::fs::write(&config_path, config.replace(from, to)).expect("write config");
+    let server = support::Server::start_configured(
+        &config_path,
+        tempfile::tempdir().expect("data dir"),
+        &[],
+    );
+    (server, dir)
 }
 
 /// Runs `node <script>` in `dir` with `env`, echoing its output; fails on any `not ok` line, a
