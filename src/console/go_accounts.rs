@@ -121,9 +121,8 @@ fn recent_orders(conn: &Connection, wallet_id: &str) -> Result<Vec<Value>> {
 fn wallet_users(conn: &Connection, wallet_id: &str) -> Result<Vec<Value>> {
     let mut out = Vec::new();
     for (user_id, perms) in wallets::users(conn, wallet_id)? {
-        let name = users::find_by_id(conn, &user_id)?.map_or(user_id, |u| u.username);
         out.push(json!({
-            "username": name,
+            "username": users::username_or_id(conn, &user_id)?,
             "permissions": perms.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
         }));
     }

@@ -28,8 +28,7 @@ pub async fn list_tokens(admin: Admin) -> Result<HttpResponse, ControlError> {
             let mut names = HashMap::new();
             for t in &rows {
                 if !names.contains_key(&t.user_id) {
-                    let name = users::find_by_id(conn, &t.user_id)?
-                        .map_or_else(|| t.user_id.clone(), |u| u.username);
+                    let name = users::username_or_id(conn, &t.user_id)?;
                     names.insert(t.user_id.clone(), name);
                 }
             }

@@ -13,6 +13,7 @@ use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::bitgo::wallets::access;
 use crate::console::go_accounts::{go_accounts, verdict};
 use crate::control::{Admin, ControlError};
 use crate::domain::organization::OrgMember;
@@ -58,11 +59,13 @@ pub async fn show_world(admin: Admin, req: HttpRequest) -> Result<HttpResponse, 
 
 fn read_world(conn: &Connection, q: &WorldQuery, limit: usize) -> Result<Value> {
     let viewer = match q.viewer.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        Some(v) => Some(
-            users::find_by_id(conn, v)?
-                .or(users::find_by_username(conn, v)?)
-                .ok_or_else(|| Error::NotFound(format!("no BitGo user {v}")))?,
-        ),
+        Some(v) => {
+            let found = match users::find_by_id(conn, v)? {
+                Some(u) => Some(u),
+                None => users::find_by_username(conn, v)?,
+            };
+            Some(found.ok_or_else(|| Error::NotFound(format!("no BitGo user {v}")))?)
+        }
         None => None,
     };
     let viewer_id = viewer.as_ref().map(|u| u.id.as_str());
@@ -139,7 +142,7 @@ impl OrgFacts {
         for m in &self.members {
             members.push(json!({
                 "userId": m.user_id,
-                "username": username(conn, &m.user_id)?,
+                "username": users::username_or_id(conn, &m.user_id)?,
                 "role": m.role.as_str(),
             }));
         }
@@ -187,14 +190,14 @@ fn enterprise_view(
         let candidates = if named.is_empty() { &admins } else { &named };
         let mut resolver_names = Vec::new();
         for id in candidates.iter().filter(|id| **id != a.creator_id) {
-            resolver_names.push(username(conn, id)?);
+            resolver_names.push(users::username_or_id(conn, id)?);
         }
         approvals.push(json!({
             "id": a.id,
             "kind": a.kind,
             "state": a.state.as_str(),
             "creatorId": a.creator_id,
-            "creator": username(conn, &a.creator_id)?,
+            "creator": users::username_or_id(conn, &a.creator_id)?,
             "approvalsRequired": a.approvals_required,
             "mayResolve": resolver_names,
             "info": a.info,
@@ -215,10 +218,7 @@ fn enterprise_view(
     });
     if let Some(user_id) = viewer {
         let membership = enterprises::permissions_of(conn, &e.id, user_id)?;
-        let org_role = match &e.organization_id {
-            Some(org_id) => organizations::role_of(conn, org_id, user_id)?,
-            None => None,
-        };
+        let org_role = access::org_role_for(conn, e, user_id)?;
         view["viewAs"] = json!({
             "view": verdict(policy::may_view_enterprise_of_kind(
                 e.business_model == CHILD,
@@ -230,9 +230,4 @@ fn enterprise_view(
         });
     }
     Ok(view)
-}
-
-/// The user's login name, or their id when the user is gone.
-fn username(conn: &Connection, user_id: &str) -> Result<String> {
-    Ok(users::find_by_id(conn, user_id)?.map_or_else(|| user_id.to_string(), |u| u.username))
 }

@@ -77,6 +77,16 @@ pub fn find_by_id(conn: &Connection, id: &str) -> Result<Option<UserRow>> {
         .optional()?)
 }
 
+/// The login name of user `id`, or the id itself when no such user is left (a name to show
+/// for a user who has since gone).
+pub fn username_or_id(conn: &Connection, id: &str) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT username FROM users WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| id.to_string()))
+}
+
 /// The user whose username (email) is `username`, compared lowercased.
 pub fn find_by_username(conn: &Connection, username: &str) -> Result<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE username = ?1");

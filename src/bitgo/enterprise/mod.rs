@@ -13,6 +13,7 @@ use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
 use crate::bitgo::json::integer_field;
 use crate::bitgo::views::enterprise_json;
+use crate::bitgo::wallets::access;
 use crate::domain::approval::check_approvals_required;
 use crate::domain::enterprise_change::EnterpriseChange;
 use crate::domain::ids::is_hex_id;
@@ -21,7 +22,7 @@ use crate::domain::role::EnterprisePermission;
 use crate::domain::scope::Scope;
 use crate::error::{Error, Result};
 use crate::store::enterprises::{self, EnterpriseRow};
-use crate::store::{child_enterprises, enterprise_users, organizations};
+use crate::store::{child_enterprises, enterprise_users};
 
 /// A well-formed enterprise id, or a 400 naming it.
 pub fn check_enterprise_id(id: String) -> Result<String> {
@@ -73,10 +74,7 @@ pub async fn get_enterprise(
             let permissions = enterprises::permissions_of(conn, &id, &user_id)?;
             // A child enterprise is also visible to its organization's admins, and does not
             // exist for anyone else.
-            let org_role = match &enterprise.organization_id {
-                Some(org) => organizations::role_of(conn, org, &user_id)?,
-                None => None,
-            };
+            let org_role = access::org_role_for(conn, &enterprise, &user_id)?;
             policy::may_view_enterprise_of_kind(
                 enterprise.business_model == child_enterprises::CHILD,
                 permissions.as_deref(),
