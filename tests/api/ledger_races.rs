@@ -2,6 +2,7 @@
 //! burst of market orders against a balance for half of them. Nothing is applied twice and
 //! nothing is overdrawn; every balance equals the sum of its rows.
 
+use orgbox::domain::role::EnterprisePermission;
 use serde_json::json;
 
 use crate::helpers::*;
@@ -14,22 +15,7 @@ async fn approving_and_rejecting_a_held_withdrawal_at_once_applies_exactly_one()
     let acct = create_go_account(&app, &service, &child(&app), 51).await;
     faucet(&app, &acct.id, "ofctbtc", 1_000_000_000).await;
     // Two video approvers of the child: the seeded end user and Dale.
-    let (enterprise, dale) = (child(&app), app.user_id(DALE));
-    app.state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write_blocking(move |c| {
-            orgbox::store::enterprises::upsert_member(
-                c,
-                &enterprise,
-                &dale,
-                &[orgbox::domain::role::EnterprisePermission::Admin],
-                0,
-            )?;
-            orgbox::store::enterprise_users::set_video_id_user(c, &enterprise, &dale, true)
-        })
-        .unwrap();
+    join_child(&app, DALE, EnterprisePermission::Admin, true);
     let chazz = app.token_as(CHAZZ, &["pending_approval_update"]).await;
     let dale = app.token_as(DALE, &["pending_approval_update"]).await;
     for round in 0..5 {

@@ -28,21 +28,7 @@ const SCOPE_SETS: &[&[&str]] = &[
 ];
 
 fn make_child_admin(app: &TestApp, email: &str) {
-    let (enterprise, user) = (child(app), app.user_id(email));
-    app.state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write_blocking(move |c| {
-            orgbox::store::enterprises::upsert_member(
-                c,
-                &enterprise,
-                &user,
-                &[EnterprisePermission::Admin],
-                0,
-            )
-        })
-        .unwrap();
+    join_child(app, email, EnterprisePermission::Admin, false);
 }
 
 #[actix_rt::test]
@@ -156,21 +142,7 @@ async fn auditors_view_only_users_and_narrow_tokens_do_not_transact() {
     let acct = create_go_account(&app, &service, &child(&app), 23).await;
     faucet(&app, &acct.id, "ofctusd", 1_000).await;
     // Dale: an auditor of the child (and not an organization admin).
-    let (enterprise, dale) = (child(&app), app.user_id(DALE));
-    app.state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write_blocking(move |c| {
-            orgbox::store::enterprises::upsert_member(
-                c,
-                &enterprise,
-                &dale,
-                &[EnterprisePermission::Auditor],
-                0,
-            )
-        })
-        .unwrap();
+    join_child(&app, DALE, EnterprisePermission::Auditor, false);
     let dale = app
         .token_as(DALE, &["wallet_spend_all", "wallet_view_all"])
         .await;

@@ -2,6 +2,7 @@
 //! deposit simulator and the faucet; shared arrangements for the money tests.
 
 use orgbox::auth::signed_message;
+use orgbox::domain::role::EnterprisePermission;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
@@ -17,6 +18,31 @@ pub struct GoAccount {
 /// The demo child enterprise's id.
 pub fn child(app: &TestApp) -> String {
     app.demo.children[0].enterprise_id.clone()
+}
+
+/// Makes `email` a member of the demo child enterprise with `permission`, and one of its video
+/// approvers when `video_approver`, straight in the store; returns the user's id.
+pub fn join_child(
+    app: &TestApp,
+    email: &str,
+    permission: EnterprisePermission,
+    video_approver: bool,
+) -> String {
+    let (enterprise, user) = (child(app), app.user_id(email));
+    let u = user.clone();
+    app.state
+        .sandboxes
+        .default_sandbox()
+        .store
+        .write_blocking(move |c| {
+            orgbox::store::enterprises::upsert_member(c, &enterprise, &u, &[permission], 0)?;
+            if video_approver {
+                orgbox::store::enterprise_users::set_video_id_user(c, &enterprise, &u, true)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    user
 }
 
 /// Creates a Go Account in `enterprise` as the holder of `token` (key, then wallet/add).

@@ -2,6 +2,7 @@
 //! concurrent burst that must never overdraw, before and after a restart.
 
 use orgbox::auth::signed_message;
+use orgbox::domain::role::EnterprisePermission;
 use serde_json::json;
 
 use crate::helpers::*;
@@ -162,25 +163,7 @@ async fn overdrafts_and_bad_recipients_are_refused() {
 
 /// The demo child enterprise gets a video approver other than the service user.
 fn make_video_approver(app: &TestApp, email: &str) -> String {
-    let enterprise = child(app);
-    let user = app.user_id(email);
-    let u = user.clone();
-    app.state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write_blocking(move |c| {
-            orgbox::store::enterprises::upsert_member(
-                c,
-                &enterprise,
-                &u,
-                &[orgbox::domain::role::EnterprisePermission::Admin],
-                0,
-            )?;
-            orgbox::store::enterprise_users::set_video_id_user(c, &enterprise, &u, true)
-        })
-        .unwrap();
-    user
+    join_child(app, email, EnterprisePermission::Admin, true)
 }
 
 #[actix_rt::test]
