@@ -22,6 +22,10 @@ pub enum EnterpriseChange {
         permissions: Vec<String>,
         /// Make them one of the enterprise's video approvers.
         video_id_user: bool,
+        /// Added through this organization's child-enterprise route: the user also joins the
+        /// organization as a `customer` if not in it yet.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        organization_id: Option<String>,
     },
     /// Remove a member.
     #[serde(rename_all = "camelCase")]
@@ -182,10 +186,12 @@ mod tests {
             user_id: None,
             permissions: s(&["admin"]),
             video_id_user: true,
+            organization_id: None,
         };
         let v = serde_json::to_value(&c).unwrap();
         assert_eq!(v["action"], "addUser");
         assert_eq!(v["videoIdUser"], true);
+        assert!(v.get("organizationId").is_none(), "{v}");
         assert_eq!(serde_json::from_value::<EnterpriseChange>(v).unwrap(), c);
         assert_eq!(c.info_type(), "updateEnterpriseRequest");
     }

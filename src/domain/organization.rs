@@ -8,9 +8,46 @@
 //!   the service user and the organization admins are different users.
 //! - An organization keeps at least one admin: the public API cannot make one (only BitGo
 //!   support can), so removing the last would lock the organization out of its own settings.
+//! - A change that gives or takes the service user role (the one role that transacts on child
+//!   enterprises) waits for another organization admin's approval: BitGo's
+//!   `updateOrganizationRequest` pending approval. Who may resolve it is in `policy.rs`.
+
+use serde::{Deserialize, Serialize};
 
 use crate::domain::role::{EnterprisePermission, OrgRole};
 use crate::error::{Error, Result};
+
+/// The `info.type` of a held organization role change.
+pub const UPDATE_ORGANIZATION_REQUEST: &str = "updateOrganizationRequest";
+
+/// A change of one member's organization role, kept as JSON with its pending approval and
+/// applied when another organization admin approves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleChange {
+    /// The member.
+    pub user_id: String,
+    /// Their email (BitGo's username).
+    pub email: String,
+    /// The new role; `None` removes the member from the organization.
+    pub role: Option<OrgRole>,
+}
+
+impl RoleChange {
+    /// BitGo's `updateOrganizationRequest.action`.
+    pub fn action(&self) -> &'static str {
+        match self.role {
+            Some(_) => "update",
+            None => "remove",
+        }
+    }
+}
+
+/// Whether moving a member from `current` to `new` (`None`: removal) needs another
+/// organization admin's approval: any change that gives or takes the service user role.
+pub fn needs_second_admin(current: Option<OrgRole>, new: Option<OrgRole>) -> bool {
+    current != new && (current == Some(OrgRole::ServiceUser) || new == Some(OrgRole::ServiceUser))
+}
 
 /// One member of an organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +159,48 @@ pub fn check_additional_admin(role: Option<OrgRole>, user_id: &str) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_changes_that_give_or_take_the_service_user_role_wait_for_a_second_admin() {
+        use OrgRole::*;
+        let table = [
+            (Some(Admin), Some(ServiceUser), true),
+            (Some(Member), Some(ServiceUser), true),
+            (Some(Customer), Some(ServiceUser), true),
+            (Some(ServiceUser), Some(Member), true),
+            (Some(ServiceUser), Some(Customer), true),
+            (Some(ServiceUser), None, true),
+            (Some(ServiceUser), Some(ServiceUser), false),
+            (Some(Member), Some(Admin), false),
+            (Some(Admin), Some(Member), false),
+            (Some(Customer), Some(Member), false),
+            (Some(Member), None, false),
+            (Some(Admin), None, false),
+        ];
+        for (current, new, held) in table {
+            assert_eq!(
+                needs_second_admin(current, new),
+                held,
+                "{current:?} -> {new:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_role_change_round_trips_with_wire_role_names() {
+        let c = RoleChange {
+            user_id: "u".into(),
+            email: "u@x.test".into(),
+            role: Some(OrgRole::ServiceUser),
+        };
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(v["role"], "serviceUser");
+        assert_eq!(v["userId"], "u");
+        assert_eq!(serde_json::from_value::<RoleChange>(v).unwrap(), c);
+        assert_eq!(c.action(), "update");
+        let removal = RoleChange { role: None, ..c };
+        assert_eq!(removal.action(), "remove");
+    }
 
     fn m(id: &str, role: OrgRole) -> OrgMember {
         OrgMember {

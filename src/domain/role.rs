@@ -1,7 +1,8 @@
 //! Roles and permissions, stored as TEXT through `as_str`.
 
-/// A user's role in an organization (BitGo's `OrganizationRole`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A user's role in an organization (BitGo's `OrganizationRole`; serialized by its wire name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum OrgRole {
     /// The organization's service user: acts for child enterprises (trades, withdrawals, KYC).
     ServiceUser,

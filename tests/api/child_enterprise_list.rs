@@ -93,15 +93,38 @@ async fn adding_a_user_to_a_child_enterprise() {
     let child = app.demo.children[0].enterprise_id.clone();
     let path = format!("{}/{child}/user", org.path);
     app.add_outsider("partner@else.test");
-    let added = app
+    // The child has admins other than the caller (its end user and the service user): the
+    // add waits for one of them, like any enterprise user change.
+    let held = app
         .post(
             &path,
             json!({"email": "Partner@else.test", "permissions": ["auditor"]}),
             Auth::V3(org.token.clone()),
         )
-        .await
-        .ok();
-    let user = added["userId"].as_str().unwrap().to_string();
+        .await;
+    assert_eq!(held.status, 202, "{:?}", held.json());
+    let held = held.json();
+    let user = held["info"]["updateEnterpriseRequest"]["userId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM enterprise_members WHERE user_id = '{user}'"
+        )),
+        0
+    );
+    let chazz = app.login(CHAZZ).await;
+    app.send(
+        Req::method(
+            "PUT",
+            &format!("/api/v2/pendingapprovals/{}", held["id"].as_str().unwrap()),
+        )
+        .json(&json!({"state": "approved", "otp": "000000"}))
+        .auth(Auth::Raw(chazz)),
+    )
+    .await
+    .ok();
     let partner = app
         .token_as("partner@else.test", &["enterprise_view_all"])
         .await;

@@ -32,6 +32,7 @@ mod ledger_races;
 mod login;
 mod login_abuse;
 mod money_refusals;
+mod organization_roles;
 mod organizations;
 mod races;
 mod replay;

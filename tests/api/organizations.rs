@@ -181,12 +181,19 @@ async fn admins_add_change_and_remove_organization_users() {
         )),
         0
     );
-    // Now that there are two admins, Brennan may step down to member.
+    // Nobody changes their own role; now that there are two admins, Dale may make Brennan a
+    // member.
     let brennan = app.user_id(BRENNAN);
-    assert_eq!(
-        app.send(put(&brennan, "member")).await.ok()["role"],
-        "member"
-    );
+    app.send(put(&brennan, "member")).await.expect_error(403);
+    let dale_login = app.login(DALE).await;
+    let demoted = app
+        .send(
+            Req::method("PUT", &format!("{users}?userId={brennan}&role=member"))
+                .auth(Auth::Raw(dale_login)),
+        )
+        .await
+        .ok();
+    assert_eq!(demoted["role"], "member");
 }
 
 #[actix_web::test]
@@ -229,13 +236,15 @@ async fn refused_organization_user_changes_change_nothing() {
     app.send(put(&service, "admin", &login))
         .await
         .expect_error(409);
-    // The last admin stays.
-    app.send(put(&brennan, "member", &login))
+    // Nobody changes or removes their own role (so the last admin stays, too).
+    let b = app
+        .send(put(&brennan, "member", &login))
         .await
-        .expect_error(409);
+        .expect_error(403);
+    assert!(b["error"].as_str().unwrap().contains("your own"), "{b}");
     app.send(Req::delete(&format!("{users}?userId={brennan}")).auth(Auth::Raw(login.clone())))
         .await
-        .expect_error(409);
+        .expect_error(403);
     // Not a member / unknown role / malformed ids / missing fields.
     app.send(put(&outsider, "member", &login))
         .await
@@ -362,32 +371,78 @@ async fn the_control_plane_makes_organization_admins_under_the_same_rules() {
 }
 
 #[actix_web::test]
-async fn two_users_racing_for_the_service_user_role_leave_one() {
+async fn two_approvals_racing_for_the_service_user_role_leave_one() {
     let app = spawn_app().await;
     let org = app.demo.organization_id.clone();
     let users = format!("/api/v2/organization/{org}/user");
-    let login = app.login(BRENNAN).await;
-    let service = app.user_id(SERVICE);
-    // Free the role, then let two members race for it.
-    app.send(
-        Req::method("PUT", &format!("{users}?userId={service}&role=member"))
-            .auth(Auth::Raw(login.clone())),
+    let (brennan, dale) = (app.login(BRENNAN).await, app.login(DALE).await);
+    let put = |user: &str, role: &str, token: &str| {
+        Req::method("PUT", &format!("{users}?userId={user}&role={role}"))
+            .auth(Auth::Raw(token.to_string()))
+    };
+    let approve = |id: &Value, token: &str| {
+        Req::method(
+            "PUT",
+            &format!("/api/v2/pendingapprovals/{}", id.as_str().unwrap()),
+        )
+        .json(&json!({"state": "approved", "otp": "000000"}))
+        .auth(Auth::Raw(token.to_string()))
+    };
+    let (service, newcomer) = (
+        app.user_id(SERVICE),
+        app.add_outsider("newcomer@prestige-worldwide.test"),
+    );
+    app.post(
+        &users,
+        json!({"username": "newcomer@prestige-worldwide.test", "role": "member"}),
+        Auth::Raw(brennan.clone()),
     )
     .await
     .ok();
-    let candidates = [app.user_id(DALE), service];
-    let replies = futures_util::future::join_all(candidates.iter().map(|u| {
-        app.send(
-            Req::method("PUT", &format!("{users}?userId={u}&role=serviceUser"))
-                .auth(Auth::Raw(login.clone())),
-        )
-    }))
+    app.send(put(&app.user_id(DALE), "admin", &brennan))
+        .await
+        .ok();
+    // Free the role (Brennan asks, Dale approves), then ask twice for a new holder.
+    let r = app.send(put(&service, "member", &brennan)).await;
+    assert_eq!(r.status, 202);
+    app.send(approve(&r.json()["id"], &dale)).await.ok();
+    let first = app.send(put(&newcomer, "serviceUser", &brennan)).await;
+    let second = app.send(put(&service, "serviceUser", &dale)).await;
+    assert_eq!((first.status, second.status), (202, 202));
+    let replies = futures_util::future::join(
+        app.send(approve(&first.json()["id"], &dale)),
+        app.send(approve(&second.json()["id"], &brennan)),
+    )
     .await;
-    let mut statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
+    let mut statuses = [replies.0.status, replies.1.status];
     statuses.sort();
-    assert_eq!(statuses, [200, 409]);
+    assert_eq!(
+        statuses,
+        [200, 409],
+        "{:?} {:?}",
+        replies.0.json(),
+        replies.1.json()
+    );
+    let loser = if replies.0.status == 409 {
+        &replies.0
+    } else {
+        &replies.1
+    };
+    assert!(
+        loser.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("service user"),
+        "{}",
+        loser.json()
+    );
     assert_eq!(
         app.count("SELECT count(*) FROM organization_members WHERE role = 'serviceUser'"),
         1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM pending_approvals WHERE state = 'approved'"),
+        2,
+        "the losing approval stays pending"
     );
 }

@@ -9,13 +9,13 @@ use crate::bitgo::approvals::view::change_info;
 use crate::domain::approval::{self, ApprovalState};
 use crate::domain::enterprise_change::{admins_after, check_keeps_an_admin, EnterpriseChange};
 use crate::domain::ids::new_id;
-use crate::domain::role::EnterprisePermission;
+use crate::domain::role::{EnterprisePermission, OrgRole};
 use crate::error::{Error, Result};
 use crate::store::approvals::{self, ApprovalRow};
 use crate::store::enterprises::{self, EnterpriseRow};
 use crate::store::invitations::{self, InvitationTarget};
 use crate::store::outbox::{self, OutboxRow};
-use crate::store::{enterprise_users, users};
+use crate::store::{enterprise_users, organizations, users};
 
 /// Who asks, when, and where links in mail should point.
 pub struct Context<'a> {
@@ -129,6 +129,7 @@ pub fn apply(conn: &Connection, ctx: &Context<'_>, change: &EnterpriseChange) ->
         EnterpriseChange::AddUser {
             email,
             video_id_user,
+            organization_id,
             ..
         } => {
             let permissions = change.permissions()?;
@@ -148,6 +149,15 @@ pub fn apply(conn: &Connection, ctx: &Context<'_>, change: &EnterpriseChange) ->
             )?;
             if *video_id_user {
                 enterprise_users::set_video_id_user(conn, enterprise_id, &invited.user_id, true)?;
+            }
+            if let Some(org) = organization_id {
+                organizations::add_member_if_absent(
+                    conn,
+                    org,
+                    &invited.user_id,
+                    OrgRole::Customer,
+                    ctx.now_ms,
+                )?;
             }
             let roles = names(&permissions);
             match invited.token {

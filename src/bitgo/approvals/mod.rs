@@ -3,6 +3,7 @@
 //! paths) and under `/api/v1/...`. Approving applies the change in the same transaction.
 
 pub mod changes;
+pub mod organization;
 pub mod view;
 
 use actix_web::http::StatusCode;
@@ -17,6 +18,7 @@ use crate::bitgo::transfers::movement;
 use crate::domain::approval::{self, ApprovalState, Decision, Outcome, DEFAULT_LIST_STATES};
 use crate::domain::enterprise_change::EnterpriseChange;
 use crate::domain::ids::is_hex_id;
+use crate::domain::organization::UPDATE_ORGANIZATION_REQUEST;
 use crate::domain::policy;
 use crate::domain::scope::Scope;
 use crate::domain::token_rules::{check_otp, is_unlocked, TokenKind};
@@ -192,7 +194,14 @@ fn load_visible(
         Some(e) => enterprises::permissions_of(conn, e, viewer)?,
         None => None,
     };
-    let listed = a.user_ids.iter().any(|u| u == viewer);
+    // An organization's held role changes are also visible to whoever administers it now.
+    let org_admin = match (&a.organization_id, a.kind.as_str()) {
+        (Some(o), UPDATE_ORGANIZATION_REQUEST) => {
+            organizations::role_of(conn, o, viewer)? == Some(crate::domain::role::OrgRole::Admin)
+        }
+        _ => false,
+    };
+    let listed = org_admin || a.user_ids.iter().any(|u| u == viewer);
     policy::may_view_approval(listed, membership.as_deref())
         .map_err(|_| Error::NotFound(format!("pending approval {id} not found")))?;
     Ok((a, membership))
@@ -249,12 +258,7 @@ pub async fn update_approval(authed: Authed, req: HttpRequest) -> Result<HttpRes
                 policy::may_resolve_video_approval(&actor, &a.creator_id, &approvers, approving)?;
                 approval::resolve_transaction(a.state, &resolutions, &actor, decision)?
             } else {
-                policy::may_resolve_approval(
-                    &actor,
-                    &a.creator_id,
-                    membership.as_deref(),
-                    approving,
-                )?;
+                check_resolver(conn, &a, &actor, membership.as_deref(), approving)?;
                 approval::resolve(
                     a.state,
                     a.approvals_required,
@@ -284,13 +288,31 @@ pub async fn update_approval(authed: Authed, req: HttpRequest) -> Result<HttpRes
     authed.reply(StatusCode::OK, &doc)
 }
 
-/// Carries out an approved change (only enterprise changes exist yet).
+/// Whether `actor` may resolve `a` (any kind but a withdrawal), as `policy.rs` says for its
+/// kind; `membership` is the actor's permissions on the approval's enterprise.
+fn check_resolver(
+    conn: &rusqlite::Connection,
+    a: &ApprovalRow,
+    actor: &str,
+    membership: Option<&[crate::domain::role::EnterprisePermission]>,
+    approving: bool,
+) -> Result<()> {
+    match a.kind.as_str() {
+        UPDATE_ORGANIZATION_REQUEST => organization::check_resolver(conn, a, actor, approving),
+        _ => policy::may_resolve_approval(actor, &a.creator_id, membership, approving),
+    }
+}
+
+/// Carries out an approved change.
 fn apply_approved(
     conn: &rusqlite::Connection,
     a: &ApprovalRow,
     now_ms: i64,
     base_url: &str,
 ) -> Result<()> {
+    if a.kind == UPDATE_ORGANIZATION_REQUEST {
+        return organization::apply_approved(conn, a, now_ms);
+    }
     let change: EnterpriseChange = serde_json::from_value(a.change.clone())
         .map_err(|e| Error::Internal(format!("approval {} change: {e}", a.id)))?;
     let enterprise_id = a

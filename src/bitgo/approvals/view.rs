@@ -20,6 +20,7 @@ pub fn change_info(change: &EnterpriseChange) -> Value {
             user_id,
             permissions: p,
             video_id_user,
+            ..
         } => {
             let mut r = Map::new();
             r.insert("action".into(), "add".into());
@@ -119,6 +120,7 @@ mod tests {
             user_id: Some("u".repeat(32)),
             permissions: vec!["admin".into()],
             video_id_user: false,
+            organization_id: None,
         });
         assert_eq!(info["type"], "updateEnterpriseRequest");
         let r = &info["updateEnterpriseRequest"];

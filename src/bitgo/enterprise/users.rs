@@ -181,6 +181,7 @@ pub async fn add_user(
                     email,
                     permissions: permissions.clone(),
                     video_id_user,
+                    organization_id: None,
                 })
             })
             .collect()

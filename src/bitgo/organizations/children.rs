@@ -1,23 +1,27 @@
 //! Child enterprises of an organization: the list with BitGo's filters and paging, and
-//! `POST /api/v2/organization/{id}/enterprise/{enterpriseId}/user` (add a user).
+//! `POST /api/v2/organization/{id}/enterprise/{enterpriseId}/user` (add a user, through the
+//! enterprise approval flow).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
+use crate::bitgo::approvals::base_url;
+use crate::bitgo::approvals::changes::{self, Context, Submitted};
+use crate::bitgo::approvals::view::approval_json;
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
 use crate::bitgo::kyc::settle;
-use crate::bitgo::organizations::{base_url, caller_role, organization_id};
+use crate::bitgo::organizations::{caller_role, organization_id};
 use crate::bitgo::views::enterprise_json;
-use crate::domain::ids::{is_hex_id, new_id};
+use crate::domain::enterprise_change::EnterpriseChange;
+use crate::domain::ids::is_hex_id;
 use crate::domain::policy;
-use crate::domain::role::{EnterprisePermission, OrgRole};
+use crate::domain::role::EnterprisePermission;
 use crate::domain::scope::Scope;
 use crate::error::{Error, Result};
 use crate::store::child_enterprises::{self, ChildFilter};
-use crate::store::outbox::{self, OutboxRow};
-use crate::store::{enterprises, organizations, users};
+use crate::store::{enterprises, users};
 
 /// Parsed list filters and page size.
 fn list_filter(query: Vec<(String, String)>) -> Result<(ChildFilter, usize)> {
@@ -124,7 +128,9 @@ pub async fn list_child_enterprises(
 /// `POST /api/v2/organization/{id}/enterprise/{enterpriseId}/user {email, permissions[]}`:
 /// `{userId}`. Adds an existing user to a child enterprise of the organization (as a
 /// `customer` of the organization if not in it yet). Organization admins with
-/// `enterprise_manage_all`.
+/// `enterprise_manage_all`. It is an enterprise user change like any other: it never
+/// overwrites an existing member's permissions, and when the child has an admin other than the
+/// caller it answers 202 with the pending approval one of them resolves.
 pub async fn add_child_enterprise_user(
     req: HttpRequest,
     authed: Authed,
@@ -141,7 +147,7 @@ pub async fn add_child_enterprise_user(
         }
         Some(_) => return Err(Error::Invalid("invalid email: expected a string".into()).into()),
     };
-    let permissions =
+    let permissions: Vec<String> =
         match body.get("permissions") {
             None | Some(Value::Null) => vec![EnterprisePermission::Admin],
             Some(Value::Array(items)) if !items.is_empty() => items
@@ -162,11 +168,14 @@ pub async fn add_child_enterprise_user(
                     .into(),
             )
             .into()),
-        };
+        }
+        .iter()
+        .map(|p| p.as_str().to_string())
+        .collect();
     let caller = authed.principal.user_id().to_string();
     let now = authed.now_ms();
     let base = base_url(&req);
-    let user_id = authed
+    let (user_id, submitted) = authed
         .call
         .sandbox
         .store
@@ -182,26 +191,29 @@ pub async fn add_child_enterprise_user(
             let user = users::find_by_username(conn, &email)?.ok_or_else(|| {
                 Error::NotFound(format!("no user with email {email}: the user must exist"))
             })?;
-            enterprises::upsert_member(conn, &enterprise.id, &user.id, &permissions, now)?;
-            organizations::add_member_if_absent(conn, &org_id, &user.id, OrgRole::Customer, now)?;
-            outbox::insert(
-                conn,
-                &OutboxRow {
-                    id: new_id(now),
-                    source: "bitgo".into(),
-                    kind: "notification".into(),
-                    recipient: user.username.clone(),
-                    subject: format!("You were added to the enterprise {}", enterprise.name),
-                    body: format!(
-                        "You were added to the BitGo enterprise {} ({}). Log in at {base} to see it.",
-                        enterprise.name, enterprise.id
-                    ),
-                    link: None,
-                    created_at: now,
-                },
-            )?;
-            Ok(user.id)
+            let change = EnterpriseChange::AddUser {
+                email: user.username,
+                user_id: Some(user.id.clone()),
+                permissions,
+                video_id_user: false,
+                organization_id: Some(org_id),
+            };
+            let ctx = Context {
+                enterprise: &enterprise,
+                actor_id: &caller,
+                now_ms: now,
+                base_url: &base,
+            };
+            Ok((user.id, changes::submit(conn, &ctx, vec![change])?))
         })
         .await?;
-    authed.reply(StatusCode::OK, &json!({ "userId": user_id }))
+    match submitted {
+        Submitted::Applied => authed.reply(StatusCode::OK, &json!({ "userId": user_id })),
+        Submitted::Pending(opened) => {
+            let first = opened
+                .first()
+                .ok_or_else(|| Error::Internal("no approval opened".into()))?;
+            authed.reply(StatusCode::ACCEPTED, &approval_json(first, &[]))
+        }
+    }
 }

@@ -1,23 +1,27 @@
 //! Organization users, `/api/v2/organization/{id}/user`: add (`{username, role}`), change role
 //! (`PUT ?userId&role`), remove (`DELETE ?userId`). Organization admins only, with
 //! `user_manage` (the scope of BitGo's user-management calls, which only login tokens carry).
-//! Only a parent-enterprise admin can become an organization admin; there is one service user.
+//! Only a parent-enterprise admin can become an organization admin; there is one service user;
+//! nobody changes their own role; a change that gives or takes the service user role answers
+//! 202 with a pending approval that another organization admin resolves.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::bitgo::approvals::organization as role_changes;
+use crate::bitgo::approvals::view::approval_json;
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
 use crate::bitgo::organizations::{caller_role, organization_id};
 use crate::domain::ids::is_hex_id;
-use crate::domain::organization::{check_removal, check_role_assignment};
+use crate::domain::organization::{needs_second_admin, RoleChange};
 use crate::domain::policy;
 use crate::domain::role::OrgRole;
 use crate::domain::scope::Scope;
 use crate::error::{Error, Result};
-use crate::store::{enterprises, organizations, users};
+use crate::store::{organizations, users};
 
 #[derive(Deserialize)]
 struct AddUser {
@@ -55,22 +59,40 @@ fn user_id(raw: String) -> std::result::Result<String, BitgoError> {
     }
 }
 
-/// Gives `user_id` `role` after the organization rules allow it (inside the write).
-fn assign(
+/// What a role change or removal led to.
+enum Outcome {
+    /// Applied: the reply document.
+    Applied(Value),
+    /// Held for another organization admin: the pending approval document.
+    Held(Value),
+}
+
+/// Checks `change` (asked by `caller`) and applies it, or holds it when it gives or takes the
+/// service user role; inside the caller's write.
+fn submit(
     conn: &rusqlite::Connection,
     org_id: &str,
-    user_id: &str,
-    role: OrgRole,
+    caller: &str,
+    change: RoleChange,
+    applied: Value,
     now: i64,
-) -> Result<()> {
-    let parent = organizations::parent_enterprise_id(conn, org_id)?;
-    let permissions = match &parent {
-        Some(p) => enterprises::permissions_of(conn, p, user_id)?,
-        None => None,
-    };
-    let members = organizations::members(conn, org_id)?;
-    check_role_assignment(&members, user_id, role, permissions.as_deref())?;
-    organizations::upsert_member(conn, org_id, user_id, role, now)
+) -> Result<Outcome> {
+    policy::may_change_organization_member(caller, &change.user_id)?;
+    let current = organizations::role_of(conn, org_id, &change.user_id)?;
+    role_changes::check(conn, org_id, &change)?;
+    if needs_second_admin(current, change.role) {
+        let held = role_changes::hold(conn, org_id, &change, caller, now)?;
+        return Ok(Outcome::Held(approval_json(&held, &[])));
+    }
+    role_changes::apply(conn, org_id, &change, now)?;
+    Ok(Outcome::Applied(applied))
+}
+
+fn reply(authed: &Authed, outcome: Outcome) -> std::result::Result<HttpResponse, BitgoError> {
+    match outcome {
+        Outcome::Applied(doc) => authed.reply(StatusCode::OK, &doc),
+        Outcome::Held(doc) => authed.reply(StatusCode::ACCEPTED, &doc),
+    }
 }
 
 /// `POST /api/v2/organization/{id}/user {username, role: admin|member}`.
@@ -115,14 +137,16 @@ pub async fn add_organization_user(
                     user.id
                 )));
             }
-            assign(conn, &org_id, &user.id, role, now)?;
+            role_changes::check_assignment(conn, &org_id, &user.id, role)?;
+            organizations::upsert_member(conn, &org_id, &user.id, role, now)?;
             Ok(member_json(&org_id, &user.id, &user.username, role))
         })
         .await?;
     authed.reply(StatusCode::OK, &reply)
 }
 
-/// `PUT /api/v2/organization/{id}/user?userId&role` (`serviceUser|admin|member|customer`).
+/// `PUT /api/v2/organization/{id}/user?userId&role` (`serviceUser|admin|member|customer`):
+/// 200 with the member, or 202 with the pending approval.
 pub async fn update_organization_user(
     authed: Authed,
     id: web::Path<String>,
@@ -142,7 +166,7 @@ pub async fn update_organization_user(
     })?;
     let caller = authed.principal.user_id().to_string();
     let now = authed.now_ms();
-    let reply = authed
+    let outcome = authed
         .call
         .sandbox
         .store
@@ -150,19 +174,20 @@ pub async fn update_organization_user(
             policy::may_manage_organization(caller_role(conn, &org_id, &caller)?, &org_id)?;
             let user = users::find_by_id(conn, &target)?
                 .ok_or_else(|| Error::NotFound(format!("user {target} not found")))?;
-            if organizations::role_of(conn, &org_id, &target)?.is_none() {
-                return Err(Error::NotFound(format!(
-                    "user {target} is not a member of this organization"
-                )));
-            }
-            assign(conn, &org_id, &target, role, now)?;
-            Ok(member_json(&org_id, &target, &user.username, role))
+            let applied = member_json(&org_id, &target, &user.username, role);
+            let change = RoleChange {
+                user_id: user.id,
+                email: user.username,
+                role: Some(role),
+            };
+            submit(conn, &org_id, &caller, change, applied, now)
         })
         .await?;
-    authed.reply(StatusCode::OK, &reply)
+    reply(&authed, outcome)
 }
 
-/// `DELETE /api/v2/organization/{id}/user?userId`.
+/// `DELETE /api/v2/organization/{id}/user?userId`: 200, or 202 with the pending approval
+/// (removing the service user).
 pub async fn remove_organization_user(
     authed: Authed,
     id: web::Path<String>,
@@ -172,16 +197,24 @@ pub async fn remove_organization_user(
     let org_id = organization_id(id.into_inner())?;
     let target = user_id(query.into_inner().user_id)?;
     let caller = authed.principal.user_id().to_string();
-    let reply = authed
+    let now = authed.now_ms();
+    let outcome = authed
         .call
         .sandbox
         .store
         .write(move |conn| {
             policy::may_manage_organization(caller_role(conn, &org_id, &caller)?, &org_id)?;
-            check_removal(&organizations::members(conn, &org_id)?, &target)?;
-            organizations::remove_member(conn, &org_id, &target)?;
-            Ok(json!({"organizationId": org_id, "userId": target}))
+            let email = users::find_by_id(conn, &target)?
+                .map(|u| u.username)
+                .unwrap_or_default();
+            let applied = json!({"organizationId": org_id, "userId": target});
+            let change = RoleChange {
+                user_id: target,
+                email,
+                role: None,
+            };
+            submit(conn, &org_id, &caller, change, applied, now)
         })
         .await?;
-    authed.reply(StatusCode::OK, &reply)
+    reply(&authed, outcome)
 }
