@@ -31,6 +31,10 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (41, include_str!("migrations/0041_trading_orders.sql")),
     (42, include_str!("migrations/0042_wallet_policy_rules.sql")),
+    (
+        50,
+        include_str!("migrations/0050_policy_rules_set_by_org_admin.sql"),
+    ),
 ];
 
 /// The version a fully migrated file has.
@@ -95,6 +99,50 @@ mod tests {
         assert_eq!(name, "kept");
         // Upgrading an up-to-date file is a no-op.
         upgrade(&conn).unwrap();
+    }
+
+    #[test]
+    fn version_50_marks_the_rules_organization_admins_set() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(BASE_SCHEMA).unwrap();
+        for (_, sql) in MIGRATIONS.iter().filter(|(v, _)| *v <= 42) {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 42).unwrap();
+        // Without foreign keys, the wallet needs no key row.
+        let (org, ent, wallet) = ("o".repeat(32), "e".repeat(32), "w".repeat(32));
+        conn.execute_batch(&format!(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO organizations (id, name, created_at) VALUES ('{org}', 'o', 0);
+             INSERT INTO enterprises (id, name, organization_id, business_model, created_at)
+               VALUES ('{ent}', 'e', '{org}', 'cryptoAsAServiceChild', 0);
+             INSERT INTO users (id, username, first_name, last_name, password_hash, created_at)
+               VALUES ('{a}', 'a@x', 'a', 'a', 'x', 0), ('{s}', 's@x', 's', 's', 'x', 0);
+             INSERT INTO organization_members (organization_id, user_id, role, created_at)
+               VALUES ('{org}', '{a}', 'admin', 0), ('{org}', '{s}', 'serviceUser', 0);
+             INSERT INTO wallets (id, coin, type, label, enterprise_id, user_key_id, created_by,
+               created_at) VALUES ('{wallet}', 'ofc', 'trading', 'w', '{ent}', '{k}', '{s}', 0);
+             INSERT INTO wallet_policy_rules (scope, rule_id, type, action, condition, created_by,
+               created_at) VALUES
+               ('wallet:{wallet}', 'by-admin', 'velocityLimit', 'deny', '{{}}', '{a}', 0),
+               ('wallet:{wallet}', 'by-service', 'velocityLimit', 'deny', '{{}}', '{s}', 0),
+               ('organization:{org}', 'org-rule', 'velocityLimit', 'deny', '{{}}', '{a}', 0);",
+            a = "a".repeat(32),
+            s = "5".repeat(32),
+            k = "k".repeat(32),
+        ))
+        .unwrap();
+        upgrade(&conn).unwrap();
+        let marked: Vec<String> = conn
+            .prepare(
+                "SELECT rule_id FROM wallet_policy_rules WHERE set_by_org_admin = 1 ORDER BY 1",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(marked, ["by-admin", "org-rule"]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Stored wallet policy rules, per wallet or per organization.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
 use crate::domain::wallet_policy::{Rule, RuleAction, RuleKind};
@@ -57,12 +57,31 @@ fn rule_from(
     })
 }
 
-/// Writes (inserts or replaces) a rule in `scope`.
-pub fn save(conn: &Connection, scope: &str, rule: &Rule, by: &str, now_ms: i64) -> Result<()> {
+/// A stored rule and who it answers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRule {
+    /// The rule.
+    pub rule: Rule,
+    /// An organization admin set or last changed it: only organization admins change it.
+    pub set_by_org_admin: bool,
+}
+
+/// Writes (inserts or replaces) a rule in `scope`. Once an organization admin has written a
+/// rule (`by_org_admin`), it stays theirs.
+pub fn save(
+    conn: &Connection,
+    scope: &str,
+    rule: &Rule,
+    by: &str,
+    by_org_admin: bool,
+    now_ms: i64,
+) -> Result<()> {
     conn.execute(
-        "INSERT INTO wallet_policy_rules (scope, rule_id, coin, type, action, condition, created_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (scope, rule_id) DO UPDATE SET coin = ?3, type = ?4, action = ?5, condition = ?6",
+        "INSERT INTO wallet_policy_rules (scope, rule_id, coin, type, action, condition, created_by,
+           created_at, set_by_org_admin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (scope, rule_id) DO UPDATE SET coin = ?3, type = ?4, action = ?5,
+           condition = ?6, set_by_org_admin = max(set_by_org_admin, ?9)",
         params![
             scope,
             rule.id,
@@ -71,10 +90,38 @@ pub fn save(conn: &Connection, scope: &str, rule: &Rule, by: &str, now_ms: i64) 
             rule.action.as_str(),
             stored_condition(&rule.kind).to_string(),
             by,
-            now_ms
+            now_ms,
+            by_org_admin
         ],
     )?;
     Ok(())
+}
+
+/// The rule `rule_id` of `scope`, if any.
+pub fn find(conn: &Connection, scope: &str, rule_id: &str) -> Result<Option<StoredRule>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT rule_id, coin, type, action, condition, set_by_org_admin
+             FROM wallet_policy_rules WHERE scope = ?1 AND rule_id = ?2",
+        )?
+        .query_row(params![scope, rule_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, bool>(5)?,
+            ))
+        })
+        .optional()?;
+    row.map(|(id, coin, kind, action, cond, set_by_org_admin)| {
+        Ok(StoredRule {
+            rule: rule_from(id, coin, &kind, &action, &cond)?,
+            set_by_org_admin,
+        })
+    })
+    .transpose()
 }
 
 /// Removes a rule; `false` when there was none.
@@ -119,4 +166,42 @@ pub fn rules_for_wallet(
         rules.extend(list(conn, &organization_scope(o))?);
     }
     Ok(rules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::temp_store;
+
+    fn rule(items: &[&str]) -> Rule {
+        Rule {
+            id: "wl".into(),
+            coin: None,
+            kind: RuleKind::AdvancedWhitelist {
+                items: items.iter().map(|i| i.to_string()).collect(),
+            },
+            action: RuleAction::Deny,
+        }
+    }
+
+    #[test]
+    fn a_rule_an_organization_admin_wrote_stays_theirs() {
+        let (store, _dir) = temp_store();
+        store
+            .write_blocking(|c| {
+                let scope = wallet_scope(&"a".repeat(32));
+                assert_eq!(find(c, &scope, "wl")?, None);
+                save(c, &scope, &rule(&["x"]), "wallet-admin", false, 1)?;
+                assert!(!find(c, &scope, "wl")?.unwrap().set_by_org_admin);
+                save(c, &scope, &rule(&["x", "y"]), "org-admin", true, 2)?;
+                save(c, &scope, &rule(&["y"]), "wallet-admin", false, 3)?;
+                let stored = find(c, &scope, "wl")?.unwrap();
+                assert!(stored.set_by_org_admin);
+                assert_eq!(stored.rule, rule(&["y"]));
+                assert!(remove(c, &scope, "wl")?);
+                assert_eq!(find(c, &scope, "wl")?, None);
+                Ok(())
+            })
+            .unwrap();
+    }
 }

@@ -34,6 +34,7 @@ mod login_abuse;
 mod money_refusals;
 mod organization_roles;
 mod organizations;
+mod policy_rule_approvals;
 mod races;
 mod replay;
 mod sandboxes;

@@ -4,6 +4,7 @@
 
 pub mod changes;
 pub mod organization;
+pub mod policy_rules;
 pub mod view;
 
 use actix_web::http::StatusCode;
@@ -22,6 +23,7 @@ use crate::domain::organization::UPDATE_ORGANIZATION_REQUEST;
 use crate::domain::policy;
 use crate::domain::scope::Scope;
 use crate::domain::token_rules::{check_otp, is_unlocked, TokenKind};
+use crate::domain::wallet_policy::POLICY_RULE_REQUEST;
 use crate::error::{Error, Result};
 use crate::store::approvals::{self, ApprovalRow, ListFilter};
 use crate::store::{enterprises, organizations};
@@ -194,9 +196,10 @@ fn load_visible(
         Some(e) => enterprises::permissions_of(conn, e, viewer)?,
         None => None,
     };
-    // An organization's held role changes are also visible to whoever administers it now.
+    // An organization's held role and rule changes are also visible to whoever administers
+    // it now.
     let org_admin = match (&a.organization_id, a.kind.as_str()) {
-        (Some(o), UPDATE_ORGANIZATION_REQUEST) => {
+        (Some(o), UPDATE_ORGANIZATION_REQUEST | POLICY_RULE_REQUEST) => {
             organizations::role_of(conn, o, viewer)? == Some(crate::domain::role::OrgRole::Admin)
         }
         _ => false,
@@ -299,6 +302,7 @@ fn check_resolver(
 ) -> Result<()> {
     match a.kind.as_str() {
         UPDATE_ORGANIZATION_REQUEST => organization::check_resolver(conn, a, actor, approving),
+        POLICY_RULE_REQUEST => policy_rules::check_resolver(conn, a, actor, approving),
         _ => policy::may_resolve_approval(actor, &a.creator_id, membership, approving),
     }
 }
@@ -310,9 +314,20 @@ fn apply_approved(
     now_ms: i64,
     base_url: &str,
 ) -> Result<()> {
-    if a.kind == UPDATE_ORGANIZATION_REQUEST {
-        return organization::apply_approved(conn, a, now_ms);
+    match a.kind.as_str() {
+        UPDATE_ORGANIZATION_REQUEST => organization::apply_approved(conn, a, now_ms),
+        POLICY_RULE_REQUEST => policy_rules::apply_approved(conn, a, now_ms),
+        _ => apply_enterprise_change(conn, a, now_ms, base_url),
     }
+}
+
+/// Carries out an approved enterprise change (`updateEnterpriseRequest` and the like).
+fn apply_enterprise_change(
+    conn: &rusqlite::Connection,
+    a: &ApprovalRow,
+    now_ms: i64,
+    base_url: &str,
+) -> Result<()> {
     let change: EnterpriseChange = serde_json::from_value(a.change.clone())
         .map_err(|e| Error::Internal(format!("approval {} change: {e}", a.id)))?;
     let enterprise_id = a

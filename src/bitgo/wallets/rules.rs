@@ -1,16 +1,21 @@
 //! Wallet policy rules: `POST|PUT|DELETE /api/v2/{coin}/wallet/{walletId}/policy/rule` on one
 //! Go Account, and `POST|GET /api/policy/v1/organizations/{organizationId}/rules` across every
 //! wallet of the organization's child enterprises. Set by wallet admins and organization
-//! admins; withdrawals obey them (`bitgo::transfers`).
+//! admins (a rule an organization admin set, only by organization admins); withdrawals obey
+//! them (`bitgo::transfers`). Adding or tightening a rule applies at once; removing or
+//! loosening one answers 202 with a `policyRuleRequest` pending approval for another admin.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
+use crate::bitgo::approvals::policy_rules::{self, RuleChange};
+use crate::bitgo::approvals::view::approval_json;
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
 use crate::bitgo::json::string_field;
-use crate::bitgo::wallets::{access, ofc_coin, path_param, wallet_doc};
+use crate::bitgo::wallets::access::{self, WalletAccess};
+use crate::bitgo::wallets::{ofc_coin, path_param, wallet_doc};
 use crate::domain::money;
 use crate::domain::policy;
 use crate::domain::role::OrgRole;
@@ -127,6 +132,59 @@ enum Change {
     Add,
     Update,
     Remove,
+    /// Add, or change an existing rule (the bulk route).
+    Upsert,
+}
+
+/// What a rule change led to.
+enum Outcome {
+    /// Applied: the reply document.
+    Applied(Value),
+    /// Held for another admin: the pending approval document.
+    Held(Value),
+}
+
+impl Outcome {
+    fn reply(self, authed: &Authed) -> Result<HttpResponse, BitgoError> {
+        match self {
+            Outcome::Applied(doc) => authed.reply(StatusCode::OK, &doc),
+            Outcome::Held(doc) => authed.reply(StatusCode::ACCEPTED, &doc),
+        }
+    }
+}
+
+/// The change `body` asks of the rule it names on the wallet `a` loads, after the policy
+/// allows `user` (an organization admin of its child enterprise when `org_admin`) to change it.
+fn wallet_rule_change(
+    c: &rusqlite::Connection,
+    a: &WalletAccess,
+    body: &Map<String, Value>,
+    change: Change,
+    org_admin: bool,
+) -> Result<RuleChange> {
+    let scope = wallet_policies::wallet_scope(&a.wallet.id);
+    let id = string_field(body.get("id"), "id")?
+        .unwrap_or_default()
+        .to_string();
+    let existing = wallet_policies::find(c, &scope, &id)?;
+    policy::may_change_wallet_rule(
+        a.wallet_perms.as_deref(),
+        org_admin,
+        existing.as_ref().is_some_and(|r| r.set_by_org_admin),
+    )?;
+    let after = match (change, &existing) {
+        (Change::Add, Some(_)) => {
+            return Err(Error::Conflict(format!(
+                "policy rule {id} already exists: change it with PUT"
+            )))
+        }
+        (Change::Update | Change::Remove, None) => {
+            return Err(Error::NotFound(format!("policy rule {id} not found")))
+        }
+        (Change::Remove, Some(_)) => None,
+        (_, existing) => Some(parse_rule(body, existing.as_ref().map(|r| r.rule.clone()))?),
+    };
+    Ok(RuleChange::for_wallet(a, &id, existing, after, org_admin))
 }
 
 async fn change_wallet_rule(
@@ -143,43 +201,26 @@ async fn change_wallet_rule(
         authed.principal.token.scope.clone(),
         authed.now_ms(),
     );
-    let doc = authed
+    let outcome = authed
         .call
         .sandbox
         .store
         .write(move |c| {
             let a = access::load_visible(c, &wallet_id, &user, &scopes)?;
-            policy::may_edit_wallet_policy(
-                a.wallet_perms.as_deref(),
-                a.is_child() && a.org_role == Some(OrgRole::Admin),
-            )?;
-            let scope = wallet_policies::wallet_scope(&a.wallet.id);
-            let id = string_field(body.get("id"), "id")?
-                .unwrap_or_default()
-                .to_string();
-            let existing = wallet_policies::list(c, &scope)?
-                .into_iter()
-                .find(|r| r.id == id);
-            match (change, existing) {
-                (Change::Add, Some(_)) => {
-                    return Err(Error::Conflict(format!(
-                        "policy rule {id} already exists: change it with PUT"
-                    )))
-                }
-                (Change::Update | Change::Remove, None) => {
-                    return Err(Error::NotFound(format!("policy rule {id} not found")))
-                }
-                (Change::Remove, Some(_)) => {
-                    wallet_policies::remove(c, &scope, &id)?;
-                }
-                (_, existing) => {
-                    wallet_policies::save(c, &scope, &parse_rule(&body, existing)?, &user, now)?
-                }
+            let org_admin = a.is_child() && a.org_role == Some(OrgRole::Admin);
+            let rule_change = wallet_rule_change(c, &a, &body, change, org_admin)?;
+            match policy_rules::submit(c, rule_change, &user, now)? {
+                Some(held) => Ok(Outcome::Held(approval_json(&held, &[]))),
+                None => Ok(Outcome::Applied(wallet_doc(
+                    c,
+                    &a.wallet,
+                    &coin,
+                    a.enterprise.organization_id.as_deref(),
+                )?)),
             }
-            wallet_doc(c, &a.wallet, &coin, a.enterprise.organization_id.as_deref())
         })
         .await?;
-    authed.reply(StatusCode::OK, &doc)
+    outcome.reply(&authed)
 }
 
 /// `POST /api/v2/{coin}/wallet/{walletId}/policy/rule`.
@@ -210,7 +251,8 @@ fn organization_of(req: &HttpRequest) -> Result<String> {
 
 /// `POST /api/policy/v1/organizations/{organizationId}/rules` `{id, type, condition, action,
 /// coin?}`: a rule on every Go Account of the organization's child enterprises (organization
-/// admins only). Posting an existing id changes it.
+/// admins only). Posting an existing id changes it; loosening it answers 202 with a pending
+/// approval for another organization admin.
 pub async fn add_organization_rule(
     authed: Authed,
     req: HttpRequest,
@@ -219,7 +261,7 @@ pub async fn add_organization_rule(
     let org = organization_of(&req)?;
     let body: Map<String, Value> = authed.call.json()?;
     let (user, now) = (authed.principal.user_id().to_string(), authed.now_ms());
-    let rule = authed
+    let outcome = authed
         .call
         .sandbox
         .store
@@ -229,15 +271,17 @@ pub async fn add_organization_rule(
             let id = string_field(body.get("id"), "id")?
                 .unwrap_or_default()
                 .to_string();
-            let existing = wallet_policies::list(c, &scope)?
-                .into_iter()
-                .find(|r| r.id == id);
-            let rule = parse_rule(&body, existing)?;
-            wallet_policies::save(c, &scope, &rule, &user, now)?;
-            Ok(rule.to_json())
+            let existing = wallet_policies::find(c, &scope, &id)?;
+            let rule = parse_rule(&body, existing.as_ref().map(|r| r.rule.clone()))?;
+            let doc = rule.to_json();
+            let rule_change = RuleChange::for_organization(&org, &id, existing, Some(rule));
+            match policy_rules::submit(c, rule_change, &user, now)? {
+                Some(held) => Ok(Outcome::Held(approval_json(&held, &[]))),
+                None => Ok(Outcome::Applied(doc)),
+            }
         })
         .await?;
-    authed.reply(StatusCode::OK, &rule)
+    outcome.reply(&authed)
 }
 
 /// `GET /api/policy/v1/organizations/{organizationId}/rules`: `{rules}`.
@@ -267,7 +311,8 @@ pub async fn list_organization_rules(
 /// `PUT /api/v2/policy/rule/bulk` `{updates: [{walletId, coin, id, type: advancedWhitelist,
 /// action, condition}]}`: whitelist changes across many wallets (an organization admin's
 /// tool across child enterprises). Each update succeeds or fails on its own:
-/// `{successes, failures: [{walletId, error}]}`.
+/// `{successes, failures: [{walletId, error}]}`; the updates that add entries to an existing
+/// whitelist wait together in one `pendingAdminApproval` for another admin.
 pub async fn bulk_update_rules(authed: Authed) -> Result<HttpResponse, BitgoError> {
     policy::require_any_scope(&authed.principal.token.scope, EDIT_SCOPES)?;
     let body: Map<String, Value> = authed.call.json()?;
@@ -287,14 +332,14 @@ pub async fn bulk_update_rules(authed: Authed) -> Result<HttpResponse, BitgoErro
         .sandbox
         .store
         .write(move |c| {
-            let (mut successes, mut failures) = (Vec::new(), Vec::new());
+            let (mut successes, mut failures, mut held) = (Vec::new(), Vec::new(), Vec::new());
             for update in &updates {
                 let wallet_id = update
                     .get("walletId")
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_string();
-                let applied = (|| -> Result<Value> {
+                let applied = (|| -> Result<Option<Value>> {
                     let u = update
                         .as_object()
                         .ok_or_else(|| Error::Invalid("an update must be an object".into()))?;
@@ -304,28 +349,29 @@ pub async fn bulk_update_rules(authed: Authed) -> Result<HttpResponse, BitgoErro
                         ));
                     }
                     let a = access::load_visible(c, &wallet_id, &user, &scopes)?;
-                    policy::may_edit_wallet_policy(
-                        a.wallet_perms.as_deref(),
-                        a.is_child() && a.org_role == Some(OrgRole::Admin),
-                    )?;
-                    let scope = wallet_policies::wallet_scope(&a.wallet.id);
-                    let id = string_field(u.get("id"), "id")?
-                        .unwrap_or_default()
-                        .to_string();
-                    let existing = wallet_policies::list(c, &scope)?
-                        .into_iter()
-                        .find(|r| r.id == id);
-                    let rule = parse_rule(u, existing)?;
-                    wallet_policies::save(c, &scope, &rule, &user, now)?;
-                    Ok(json!({"walletId": a.wallet.id, "rule": rule.to_json()}))
+                    let org_admin = a.is_child() && a.org_role == Some(OrgRole::Admin);
+                    let rule_change = wallet_rule_change(c, &a, u, Change::Upsert, org_admin)?;
+                    if rule_change.loosens() {
+                        held.push(rule_change);
+                        return Ok(None);
+                    }
+                    policy_rules::apply(c, &rule_change, &user, now)?;
+                    let rule = rule_change.after.as_ref().map(Rule::to_json);
+                    Ok(Some(json!({"walletId": a.wallet.id, "rule": rule})))
                 })();
                 match applied {
-                    Ok(v) => successes.push(v),
+                    Ok(Some(v)) => successes.push(v),
+                    Ok(None) => {}
                     Err(Error::Internal(e)) => return Err(Error::Internal(e)),
                     Err(e) => failures.push(json!({"walletId": wallet_id, "error": e.to_string()})),
                 }
             }
-            Ok(json!({"successes": successes, "failures": failures}))
+            let mut doc = json!({"successes": successes, "failures": failures});
+            if !held.is_empty() {
+                let pending = policy_rules::hold(c, &held, &user, now)?;
+                doc["pendingAdminApproval"] = approval_json(&pending, &[]);
+            }
+            Ok(doc)
         })
         .await?;
     authed.reply(StatusCode::OK, &doc)
