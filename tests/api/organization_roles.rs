@@ -137,6 +137,17 @@ async fn an_organization_admin_cannot_make_himself_the_service_user_and_trade() 
     // Dale approves taking the role from the service user; then Dale asks to give it to
     // Brennan, which only a third organization admin could approve.
     let dale_login = app.login(DALE).await;
+    let path = format!("/api/v2/pendingapprovals/{}", approval_id(&held));
+    let seen = app.get(&path, Auth::Raw(dale_login.clone())).await.ok();
+    assert_eq!(seen["info"]["type"], "updateOrganizationRequest");
+    let chazz = app.token_as(CHAZZ, &["pending_approval_update"]).await;
+    app.get(&path, Auth::Raw(chazz.clone()))
+        .await
+        .expect_error(404);
+    app.send(approve(&approval_id(&held), &chazz))
+        .await
+        .expect_error(404);
+    assert_eq!(app.snapshot(WORLD), snap);
     let done = app
         .send(approve(&approval_id(&held), &dale_login))
         .await
