@@ -44,6 +44,39 @@ pub struct ApprovalRow {
     pub resolved_at: Option<i64>,
 }
 
+impl ApprovalRow {
+    /// A new approval in state `pending` needing one approval, belonging to nothing yet (set
+    /// `enterprise_id`, `organization_id`, `wallet_id` and `coin` as the kind needs).
+    pub fn pending(
+        kind: &str,
+        scope: &str,
+        creator_id: &str,
+        info: Value,
+        change: Value,
+        user_ids: Vec<String>,
+        now_ms: i64,
+    ) -> ApprovalRow {
+        ApprovalRow {
+            id: crate::domain::ids::new_id(now_ms),
+            enterprise_id: None,
+            organization_id: None,
+            wallet_id: None,
+            coin: None,
+            creator_id: creator_id.to_string(),
+            scope: scope.to_string(),
+            kind: kind.to_string(),
+            info,
+            change,
+            state: ApprovalState::Pending,
+            approvals_required: 1,
+            user_ids,
+            created_at: now_ms,
+            updated_at: now_ms,
+            resolved_at: None,
+        }
+    }
+}
+
 const COLUMNS: &str =
     "a.id, a.enterprise_id, a.organization_id, a.wallet_id, a.coin, a.creator_id, \
     a.scope, a.kind, a.info, a.change, a.state, a.approvals_required, a.user_ids, a.created_at, \

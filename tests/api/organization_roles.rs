@@ -42,6 +42,16 @@ fn approve(id: &str, token: &str) -> Req {
         .auth(Auth::Raw(token.into()))
 }
 
+async fn market_buy(app: &TestApp, token: &str, account: &str, client_order_id: &str) -> Resp {
+    app.post(
+        &format!("/api/prime/trading/v1/accounts/{account}/orders"),
+        json!({"clientOrderId": client_order_id, "product": "BTC-USD", "type": "market",
+               "side": "buy", "quantity": "0.01", "quantityCurrency": "BTC"}),
+        Auth::V2(token.into()),
+    )
+    .await
+}
+
 fn approval_id(reply: &Value) -> String {
     reply["id"]
         .as_str()
@@ -105,17 +115,7 @@ async fn an_organization_admin_cannot_make_himself_the_service_user_and_trade() 
     assert_eq!(app.snapshot(WORLD), snap);
 
     // 5. His market order on the child's Go Account is refused.
-    let r = app
-        .post(
-            &format!(
-                "/api/prime/trading/v1/accounts/{}/orders",
-                child.go_account_id
-            ),
-            json!({"clientOrderId": "escalated", "product": "BTC-USD", "type": "market",
-                   "side": "buy", "quantity": "0.01", "quantityCurrency": "BTC"}),
-            Auth::V2(login.clone()),
-        )
-        .await;
+    let r = market_buy(&app, &login, &child.go_account_id, "escalated").await;
     assert_eq!(r.status, 403, "{:?}", r.json());
     assert_eq!(r.json()["errorName"], "OrganizationAdminCannotTransact");
     assert_eq!(app.snapshot(WORLD), snap);
@@ -169,17 +169,7 @@ async fn an_organization_admin_cannot_make_himself_the_service_user_and_trade() 
         .await
         .expect_error(403);
     }
-    let r = app
-        .post(
-            &format!(
-                "/api/prime/trading/v1/accounts/{}/orders",
-                child.go_account_id
-            ),
-            json!({"clientOrderId": "again", "product": "BTC-USD", "type": "market",
-                   "side": "buy", "quantity": "0.01", "quantityCurrency": "BTC"}),
-            Auth::V2(login),
-        )
-        .await;
+    let r = market_buy(&app, &login, &child.go_account_id, "again").await;
     assert_eq!(r.json()["errorName"], "OrganizationAdminCannotTransact");
     assert_eq!(r.status, 403);
     assert_eq!(app.snapshot(WORLD), snap);

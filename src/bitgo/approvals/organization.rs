@@ -5,8 +5,6 @@
 use rusqlite::Connection;
 use serde_json::json;
 
-use crate::domain::approval::ApprovalState;
-use crate::domain::ids::new_id;
 use crate::domain::organization::{
     check_removal, check_role_assignment, RoleChange, UPDATE_ORGANIZATION_REQUEST,
 };
@@ -83,22 +81,16 @@ pub fn hold(
         request["role"] = role.as_str().into();
     }
     let row = ApprovalRow {
-        id: new_id(now_ms),
-        enterprise_id: None,
         organization_id: Some(org_id.to_string()),
-        wallet_id: None,
-        coin: None,
-        creator_id: creator_id.to_string(),
-        scope: "organization".into(),
-        kind: UPDATE_ORGANIZATION_REQUEST.into(),
-        info: json!({"type": UPDATE_ORGANIZATION_REQUEST, UPDATE_ORGANIZATION_REQUEST: request}),
-        change: serde_json::to_value(change).map_err(|e| Error::Internal(e.to_string()))?,
-        state: ApprovalState::Pending,
-        approvals_required: 1,
-        user_ids,
-        created_at: now_ms,
-        updated_at: now_ms,
-        resolved_at: None,
+        ..ApprovalRow::pending(
+            UPDATE_ORGANIZATION_REQUEST,
+            "organization",
+            creator_id,
+            json!({"type": UPDATE_ORGANIZATION_REQUEST, UPDATE_ORGANIZATION_REQUEST: request}),
+            serde_json::to_value(change).map_err(|e| Error::Internal(e.to_string()))?,
+            user_ids,
+            now_ms,
+        )
     };
     approvals::insert(conn, &row)?;
     Ok(row)

@@ -7,8 +7,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::bitgo::wallets::access::{self, WalletAccess};
-use crate::domain::approval::ApprovalState;
-use crate::domain::ids::new_id;
 use crate::domain::money::WalletPermission;
 use crate::domain::policy::{self, RuleResolver};
 use crate::domain::role::{EnterprisePermission, OrgRole};
@@ -204,28 +202,25 @@ pub fn hold(
         }),
     };
     let wallet_id = shared(changes, |c| c.wallet_id.as_ref());
+    let scope = if changes.iter().any(|c| c.wallet_id.is_some()) {
+        "wallet"
+    } else {
+        "organization"
+    };
     let row = ApprovalRow {
-        id: new_id(now_ms),
         enterprise_id: shared(changes, |c| c.enterprise_id.as_ref()),
         organization_id: shared(changes, |c| c.organization_id.as_ref()),
         coin: wallet_id.as_ref().map(|_| "ofc".to_string()),
-        scope: if changes.iter().any(|c| c.wallet_id.is_some()) {
-            "wallet"
-        } else {
-            "organization"
-        }
-        .into(),
         wallet_id,
-        creator_id: creator_id.to_string(),
-        kind: POLICY_RULE_REQUEST.into(),
-        info: json!({"type": POLICY_RULE_REQUEST, POLICY_RULE_REQUEST: request}),
-        change: serde_json::to_value(changes).map_err(|e| Error::Internal(e.to_string()))?,
-        state: ApprovalState::Pending,
-        approvals_required: 1,
-        user_ids,
-        created_at: now_ms,
-        updated_at: now_ms,
-        resolved_at: None,
+        ..ApprovalRow::pending(
+            POLICY_RULE_REQUEST,
+            scope,
+            creator_id,
+            json!({"type": POLICY_RULE_REQUEST, POLICY_RULE_REQUEST: request}),
+            serde_json::to_value(changes).map_err(|e| Error::Internal(e.to_string()))?,
+            user_ids,
+            now_ms,
+        )
     };
     approvals::insert(conn, &row)?;
     Ok(row)
