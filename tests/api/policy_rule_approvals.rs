@@ -308,6 +308,16 @@ async fn loosening_an_organization_rule_or_whitelists_in_bulk_waits_for_another_
     withdraw(&app, &service, &a, "ofctusd", "second", 100)
         .await
         .ok();
+    // One update per wallet rule per request: the second is a failure, the first waits.
+    let twice = app
+        .send(bulk(
+            json!({"updates": [update("third"), update("fourth")]}),
+        ))
+        .await
+        .ok();
+    assert_eq!(twice["failures"].as_array().unwrap().len(), 1, "{twice}");
+    let updates = &twice["pendingAdminApproval"]["info"]["policyRuleRequest"];
+    assert_eq!(updates["update"]["walletId"], a.id.as_str(), "{updates}");
 }
 
 #[actix_rt::test]

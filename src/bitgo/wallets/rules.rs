@@ -333,6 +333,9 @@ pub async fn bulk_update_rules(authed: Authed) -> Result<HttpResponse, BitgoErro
         .store
         .write(move |c| {
             let (mut successes, mut failures, mut held) = (Vec::new(), Vec::new(), Vec::new());
+            // One update per wallet rule: a second would be checked against the rule as it was
+            // before the first, and a held change applies only to the rule it was asked of.
+            let mut seen = std::collections::HashSet::new();
             for update in &updates {
                 let wallet_id = update
                     .get("walletId")
@@ -351,6 +354,12 @@ pub async fn bulk_update_rules(authed: Authed) -> Result<HttpResponse, BitgoErro
                     let a = access::load_visible(c, &wallet_id, &user, &scopes)?;
                     let org_admin = a.is_child() && a.org_role == Some(OrgRole::Admin);
                     let rule_change = wallet_rule_change(c, &a, u, Change::Upsert, org_admin)?;
+                    if !seen.insert(rule_change.scope.clone() + "/" + &rule_change.rule_id) {
+                        return Err(Error::Invalid(format!(
+                            "policy rule {} of wallet {} is updated twice in this request",
+                            rule_change.rule_id, a.wallet.id
+                        )));
+                    }
                     if rule_change.loosens() {
                         held.push(rule_change);
                         return Ok(None);
