@@ -150,7 +150,10 @@ impl Application {
         .listen(listener)?;
         let mut tls_address = None;
         if let Some(tls_listen) = config.server.tls_listen {
-            let tls = crate::bitwarden::tls::server_config(data_dir)?;
+            let tls = crate::bitwarden::tls::server_config(
+                data_dir,
+                config.server.allow_shared_key_file,
+            )?;
             let tls_listener = TcpListener::bind(tls_listen)?;
             tls_address = Some(tls_listener.local_addr()?);
             http = http.listen_rustls_0_23(tls_listener, tls)?;
