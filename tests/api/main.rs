@@ -17,6 +17,7 @@ mod child_enterprises;
 mod console;
 mod console_pages;
 mod control;
+mod control_guard;
 mod enterprise_settings;
 mod enterprise_users;
 mod enterprises;
