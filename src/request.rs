@@ -73,3 +73,32 @@ pub fn addressed(req: &HttpRequest, proxies: &TrustedProxies) -> Addressed {
         forwarded,
     }
 }
+
+/// `scheme://host[/s/{name}]`, the base of links orgbox writes into mail: the configured
+/// `[server] public_url`; else what a trusted proxy forwarded; else the request's `Host` when
+/// orgbox answers that name (loopback, a bound address, `[sandbox] allowed_hosts`); else the
+/// address of the listener the request came in on. A name a client made up is never used.
+pub fn public_base(req: &HttpRequest) -> String {
+    // Links into the mail must reach the same sandbox: keep a `/s/{name}` prefix.
+    let prefix = crate::sandbox::prefix_of(req.path());
+    let state = req.app_data::<actix_web::web::Data<crate::state::AppState>>();
+    if let Some(url) = state.and_then(|s| s.public_url.as_ref()) {
+        return format!("{}{prefix}", url.base());
+    }
+    let default_proxies = TrustedProxies::default();
+    let proxies = state.map_or(&default_proxies, |s| &s.trusted_proxies);
+    let addressed = addressed(req, proxies);
+    if let Some((scheme, host)) = &addressed.forwarded {
+        return format!("{scheme}://{host}{prefix}");
+    }
+    let default_hosts = crate::auth::hosts::AllowedHosts::default();
+    let allowed = state.map_or(&default_hosts, |s| &s.allowed_hosts);
+    match addressed.host.filter(|h| allowed.allows(h)) {
+        Some(host) => format!("{}://{host}{prefix}", addressed.scheme),
+        None => format!(
+            "{}://{}{prefix}",
+            addressed.scheme,
+            req.app_config().local_addr()
+        ),
+    }
+}

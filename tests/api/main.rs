@@ -32,6 +32,7 @@ mod kyc_updates;
 mod ledger_races;
 mod login;
 mod login_abuse;
+mod mail_links;
 mod money_refusals;
 mod organizations;
 mod races;
