@@ -9,6 +9,7 @@ use actix_web::{web, App, HttpServer};
 
 use crate::auth::client_ip::TrustedProxies;
 use crate::auth::hashing::PasswordWorkers;
+use crate::auth::hosts::{AllowedHosts, PublicUrl};
 use crate::auth::password;
 use crate::auth::seal::ServerKey;
 use crate::bitgo;
@@ -104,6 +105,25 @@ impl Application {
         );
         let trusted_proxies =
             TrustedProxies::parse(&config.server.trusted_proxies).map_err(invalid)?;
+        let public_url = config
+            .server
+            .public_url
+            .as_deref()
+            .map(PublicUrl::parse)
+            .transpose()
+            .map_err(invalid)?;
+        let listeners: Vec<(SocketAddr, &str)> = std::iter::once((config.server.listen, "HTTP"))
+            .chain(config.server.tls_listen.map(|a| (a, "HTTPS")))
+            .collect();
+        let addresses: Vec<SocketAddr> = listeners.iter().map(|(a, _)| *a).collect();
+        let allowed_hosts = AllowedHosts::new(
+            &config.sandbox.allowed_hosts,
+            &addresses,
+            public_url.as_ref(),
+        )
+        .map_err(invalid)?;
+        let control =
+            ControlPlane::from_config(&config.sandbox, &listeners, !trusted_proxies.is_empty());
 
         let password_workers =
             PasswordWorkers::start(config.auth.password_threads, config.auth.password_queue)?;
@@ -117,10 +137,12 @@ impl Application {
             server_key,
             auth: config.auth.clone(),
             trusted_proxies,
+            allowed_hosts,
+            public_url,
             max_body_bytes: config.server.max_body_bytes,
             password_workers,
             decoy_password: password::decoy_record(config.auth.pbkdf2_iterations),
-            control: ControlPlane::from_config(&config.sandbox, config.server.listen),
+            control,
             kyc: config.kyc.clone(),
             bitwarden: config.bitwarden.clone(),
             money: config.money.clone(),
@@ -150,7 +172,10 @@ impl Application {
         .listen(listener)?;
         let mut tls_address = None;
         if let Some(tls_listen) = config.server.tls_listen {
-            let tls = crate::bitwarden::tls::server_config(data_dir)?;
+            let tls = crate::bitwarden::tls::server_config(
+                data_dir,
+                config.server.allow_shared_key_file,
+            )?;
             let tls_listener = TcpListener::bind(tls_listen)?;
             tls_address = Some(tls_listener.local_addr()?);
             http = http.listen_rustls_0_23(tls_listener, tls)?;

@@ -83,15 +83,16 @@ impl Default for KycConfig {
     }
 }
 
-/// `[sandbox]`: the control plane. Open on loopback with no key; with `admin_key` set, or when
-/// listening beyond loopback, every `/sandbox/...` call needs `Authorization: Bearer <key>`.
+/// `[sandbox]`: the control plane. Open with no key only while every listener is on loopback
+/// and no proxy is trusted; otherwise (or with `admin_key` set) every `/sandbox/...` call needs
+/// `Authorization: Bearer <key>`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SandboxConfig {
     /// `false` switches the control plane off (every `/sandbox/...` path is a 404).
     pub enabled: bool,
     /// The key `/sandbox/...` calls must present; empty means none (a key is generated at
-    /// start when listening beyond loopback).
+    /// start when a listener is beyond loopback or a proxy is trusted).
     pub admin_key: String,
     /// Requests each sandbox's journal holds (oldest dropped); 0 records nothing.
     pub journal_capacity: usize,
@@ -105,6 +106,10 @@ pub struct SandboxConfig {
     /// A seeding fixture (TOML or JSON) applied at start to the default sandbox and the
     /// template (`--seed FILE`).
     pub seed_file: Option<std::path::PathBuf>,
+    /// Host names (or `*.domain`) the control plane and console answer besides loopback names,
+    /// the addresses orgbox listens on and `[server] public_url`'s host; any other `Host` gets a
+    /// 421 (a page on a rebound name cannot reach them).
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for SandboxConfig {
@@ -117,6 +122,7 @@ impl Default for SandboxConfig {
             max_open: 64,
             idle_seconds: 60,
             seed_file: None,
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -138,6 +144,11 @@ pub struct ServerConfig {
     /// A second, HTTPS listener serving the same routes (the `bw` CLI refuses plain HTTP);
     /// its self-signed certificate is made once in the data directory. Off when absent.
     pub tls_listen: Option<SocketAddr>,
+    /// Where clients reach orgbox (`https://orgbox.example.test`, behind a proxy or in a
+    /// container network): the base of links in captured mail, and a host the control plane
+    /// answers. When absent, links use the request's host if orgbox answers it, else the
+    /// listener's address.
+    pub public_url: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -149,6 +160,7 @@ impl Default for ServerConfig {
             trusted_proxies: Vec::new(),
             allow_shared_key_file: false,
             tls_listen: None,
+            public_url: None,
         }
     }
 }
@@ -372,6 +384,8 @@ mod tests {
         assert_eq!(file.demo.password, defaults.demo.password);
         assert_eq!(file.sandbox.enabled, defaults.sandbox.enabled);
         assert_eq!(file.sandbox.admin_key, defaults.sandbox.admin_key);
+        assert_eq!(file.sandbox.allowed_hosts, defaults.sandbox.allowed_hosts);
+        assert_eq!(file.server.public_url, defaults.server.public_url);
         assert_eq!(file.demo.children.len(), defaults.demo.children.len());
         assert_eq!(
             file.demo.users.iter().filter(|u| u.video_approver).count(),

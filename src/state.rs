@@ -2,6 +2,7 @@
 
 use crate::auth::client_ip::TrustedProxies;
 use crate::auth::hashing::PasswordWorkers;
+use crate::auth::hosts::{AllowedHosts, PublicUrl};
 use crate::auth::seal::ServerKey;
 use crate::config::{AuthConfig, KycConfig, MoneyConfig};
 use crate::control::ControlPlane;
@@ -17,6 +18,10 @@ pub struct AppState {
     pub auth: AuthConfig,
     /// Proxies whose forwarded header is believed.
     pub trusted_proxies: TrustedProxies,
+    /// The `Host` names the control plane and console answer, and mail links may carry.
+    pub allowed_hosts: AllowedHosts,
+    /// `[server] public_url`: the base of links, when configured.
+    pub public_url: Option<PublicUrl>,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// The threads that run PBKDF2.

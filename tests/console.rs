@@ -2,7 +2,8 @@
 //! `chromium` with `puppeteer-core` against the real `orgbox` binary. It walks the seeded world
 //! tree, watches the journal pick up requests, acts as the creator of a pending approval (refused)
 //! and as a second admin (applied), renders hostile names as text with no dialog, advances the
-//! clock, resets the sandbox and sees the world return, and makes and deletes a named sandbox.
+//! clock, resets the sandbox and sees the world return, and makes and deletes a named sandbox;
+//! it accepts an invitation on its page, and a page of another origin cannot seed.
 //! Needs Node.js 18+ and Chromium (`CHROME`, or `chromium` / `chromium-browser` /
 //! `google-chrome` on PATH); the npm packages are installed into `tests/console/node_modules`
 //! with `npm ci` when missing. With `ORGBOX_UPDATE_SCREENSHOT=1` the run's screenshot replaces

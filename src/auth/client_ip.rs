@@ -42,8 +42,15 @@ impl TrustedProxies {
             .map(TrustedProxies)
     }
 
-    fn trusts(&self, ip: IpAddr) -> bool {
+    /// Whether `ip` (a TCP peer) is a trusted proxy.
+    pub fn trusts(&self, ip: IpAddr) -> bool {
+        let ip = canonical(ip);
         self.0.iter().any(|n| n.contains(&ip))
+    }
+
+    /// Whether no proxy is trusted.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// The client address of a request from `peer`; `None` when a trusted proxy forwarded

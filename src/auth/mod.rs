@@ -1,9 +1,10 @@
 //! Authentication: token generation and hashing, passwords, the sealed copy of raw tokens,
-//! BitGo's HMAC request and response signing, the client IP, and resolving a request's
-//! credentials to a [`principal::Principal`].
+//! BitGo's HMAC request and response signing, the client IP, the host names orgbox answers,
+//! and resolving a request's credentials to a [`principal::Principal`].
 
 pub mod client_ip;
 pub mod hashing;
+pub mod hosts;
 pub mod password;
 pub mod principal;
 pub mod replay;

@@ -3,7 +3,6 @@
 //! that lives in its own file beside, never inside, the database.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use rand::RngCore;
@@ -34,7 +33,7 @@ impl ServerKey {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut bytes = vec![0u8; 32];
                 rand::rng().fill_bytes(&mut bytes);
-                write_private(path, &bytes)?;
+                crate::files::write_private(path, &bytes)?;
                 bytes
             }
             Err(e) => return Err(e),
@@ -85,19 +84,6 @@ impl ServerKey {
             .ok()?;
         Some(plain.to_vec())
     }
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
 }
 
 #[cfg(test)]

@@ -17,9 +17,15 @@ pub fn ca_path(data_dir: &Path) -> PathBuf {
 }
 
 /// Loads (or makes, the first time) the certificate and key, and builds the rustls config.
-pub fn server_config(data_dir: &Path) -> std::io::Result<rustls::ServerConfig> {
+/// The key and `tls/` are owner-only, repaired at start when found open (unless
+/// `allow_shared`, `[server] allow_shared_key_file`).
+pub fn server_config(data_dir: &Path, allow_shared: bool) -> std::io::Result<rustls::ServerConfig> {
     let dir = data_dir.join("tls");
-    std::fs::create_dir_all(&dir)?;
+    if allow_shared {
+        std::fs::create_dir_all(&dir)?;
+    } else {
+        crate::files::make_dir_private(&dir)?;
+    }
     let (cert_path, key_path) = (dir.join("server.der"), dir.join("server.key.der"));
     if !cert_path.exists() || !key_path.exists() {
         let ca_key = KeyPair::generate().map_err(io)?;
@@ -39,8 +45,14 @@ pub fn server_config(data_dir: &Path) -> std::io::Result<rustls::ServerConfig> {
         params.distinguished_name.push(DnType::CommonName, "orgbox");
         let cert = params.signed_by(&key, &ca_cert, &ca_key).map_err(io)?;
         std::fs::write(ca_path(data_dir), ca_cert.pem())?;
-        std::fs::write(&key_path, key.serialize_der())?;
+        // A key left from a half-made pair is replaced, never written through.
+        if key_path.exists() {
+            std::fs::remove_file(&key_path)?;
+        }
+        crate::files::write_private(&key_path, &key.serialize_der())?;
         std::fs::write(&cert_path, cert.der())?;
+    } else if !allow_shared {
+        crate::files::repair_private(&key_path)?;
     }
     let cert = CertificateDer::from(std::fs::read(&cert_path)?);
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(std::fs::read(&key_path)?));

@@ -3,9 +3,10 @@
 //! dialects' public APIs, plus the read-only `/sandbox/console/...` views no other route gives.
 //!
 //! The page and its assets hold no data, so they load without the admin key (a browser cannot
-//! send `Authorization: Bearer` on navigation); every piece of data comes from a `/sandbox/...`
-//! call that passes the [`Admin`](crate::control::Admin) guard, and the page asks for the admin
-//! key when one is needed. With the control plane switched off, the console is a 404 too.
+//! send `Authorization: Bearer` on navigation) but pass the control plane's same-site rules
+//! ([`ConsolePage`]); every piece of data comes from a `/sandbox/...` call that passes the
+//! [`Admin`](crate::control::Admin) guard, and the page asks for the admin key when one is
+//! needed. With the control plane switched off, the console is a 404 too.
 
 pub mod bitwarden;
 pub mod go_accounts;
@@ -16,7 +17,7 @@ pub mod world;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::control::{Admin, ControlError};
+use crate::control::{Admin, ConsolePage, ControlError};
 use crate::error::Error;
 use crate::state::AppState;
 
@@ -72,12 +73,12 @@ fn get_only(path: &str, route: actix_web::Route) -> actix_web::Resource {
         .default_service(web::to(not_allowed))
 }
 
-async fn not_allowed() -> Result<HttpResponse, ControlError> {
+async fn not_allowed(_page: ConsolePage) -> Result<HttpResponse, ControlError> {
     Err(Error::MethodNotAllowed.into())
 }
 
 /// `GET /` and `GET /console`: 302 to `/console/` (within a named sandbox's prefix if any).
-async fn to_console(req: HttpRequest) -> HttpResponse {
+async fn to_console(_page: ConsolePage, req: HttpRequest) -> HttpResponse {
     let prefix = sandbox_prefix(&req);
     HttpResponse::Found()
         .insert_header((header::LOCATION, format!("{prefix}/console/")))
@@ -89,15 +90,15 @@ fn sandbox_prefix(req: &HttpRequest) -> String {
     crate::sandbox::prefix_of(req.uri().path()).to_string()
 }
 
-async fn index(state: web::Data<AppState>) -> HttpResponse {
+async fn index(_page: ConsolePage, state: web::Data<AppState>) -> HttpResponse {
     asset(&state, "text/html; charset=utf-8", INDEX_HTML)
 }
 
-async fn script(state: web::Data<AppState>) -> HttpResponse {
+async fn script(_page: ConsolePage, state: web::Data<AppState>) -> HttpResponse {
     asset(&state, "text/javascript; charset=utf-8", APP_JS)
 }
 
-async fn style(state: web::Data<AppState>) -> HttpResponse {
+async fn style(_page: ConsolePage, state: web::Data<AppState>) -> HttpResponse {
     asset(&state, "text/css; charset=utf-8", APP_CSS)
 }
 

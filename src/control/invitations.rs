@@ -1,10 +1,10 @@
 //! Invitation accept pages, the link in an invitation mail: `GET /sandbox/invitations/{token}`
-//! shows a small form; `POST` with `{password}` (JSON or a form) sets the invitee's password,
-//! after which they log in as any user does.
+//! shows a small form whose script posts `{password}` as JSON; that `POST` sets the invitee's
+//! password, after which they log in as any user does.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::web::{self, Bytes};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::HttpResponse;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -34,14 +34,51 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// The accept form's script: it posts `{password}` as JSON to the page's own address (a plain
+/// form post is a request any web page can send, which the control plane refuses) and says
+/// what came back.
+const ACCEPT_SCRIPT: &str = r#"
+document.getElementById('accept').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const out = document.getElementById('result');
+  const res = await fetch(location.pathname, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ password: form.elements.password.value }),
+  });
+  const reply = await res.json().catch(() => ({}));
+  if (res.ok) {
+    form.remove();
+    out.textContent = 'Invitation accepted: log in as ' + reply.username +
+      ' with POST /api/v2/user/login or the SDK\'s authenticate.';
+  } else {
+    out.textContent = reply.error || (res.status + ' ' + res.statusText);
+  }
+});
+"#;
+
 fn page(title: &str, body: &str) -> HttpResponse {
+    use base64::Engine;
+    let script_hash = base64::engine::general_purpose::STANDARD.encode(ring::digest::digest(
+        &ring::digest::SHA256,
+        ACCEPT_SCRIPT.as_bytes(),
+    ));
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            format!(
+                "default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'unsafe-inline'; \
+                 connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+            ),
+        ))
         .body(format!(
             "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\
-             <body style=\"font-family:sans-serif;max-width:32em;margin:3em auto\">{body}</body></html>\n",
+             <body style=\"font-family:sans-serif;max-width:32em;margin:3em auto\">{body}\
+             <p id=\"result\" role=\"status\"></p><script>{ACCEPT_SCRIPT}</script></body></html>\n",
             escape_html(title)
         ))
 }
@@ -92,7 +129,7 @@ pub async fn show_invitation(
         &format!(
             "<h1>Welcome to BitGo (orgbox sandbox)</h1>\
              <p>Set a password for <strong>{}</strong> to accept the invitation.</p>\
-             <form method=\"post\"><label>Password <input type=\"password\" name=\"password\" \
+             <form id=\"accept\" method=\"post\"><label>Password <input type=\"password\" name=\"password\" \
              minlength=\"{MIN_PASSWORD}\" required autofocus></label> \
              <button type=\"submit\">Accept</button></form>",
             escape_html(&email)
@@ -105,35 +142,17 @@ struct AcceptBody {
     password: Option<String>,
 }
 
-/// `POST /sandbox/invitations/{token}` `{password}` (JSON, or a form from the page): sets the
-/// password and closes the invitation. JSON gets `{accepted, userId, username}`; the form an
-/// HTML page.
+/// `POST /sandbox/invitations/{token}` `{password}` (JSON, also from the page's script): sets
+/// the password and closes the invitation: `{accepted, userId, username}`.
 pub async fn accept_invitation(
     admin: Admin,
-    req: HttpRequest,
     token: web::Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, ControlError> {
     let token = token.into_inner();
-    let mime = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    let form = mime == "application/x-www-form-urlencoded";
-    let parsed: AcceptBody = if form {
-        let text = std::str::from_utf8(&body)
-            .map_err(|_| Error::Invalid("the form is not UTF-8".into()))?;
-        web::Query::<AcceptBody>::from_query(text)
-            .map_err(|e| Error::Invalid(format!("invalid form: {e}")))?
-            .into_inner()
-    } else if mime == "application/json" || mime.ends_with("+json") || mime.is_empty() {
-        serde_json::from_slice(&body).map_err(|e| Error::MalformedJson(e.to_string()))?
-    } else {
-        return Err(Error::UnsupportedMediaType(mime).into());
-    };
+    // The same-site rules let only JSON through to here (see `control::site`).
+    let parsed: AcceptBody =
+        serde_json::from_slice(&body).map_err(|e| Error::MalformedJson(e.to_string()))?;
     let password_text = parsed
         .password
         .ok_or_else(|| Error::Invalid("password is required".into()))?;
@@ -173,15 +192,5 @@ pub async fn accept_invitation(
             })
         })
         .await??;
-    if form {
-        return Ok(page(
-            "Invitation accepted",
-            &format!(
-                "<h1>Invitation accepted</h1><p>Your password is set. Log in as <strong>{}</strong> \
-                 with <code>POST /api/v2/user/login</code> or the SDK's <code>authenticate</code>.</p>",
-                escape_html(&email)
-            ),
-        ));
-    }
     Ok(HttpResponse::Ok().json(json!({"accepted": true, "userId": user_id, "username": email})))
 }

@@ -1,7 +1,8 @@
 //! The control plane, `/sandbox/...`: what no vendor offers and every tester wants (health,
 //! the outbox of captured mail, invitation accept pages, later reset, snapshots, the clock).
 //! A dialect like `bitgo/`, with its own plain error body `{error, code}`. Every route takes
-//! the [`Admin`] extractor, which enforces the admin key when one applies.
+//! the [`Admin`] extractor, which applies the same-site rules ([`site`]) and the admin key
+//! when one applies.
 
 pub mod clock;
 pub mod faults;
@@ -14,6 +15,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod sandboxes;
 pub mod seeding;
+pub mod site;
 pub mod snapshots;
 pub mod wallets;
 
@@ -23,7 +25,8 @@ use serde_json::json;
 
 use crate::error::Error;
 
-pub use guard::{Admin, ControlPlane};
+pub use guard::{Admin, ConsolePage, ControlPlane};
+pub use site::Accepts;
 
 /// A control-plane error: `{error, code}` with a stable snake_case `code`.
 #[derive(Debug)]
@@ -148,6 +151,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
 /// Named sandboxes, reset, clock, journal, faults and snapshots.
 fn configure_sandbox_control(cfg: &mut web::ServiceConfig) {
     let big = || web::PayloadConfig::new(snapshots::MAX_SNAPSHOT_BYTES);
+    // What each write may carry (JSON unless a resource says more): see `site`.
     cfg.service(
         web::resource("/sandboxes")
             .route(web::get().to(sandboxes::list_sandboxes))
@@ -181,6 +185,7 @@ fn configure_sandbox_control(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/snapshot")
             .app_data(big())
+            .app_data(Accepts::JsonOrSnapshot)
             .route(web::get().to(snapshots::download_current))
             .route(web::put().to(snapshots::upload_current)),
     )
@@ -188,6 +193,7 @@ fn configure_sandbox_control(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/snapshots/{name}")
             .app_data(big())
+            .app_data(Accepts::JsonOrSnapshot)
             .route(web::post().to(snapshots::save_named))
             .route(web::get().to(snapshots::download_named))
             .route(web::put().to(snapshots::upload_named))
@@ -195,7 +201,11 @@ fn configure_sandbox_control(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/snapshots/{name}/load").route(web::post().to(snapshots::load_named)))
     .service(web::resource("/digest").route(web::get().to(snapshots::digest)))
-    .service(web::resource("/seed").route(web::post().to(seeding::apply_fixture)))
+    .service(
+        web::resource("/seed")
+            .app_data(Accepts::JsonOrToml)
+            .route(web::post().to(seeding::apply_fixture)),
+    )
     .service(web::resource("/openapi.json").route(web::get().to(openapi::openapi)));
 }
 

@@ -117,7 +117,7 @@ async fn an_invitee_follows_the_link_sets_a_password_and_logs_in() {
         .starts_with("text/html"));
     let html = String::from_utf8(page.body.to_vec()).unwrap();
     assert!(
-        html.contains(email) && html.contains("<form method=\"post\""),
+        html.contains(email) && html.contains("<form id=\"accept\" method=\"post\""),
         "{html}"
     );
     // A too-short password changes nothing.
@@ -154,34 +154,47 @@ async fn an_invitee_follows_the_link_sets_a_password_and_logs_in() {
 }
 
 #[actix_web::test]
-async fn the_html_form_works_and_escapes_what_it_shows() {
+async fn the_accept_page_escapes_what_it_shows_and_its_script_posts_json() {
     let app = spawn_app().await;
     let email = "o'neil&<b>@example.test";
     invite(&app, email).await;
     let mail = outbox(&app.get("/sandbox/outbox?limit=1", Auth::None).await.ok());
     let link = mail[0]["link"].as_str().unwrap().to_string();
     let path = link.strip_prefix(&app.base).unwrap();
-    let html = String::from_utf8(app.get(path, Auth::None).await.body.to_vec()).unwrap();
+    let page = app.get(path, Auth::None).await;
+    let html = String::from_utf8(page.body.to_vec()).unwrap();
     assert!(
         html.contains("o&#39;neil&amp;&lt;b&gt;@example.test"),
         "{html}"
     );
     assert!(!html.contains("<b>"), "{html}");
-    let done = app
+    // Only its own script runs, and it sends JSON (a form post is a request any page can send).
+    let policy = page.header("content-security-policy").unwrap();
+    assert!(
+        policy.contains("script-src 'sha256-") && policy.contains("form-action 'none'"),
+        "{policy}"
+    );
+    assert!(
+        html.contains("'Content-Type': 'application/json'"),
+        "{html}"
+    );
+    let login = json!({"email": email, "password": "Form-Password-1!", "otp": "000000"});
+    let form = app
         .send(Req::post(path).raw(
             b"password=Form-Password-1%21",
             "application/x-www-form-urlencoded",
         ))
         .await;
-    assert_eq!(done.status, 200);
-    assert!(String::from_utf8_lossy(&done.body).contains("Invitation accepted"));
-    app.post(
-        "/api/v2/user/login",
-        json!({"email": email, "password": "Form-Password-1!", "otp": "000000"}),
-        Auth::None,
-    )
-    .await
-    .ok();
+    assert_eq!(control_error(&form, 415), "unsupported_media_type");
+    app.post("/api/v2/user/login", login.clone(), Auth::None)
+        .await
+        .expect_error(401);
+    let done = app
+        .send(Req::post(path).json(&json!({"password": "Form-Password-1!"})))
+        .await
+        .ok();
+    assert_eq!(done["accepted"], true);
+    app.post("/api/v2/user/login", login, Auth::None).await.ok();
 }
 
 #[actix_web::test]

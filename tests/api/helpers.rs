@@ -54,6 +54,8 @@ pub struct TestApp {
     pub demo: DemoWorld,
     /// The data directory.
     pub dir: tempfile::TempDir,
+    /// The HTTPS listener's address, when one is configured.
+    pub tls: Option<std::net::SocketAddr>,
     client: awc::Client,
 }
 
@@ -121,6 +123,12 @@ impl Req {
     pub fn raw(mut self, body: &[u8], content_type: &str) -> Req {
         self.body = Some(body.to_vec());
         self.content_type = Some(content_type.to_string());
+        self
+    }
+    /// A body with no content type.
+    pub fn untyped(mut self, body: &[u8]) -> Req {
+        self.body = Some(body.to_vec());
+        self.content_type = None;
         self
     }
     /// Authentication.
@@ -245,6 +253,7 @@ pub async fn spawn_app_in(dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config
     let base = format!("http://{}", app.address());
     let state = app.state();
     let demo = app.demo().clone();
+    let tls = app.tls_address();
     actix_web::rt::spawn(app.run_until_stopped());
     let client = awc::Client::builder()
         .timeout(Duration::from_secs(30))
@@ -255,6 +264,7 @@ pub async fn spawn_app_in(dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config
         state,
         demo,
         dir,
+        tls,
         client,
     }
 }

@@ -181,3 +181,40 @@ async fn an_existing_database_file_is_made_private_at_start() {
     drop(orgbox::app::Application::build(config).await.unwrap());
     assert_eq!(mode(&db), 0o600);
 }
+
+#[cfg(unix)]
+#[actix_web::test]
+async fn the_tls_key_and_its_directory_are_private_in_a_data_directory_that_existed() {
+    use std::os::unix::fs::PermissionsExt;
+    let set = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
+    let dir = tempfile::tempdir().unwrap();
+    // A data directory its owner made with mkdir (0755) before the first start.
+    set(dir.path(), 0o755).unwrap();
+    let mut config = test_config(dir.path());
+    config.server.tls_listen = Some("127.0.0.1:0".parse().unwrap());
+    drop(
+        orgbox::app::Application::build(config.clone())
+            .await
+            .unwrap(),
+    );
+    let tls = dir.path().join("tls");
+    let key = tls.join("server.key.der");
+    assert_eq!(mode(&tls), 0o700);
+    assert_eq!(mode(&key), 0o600);
+    // Left open (by an older orgbox): repaired at the next start, with the same key.
+    let before = std::fs::read(&key).unwrap();
+    set(&tls, 0o755).unwrap();
+    set(&key, 0o644).unwrap();
+    drop(
+        orgbox::app::Application::build(config.clone())
+            .await
+            .unwrap(),
+    );
+    assert_eq!((mode(&tls), mode(&key)), (0o700, 0o600));
+    assert_eq!(std::fs::read(&key).unwrap(), before);
+    // Shared on purpose: left as it is.
+    set(&key, 0o640).unwrap();
+    config.server.allow_shared_key_file = true;
+    drop(orgbox::app::Application::build(config).await.unwrap());
+    assert_eq!(mode(&key), 0o640);
+}

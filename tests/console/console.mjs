@@ -73,6 +73,17 @@ async function actAs(page, email) {
   return await waitText(page, '#act-name', email) && waitText(page, '#world-viewer', email);
 }
 
+/** Which drawing of the world is on screen (the console stamps each one on #world-tree). */
+function worldDrawn(page) {
+  return page.$eval('#world-tree', (n) => Number(n.dataset.generation || 0));
+}
+
+/** Waits until the world is drawn again after drawing `before`. */
+function worldRedrawn(page, before, timeout = 8000) {
+  return page.waitForFunction((b) => Number(document.getElementById('world-tree').dataset.generation || 0) > b,
+    { timeout, polling: 100 }, before).then(() => true, () => false);
+}
+
 async function approveButton(page, approvalId) {
   return page.$(`.approval[data-id="${approvalId}"] button.approve`);
 }
@@ -212,9 +223,11 @@ async function main() {
 
     // Act as the creator: the public API refuses their own approval.
     check('logs in as the creator', await actAs(page, BRENNAN));
+    const beforeApprove = await worldDrawn(page);
     await (await approveButton(page, approvalId)).click();
     check('the creator approving is refused', await waitText(page, '#act-result', 'refused'),
       await page.$eval('#act-result', (n) => n.textContent));
+    check('the world is drawn again after the refusal', await worldRedrawn(page, beforeApprove));
     check('the approval is still pending', (await page.$(`.approval[data-id="${approvalId}"]`)) !== null);
 
     // Through the organization admin's eyes: the child enterprise is visible, its Go Account
@@ -225,9 +238,11 @@ async function main() {
     check('the organization admin may view the Go Account but not trade or withdraw',
       adminView.includes('view: yes') && adminView.includes('trade: no, OrganizationAdminCannotTransact') &&
       adminView.includes('withdraw: no, OrganizationAdminCannotTransact'), adminView);
+    const beforeOrder = await worldDrawn(page);
     await page.click(account + ' button.trade');
     check('an order placed as the organization admin is refused by the API',
       await waitText(page, '#act-result', '403 OrganizationAdminCannotTransact'), await page.$eval('#act-result', (n) => n.textContent));
+    check('the world is drawn again after the refused order', await worldRedrawn(page, beforeOrder));
     check('no order was placed', (await texts(page, account + ' ul.orders li')).length === 0);
 
     // Revoke the long token as its owner, through the public API.
@@ -249,6 +264,34 @@ async function main() {
     check('the new admin appears in the parent enterprise', await waitText(page, '.ent.parent > ul > li', NEW_ADMIN));
     const applied = await api(`/api/v2/enterprise/${parent.id}/user`, { token: brennan });
     check('the API agrees the change applied', JSON.stringify(applied.json).includes(NEW_ADMIN));
+
+    // The new admin's invitation: the accept page's own script posts the password as JSON.
+    const mail = await api('/sandbox/outbox?to=' + encodeURIComponent(NEW_ADMIN));
+    const link = mail.json.messages && mail.json.messages[0] && mail.json.messages[0].link;
+    check('the new admin is sent an invitation link', typeof link === 'string' && link.startsWith(BASE + '/sandbox/invitations/'), link);
+    const tab = await browser.newPage();
+    tab.on('pageerror', (e) => pageErrors.push(String(e)));
+    await tab.goto(link, { waitUntil: 'domcontentloaded' });
+    await tab.type('input[name=password]', 'Console-Invitee-2026');
+    await tab.click('#accept button[type=submit]');
+    check('the accept page sets the password', await waitText(tab, '#result', 'Invitation accepted'),
+      await tab.$eval('#result', (n) => n.textContent));
+    const invitee = await api('/api/v2/user/login', { method: 'POST', body: { email: NEW_ADMIN, password: 'Console-Invitee-2026', otp: OTP } });
+    check('the invitee logs in with it', invitee.status === 200, JSON.stringify(invitee.json));
+
+    // A page of another origin (localhost is not 127.0.0.1) cannot drive the control plane, even
+    // with a request the browser sends without asking (text/plain, no-cors).
+    await tab.goto(BASE.replace('127.0.0.1', 'localhost') + '/sandbox/health', { waitUntil: 'domcontentloaded' });
+    const sent = await tab.evaluate(async (target) => {
+      await fetch(target + '/sandbox/seed', {
+        method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' },
+        body: JSON.stringify({ password: 'Planted-Password-1', users: [{ email: 'planted@evil.example' }] }),
+      });
+      return 'sent';
+    }, BASE).catch((e) => String(e));
+    const planted = await api('/api/v2/user/login', { method: 'POST', body: { email: 'planted@evil.example', password: 'Planted-Password-1', otp: OTP } });
+    check('a cross-origin simple request creates nothing', sent === 'sent' && planted.status === 401, sent + ', login ' + planted.status);
+    await tab.close();
 
     // The service user trades on the child's Go Account: the order and the new balance show.
     check('logs in as the service user', await actAs(page, SERVICE));

@@ -43,12 +43,9 @@ const READ_SCOPES: &[Scope] = &[
 /// The path segment, in any letter case, with and without a coin or version prefix.
 pub const SEGMENT: &str = "{pa:(?i:pendingapprovals)}";
 
-/// `scheme://host` of the request, the base of links written into mail.
+/// The base of links written into mail (see [`crate::request::public_base`]).
 pub fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    // Links into the mail must reach the same sandbox: keep a `/s/{name}` prefix.
-    let prefix = crate::sandbox::prefix_of(req.path());
-    format!("{}://{}{prefix}", info.scheme(), info.host())
+    crate::request::public_base(req)
 }
 
 fn approval_id(req: &HttpRequest) -> Result<String> {

@@ -35,10 +35,9 @@ pub(crate) fn organization_id(raw: String) -> Result<String, BitgoError> {
     }
 }
 
-/// The request's `scheme://host`, for links in captured mail.
+/// The base of links in captured mail (see [`crate::request::public_base`]).
 pub(crate) fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    crate::request::public_base(req)
 }
 
 /// The caller's role in `org_id`, or `None` when the organization does not exist or the

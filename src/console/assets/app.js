@@ -231,6 +231,8 @@ async function loadWorld() {
       ': what they may view, manage, trade and withdraw, as the API would answer them.']
     : 'Showing every enterprise. Log in as a user (Act as a user) to see the world through their permissions.');
   fill($('world-tree'), orgs.length ? orgs.map(orgNode) : el('p', { className: 'muted' }, 'nothing to show'));
+  // Which call drew the tree: a test waits for it to pass a number instead of sleeping.
+  $('world-tree').dataset.generation = String(generation);
   const names = new Set([...$('act-users').options].map((o) => o.value));
   for (const o of orgs) for (const e of o.enterprises) for (const u of e.users) names.add(u.username);
   fill($('act-users'), [...names].sort().map((name) => el('option', { value: name })));
