@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (41, include_str!("migrations/0041_trading_orders.sql")),
     (42, include_str!("migrations/0042_wallet_policy_rules.sql")),
+    (60, include_str!("migrations/0060_token_spending.sql")),
 ];
 
 /// The version a fully migrated file has.
