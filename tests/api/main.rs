@@ -50,6 +50,7 @@ mod spending;
 mod token_lifecycle;
 mod tokens;
 mod trading;
+mod wallet_access;
 mod wallet_policies;
 mod wallets;
 mod withdrawals;
