@@ -1,5 +1,5 @@
 //! Arrangements shared by the enterprise-user, approval and control-plane tests: a second
-//! enterprise with Brennan as its only admin, row counts a refusal must leave alone, and the
+//! enterprise with Brennan as its only admin, the rows a refusal must leave alone, and the
 //! captured mail.
 
 use orgbox::domain::role::EnterprisePermission;
@@ -8,39 +8,52 @@ use orgbox::store::{outbox, users};
 
 use crate::helpers::*;
 
-/// Rows a refusal must leave alone.
+/// Every row a refused enterprise, approval, invitation or organization request must leave
+/// alone, in full: enterprises and their settings, members with their permissions and video
+/// flags, organization roles, approvals with their state, resolutions, mail, users (all but
+/// the last login time, which a login between two snapshots moves) and invitations. Compare
+/// `world(&app)` before and after.
+pub const WORLD: &[&str] = &[
+    "enterprises",
+    "enterprise_members",
+    "organization_members",
+    "pending_approvals",
+    "pending_approval_resolutions",
+    "outbox",
+    "(SELECT id, username, first_name, last_name, password_hash, country, timezone, is_active, created_at FROM users)",
+    "invitations",
+];
+
+/// The full rows of [`WORLD`], as text.
+pub fn world(app: &TestApp) -> String {
+    app.snapshot(WORLD)
+}
+
+/// The full rows of [`WORLD`] but `tables` (what a request is expected to add to).
+pub fn world_except(app: &TestApp, tables: &[&str]) -> String {
+    let kept: Vec<&str> = WORLD
+        .iter()
+        .copied()
+        .filter(|t| !tables.contains(t))
+        .collect();
+    app.snapshot(&kept)
+}
+
+/// Row counts of enterprise_members, pending_approvals, pending_approval_resolutions, outbox,
+/// users and invitations, in that order: for tests that count what a request added (a
+/// refusal compares [`world`] instead).
 pub fn counts(app: &TestApp) -> Vec<i64> {
-    let store = &app.state.sandboxes.default_sandbox().store;
-    store
-        .write_blocking(|c| {
-            let mut out = Vec::new();
-            for table in [
-                "enterprise_members",
-                "pending_approvals",
-                "pending_approval_resolutions",
-                "outbox",
-                "users",
-                "invitations",
-            ] {
-                let n: i64 =
-                    c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
-                out.push(n);
-            }
-            let settings: i64 = c.query_row(
-                "SELECT total(approvals_required) + total(length(name)) FROM enterprises",
-                [],
-                |r| r.get::<_, f64>(0).map(|f| f as i64),
-            )?;
-            out.push(settings);
-            let members: String = c.query_row(
-                "SELECT coalesce(group_concat(user_id || permissions || video_id_user), '') FROM enterprise_members",
-                [],
-                |r| r.get(0),
-            )?;
-            out.push(members.len() as i64);
-            Ok(out)
-        })
-        .unwrap()
+    [
+        "enterprise_members",
+        "pending_approvals",
+        "pending_approval_resolutions",
+        "outbox",
+        "users",
+        "invitations",
+    ]
+    .iter()
+    .map(|table| app.count(&format!("SELECT count(*) FROM {table}")))
+    .collect()
 }
 
 /// A user's id by email.
