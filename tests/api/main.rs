@@ -48,6 +48,7 @@ mod simulated_deposits;
 mod snapshots;
 mod spending;
 mod token_lifecycle;
+mod token_reach;
 mod tokens;
 mod trading;
 mod wallet_access;

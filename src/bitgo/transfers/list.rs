@@ -123,7 +123,8 @@ pub async fn list_wallet_transfers(
 }
 
 /// `GET /api/v2/enterprise/{id}/transfer`: members of the enterprise with admin or auditor
-/// rights, and organization admins of a child enterprise.
+/// rights, and organization admins of a child enterprise, with a token not bound to another
+/// enterprise.
 pub async fn list_enterprise_transfers(
     authed: Authed,
     req: HttpRequest,
@@ -136,6 +137,7 @@ pub async fn list_enterprise_transfers(
     let id = path_param(&req, "id")?.to_ascii_lowercase();
     let (prev, limit) = page(&query)?;
     let user = authed.principal.user_id().to_string();
+    let scopes = authed.principal.token.scope.clone();
     let rows = authed
         .call
         .sandbox
@@ -146,6 +148,7 @@ pub async fn list_enterprise_transfers(
             let perms = enterprises::permissions_of(c, &e.id, &user)?;
             let org_role = access::org_role_for(c, &e, &user)?;
             policy::may_view_child_enterprise(perms.as_deref(), org_role, &e.id)?;
+            policy::may_use_token_in(&scopes, &e.id)?;
             transfers::list(c, None, Some(&e.id), prev.as_deref(), limit + 1)
         })
         .await?;
