@@ -73,35 +73,46 @@ pub fn user_id(app: &TestApp, email: &str) -> String {
 /// as members with the given permission.
 pub fn lone_enterprise(app: &TestApp, others: &[(&str, EnterprisePermission)]) -> String {
     let id = "5e1f".to_string() + &"0".repeat(28);
-    let brennan = user_id(app, BRENNAN);
-    let others: Vec<(String, EnterprisePermission)> =
-        others.iter().map(|(e, p)| (user_id(app, e), *p)).collect();
-    let eid = id.clone();
+    let mut members = vec![(BRENNAN, EnterprisePermission::Admin)];
+    members.extend_from_slice(others);
+    insert_enterprise(app, &id, "Solo Corp", None, "bitgoAsAService", &members);
+    id
+}
+
+/// Inserts enterprise `id` named `name`, in `organization` (if any), of `business_model`, with
+/// `members` (emails) and their permission; the first joined before the others.
+pub fn insert_enterprise(
+    app: &TestApp,
+    id: &str,
+    name: &str,
+    organization: Option<&str>,
+    business_model: &str,
+    members: &[(&str, EnterprisePermission)],
+) {
+    let members: Vec<(String, EnterprisePermission)> =
+        members.iter().map(|(e, p)| (user_id(app, e), *p)).collect();
+    let row = EnterpriseRow {
+        id: id.to_string(),
+        name: name.into(),
+        organization_id: organization.map(str::to_string),
+        business_model: business_model.into(),
+        account_type: "entity".into(),
+        kyc_state: "approved".into(),
+        created_at: 0,
+    };
     app.state
         .sandboxes
         .default_sandbox()
         .store
         .write_blocking(move |c| {
-            enterprises::insert(
-                c,
-                &EnterpriseRow {
-                    id: eid.clone(),
-                    name: "Solo Corp".into(),
-                    organization_id: None,
-                    business_model: "bitgoAsAService".into(),
-                    account_type: "entity".into(),
-                    kyc_state: "approved".into(),
-                    created_at: 0,
-                },
-            )?;
-            enterprises::upsert_member(c, &eid, &brennan, &[EnterprisePermission::Admin], 1)?;
-            for (u, p) in &others {
-                enterprises::upsert_member(c, &eid, u, &[*p], 2)?;
+            enterprises::insert(c, &row)?;
+            for (i, (u, p)) in members.iter().enumerate() {
+                let joined = if i == 0 { 1 } else { 2 };
+                enterprises::upsert_member(c, &row.id, u, &[*p], joined)?;
             }
             Ok(())
         })
         .unwrap();
-    id
 }
 
 /// The mail captured for `to`, newest first.

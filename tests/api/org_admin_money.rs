@@ -4,9 +4,9 @@
 //! refusal changes nothing; an enterprise admin who is not an organization admin still trades.
 
 use orgbox::domain::role::EnterprisePermission;
-use orgbox::store::enterprises::{self, EnterpriseRow};
 use serde_json::{json, Value};
 
+use crate::fixtures::insert_enterprise;
 use crate::helpers::*;
 use crate::wallets::*;
 
@@ -26,31 +26,17 @@ const ROWS: &[&str] = &[
 /// (`bitgoAsAService`), with Brennan and Dale as its admins.
 fn plain_enterprise_of_the_organization(app: &TestApp) -> String {
     let id = "9a1e".to_string() + &"0".repeat(28);
-    let (eid, org) = (id.clone(), app.demo.organization_id.clone());
-    let admins = [app.user_id(BRENNAN), app.user_id(DALE)];
-    app.state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write_blocking(move |c| {
-            enterprises::insert(
-                c,
-                &EnterpriseRow {
-                    id: eid.clone(),
-                    name: "Prestige Plain".into(),
-                    organization_id: Some(org),
-                    business_model: "bitgoAsAService".into(),
-                    account_type: "entity".into(),
-                    kyc_state: "approved".into(),
-                    created_at: 0,
-                },
-            )?;
-            for u in &admins {
-                enterprises::upsert_member(c, &eid, u, &[EnterprisePermission::Admin], 1)?;
-            }
-            Ok(())
-        })
-        .unwrap();
+    insert_enterprise(
+        app,
+        &id,
+        "Prestige Plain",
+        Some(&app.demo.organization_id),
+        "bitgoAsAService",
+        &[
+            (BRENNAN, EnterprisePermission::Admin),
+            (DALE, EnterprisePermission::Admin),
+        ],
+    );
     id
 }
 
