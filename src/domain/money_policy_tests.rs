@@ -273,13 +273,14 @@ fn spend_scopes_reach_their_wallet_or_enterprise_and_bound_tokens_stay_home() {
     ];
     let missing = [
         case("wallet_spend_enterprise", None),
+        case("wallet_spend_enterprise", Some(OTHER_ENTERPRISE)),
         case("wallet_spend", None),
         case(&format!("wallet_spend:{}", "f".repeat(32)), None),
         case("wallet_view_all trade_trade", None),
     ];
     let elsewhere = [
         case("all", Some(OTHER_ENTERPRISE)),
-        case("wallet_spend_enterprise", Some(OTHER_ENTERPRISE)),
+        case("wallet_spend_all", Some(OTHER_ENTERPRISE)),
     ];
     for action in MoneyAction::ALL
         .into_iter()

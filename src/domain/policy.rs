@@ -303,14 +303,14 @@ pub fn may_use_token_in(scopes: &ScopeSet, enterprise_id: &str) -> Result<()> {
 ///    parent, its child enterprises, any other that belongs to it), whatever the token
 ///    (`all` included) and even as an admin or spender there: checked first, so the refusal
 ///    is always `OrganizationAdminCannotTransact`.
-/// 2. A token bound to an enterprise acts only there ([`may_use_token_in`]).
-/// 3. Trades need `trade_trade`; anything else a spend scope that reaches the wallet
+/// 2. Trades need `trade_trade`; anything else a spend scope that reaches the wallet
 ///    (`wallet_spend_all`, `wallet_spend_enterprise` of the token's enterprise,
 ///    `wallet_spend:<walletId>`).
-/// 4. On a child enterprise the organization's service user (an admin there) transacts;
-///    elsewhere, and besides, the wallet's spenders. Auditors and view-only users do not;
-///    strangers get a 404.
-/// 5. A login session commits value ([`MoneyAction::commits_value`]) only while unlocked
+/// 3. Strangers to the wallet and its enterprise get a 404.
+/// 4. A token bound to an enterprise acts only there ([`may_use_token_in`]).
+/// 5. On a child enterprise the organization's service user (an admin there) transacts;
+///    elsewhere, and besides, the wallet's spenders. Auditors and view-only users do not.
+/// 6. A login session commits value ([`MoneyAction::commits_value`]) only while unlocked
 ///    (BitGo's `needsUnlock`); a long-lived token carries its own unlock, bounded by its
 ///    spending limit ([`may_spend_value`]).
 ///
@@ -319,7 +319,6 @@ pub fn may_transact(actor: &MoneyActor<'_>, action: MoneyAction) -> Result<()> {
     if actor.org_role == Some(OrgRole::Admin) {
         return Err(organization_admin_cannot_transact());
     }
-    may_use_token_in(actor.scopes, actor.target.enterprise_id)?;
     if action.is_trade() {
         require_scope(actor.scopes, Scope::TradeTrade)?;
     } else if !actor.scopes.reaches_wallet(SPEND, &actor.target) {
@@ -328,6 +327,7 @@ pub fn may_transact(actor: &MoneyActor<'_>, action: MoneyAction) -> Result<()> {
     if actor.enterprise.is_none() && actor.wallet.is_none() {
         return Err(Error::NotFound("wallet not found".into()));
     }
+    may_use_token_in(actor.scopes, actor.target.enterprise_id)?;
     let spender = actor
         .wallet
         .is_some_and(|w| w.contains(&WalletPermission::Spend));
@@ -374,10 +374,10 @@ pub fn may_spend_value(
 }
 
 /// Who sees a Go Account (its balances, addresses, transfers and orders): its users, admins
-/// and auditors of its enterprise, and admins of the organization of a child enterprise,
-/// with a token that reaches it (a view scope that reaches the wallet, `enterprise_view_all`
-/// or `trade_view`) and is not bound to another enterprise. Anyone else gets a 404, as for a
-/// missing wallet.
+/// and auditors of its enterprise, and admins of the organization of a child enterprise
+/// (anyone else gets a 404, as for a missing wallet), with a token that reaches it (a view
+/// scope that reaches the wallet, `enterprise_view_all` or `trade_view`) and is not bound to
+/// another enterprise.
 pub fn may_view_wallet(
     scopes: &ScopeSet,
     target: &WalletTarget<'_>,
@@ -385,7 +385,6 @@ pub fn may_view_wallet(
     enterprise: Option<&[EnterprisePermission]>,
     org_admin_of_child: bool,
 ) -> Result<()> {
-    may_use_token_in(scopes, target.enterprise_id)?;
     let reaches = scopes.reaches_wallet(VIEW, target)
         || scopes.grants(Scope::EnterpriseViewAll)
         || scopes.grants(Scope::TradeView);
@@ -395,14 +394,13 @@ pub fn may_view_wallet(
     let enterprise_reader = enterprise.is_some_and(|p| {
         p.contains(&EnterprisePermission::Admin) || p.contains(&EnterprisePermission::Auditor)
     });
-    if wallet.is_some() || enterprise_reader || org_admin_of_child {
-        Ok(())
-    } else {
-        Err(Error::NotFound(format!(
+    if !(wallet.is_some() || enterprise_reader || org_admin_of_child) {
+        return Err(Error::NotFound(format!(
             "wallet {} not found",
             target.wallet_id
-        )))
+        )));
     }
+    may_use_token_in(scopes, target.enterprise_id)
 }
 
 /// Who may create a Go Account in an enterprise: its admins and `wallet.create` users, with
