@@ -51,6 +51,10 @@ pub enum Error {
     /// 401 with `needsOTP`: an OTP is required and was missing or wrong.
     #[error("{0}")]
     NeedsOtp(&'static str),
+    /// 401 with `needsUnlock`: spending needs an unlocked session (a login session that was
+    /// locked or whose unlock ran out), or more than the token's spending limit has left.
+    #[error("{0}")]
+    NeedsUnlock(String),
     /// 403: the token lacks the scope the route needs.
     #[error("insufficient scope: this call needs the {} scope", .0.as_str())]
     MissingScope(Scope),

@@ -23,6 +23,7 @@ impl BitgoError {
             Error::PayloadTooLarge(_) => "PayloadTooLarge",
             Error::Unauthenticated(_) => "Unauthorized",
             Error::NeedsOtp(_) => "NeedsOTP",
+            Error::NeedsUnlock(_) => "NeedsUnlock",
             Error::MissingScope(_) => "InsufficientScope",
             Error::Forbidden(_) => "Forbidden",
             Error::NotFound(_) => "NotFound",
@@ -85,6 +86,34 @@ fn auth_reason(failure: AuthFailure) -> &'static str {
     }
 }
 
+/// An engine error on its way out of BitGo's fiat services (`/api/fiat/v1`), whose OpenAPI
+/// answers `V1ErrorResponse`: `{errorName, error}`, with the platform body's status and code.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct FiatError(#[from] pub BitgoError);
+
+impl From<Error> for FiatError {
+    fn from(e: Error) -> Self {
+        FiatError(BitgoError(e))
+    }
+}
+
+impl ResponseError for FiatError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Error::Internal(detail) = &self.0 .0 {
+            log::error!("internal error: {detail}");
+        }
+        HttpResponse::build(self.status_code()).json(json!({
+            "errorName": self.0.name(),
+            "error": self.0 .0.to_string(),
+        }))
+    }
+}
+
 /// A request id in the style of BitGo's (a 25-character cuid).
 pub fn new_request_id() -> String {
     const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
@@ -103,7 +132,9 @@ impl ResponseError for BitgoError {
             Error::Invalid(_) | Error::MalformedJson(_) => StatusCode::BAD_REQUEST,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::Unauthenticated(_) | Error::NeedsOtp(_) => StatusCode::UNAUTHORIZED,
+            Error::Unauthenticated(_) | Error::NeedsOtp(_) | Error::NeedsUnlock(_) => {
+                StatusCode::UNAUTHORIZED
+            }
             Error::MissingScope(_) | Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -127,6 +158,9 @@ impl ResponseError for BitgoError {
         });
         if matches!(self.0, Error::NeedsOtp(_)) {
             body["needsOTP"] = Value::Bool(true);
+        }
+        if matches!(self.0, Error::NeedsUnlock(_)) {
+            body["needsUnlock"] = Value::Bool(true);
         }
         let mut response = HttpResponse::build(self.status_code());
         if self.status_code() == StatusCode::UNAUTHORIZED {
@@ -202,6 +236,17 @@ mod tests {
     }
 
     #[test]
+    fn needs_unlock_is_a_401_with_the_flag_and_no_invalid_token_header() {
+        let (status, body, invalid_token) =
+            body_of(Error::NeedsUnlock("needs unlock".into()).into());
+        assert_eq!(status, 401);
+        assert_eq!(body["needsUnlock"], true);
+        assert_eq!(body["name"], "NeedsUnlock");
+        assert!(body.get("needsOTP").is_none());
+        assert!(!invalid_token);
+    }
+
+    #[test]
     fn rate_limited_is_a_429_with_retry_after() {
         let e: BitgoError = Error::RateLimited {
             retry_after_secs: 42,
@@ -214,6 +259,17 @@ mod tests {
         let (_, body, _) = body_of(e);
         assert_eq!(body["name"], "TooManyRequests");
         assert_eq!(body["context"]["retryAfterSeconds"], 42);
+    }
+
+    #[test]
+    fn fiat_errors_are_v1_error_responses() {
+        let r = FiatError::from(Error::Invalid("amount is too large".into())).error_response();
+        assert_eq!(r.status(), 400);
+        let body: Value = serde_json::from_slice(&r.into_body().try_into_bytes().unwrap()).unwrap();
+        assert_eq!(
+            body,
+            json!({"errorName": "InvalidRequest", "error": "amount is too large"})
+        );
     }
 
     #[test]

@@ -135,6 +135,8 @@ pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
         enterprise_id: None,
         is_extensible: extensible,
         tx_value_limit: None,
+        tx_value: 0,
+        tx_count: 0,
         created_at: now,
         expires_at: now + auth.login_token_seconds * 1000,
         revoked_at: None,

@@ -81,6 +81,8 @@ pub async fn create_access_token(authed: Authed) -> Result<HttpResponse, BitgoEr
         enterprise_id: enterprise,
         is_extensible: false,
         tx_value_limit,
+        tx_value: 0,
+        tx_count: 0,
         created_at: now,
         expires_at: now + seconds * 1000,
         revoked_at: None,

@@ -185,15 +185,17 @@ impl TokenView<'_> {
         Value::Object(doc)
     }
 
-    /// `unlock`: present while the session is unlocked, or when the token has a spending limit.
+    /// `unlock`: present while the session is unlocked, or when the token has a spending
+    /// limit (a long-lived token's own unlock, for its whole life); `txValue` and `txCount`
+    /// are what the token has committed so far (USD cents, transactions).
     fn unlock(&self) -> Option<Value> {
         let t = self.token;
         if is_unlocked(t.unlock_expires_at, self.now_ms) {
             let mut u = json!({
                 "time": iso(t.unlocked_at.unwrap_or(t.created_at)),
                 "expires": iso(t.unlock_expires_at.unwrap_or(t.expires_at)),
-                "txCount": 0,
-                "txValue": 0
+                "txCount": t.tx_count,
+                "txValue": t.tx_value
             });
             if let Some(limit) = t.tx_value_limit {
                 u["txValueLimit"] = limit.into();
@@ -205,8 +207,8 @@ impl TokenView<'_> {
                 "time": iso(t.created_at),
                 "expires": iso(t.expires_at),
                 "txValueLimit": limit,
-                "txCount": 0,
-                "txValue": 0
+                "txCount": t.tx_count,
+                "txValue": t.tx_value
             })
         })
     }

@@ -58,6 +58,7 @@ impl From<Error> for BwError {
             }
             Error::Unauthenticated(_) => BwError::UnauthorizedEmpty,
             Error::NeedsOtp(_)
+            | Error::NeedsUnlock(_)
             | Error::MissingScope(_)
             | Error::Forbidden(_)
             | Error::OrganizationAdminCannotTransact(_) => BwError::ForbiddenEmpty,

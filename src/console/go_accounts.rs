@@ -7,10 +7,11 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::wallets::access;
+use crate::bitgo::wallets::access::{self, Caller};
 use crate::domain::money;
 use crate::domain::policy::MoneyAction;
 use crate::domain::scope::ScopeSet;
+use crate::domain::token_rules::TokenKind;
 use crate::error::Result;
 use crate::store::{ledger, orders, transfers, users, wallets};
 
@@ -39,10 +40,16 @@ pub fn go_accounts(
         if let Some(user_id) = viewer {
             let access = access::load(conn, &w.id, user_id)?;
             let scopes = ScopeSet::login();
+            // An unlocked login session: what the user's role allows, not their session state.
+            let session = Caller {
+                scopes: &scopes,
+                kind: TokenKind::Login,
+                unlocked: true,
+            };
             view["viewAs"] = json!({
                 "view": verdict(access.may_view(&scopes)),
-                "trade": verdict(access.may_transact(&scopes, MoneyAction::Trade)),
-                "withdraw": verdict(access.may_transact(&scopes, MoneyAction::Withdraw)),
+                "trade": verdict(access.may_transact(&session, MoneyAction::PlaceOrder)),
+                "withdraw": verdict(access.may_transact(&session, MoneyAction::SendWithdrawal)),
             });
         }
         out.push(view);

@@ -68,7 +68,7 @@ impl From<Error> for ControlError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             Error::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            Error::Unauthenticated(_) | Error::NeedsOtp(_) => {
+            Error::Unauthenticated(_) | Error::NeedsOtp(_) | Error::NeedsUnlock(_) => {
                 (StatusCode::UNAUTHORIZED, "unauthorized")
             }
             Error::MissingScope(_) | Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),

@@ -35,7 +35,8 @@ impl EntryKind {
     }
 }
 
-/// One asset's balance in a wallet, in base units.
+/// One asset's balance in a wallet, in base units. [`Balance::apply`] keeps `available + held`
+/// within `i64`, so [`Balance::total`] never overflows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Balance {
     /// Spendable now.
@@ -45,9 +46,10 @@ pub struct Balance {
 }
 
 impl Balance {
-    /// Available plus held: what the wallet owns.
+    /// Available plus held: what the wallet owns. Saturates rather than wrapping for a
+    /// balance no row of this version could write (one from an older data directory).
     pub fn total(self) -> i64 {
-        self.available + self.held
+        self.available.saturating_add(self.held)
     }
 
     /// The balance after one row of `amount` (> 0), or why the row may not be written:
@@ -63,10 +65,17 @@ impl Balance {
             ))
         };
         let (available, held) = match kind {
-            EntryKind::Credit => (
-                self.available.checked_add(amount).ok_or_else(overflow)?,
-                self.held,
-            ),
+            // Only a credit grows what the wallet owns: it must stay within i64 as a whole.
+            EntryKind::Credit => {
+                self.available
+                    .checked_add(self.held)
+                    .and_then(|total| total.checked_add(amount))
+                    .ok_or_else(overflow)?;
+                (
+                    self.available.checked_add(amount).ok_or_else(overflow)?,
+                    self.held,
+                )
+            }
             EntryKind::Debit | EntryKind::Hold if self.available < amount => {
                 return Err(short(self.available, "available"))
             }
@@ -140,5 +149,27 @@ mod tests {
         }
         .apply(EntryKind::Credit, 1)
         .is_err());
+    }
+
+    #[test]
+    fn what_a_wallet_owns_never_overflows() {
+        // Held money counts: a credit may not push available + held past i64.
+        let b = Balance {
+            available: 4_000_000_000_000_000_000,
+            held: 5_000_000_000_000_000_000,
+        };
+        assert!(b
+            .apply(EntryKind::Credit, 1_000_000_000_000_000_000)
+            .is_err());
+        let full = b.apply(EntryKind::Credit, i64::MAX - b.total()).unwrap();
+        assert_eq!(full.total(), i64::MAX);
+        // Moving money between available and held keeps the total.
+        assert_eq!(full.apply(EntryKind::Hold, 1).unwrap().total(), i64::MAX);
+        assert_eq!(full.apply(EntryKind::Release, 1).unwrap().total(), i64::MAX);
+        let legacy = Balance {
+            available: i64::MAX,
+            held: i64::MAX,
+        };
+        assert_eq!(legacy.total(), i64::MAX);
     }
 }

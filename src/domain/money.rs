@@ -262,6 +262,24 @@ pub fn build_payload(
     .to_string()
 }
 
+/// The most one simulated deposit credits: 1,000,000,000 USD of value at the sandbox price, in
+/// cents (BitGo's simulator credits 10 USD when no amount is given; it documents no maximum).
+pub const MAX_SIMULATED_DEPOSIT_USD_CENTS: i128 = 100_000_000_000;
+
+/// A simulated deposit worth `usd_cents` is credited only up to
+/// [`MAX_SIMULATED_DEPOSIT_USD_CENTS`]; a 400 otherwise.
+pub fn check_simulated_deposit(usd_cents: i128) -> Result<()> {
+    if usd_cents > MAX_SIMULATED_DEPOSIT_USD_CENTS {
+        return Err(Error::Invalid(format!(
+            "amount is too large: a simulated deposit credits at most {} USD of value, this one \
+             is worth {} USD",
+            MAX_SIMULATED_DEPOSIT_USD_CENTS / 100,
+            usd_cents / 100
+        )));
+    }
+    Ok(())
+}
+
 /// Whether a withdrawal needs a video approver: its USD value is above `threshold_cents`.
 pub fn needs_video_approval(usd_value_cents: i128, threshold_cents: i64) -> bool {
     usd_value_cents > i128::from(threshold_cents)
@@ -301,5 +319,14 @@ mod tests {
         assert_eq!(base_for_quote(6_000_000, btc, price), 100_000_000);
         assert!(limit_crosses("buy", 100, 99) && !limit_crosses("buy", 100, 101));
         assert!(limit_crosses("sell", 100, 101) && !limit_crosses("sell", 100, 99));
+    }
+
+    #[test]
+    fn a_simulated_deposit_is_capped_by_its_usd_value() {
+        assert!(check_simulated_deposit(MAX_SIMULATED_DEPOSIT_USD_CENTS).is_ok());
+        assert!(check_simulated_deposit(MAX_SIMULATED_DEPOSIT_USD_CENTS + 1).is_err());
+        let btc = asset("ofctbtc").unwrap();
+        let worth = usd_cents(i64::MAX, btc, parse_price_cents("60000").unwrap());
+        assert!(check_simulated_deposit(worth).is_err());
     }
 }

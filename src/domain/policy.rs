@@ -2,7 +2,7 @@
 
 use crate::domain::money::WalletPermission;
 use crate::domain::role::{EnterprisePermission, OrgRole};
-use crate::domain::scope::{Scope, ScopeSet};
+use crate::domain::scope::{Scope, ScopeSet, WalletTarget, SPEND, VIEW};
 use crate::domain::token_rules::TokenKind;
 use crate::error::{Error, Result};
 
@@ -257,20 +257,62 @@ pub fn may_view_enterprise_of_kind(
 /// A money move a route asks permission for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MoneyAction {
-    /// Placing or cancelling a trading order.
-    Trade,
-    /// Building, sending or initiating a withdrawal or transfer.
-    Withdraw,
+    /// Placing a trading order.
+    PlaceOrder,
+    /// Cancelling a trading order.
+    CancelOrder,
+    /// Building a withdrawal (`tx/build`).
+    BuildWithdrawal,
+    /// Sending a signed withdrawal (`tx/send`).
+    SendWithdrawal,
+    /// Initiating a custodial withdrawal (`tx/initiate`).
+    InitiateWithdrawal,
+    /// Crediting a deposit through BitGo's test-only fiat simulator.
+    SimulateDeposit,
 }
 
-/// Who asks to move money, and how they relate to the wallet's enterprise.
+impl MoneyAction {
+    /// Every money action, for tables.
+    pub const ALL: [MoneyAction; 6] = [
+        MoneyAction::PlaceOrder,
+        MoneyAction::CancelOrder,
+        MoneyAction::BuildWithdrawal,
+        MoneyAction::SendWithdrawal,
+        MoneyAction::InitiateWithdrawal,
+        MoneyAction::SimulateDeposit,
+    ];
+
+    fn is_trade(self) -> bool {
+        matches!(self, MoneyAction::PlaceOrder | MoneyAction::CancelOrder)
+    }
+
+    /// Whether the action commits value (an order, a send, an initiate): a login session
+    /// must be unlocked for it, and its USD value counts against the token's spending limit.
+    /// Building, cancelling and crediting commit nothing.
+    pub fn commits_value(self) -> bool {
+        matches!(
+            self,
+            MoneyAction::PlaceOrder | MoneyAction::SendWithdrawal | MoneyAction::InitiateWithdrawal
+        )
+    }
+}
+
+/// Who asks to move money, with what token, and how they relate to the wallet.
 #[derive(Debug, Clone, Copy)]
 pub struct MoneyActor<'a> {
-    /// The token's scopes.
+    /// The token's scopes (and the enterprise it is bound to).
     pub scopes: &'a ScopeSet,
+    /// Login session or long-lived token.
+    pub kind: TokenKind,
+    /// An unlock is in force: the session's OTP unlock has not run out, or the request
+    /// itself carried a valid OTP.
+    pub unlocked: bool,
+    /// The wallet and its enterprise.
+    pub target: WalletTarget<'a>,
     /// The wallet's enterprise is a child enterprise of an organization.
     pub child_enterprise: bool,
-    /// The caller's role in that organization, if the enterprise has one.
+    /// The caller's role in the organization the wallet's enterprise belongs to (as its
+    /// parent, a child, or any other of its enterprises), if it belongs to one.
     pub org_role: Option<OrgRole>,
     /// The caller's permissions on the enterprise (`None`: not a member).
     pub enterprise: Option<&'a [EnterprisePermission]>,
@@ -278,90 +320,142 @@ pub struct MoneyActor<'a> {
     pub wallet: Option<&'a [WalletPermission]>,
 }
 
-/// The one rule on money (seed 000, Overview and Note): on a child enterprise, the
-/// organization's service user (an admin there) trades and withdraws; enterprise users with
-/// `spend` on a wallet withdraw from it. An organization admin never transacts on a child
-/// enterprise of their organization, whatever the token's scopes (`all` included) and even
-/// when also an admin of that child: checked first, so the refusal is always
-/// `OrganizationAdminCannotTransact`. Auditors and view-only wallet users are refused too.
+fn organization_admin_cannot_transact() -> Error {
+    Error::OrganizationAdminCannotTransact(
+        "organization admins cannot initiate trades or withdrawals, nor hold spend, on any \
+         enterprise of their organization (its parent, its child enterprises or any other); \
+         the organization's service user and the enterprises' spenders do"
+            .into(),
+    )
+}
+
+/// A token created for one enterprise (`enterprise` at creation) acts only on that
+/// enterprise's wallets, whatever its scopes.
+pub fn may_use_token_in(scopes: &ScopeSet, enterprise_id: &str) -> Result<()> {
+    match scopes.enterprise() {
+        Some(bound) if bound != enterprise_id => Err(Error::Forbidden(format!(
+            "this access token was created for enterprise {bound} and cannot act on enterprise \
+             {enterprise_id}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The one rule on money (seed 000, Overview and Note), in this order:
+/// 1. An organization admin never transacts on any enterprise of their organization (its
+///    parent, its child enterprises, any other that belongs to it), whatever the token
+///    (`all` included) and even as an admin or spender there: checked first, so the refusal
+///    is always `OrganizationAdminCannotTransact`.
+/// 2. Trades need `trade_trade`; anything else a spend scope that reaches the wallet
+///    (`wallet_spend_all`, `wallet_spend_enterprise` of the token's enterprise,
+///    `wallet_spend:<walletId>`).
+/// 3. Strangers to the wallet and its enterprise get a 404.
+/// 4. A token bound to an enterprise acts only there ([`may_use_token_in`]).
+/// 5. On a child enterprise the organization's service user (an admin there) transacts;
+///    elsewhere, and besides, the wallet's spenders. Auditors and view-only users do not.
+/// 6. A login session commits value ([`MoneyAction::commits_value`]) only while unlocked
+///    (BitGo's `needsUnlock`); a long-lived token carries its own unlock, bounded by its
+///    spending limit ([`may_spend_value`]).
+///
 /// Handlers ask this inside the write transaction, before anything is held or written.
 pub fn may_transact(actor: &MoneyActor<'_>, action: MoneyAction) -> Result<()> {
-    if actor.child_enterprise && actor.org_role == Some(OrgRole::Admin) {
-        return Err(Error::OrganizationAdminCannotTransact(
-            "organization admins cannot initiate trades or withdrawals on a child enterprise \
-             of their organization; the organization's service user does"
-                .into(),
-        ));
+    if actor.org_role == Some(OrgRole::Admin) {
+        return Err(organization_admin_cannot_transact());
     }
-    match action {
-        MoneyAction::Trade => require_scope(actor.scopes, Scope::TradeTrade)?,
-        MoneyAction::Withdraw => require_any_scope(
-            actor.scopes,
-            &[
-                Scope::WalletSpendAll,
-                Scope::WalletSpendEnterprise,
-                Scope::WalletSpend,
-            ],
-        )?,
+    if action.is_trade() {
+        require_scope(actor.scopes, Scope::TradeTrade)?;
+    } else if !actor.scopes.reaches_wallet(SPEND, &actor.target) {
+        return Err(Error::MissingScope(Scope::WalletSpendAll));
     }
     if actor.enterprise.is_none() && actor.wallet.is_none() {
         return Err(Error::NotFound("wallet not found".into()));
     }
-    if actor
+    may_use_token_in(actor.scopes, actor.target.enterprise_id)?;
+    let spender = actor
         .wallet
-        .is_some_and(|w| w.contains(&WalletPermission::Spend))
-    {
-        return Ok(());
-    }
+        .is_some_and(|w| w.contains(&WalletPermission::Spend));
     let admin = actor
         .enterprise
         .is_some_and(|p| p.contains(&EnterprisePermission::Admin));
-    if actor.child_enterprise && actor.org_role == Some(OrgRole::ServiceUser) && admin {
-        return Ok(());
+    let service_user = actor.child_enterprise && actor.org_role == Some(OrgRole::ServiceUser);
+    if !(spender || (service_user && admin)) {
+        return Err(Error::Forbidden(match actor.wallet {
+            Some(_) => "your permission on this wallet is view only: spend is needed".into(),
+            None => "you are not a spender on this wallet".into(),
+        }));
     }
-    Err(Error::Forbidden(match actor.wallet {
-        Some(_) => "your permission on this wallet is view only: spend is needed".into(),
-        None => "you are not a spender on this wallet".into(),
-    }))
+    if action.commits_value() && actor.kind == TokenKind::Login && !actor.unlocked {
+        return Err(Error::NeedsUnlock(
+            "needs unlock: this login session is locked; unlock it with an OTP \
+             (POST /api/v2/user/unlock {otp}) or send otp with the request"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a token may commit `value_cents` more (USD cents at the sandbox price), given
+/// its `txValueLimit` and what it has spent so far (`txValue`), both USD cents. BitGo's limit
+/// is over the token's life, counted up as it spends (`unlock.txValue`); an unlock in force
+/// lifts it ("unlocking a token with spending limits removes all spending limits"). Returns
+/// the new spent total, which is counted whether or not a limit applies.
+pub fn may_spend_value(
+    limit: Option<i64>,
+    spent: i64,
+    unlocked: bool,
+    value_cents: i128,
+) -> Result<i64> {
+    let after = i128::from(spent).saturating_add(value_cents.max(0));
+    match limit {
+        Some(limit) if !unlocked && after > i128::from(limit) => Err(Error::NeedsUnlock(format!(
+            "needs unlock: this access token's spending limit (txValueLimit) is {limit} USD cents; \
+             {spent} spent and {value_cents} more asked: unlock it with an OTP \
+             (POST /api/v2/user/unlock) or use another token"
+        ))),
+        _ => Ok(i64::try_from(after).unwrap_or(i64::MAX)),
+    }
 }
 
 /// Who sees a Go Account (its balances, addresses, transfers and orders): its users, admins
-/// and auditors of its enterprise, and admins of the organization of a child enterprise.
-/// Anyone else gets a 404, as for a missing wallet.
+/// and auditors of its enterprise, and admins of the organization of a child enterprise
+/// (anyone else gets a 404, as for a missing wallet), with a token that reaches it (a view
+/// scope that reaches the wallet, `enterprise_view_all` or `trade_view`) and is not bound to
+/// another enterprise.
 pub fn may_view_wallet(
     scopes: &ScopeSet,
+    target: &WalletTarget<'_>,
     wallet: Option<&[WalletPermission]>,
     enterprise: Option<&[EnterprisePermission]>,
     org_admin_of_child: bool,
-    wallet_id: &str,
 ) -> Result<()> {
-    require_any_scope(
-        scopes,
-        &[
-            Scope::WalletViewAll,
-            Scope::WalletViewEnterprise,
-            Scope::WalletView,
-            Scope::EnterpriseViewAll,
-            Scope::TradeView,
-        ],
-    )?;
+    let reaches = scopes.reaches_wallet(VIEW, target)
+        || scopes.grants(Scope::EnterpriseViewAll)
+        || scopes.grants(Scope::TradeView);
+    if !reaches {
+        return Err(Error::MissingScope(Scope::WalletViewAll));
+    }
     let enterprise_reader = enterprise.is_some_and(|p| {
         p.contains(&EnterprisePermission::Admin) || p.contains(&EnterprisePermission::Auditor)
     });
-    if wallet.is_some() || enterprise_reader || org_admin_of_child {
-        Ok(())
-    } else {
-        Err(Error::NotFound(format!("wallet {wallet_id} not found")))
+    if !(wallet.is_some() || enterprise_reader || org_admin_of_child) {
+        return Err(Error::NotFound(format!(
+            "wallet {} not found",
+            target.wallet_id
+        )));
     }
+    may_use_token_in(scopes, target.enterprise_id)
 }
 
 /// Who may create a Go Account in an enterprise: its admins and `wallet.create` users, with
-/// `wallet_create` (in a child enterprise, its admins include the service user).
+/// `wallet_create` and a token not bound to another enterprise (in a child enterprise, its
+/// admins include the service user).
 pub fn may_create_wallet(
     scopes: &ScopeSet,
+    enterprise_id: &str,
     enterprise: Option<&[EnterprisePermission]>,
 ) -> Result<()> {
     require_scope(scopes, Scope::WalletCreate)?;
+    may_use_token_in(scopes, enterprise_id)?;
     match enterprise {
         None => Err(Error::Forbidden(
             "you are not a member of this enterprise".into(),
@@ -376,6 +470,33 @@ pub fn may_create_wallet(
             "only enterprise admins and wallet.create users may create wallets".into(),
         )),
     }
+}
+
+/// What the creator of a Go Account holds on it: admin, spend and view; an admin of the
+/// organization the enterprise belongs to holds admin and view, never spend (they never
+/// transact there, so no route hands them the capability).
+pub fn wallet_creator_permissions(org_role: Option<OrgRole>) -> &'static [WalletPermission] {
+    if org_role == Some(OrgRole::Admin) {
+        &[WalletPermission::Admin, WalletPermission::View]
+    } else {
+        &[
+            WalletPermission::Admin,
+            WalletPermission::Spend,
+            WalletPermission::View,
+        ]
+    }
+}
+
+/// Whether `permissions` may be shared to a user whose role in the wallet's organization is
+/// `grantee_org_role`: an organization admin is never given spend there (`admin` implies it).
+pub fn may_grant_wallet_permissions(
+    grantee_org_role: Option<OrgRole>,
+    permissions: &[WalletPermission],
+) -> Result<()> {
+    if grantee_org_role == Some(OrgRole::Admin) && permissions.contains(&WalletPermission::Spend) {
+        return Err(organization_admin_cannot_transact());
+    }
+    Ok(())
 }
 
 /// Who may set a wallet's policy rules: its admins, and the admins of the organization of a
@@ -489,82 +610,6 @@ pub fn may_resolve_video_approval(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn actor<'a>(
-        scopes: &'a ScopeSet,
-        org_role: Option<OrgRole>,
-        enterprise: Option<&'a [EnterprisePermission]>,
-        wallet: Option<&'a [WalletPermission]>,
-    ) -> MoneyActor<'a> {
-        MoneyActor {
-            scopes,
-            child_enterprise: true,
-            org_role,
-            enterprise,
-            wallet,
-        }
-    }
-
-    #[test]
-    fn organization_admins_never_transact_whatever_their_scopes() {
-        let admin: &[EnterprisePermission] = &[EnterprisePermission::Admin];
-        let all_spend: &[WalletPermission] = &[
-            WalletPermission::Admin,
-            WalletPermission::Spend,
-            WalletPermission::View,
-        ];
-        for scopes in ["all", "trade_trade wallet_spend_all", "profile", ""] {
-            let s = ScopeSet::from_stored(scopes);
-            for action in [MoneyAction::Trade, MoneyAction::Withdraw] {
-                let a = actor(&s, Some(OrgRole::Admin), Some(admin), Some(all_spend));
-                assert!(matches!(
-                    may_transact(&a, action),
-                    Err(Error::OrganizationAdminCannotTransact(_))
-                ));
-            }
-        }
-    }
-
-    #[test]
-    fn the_service_user_and_spenders_transact() {
-        let s = ScopeSet::from_stored("trade_trade wallet_spend_all");
-        let admin: &[EnterprisePermission] = &[EnterprisePermission::Admin];
-        let a = actor(&s, Some(OrgRole::ServiceUser), Some(admin), None);
-        assert!(may_transact(&a, MoneyAction::Trade).is_ok());
-        assert!(may_transact(&a, MoneyAction::Withdraw).is_ok());
-        let spend: &[WalletPermission] = &[WalletPermission::Spend];
-        let member: &[EnterprisePermission] = &[EnterprisePermission::Member];
-        let a = actor(&s, Some(OrgRole::Customer), Some(member), Some(spend));
-        assert!(may_transact(&a, MoneyAction::Withdraw).is_ok());
-        let narrow = ScopeSet::from_stored("wallet_view_all");
-        let a = actor(&narrow, Some(OrgRole::ServiceUser), Some(admin), None);
-        assert!(matches!(
-            may_transact(&a, MoneyAction::Withdraw),
-            Err(Error::MissingScope(_))
-        ));
-    }
-
-    #[test]
-    fn auditors_and_view_only_users_do_not_transact() {
-        let s = ScopeSet::from_stored("all");
-        let auditor: &[EnterprisePermission] = &[EnterprisePermission::Auditor];
-        let view: &[WalletPermission] = &[WalletPermission::View];
-        let a = actor(&s, Some(OrgRole::Member), Some(auditor), None);
-        assert!(matches!(
-            may_transact(&a, MoneyAction::Withdraw),
-            Err(Error::Forbidden(_))
-        ));
-        let a = actor(&s, Some(OrgRole::Customer), None, Some(view));
-        assert!(matches!(
-            may_transact(&a, MoneyAction::Withdraw),
-            Err(Error::Forbidden(_))
-        ));
-        let a = actor(&s, None, None, None);
-        assert!(matches!(
-            may_transact(&a, MoneyAction::Withdraw),
-            Err(Error::NotFound(_))
-        ));
-    }
 
     #[test]
     fn only_other_video_approvers_approve_large_withdrawals() {

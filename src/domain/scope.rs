@@ -116,6 +116,40 @@ impl Scope {
     }
 }
 
+/// A wallet scope family at its three reaches: every wallet, one enterprise's, one wallet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalletScopes {
+    /// Every wallet the user may act on (`wallet_spend_all`).
+    pub all: Scope,
+    /// The wallets of the token's enterprise (`wallet_spend_enterprise`).
+    pub enterprise: Scope,
+    /// One wallet, named in the scope (`wallet_spend:<walletId>`).
+    pub one: Scope,
+}
+
+/// Initiating transactions.
+pub const SPEND: WalletScopes = WalletScopes {
+    all: Scope::WalletSpendAll,
+    enterprise: Scope::WalletSpendEnterprise,
+    one: Scope::WalletSpend,
+};
+
+/// Viewing wallets.
+pub const VIEW: WalletScopes = WalletScopes {
+    all: Scope::WalletViewAll,
+    enterprise: Scope::WalletViewEnterprise,
+    one: Scope::WalletView,
+};
+
+/// The wallet a scope is asked about.
+#[derive(Debug, Clone, Copy)]
+pub struct WalletTarget<'a> {
+    /// The wallet's id.
+    pub wallet_id: &'a str,
+    /// Its enterprise.
+    pub enterprise_id: &'a str,
+}
+
 /// Most scopes one create-token request may list (there are fewer than 40 names; the rest
 /// leaves room for per-wallet forms).
 pub const MAX_REQUESTED_SCOPES: usize = 100;
@@ -146,19 +180,25 @@ pub const LOGIN_SCOPES: &[Scope] = &[
     Scope::EnterpriseManageAll,
 ];
 
-/// The scopes a token carries, as the strings stored and shown (`wallet_view:<id>` included).
+/// The scopes a token carries, as the strings stored and shown (`wallet_view:<id>` included),
+/// and the enterprise the token was created for, if any: a bound token's scopes reach that
+/// enterprise only.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ScopeSet(Vec<String>);
+pub struct ScopeSet {
+    names: Vec<String>,
+    enterprise: Option<String>,
+}
 
 impl ScopeSet {
     /// The login token's scopes.
     pub fn login() -> ScopeSet {
-        ScopeSet(
-            LOGIN_SCOPES
+        ScopeSet {
+            names: LOGIN_SCOPES
                 .iter()
                 .map(|s| s.as_str().to_string())
                 .collect(),
-        )
+            enterprise: None,
+        }
     }
 
     /// Checks a create-token request's scope list against `held`, the scopes of the login
@@ -217,43 +257,77 @@ impl ScopeSet {
         // `all` next to names it already expanded to: keep each once, first place wins.
         let mut kept = std::collections::HashSet::with_capacity(out.len());
         out.retain(|n| kept.insert(n.clone()));
-        Ok(ScopeSet(out))
+        Ok(ScopeSet {
+            names: out,
+            enterprise: None,
+        })
     }
 
     /// The names of this set a long-lived token made from it may carry: everything but the
     /// login-only scopes (and `all` itself, which is never stored for a long-lived token).
     fn grantable(&self) -> impl Iterator<Item = &String> {
-        self.0
+        self.names
             .iter()
             .filter(|n| Scope::parse(n).is_some_and(|s| !s.login_only() && s != Scope::All))
     }
 
     /// Whether a token with this set may hand `scope` on: it holds it, or its broader form.
     fn covers(&self, scope: Scope) -> bool {
-        let has = |s: Scope| self.0.iter().any(|n| n == s.as_str());
+        let has = |s: Scope| self.names.iter().any(|n| n == s.as_str());
         has(scope) || scope.broader().is_some_and(has)
     }
 
     /// Rebuilds a set from its stored form (space-separated).
     pub fn from_stored(stored: &str) -> ScopeSet {
-        ScopeSet(stored.split_whitespace().map(str::to_string).collect())
+        ScopeSet {
+            names: stored.split_whitespace().map(str::to_string).collect(),
+            enterprise: None,
+        }
+    }
+
+    /// The same scopes, bound to `enterprise` (the token's `enterprise`), or unbound.
+    pub fn bound_to(self, enterprise: Option<String>) -> ScopeSet {
+        ScopeSet { enterprise, ..self }
+    }
+
+    /// The enterprise the token is bound to, if any.
+    pub fn enterprise(&self) -> Option<&str> {
+        self.enterprise.as_deref()
     }
 
     /// The stored form (space-separated).
     pub fn to_stored(&self) -> String {
-        self.0.join(" ")
+        self.names.join(" ")
     }
 
     /// The names, in order.
     pub fn names(&self) -> &[String] {
-        &self.0
+        &self.names
+    }
+
+    /// Whether the set reaches wallet `target` through `family`: its `_all` scope (or `all`)
+    /// reaches every wallet; its `_enterprise` scope only wallets of the enterprise the token
+    /// is bound to (none when it is bound to no enterprise); its per-wallet scope only the
+    /// wallet it names (`wallet_spend:<walletId>`; the bare name names no wallet). Whether a
+    /// bound token may act outside its enterprise at all is `policy::may_use_token_in`'s.
+    pub fn reaches_wallet(&self, family: WalletScopes, target: &WalletTarget<'_>) -> bool {
+        if self.grants(family.all) {
+            return true;
+        }
+        let bound_here = self.enterprise() == Some(target.enterprise_id);
+        self.names.iter().any(|name| match name.split_once(':') {
+            None => name == family.enterprise.as_str() && bound_here,
+            Some((base, wallet)) => {
+                base == family.one.as_str() && wallet.eq_ignore_ascii_case(target.wallet_id)
+            }
+        })
     }
 
     /// Whether the set grants `scope`: directly, or through `all`, which never grants the
     /// login-only scopes (a token stored with `all` before creation expanded it still cannot
     /// manage users).
     pub fn grants(&self, scope: Scope) -> bool {
-        self.0
+        self.names
             .iter()
             .any(|s| s == scope.as_str() || (s == Scope::All.as_str() && !scope.login_only()))
     }
@@ -367,6 +441,33 @@ mod tests {
         let some = ScopeSet::from_stored("profile enterprise_manage_all");
         assert!(some.grants(Scope::Profile));
         assert!(!some.grants(Scope::EnterpriseViewAll));
+    }
+
+    #[test]
+    fn wallet_scopes_reach_all_wallets_their_enterprise_or_their_one_wallet() {
+        fn at(wallet: &str) -> WalletTarget<'_> {
+            WalletTarget {
+                wallet_id: wallet,
+                enterprise_id: "e1",
+            }
+        }
+        let (w, other) = (&"a".repeat(32), &"b".repeat(32));
+        let set = |names: &str, bound: Option<&str>| {
+            ScopeSet::from_stored(names).bound_to(bound.map(str::to_string))
+        };
+        for all in ["all", "wallet_spend_all"] {
+            assert!(set(all, None).reaches_wallet(SPEND, &at(w)));
+        }
+        let enterprise = "wallet_spend_enterprise";
+        assert!(set(enterprise, Some("e1")).reaches_wallet(SPEND, &at(w)));
+        assert!(!set(enterprise, Some("e2")).reaches_wallet(SPEND, &at(w)));
+        assert!(!set(enterprise, None).reaches_wallet(SPEND, &at(w)));
+        let one = &format!("wallet_spend:{}", w.to_uppercase());
+        assert!(set(one, None).reaches_wallet(SPEND, &at(w)));
+        assert!(!set(one, None).reaches_wallet(SPEND, &at(other)));
+        assert!(!set(one, None).reaches_wallet(VIEW, &at(w)));
+        assert!(!set("wallet_spend", None).reaches_wallet(SPEND, &at(w)));
+        assert!(!set("wallet_view_all", None).reaches_wallet(SPEND, &at(w)));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::domain::ledger::{Balance, EntryKind};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The balance of `asset` in `wallet_id` (zero when it never moved).
 pub fn balance(conn: &Connection, wallet_id: &str, asset: &str) -> Result<Balance> {
@@ -75,21 +75,34 @@ pub fn post(
 }
 
 /// The balance recomputed from the rows alone (for invariant checks: it must equal
-/// [`balance`]).
+/// [`balance`]). Summed in 128 bits: SQLite's `sum()` fails on an intermediate overflow,
+/// which a long ledger of large amounts can reach even when every balance fits.
 pub fn sum_of_rows(conn: &Connection, wallet_id: &str, asset: &str) -> Result<Balance> {
-    Ok(conn.query_row(
-        "SELECT
-           coalesce(sum(CASE kind WHEN 'credit' THEN amount WHEN 'debit' THEN -amount
-                                  WHEN 'hold' THEN -amount WHEN 'release' THEN amount ELSE 0 END), 0),
-           coalesce(sum(CASE kind WHEN 'hold' THEN amount WHEN 'release' THEN -amount
-                                  WHEN 'settle' THEN -amount ELSE 0 END), 0)
-         FROM ledger_entries WHERE wallet_id = ?1 AND asset = ?2",
-        [wallet_id, asset],
-        |r| {
-            Ok(Balance {
-                available: r.get(0)?,
-                held: r.get(1)?,
-            })
-        },
-    )?)
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, amount FROM ledger_entries WHERE wallet_id = ?1 AND asset = ?2",
+    )?;
+    let rows = stmt.query_map([wallet_id, asset], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    let (mut available, mut held) = (0i128, 0i128);
+    for row in rows {
+        let (kind, amount) = row?;
+        let amount = i128::from(amount);
+        match kind.as_str() {
+            "credit" => available += amount,
+            "debit" => available -= amount,
+            "hold" => (available, held) = (available - amount, held + amount),
+            "release" => (available, held) = (available + amount, held - amount),
+            "settle" => held -= amount,
+            other => return Err(Error::Internal(format!("stored ledger kind {other:?}"))),
+        }
+    }
+    let fit = |v: i128| {
+        i64::try_from(v)
+            .map_err(|_| Error::Internal(format!("the ledger of {wallet_id} sums beyond i64")))
+    };
+    Ok(Balance {
+        available: fit(available)?,
+        held: fit(held)?,
+    })
 }

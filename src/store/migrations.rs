@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
         50,
         include_str!("migrations/0050_policy_rules_set_by_org_admin.sql"),
     ),
+    (60, include_str!("migrations/0060_token_spending.sql")),
 ];
 
 /// The version a fully migrated file has.

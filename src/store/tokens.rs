@@ -22,7 +22,7 @@ pub struct TokenRow {
     pub kind: TokenKind,
     /// Label (long-lived tokens only).
     pub label: Option<String>,
-    /// Granted scopes.
+    /// Granted scopes, bound to `enterprise_id` when the token has one.
     pub scope: ScopeSet,
     /// Allowed client addresses, parsed once when the row is read; empty means any.
     pub ip_restrict: IpRestriction,
@@ -32,8 +32,12 @@ pub struct TokenRow {
     pub enterprise_id: Option<String>,
     /// Whether the session may be extended.
     pub is_extensible: bool,
-    /// Legacy spending limit, base units.
+    /// Legacy spending limit (`txValueLimit`), USD cents at the sandbox price.
     pub tx_value_limit: Option<i64>,
+    /// What the token has committed so far, USD cents (`unlock.txValue`).
+    pub tx_value: i64,
+    /// How many transactions it has committed (`unlock.txCount`).
+    pub tx_count: i64,
     /// Creation time, ms.
     pub created_at: i64,
     /// Expiry, ms.
@@ -48,7 +52,7 @@ pub struct TokenRow {
 
 const COLUMNS: &str = "id, token_hash, sealed_token, user_id, kind, label, scope, ip_restrict, \
     created_ip, enterprise_id, is_extensible, tx_value_limit, created_at, expires_at, revoked_at, \
-    unlocked_at, unlock_expires_at";
+    unlocked_at, unlock_expires_at, tx_value, tx_count";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<(TokenRow, String, Option<String>)> {
     let kind: String = r.get(4)?;
@@ -71,11 +75,14 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(TokenRow, String, Option<String>)>
         revoked_at: r.get(14)?,
         unlocked_at: r.get(15)?,
         unlock_expires_at: r.get(16)?,
+        tx_value: r.get(17)?,
+        tx_count: r.get(18)?,
     };
     Ok((row, kind, ip_json))
 }
 
 fn finish((mut row, kind, ip_json): (TokenRow, String, Option<String>)) -> Result<TokenRow> {
+    row.scope = std::mem::take(&mut row.scope).bound_to(row.enterprise_id.clone());
     row.kind = TokenKind::parse(&kind)
         .ok_or_else(|| Error::Internal(format!("stored token kind {kind:?}")))?;
     if let Some(json) = ip_json {
@@ -99,8 +106,9 @@ pub fn insert(conn: &Connection, t: &TokenRow) -> Result<()> {
     conn.execute(
         "INSERT INTO access_tokens (id, token_hash, sealed_token, user_id, kind, label, scope,
            ip_restrict, created_ip, enterprise_id, is_extensible, tx_value_limit, created_at,
-           expires_at, revoked_at, unlocked_at, unlock_expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+           expires_at, revoked_at, unlocked_at, unlock_expires_at, tx_value, tx_count)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19)",
         params![
             t.id,
             t.token_hash,
@@ -118,7 +126,9 @@ pub fn insert(conn: &Connection, t: &TokenRow) -> Result<()> {
             t.expires_at,
             t.revoked_at,
             t.unlocked_at,
-            t.unlock_expires_at
+            t.unlock_expires_at,
+            t.tx_value,
+            t.tx_count
         ],
     )?;
     Ok(())
@@ -150,7 +160,7 @@ pub fn find_by_hash(conn: &Connection, hash: &str) -> Result<Option<TokenLookup>
         )
     });
     conn.prepare_cached(sql)?
-        .query_row([hash], |r| Ok((from_row(r)?, r.get::<_, bool>(17)?)))
+        .query_row([hash], |r| Ok((from_row(r)?, r.get::<_, bool>(19)?)))
         .optional()?
         .map(|(row, owner_active)| {
             Ok(TokenLookup {
@@ -226,6 +236,16 @@ pub fn revoke(conn: &Connection, id: &str, now_ms: i64) -> Result<bool> {
         params![id, now_ms],
     )?;
     Ok(n == 1)
+}
+
+/// Records one more transaction committed by token `id`, which has now spent `tx_value` USD
+/// cents in all.
+pub fn record_spend(conn: &Connection, id: &str, tx_value: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE access_tokens SET tx_value = ?2, tx_count = tx_count + 1 WHERE id = ?1",
+    )?
+    .execute(params![id, tx_value])?;
+    Ok(())
 }
 
 /// Sets (`Some((from, until))`) or clears (`None`) the session's unlock window.

@@ -215,12 +215,16 @@ pub fn list(
 }
 
 /// The total sent from `wallet_id` in `asset` since `since_ms` (velocity checks), counting
-/// everything not rejected.
+/// everything not rejected; summed in 128 bits (SQLite's `sum()` fails on overflow) and
+/// capped at `i64::MAX`, which exceeds any limit.
 pub fn sent_since(conn: &Connection, wallet_id: &str, asset: &str, since_ms: i64) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT coalesce(sum(amount), 0) FROM transfers WHERE wallet_id = ?1 AND asset = ?2
+    let mut stmt = conn.prepare_cached(
+        "SELECT amount FROM transfers WHERE wallet_id = ?1 AND asset = ?2
            AND direction = 'send' AND state != 'rejected' AND created_at >= ?3",
-        params![wallet_id, asset, since_ms],
-        |r| r.get(0),
-    )?)
+    )?;
+    let mut total = 0i128;
+    for amount in stmt.query_map(params![wallet_id, asset, since_ms], |r| r.get::<_, i64>(0))? {
+        total += i128::from(amount?);
+    }
+    Ok(i64::try_from(total).unwrap_or(i64::MAX))
 }

@@ -6,7 +6,7 @@ use orgbox::domain::role::EnterprisePermission;
 use serde_json::json;
 
 use crate::approvals::{pending_add, put, NEWBIE};
-use crate::fixtures::{counts, lone_enterprise};
+use crate::fixtures::{lone_enterprise, world};
 use crate::helpers::*;
 
 #[actix_web::test]
@@ -41,7 +41,7 @@ async fn refusals_change_nothing() {
             .unwrap()
             .to_string()
     };
-    let before = counts(&app);
+    let before = world(&app);
     // A member who is not an admin sees it but may not resolve it.
     app.get(
         &format!("/api/v2/pendingapprovals/{solo_id}"),
@@ -100,7 +100,7 @@ async fn refusals_change_nothing() {
     )
     .await
     .expect_error(404);
-    assert_eq!(counts(&app), before);
+    assert_eq!(world(&app), before);
 }
 
 #[actix_web::test]
@@ -117,7 +117,7 @@ async fn outsiders_neither_see_nor_resolve() {
         .await;
     let id = r.json()["id"].as_str().unwrap().to_string();
     let service = app.login(SERVICE).await;
-    let before = counts(&app);
+    let before = world(&app);
     app.get(
         &format!("/api/v2/pendingapprovals/{id}"),
         Auth::Raw(service.clone()),
@@ -138,5 +138,5 @@ async fn outsiders_neither_see_nor_resolve() {
     )
     .await
     .expect_error(403);
-    assert_eq!(counts(&app), before);
+    assert_eq!(world(&app), before);
 }

@@ -4,7 +4,7 @@
 use futures_util::future::join;
 use serde_json::{json, Value};
 
-use crate::fixtures::{counts, mail_to, user_id};
+use crate::fixtures::{counts, mail_to, user_id, world};
 use crate::helpers::*;
 
 pub const NEWBIE: &str = "newbie@example.test";
@@ -193,7 +193,7 @@ async fn the_creator_cannot_approve_their_own_request_but_may_reject_it() {
     let brennan = app.login(BRENNAN).await;
     let a = pending_add(&app, &brennan).await;
     let id = a["id"].as_str().unwrap();
-    let before = counts(&app);
+    let before = world(&app);
     let b = app
         .send(put(id, "approved", Auth::Raw(brennan.clone())))
         .await
@@ -205,7 +205,7 @@ async fn the_creator_cannot_approve_their_own_request_but_may_reject_it() {
             .contains("cannot approve your own request"),
         "{b}"
     );
-    assert_eq!(counts(&app), before);
+    assert_eq!(world(&app), before);
     let rejected = app.send(put(id, "rejected", Auth::Raw(brennan))).await.ok();
     assert_eq!(rejected["state"], "rejected");
     assert_eq!(rejected["resolvers"][0]["resolutionType"], "rejected");
@@ -224,7 +224,7 @@ async fn a_resolved_approval_cannot_be_resolved_again() {
     app.send(put(id, "approved", Auth::Raw(dale.clone())))
         .await
         .ok();
-    let before = counts(&app);
+    let before = world(&app);
     for (who, state) in [
         (&service, "approved"),
         (&service, "rejected"),
@@ -240,7 +240,7 @@ async fn a_resolved_approval_cannot_be_resolved_again() {
         );
         assert_eq!(b["name"], "Conflict");
     }
-    assert_eq!(counts(&app), before);
+    assert_eq!(world(&app), before);
 }
 
 #[actix_web::test]

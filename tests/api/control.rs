@@ -4,7 +4,7 @@
 use orgbox::domain::role::EnterprisePermission;
 use serde_json::{json, Value};
 
-use crate::fixtures::{counts, lone_enterprise, mail_to};
+use crate::fixtures::{lone_enterprise, mail_to, world};
 use crate::helpers::*;
 
 /// Asserts a control-plane error: the status and `{error, code}`; returns the code.
@@ -121,12 +121,12 @@ async fn an_invitee_follows_the_link_sets_a_password_and_logs_in() {
         "{html}"
     );
     // A too-short password changes nothing.
-    let before = counts(&app);
+    let before = world(&app);
     let short = app
         .send(Req::post(path).json(&json!({"password": "short"})))
         .await;
     assert_eq!(control_error(&short, 400), "invalid_request");
-    assert_eq!(counts(&app), before);
+    assert_eq!(world(&app), before);
     let done = app
         .send(Req::post(path).json(&json!({"password": "Welcome-2026"})))
         .await

@@ -4,7 +4,7 @@
 use orgbox::domain::role::EnterprisePermission;
 use serde_json::json;
 
-use crate::fixtures::{counts, lone_enterprise};
+use crate::fixtures::{lone_enterprise, world};
 use crate::helpers::*;
 
 #[actix_web::test]
@@ -21,7 +21,7 @@ async fn approvals_required_is_shown_and_set_by_an_admin() {
         .ok();
     assert_eq!(e["approvalsRequired"], 1);
     // Two admins: at most one other can approve.
-    let before = counts(&app);
+    let before = world(&app);
     app.send(
         Req::method("PUT", &format!("/api/v2/enterprise/{eid}"))
             .json(&json!({"approvalsRequired": 2}))
@@ -44,7 +44,7 @@ async fn approvals_required_is_shown_and_set_by_an_admin() {
     )
     .await
     .expect_error(403);
-    assert_eq!(counts(&app), before);
+    assert_eq!(world(&app), before);
     // The demo enterprise has three admins: 2 is allowed, and needs another admin's approval.
     let r = app
         .send(

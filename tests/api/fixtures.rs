@@ -1,5 +1,5 @@
 //! Arrangements shared by the enterprise-user, approval and control-plane tests: a second
-//! enterprise with Brennan as its only admin, row counts a refusal must leave alone, and the
+//! enterprise with Brennan as its only admin, the rows a refusal must leave alone, and the
 //! captured mail.
 
 use orgbox::domain::role::EnterprisePermission;
@@ -8,39 +8,52 @@ use orgbox::store::{outbox, users};
 
 use crate::helpers::*;
 
-/// Rows a refusal must leave alone.
+/// Every row a refused enterprise, approval, invitation or organization request must leave
+/// alone, in full: enterprises and their settings, members with their permissions and video
+/// flags, organization roles, approvals with their state, resolutions, mail, users (all but
+/// the last login time, which a login between two snapshots moves) and invitations. Compare
+/// `world(&app)` before and after.
+pub const WORLD: &[&str] = &[
+    "enterprises",
+    "enterprise_members",
+    "organization_members",
+    "pending_approvals",
+    "pending_approval_resolutions",
+    "outbox",
+    "(SELECT id, username, first_name, last_name, password_hash, country, timezone, is_active, created_at FROM users)",
+    "invitations",
+];
+
+/// The full rows of [`WORLD`], as text.
+pub fn world(app: &TestApp) -> String {
+    app.snapshot(WORLD)
+}
+
+/// The full rows of [`WORLD`] but `tables` (what a request is expected to add to).
+pub fn world_except(app: &TestApp, tables: &[&str]) -> String {
+    let kept: Vec<&str> = WORLD
+        .iter()
+        .copied()
+        .filter(|t| !tables.contains(t))
+        .collect();
+    app.snapshot(&kept)
+}
+
+/// Row counts of enterprise_members, pending_approvals, pending_approval_resolutions, outbox,
+/// users and invitations, in that order: for tests that count what a request added (a
+/// refusal compares [`world`] instead).
 pub fn counts(app: &TestApp) -> Vec<i64> {
-    let store = &app.state.sandboxes.default_sandbox().store;
-    store
-        .write_blocking(|c| {
-            let mut out = Vec::new();
-            for table in [
-                "enterprise_members",
-                "pending_approvals",
-                "pending_approval_resolutions",
-                "outbox",
-                "users",
-                "invitations",
-            ] {
-                let n: i64 =
-                    c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
-                out.push(n);
-            }
-            let settings: i64 = c.query_row(
-                "SELECT total(approvals_required) + total(length(name)) FROM enterprises",
-                [],
-                |r| r.get::<_, f64>(0).map(|f| f as i64),
-            )?;
-            out.push(settings);
-            let members: String = c.query_row(
-                "SELECT coalesce(group_concat(user_id || permissions || video_id_user), '') FROM enterprise_members",
-                [],
-                |r| r.get(0),
-            )?;
-            out.push(members.len() as i64);
-            Ok(out)
-        })
-        .unwrap()
+    [
+        "enterprise_members",
+        "pending_approvals",
+        "pending_approval_resolutions",
+        "outbox",
+        "users",
+        "invitations",
+    ]
+    .iter()
+    .map(|table| app.count(&format!("SELECT count(*) FROM {table}")))
+    .collect()
 }
 
 /// A user's id by email.
@@ -60,35 +73,46 @@ pub fn user_id(app: &TestApp, email: &str) -> String {
 /// as members with the given permission.
 pub fn lone_enterprise(app: &TestApp, others: &[(&str, EnterprisePermission)]) -> String {
     let id = "5e1f".to_string() + &"0".repeat(28);
-    let brennan = user_id(app, BRENNAN);
-    let others: Vec<(String, EnterprisePermission)> =
-        others.iter().map(|(e, p)| (user_id(app, e), *p)).collect();
-    let eid = id.clone();
+    let mut members = vec![(BRENNAN, EnterprisePermission::Admin)];
+    members.extend_from_slice(others);
+    insert_enterprise(app, &id, "Solo Corp", None, "bitgoAsAService", &members);
+    id
+}
+
+/// Inserts enterprise `id` named `name`, in `organization` (if any), of `business_model`, with
+/// `members` (emails) and their permission; the first joined before the others.
+pub fn insert_enterprise(
+    app: &TestApp,
+    id: &str,
+    name: &str,
+    organization: Option<&str>,
+    business_model: &str,
+    members: &[(&str, EnterprisePermission)],
+) {
+    let members: Vec<(String, EnterprisePermission)> =
+        members.iter().map(|(e, p)| (user_id(app, e), *p)).collect();
+    let row = EnterpriseRow {
+        id: id.to_string(),
+        name: name.into(),
+        organization_id: organization.map(str::to_string),
+        business_model: business_model.into(),
+        account_type: "entity".into(),
+        kyc_state: "approved".into(),
+        created_at: 0,
+    };
     app.state
         .sandboxes
         .default_sandbox()
         .store
         .write_blocking(move |c| {
-            enterprises::insert(
-                c,
-                &EnterpriseRow {
-                    id: eid.clone(),
-                    name: "Solo Corp".into(),
-                    organization_id: None,
-                    business_model: "bitgoAsAService".into(),
-                    account_type: "entity".into(),
-                    kyc_state: "approved".into(),
-                    created_at: 0,
-                },
-            )?;
-            enterprises::upsert_member(c, &eid, &brennan, &[EnterprisePermission::Admin], 1)?;
-            for (u, p) in &others {
-                enterprises::upsert_member(c, &eid, u, &[*p], 2)?;
+            enterprises::insert(c, &row)?;
+            for (i, (u, p)) in members.iter().enumerate() {
+                let joined = if i == 0 { 1 } else { 2 };
+                enterprises::upsert_member(c, &row.id, u, &[*p], joined)?;
             }
             Ok(())
         })
         .unwrap();
-    id
 }
 
 /// The mail captured for `to`, newest first.

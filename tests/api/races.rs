@@ -44,11 +44,21 @@ async fn concurrent_creates_all_land_with_distinct_tokens() {
 async fn logout_racing_a_read_leaves_the_token_revoked() {
     let app = spawn_app().await;
     let login = app.login(BRENNAN).await;
-    let (_, _) = futures_util::future::join(
+    let (logout, me) = futures_util::future::join(
         app.get("/api/v2/user/logout", Auth::Raw(login.clone())),
         app.get("/api/v2/user/me", Auth::Raw(login.clone())),
     )
     .await;
+    assert_eq!(logout.status, 200, "{:?}", logout.json());
+    // The read ran before the logout (the user) or after it (the revoked token's 401).
+    match me.status {
+        200 => assert!(me.json()["user"]["id"].is_string(), "{:?}", me.json()),
+        _ => assert_eq!(
+            me.expect_error(401)["context"]["reason"],
+            "token_revoked",
+            "a read racing the logout"
+        ),
+    }
     app.get("/api/v2/user/me", Auth::Raw(login))
         .await
         .expect_error(401);

@@ -235,7 +235,7 @@ async fn a_bad_key_or_wallet_body_is_refused_and_outsiders_cannot_create() {
         )
         .await
         .ok();
-    let before = app.count("SELECT count(*) FROM wallets");
+    let before = app.snapshot(&["wallets", "wallet_users"]);
     let r = app
         .post(
             "/api/v2/ofc/wallet/add",
@@ -244,7 +244,7 @@ async fn a_bad_key_or_wallet_body_is_refused_and_outsiders_cannot_create() {
         )
         .await;
     r.expect_error(403);
-    assert_eq!(app.count("SELECT count(*) FROM wallets"), before);
+    assert_eq!(app.snapshot(&["wallets", "wallet_users"]), before);
 }
 
 #[actix_rt::test]

@@ -194,10 +194,38 @@ async fn a_large_withdrawal_waits_for_a_video_approver_and_is_held() {
             .await
         }
     };
-    // The initiator cannot approve; nor can an admin who is not a video approver.
-    put(token.clone(), "approved").await.expect_error(403);
+    // The initiator cannot approve; nor can an admin of the child (who sees the approval)
+    // who is not one of its video approvers. Neither changes anything.
+    let money = [
+        "ledger_entries",
+        "wallet_balances",
+        "transfers",
+        "pending_approvals",
+    ];
+    let before = app.snapshot(&money);
+    let b = put(token.clone(), "approved").await.expect_error(403);
+    assert!(
+        b["error"].as_str().unwrap().contains("your own withdrawal"),
+        "{b}"
+    );
+    join_child(&app, DALE, EnterprisePermission::Admin, false);
     let dale = app.token_as(DALE, &["pending_approval_update"]).await;
-    assert!(put(dale, "approved").await.status >= 400);
+    app.get(
+        &format!("/api/v2/pendingapprovals/{id}"),
+        Auth::Raw(dale.clone()),
+    )
+    .await
+    .ok();
+    let b = put(dale, "approved").await.expect_error(403);
+    assert_eq!(b["name"], "Forbidden");
+    assert!(
+        b["error"]
+            .as_str()
+            .unwrap()
+            .contains("only the enterprise's video approvers"),
+        "{b}"
+    );
+    assert_eq!(app.snapshot(&money), before);
     // Two concurrent approvals by the video approver: applied exactly once.
     let chazz = app.token_as(CHAZZ, &["pending_approval_update"]).await;
     let (x, y) = futures_util::future::join(

@@ -18,6 +18,9 @@ pub struct TradingError {
     pub error_name: &'static str,
     message: String,
     field: Option<&'static str>,
+    /// Set on a refusal that an unlock (`POST /api/v2/user/unlock`) would lift: the body
+    /// carries `needsUnlock: true`, as BitGo's platform errors do.
+    needs_unlock: bool,
 }
 
 impl TradingError {
@@ -33,6 +36,7 @@ impl TradingError {
             error_name,
             message: message.into(),
             field,
+            needs_unlock: false,
         }
     }
 
@@ -65,7 +69,8 @@ impl From<Error> for TradingError {
             ),
             Error::Unauthenticated(AuthFailure::IpNotAllowed)
             | Error::Unauthenticated(_)
-            | Error::NeedsOtp(_) => (StatusCode::UNAUTHORIZED, "backend:common:unauthorized"),
+            | Error::NeedsOtp(_)
+            | Error::NeedsUnlock(_) => (StatusCode::UNAUTHORIZED, "backend:common:unauthorized"),
             Error::MissingScope(_) | Error::Forbidden(_) => {
                 (StatusCode::FORBIDDEN, "backend:common:forbidden")
             }
@@ -97,7 +102,10 @@ impl From<Error> for TradingError {
         } else {
             e.to_string()
         };
-        TradingError::new(status, name, message, None)
+        TradingError {
+            needs_unlock: matches!(e, Error::NeedsUnlock(_)),
+            ..TradingError::new(status, name, message, None)
+        }
     }
 }
 
@@ -130,12 +138,16 @@ impl ResponseError for TradingError {
         if let Some(f) = self.field {
             context["field"] = f.into();
         }
-        HttpResponse::build(self.status).json(json!({
+        let mut body = json!({
             "error": error,
             "errorName": self.error_name,
             "reqId": request_id(),
             "context": context,
-        }))
+        });
+        if self.needs_unlock {
+            body["needsUnlock"] = true.into();
+        }
+        HttpResponse::build(self.status).json(body)
     }
 }
 

@@ -13,7 +13,8 @@ use crate::bitgo::trading::engine::{self, Product};
 use crate::bitgo::trading::error::TradingError;
 use crate::bitgo::trading::view::{order_json, trade_json};
 use crate::bitgo::transfers::price_cents;
-use crate::bitgo::wallets::{access, path_param};
+use crate::bitgo::wallets::access::{self, Caller};
+use crate::bitgo::wallets::path_param;
 use crate::domain::money;
 use crate::domain::policy::{self, MoneyAction};
 use crate::domain::scope::Scope;
@@ -153,16 +154,19 @@ pub async fn place_order(authed: Authed, req: HttpRequest) -> Result<HttpRespons
     let account = path_param(&req, "accountId")?;
     let body: Map<String, Value> = authed.call.json()?;
     let user = authed.principal.user_id().to_string();
-    let scopes = authed.principal.token.scope.clone();
+    let token = authed.principal.token.clone();
     let now = authed.now_ms();
     let config = authed.call.state.money.clone();
     // The permission comes before any reading of the body's values.
-    let (a, u, s) = (account.clone(), user.clone(), scopes.clone());
+    let (a, u, t) = (account.clone(), user.clone(), token.clone());
     authed
         .call
         .sandbox
         .store
-        .read(move |c| access::load(c, &a, &u)?.may_transact(&s, MoneyAction::Trade))
+        .read(move |c| {
+            access::load(c, &a, &u)?
+                .may_transact(&Caller::new(&t, now, false), MoneyAction::PlaceOrder)
+        })
         .await?;
     // A KYC decision due on the sandbox clock is written now, so kycState is current.
     crate::bitgo::kyc::settle(&authed.call).await?;
@@ -173,7 +177,9 @@ pub async fn place_order(authed: Authed, req: HttpRequest) -> Result<HttpRespons
         .store
         .write(move |c| -> Result<Result<OrderRow, TradingError>, Error> {
             let a = access::load(c, &account, &user)?;
-            a.may_transact(&scopes, MoneyAction::Trade)?;
+            let token = access::current_token(c, &token)?;
+            let caller = Caller::new(&token, now, false);
+            a.may_transact(&caller, MoneyAction::PlaceOrder)?;
             if a.is_child() && a.enterprise.kyc_state != "approved" {
                 return Ok(Err(TradingError::new(
                     StatusCode::BAD_REQUEST,
@@ -216,6 +222,10 @@ pub async fn place_order(authed: Authed, req: HttpRequest) -> Result<HttpRespons
                     Some("quantity"),
                 )));
             }
+            // What the order commits, at the worse of its limit and the price.
+            let at = n.limit_cents.map_or(price, |l| l.max(price));
+            let value = money::usd_cents(base_quantity, n.product.base, at);
+            access::charge(c, &token, caller.unlocked, value)?;
             let mut o = OrderRow {
                 id,
                 account_id: a.wallet.id.clone(),
@@ -322,9 +332,9 @@ pub async fn get_order(authed: Authed, req: HttpRequest) -> Result<HttpResponse,
 pub async fn cancel_order(authed: Authed, req: HttpRequest) -> Result<HttpResponse, TradingError> {
     let account = path_param(&req, "accountId")?;
     let id = path_param(&req, "orderId")?;
-    let (user, scopes) = (
+    let (user, token) = (
         authed.principal.user_id().to_string(),
-        authed.principal.token.scope.clone(),
+        authed.principal.token.clone(),
     );
     let now = authed.now_ms();
     let o = authed
@@ -333,7 +343,7 @@ pub async fn cancel_order(authed: Authed, req: HttpRequest) -> Result<HttpRespon
         .store
         .write(move |c| -> Result<Result<OrderRow, TradingError>, Error> {
             let a = access::load(c, &account, &user)?;
-            a.may_transact(&scopes, MoneyAction::Trade)?;
+            a.may_transact(&Caller::new(&token, now, false), MoneyAction::CancelOrder)?;
             let mut o = orders::find(c, &a.wallet.id, &id)?
                 .ok_or_else(|| Error::NotFound(format!("order {id} not found")))?;
             if o.status != "open" {

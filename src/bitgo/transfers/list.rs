@@ -7,14 +7,16 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
 use crate::bitgo::call::Authed;
-use crate::bitgo::error::BitgoError;
+use crate::bitgo::error::{BitgoError, FiatError};
 use crate::bitgo::json::string_field;
+use crate::bitgo::transfers::price_cents;
 use crate::bitgo::views::iso;
-use crate::bitgo::wallets::{access, ofc_coin, path_param};
+use crate::bitgo::wallets::access::{self, Caller};
+use crate::bitgo::wallets::{ofc_coin, path_param};
 use crate::domain::ids::{is_hex_id, new_id};
 use crate::domain::ledger::EntryKind;
 use crate::domain::money;
-use crate::domain::policy;
+use crate::domain::policy::{self, MoneyAction};
 use crate::domain::scope::Scope;
 use crate::error::{Error, Result};
 use crate::store::transfers::{self, TransferRow};
@@ -121,7 +123,8 @@ pub async fn list_wallet_transfers(
 }
 
 /// `GET /api/v2/enterprise/{id}/transfer`: members of the enterprise with admin or auditor
-/// rights, and organization admins of a child enterprise.
+/// rights, and organization admins of a child enterprise, with a token not bound to another
+/// enterprise.
 pub async fn list_enterprise_transfers(
     authed: Authed,
     req: HttpRequest,
@@ -134,6 +137,7 @@ pub async fn list_enterprise_transfers(
     let id = path_param(&req, "id")?.to_ascii_lowercase();
     let (prev, limit) = page(&query)?;
     let user = authed.principal.user_id().to_string();
+    let scopes = authed.principal.token.scope.clone();
     let rows = authed
         .call
         .sandbox
@@ -144,6 +148,7 @@ pub async fn list_enterprise_transfers(
             let perms = enterprises::permissions_of(c, &e.id, &user)?;
             let org_role = access::org_role_for(c, &e, &user)?;
             policy::may_view_child_enterprise(perms.as_deref(), org_role, &e.id)?;
+            policy::may_use_token_in(&scopes, &e.id)?;
             transfers::list(c, None, Some(&e.id), prev.as_deref(), limit + 1)
         })
         .await?;
@@ -152,8 +157,11 @@ pub async fn list_enterprise_transfers(
 
 /// `POST /api/fiat/v1/sandbox/transaction/simulate` `{walletId, currency, amount?, type:
 /// wire|ach, description?}`: BitGo's test-only deposit simulator. Credits the Go Account
-/// (amount in base units of the currency's asset, default 1000000) and answers text/plain.
-pub async fn simulate_deposit(authed: Authed) -> Result<HttpResponse, BitgoError> {
+/// (amount in base units of the currency's asset, default 1000000, worth at most
+/// [`money::MAX_SIMULATED_DEPOSIT_USD_CENTS`]) for a caller who could spend from it (the
+/// money rule of `policy::may_transact`), and answers text/plain; errors are BitGo's
+/// `V1ErrorResponse` `{errorName, error}`.
+pub async fn simulate_deposit(authed: Authed) -> Result<HttpResponse, FiatError> {
     let body: Map<String, Value> = authed.call.json()?;
     let wallet_id = string_field(body.get("walletId"), "walletId")?
         .ok_or_else(|| Error::Invalid("walletId is required".into()))?
@@ -176,15 +184,22 @@ pub async fn simulate_deposit(authed: Authed) -> Result<HttpResponse, BitgoError
             return Err(Error::Invalid(format!("type must be wire or ach, not {other:?}")).into())
         }
     }
-    let scopes = authed.principal.token.scope.clone();
+    let token = authed.principal.token.clone();
     let user = authed.principal.user_id().to_string();
     let now = authed.now_ms();
+    let config = authed.call.state.money.clone();
     let id = authed
         .call
         .sandbox
         .store
         .write(move |c| {
-            let a = access::load_visible(c, &wallet_id, &user, &scopes)?;
+            let a = access::load(c, &wallet_id, &user)?;
+            a.may_transact(
+                &Caller::new(&token, now, false),
+                MoneyAction::SimulateDeposit,
+            )?;
+            let worth = money::usd_cents(amount, asset, price_cents(c, &config, asset)?);
+            money::check_simulated_deposit(worth)?;
             credit_deposit(
                 c,
                 &a.wallet.id,

@@ -17,12 +17,14 @@ use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
 use crate::bitgo::json::{string_field, string_list_field};
 use crate::bitgo::views::iso;
-use crate::bitgo::wallets::{access, ofc_coin, path_param};
+use crate::bitgo::wallets::access::{self, Caller};
+use crate::bitgo::wallets::{ofc_coin, path_param};
 use crate::config::MoneyConfig;
 use crate::domain::approval::ApprovalState;
 use crate::domain::ids::new_id;
 use crate::domain::money::{self, Asset, Withdrawal};
 use crate::domain::policy::MoneyAction;
+use crate::domain::token_rules::check_otp;
 use crate::domain::wallet_policy::Verdict;
 use crate::error::{Error, Result};
 use crate::store::transfers::{self, BuildRow};
@@ -49,6 +51,17 @@ fn route_asset(req: &HttpRequest) -> Result<Asset> {
             "withdraw under the asset's coin, e.g. /api/v2/ofctbtc/wallet/{id}/tx/build".into(),
         )
     })
+}
+
+/// Whether the body of a send or initiate carries a valid `otp` (BitGo's sendmany takes one;
+/// it unlocks this one request). A wrong one is a 401 `needsOTP`.
+fn request_otp(authed: &Authed, body: &Map<String, Value>) -> Result<bool> {
+    match string_field(body.get("otp"), "otp")? {
+        None | Some("") => Ok(false),
+        given => check_otp(given, &authed.call.state.auth.otps, false)
+            .map(|_| true)
+            .map_err(|f| Error::NeedsOtp(f.message())),
+    }
 }
 
 /// The one recipient of a build or initiate body: `(address, amount)`.
@@ -83,7 +96,7 @@ pub async fn build(authed: Authed, req: HttpRequest) -> Result<HttpResponse, Bit
     let wallet_id = path_param(&req, "id")?;
     let body: Map<String, Value> = authed.call.json()?;
     let (address, amount) = recipient(&body)?;
-    let scopes = authed.principal.token.scope.clone();
+    let token = authed.principal.token.clone();
     let user = authed.principal.user_id().to_string();
     let now = authed.now_ms();
     let expiry = authed.call.state.money.build_expiry_seconds;
@@ -93,7 +106,10 @@ pub async fn build(authed: Authed, req: HttpRequest) -> Result<HttpResponse, Bit
         .store
         .write(move |c| {
             let a = access::load(c, &wallet_id, &user)?;
-            a.may_transact(&scopes, MoneyAction::Withdraw)?;
+            a.may_transact(
+                &Caller::new(&token, now, false),
+                MoneyAction::BuildWithdrawal,
+            )?;
             let available = ledger::balance(c, &a.wallet.id, asset.id)?.available;
             if available < amount {
                 return Err(Error::InsufficientFunds(format!(
@@ -157,16 +173,18 @@ pub async fn send(authed: Authed, req: HttpRequest) -> Result<HttpResponse, Bitg
         .ok_or_else(|| {
             Error::Invalid("halfSigned.payload is not a payload from tx/build".into())
         })?;
-    let scopes = authed.principal.token.scope.clone();
+    let otp = request_otp(&authed, &body)?;
+    let token = authed.principal.token.clone();
     let user = authed.principal.user_id().to_string();
     let store = authed.call.sandbox.store.clone();
+    let now = authed.now_ms();
     // The permission is asked first; then the signature is checked outside the write lock
     // (the user key of a wallet never changes), and everything is asked again in the write.
-    let (w, u, s) = (wallet_id.clone(), user.clone(), scopes.clone());
+    let (w, u, t) = (wallet_id.clone(), user.clone(), token.clone());
     let user_pub = store
         .read(move |c| {
             let a = access::load(c, &w, &u)?;
-            a.may_transact(&s, MoneyAction::Withdraw)?;
+            a.may_transact(&Caller::new(&t, now, otp), MoneyAction::SendWithdrawal)?;
             let key = wallets::find_key(c, &a.wallet.user_key_id)?
                 .ok_or_else(|| Error::Internal("wallet key vanished".into()))?;
             Ok(key.pub_key)
@@ -178,12 +196,13 @@ pub async fn send(authed: Authed, req: HttpRequest) -> Result<HttpResponse, Bitg
     })
     .await
     .map_err(Error::from)?;
-    let now = authed.now_ms();
     let config = authed.call.state.money.clone();
     let outcome = store
         .write(move |c| {
             let a = access::load(c, &wallet_id, &user)?;
-            a.may_transact(&scopes, MoneyAction::Withdraw)?;
+            let token = access::current_token(c, &token)?;
+            let caller = Caller::new(&token, now, otp);
+            a.may_transact(&caller, MoneyAction::SendWithdrawal)?;
             let b = transfers::find_build(c, &nonce)?
                 .filter(|b| b.wallet_id == a.wallet.id && b.asset == asset.id)
                 .ok_or_else(|| {
@@ -209,6 +228,8 @@ pub async fn send(authed: Authed, req: HttpRequest) -> Result<HttpResponse, Bitg
             if !transfers::mark_sent(c, &b.nonce, now)? {
                 return Err(Error::Conflict("this payload was already sent".into()));
             }
+            let usd = money::usd_cents(b.amount, asset, price_cents(c, &config, asset)?);
+            access::charge(c, &token, caller.unlocked, usd)?;
             let o = Outgoing {
                 wallet_id: &a.wallet.id,
                 enterprise_id: &a.enterprise.id,
@@ -226,7 +247,7 @@ pub async fn send(authed: Authed, req: HttpRequest) -> Result<HttpResponse, Bitg
                 settle_after_seconds: config.settle_after_seconds,
                 half_signed: Some(json!({"payload": payload, "signature": signature})),
             };
-            carry_out(c, &o, &config, Vec::new())
+            carry_out(c, &o, &config, usd, Vec::new())
         })
         .await?;
     match outcome {
@@ -243,15 +264,15 @@ pub enum Sent {
     Pending(Value),
 }
 
-/// Sends, or holds for a video approval when the USD value is above the threshold (or
-/// `video_approvers` were asked for).
+/// Sends, or holds for a video approval when the USD value (`usd`, cents) is above the
+/// threshold (or `video_approvers` were asked for).
 fn carry_out(
     c: &Connection,
     o: &Outgoing<'_>,
     config: &MoneyConfig,
+    usd: i128,
     video_approvers: Vec<String>,
 ) -> Result<Sent> {
-    let usd = money::usd_cents(o.amount, o.asset, price_cents(c, config, o.asset)?);
     match movement::policy_verdict(c, o)? {
         Verdict::Allow => {}
         Verdict::Deny(rule) => return Err(denied(&rule)),
@@ -314,7 +335,8 @@ pub async fn initiate(authed: Authed, req: HttpRequest) -> Result<HttpResponse, 
     let (address, amount) = recipient(&body)?;
     let asked =
         string_list_field(body.get("videoApprovers"), "videoApprovers")?.unwrap_or_default();
-    let scopes = authed.principal.token.scope.clone();
+    let otp = request_otp(&authed, &body)?;
+    let token = authed.principal.token.clone();
     let user = authed.principal.user_id().to_string();
     let now = authed.now_ms();
     let config = authed.call.state.money.clone();
@@ -324,7 +346,9 @@ pub async fn initiate(authed: Authed, req: HttpRequest) -> Result<HttpResponse, 
         .store
         .write(move |c| {
             let a = access::load(c, &wallet_id, &user)?;
-            a.may_transact(&scopes, MoneyAction::Withdraw)?;
+            let token = access::current_token(c, &token)?;
+            let caller = Caller::new(&token, now, otp);
+            a.may_transact(&caller, MoneyAction::InitiateWithdrawal)?;
             let o = Outgoing {
                 wallet_id: &a.wallet.id,
                 enterprise_id: &a.enterprise.id,
@@ -351,6 +375,7 @@ pub async fn initiate(authed: Authed, req: HttpRequest) -> Result<HttpResponse, 
                     "videoApprovers must name video approvers of the enterprise other than you".into(),
                 ));
             }
+            access::charge(c, &token, caller.unlocked, usd)?;
             let pending = movement::hold_for_approval(c, &o, ApprovalState::PendingVideoApproval, approvers, usd)?;
             Ok(json!({"pendingApproval": approval_json(&pending, &[]), "status": "pendingApproval"}))
         })

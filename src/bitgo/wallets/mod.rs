@@ -18,7 +18,7 @@ use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
 use crate::bitgo::json::{integer_field, string_field, string_list_field};
 use crate::domain::ids::{is_hex_id, new_id};
-use crate::domain::money::{self, WalletPermission};
+use crate::domain::money;
 use crate::domain::policy;
 use crate::domain::scope::Scope;
 use crate::error::{Error, Result};
@@ -162,6 +162,7 @@ pub async fn add_wallet(authed: Authed, req: HttpRequest) -> Result<HttpResponse
                 .ok_or_else(|| Error::NotFound(format!("enterprise {enterprise} not found")))?;
             policy::may_create_wallet(
                 &scopes,
+                &e.id,
                 enterprises::permissions_of(c, &e.id, &user)?.as_deref(),
             )?;
             wallets::find_key(c, &key_id)?
@@ -182,12 +183,8 @@ pub async fn add_wallet(authed: Authed, req: HttpRequest) -> Result<HttpResponse
                 created_at: now,
             };
             wallets::insert(c, &w)?;
-            let all = [
-                WalletPermission::Admin,
-                WalletPermission::Spend,
-                WalletPermission::View,
-            ];
-            wallets::set_user(c, &w.id, &user, &all, now)?;
+            let held = policy::wallet_creator_permissions(access::org_role_for(c, &e, &user)?);
+            wallets::set_user(c, &w.id, &user, held, now)?;
             Ok(view::wallet_json(
                 &w,
                 "ofc",

@@ -66,6 +66,10 @@ pub async fn share_wallet(authed: Authed, req: HttpRequest) -> Result<HttpRespon
                 None => users::find_by_username(c, &target.to_lowercase())?
                     .ok_or_else(|| Error::NotFound(format!("user {target} not found")))?,
             };
+            policy::may_grant_wallet_permissions(
+                access::org_role_for(c, &a.enterprise, &to.id)?,
+                &permissions,
+            )?;
             wallets::set_user(c, &a.wallet.id, &to.id, &permissions, now)?;
             let names: Vec<&str> = permissions.iter().map(|p| p.as_str()).collect();
             Ok(json!({
