@@ -47,6 +47,7 @@ mod snapshots;
 mod token_lifecycle;
 mod tokens;
 mod trading;
+mod trading_rounding;
 mod wallet_policies;
 mod wallets;
 mod withdrawals;
