@@ -12,6 +12,7 @@ mod bitwarden_members;
 mod bitwarden_orgs;
 mod bitwarden_races;
 mod bitwarden_support;
+mod bounded_inputs;
 mod child_enterprise_list;
 mod child_enterprises;
 mod console;
