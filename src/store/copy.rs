@@ -53,8 +53,10 @@ pub fn sync_file(path: &Path) -> Result<()> {
 }
 
 /// Opens a file that claims to be an orgbox database and makes it current: refuses what is not
-/// a SQLite file, not an orgbox store, damaged, or from a newer orgbox; upgrades an older one
-/// in place. The file is a private copy, so nothing live is touched while checking.
+/// a SQLite file, not an orgbox store, damaged, from a newer orgbox, or carrying any schema
+/// object (table, index, trigger, view) orgbox's own schema does not have in the same form;
+/// upgrades an older one in place. The file is a private copy, so nothing live is touched
+/// while checking.
 pub fn verify_and_upgrade(path: &Path) -> Result<i64> {
     let refuse = |why: String| Error::Invalid(format!("not a usable orgbox snapshot: {why}"));
     let mut conn = Connection::open_with_flags(
@@ -85,9 +87,18 @@ pub fn verify_and_upgrade(path: &Path) -> Result<i64> {
             "it is schema version {version}, newer than this orgbox's {latest}; load it with a newer orgbox"
         )));
     }
+    // A planted trigger would run during the migration's writes: refused before them.
+    let planted = migrations::triggers_and_views(&conn)?;
+    if !planted.is_empty() {
+        return Err(refuse(planted.join("; ")));
+    }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     migrations::upgrade(&tx)?;
     tx.commit()?;
+    let foreign = migrations::schema_differences(&conn)?;
+    if !foreign.is_empty() {
+        return Err(refuse(foreign.join("; ")));
+    }
     let fk_violations: i64 =
         conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
             r.get(0)

@@ -44,6 +44,7 @@ mod scopes;
 mod secrets;
 mod session;
 mod signing;
+mod snapshot_schema;
 mod snapshots;
 mod token_lifecycle;
 mod tokens;
