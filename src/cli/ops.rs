@@ -149,7 +149,7 @@ fn local_reset(config: &Config, target: &Target) -> Result<String, String> {
         .map_err(|e| format!("{}: {e} (start orgbox once to make it)", template.display()))?;
     let store = open_store(config, target)?;
     store
-        .exclusive_blocking(|conn| copy::copy_database(&source, conn))
+        .exclusive_blocking(|conn| copy::restore_into(&source, conn))
         .map_err(|e| e.to_string())?;
     Ok(format!(
         "reset {} to the template",

@@ -47,7 +47,8 @@ pub fn save(sandbox: &Sandbox, dest: &Path) -> Result<()> {
 }
 
 /// Replaces `sandbox`'s state with the snapshot file at `file`, after checking (and
-/// upgrading) a private copy of it. Returns the snapshot's schema version as it came.
+/// upgrading) a private copy of it, and gives it a new Bitwarden JWT key. Returns the
+/// snapshot's schema version as it came.
 pub fn load(sandbox: &Sandbox, file: &Path, scratch_dir: &Path) -> Result<i64> {
     load_into(&sandbox.store, file, scratch_dir)
 }
@@ -56,7 +57,7 @@ pub fn load(sandbox: &Sandbox, file: &Path, scratch_dir: &Path) -> Result<i64> {
 pub fn load_into(store: &Store, file: &Path, scratch_dir: &Path) -> Result<i64> {
     let (checked, version) = checked_copy(file, scratch_dir)?;
     let src = open_read_only(checked.path())?;
-    store.exclusive_blocking(|conn| copy::copy_database(&src, conn))?;
+    store.exclusive_blocking(|conn| copy::restore_into(&src, conn))?;
     Ok(version)
 }
 

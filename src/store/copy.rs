@@ -11,6 +11,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
+use crate::store::bitwarden::JWT_KEY_SETTING;
 use crate::store::migrations;
 
 /// Copies every page of `from` into `to` (replacing its content), retrying while another
@@ -29,6 +30,14 @@ pub fn copy_database(from: &Connection, to: &mut Connection) -> Result<()> {
     Err(Error::Internal(
         "the database stayed locked; copy not made".into(),
     ))
+}
+
+/// Replaces a sandbox's live database on `to` with `from` (a template or a checked
+/// snapshot) and gives it a new Bitwarden JWT key: a state copied into a sandbox never keeps
+/// the signing key of the place it came from.
+pub fn restore_into(from: &Connection, to: &mut Connection) -> Result<()> {
+    copy_database(from, to)?;
+    crate::store::bitwarden::rotate_jwt_key(to)
 }
 
 /// Writes the database on `from` into a new file at `dest` (which must not exist).
@@ -110,7 +119,8 @@ pub fn verify_and_upgrade(path: &Path) -> Result<i64> {
 }
 
 /// SHA-256 over every row of every table (tables by name, rows by rowid or primary key), in
-/// hex: equal digests mean equal states, whatever the file layout.
+/// hex: equal digests mean equal states, whatever the file layout. The Bitwarden JWT key is
+/// left out: it is the sandbox's own, new whenever a state is copied in ([`restore_into`]).
 pub fn digest(conn: &Connection) -> Result<String> {
     let mut tables: Vec<(String, bool)> = Vec::new();
     {
@@ -128,7 +138,13 @@ pub fn digest(conn: &Connection) -> Result<String> {
         ctx.update(table.as_bytes());
         ctx.update(b"\0");
         let order = if without_rowid { "1" } else { "rowid" };
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY {order}"))?;
+        let only = if table == "bw_settings" {
+            format!(" WHERE name <> '{JWT_KEY_SETTING}'")
+        } else {
+            String::new()
+        };
+        let mut stmt =
+            conn.prepare(&format!("SELECT * FROM \"{table}\"{only} ORDER BY {order}"))?;
         let columns = stmt.column_count();
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {

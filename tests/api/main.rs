@@ -6,6 +6,7 @@ mod helpers;
 mod approval_refusals;
 mod approvals;
 mod bitwarden_identity;
+mod bitwarden_keys;
 mod bitwarden_leave;
 mod bitwarden_license;
 mod bitwarden_members;
