@@ -33,6 +33,10 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (41, include_str!("migrations/0041_trading_orders.sql")),
     (42, include_str!("migrations/0042_wallet_policy_rules.sql")),
+    (
+        70,
+        include_str!("migrations/0070_refresh_token_families.sql"),
+    ),
 ];
 
 /// The version a fully migrated file has.

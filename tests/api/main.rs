@@ -12,6 +12,7 @@ mod bitwarden_license;
 mod bitwarden_members;
 mod bitwarden_orgs;
 mod bitwarden_races;
+mod bitwarden_refresh;
 mod bitwarden_support;
 mod bounded_inputs;
 mod child_enterprise_list;
