@@ -196,15 +196,12 @@ fn local_seed(config: &Config, target: &Target, file: &Path) -> Result<String, S
     )
     .map_err(|e| e.to_string())?;
     let store = open_store(config, target)?;
+    let passwords = store
+        .read_blocking(|c| fixture::prepare_passwords(c, &fixture, config.auth.pbkdf2_iterations))
+        .map_err(|e| e.to_string())?;
     let report = store
         .write_blocking(|conn| {
-            fixture::apply(
-                conn,
-                &fixture,
-                Clock::real_now_ms(),
-                config.auth.pbkdf2_iterations,
-                &key,
-            )
+            fixture::apply(conn, &fixture, &passwords, Clock::real_now_ms(), &key)
         })
         .map_err(|e| e.to_string())?;
     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())

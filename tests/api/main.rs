@@ -44,6 +44,7 @@ mod sandboxes_scale;
 mod sandboxes_seeding;
 mod scopes;
 mod secrets;
+mod seeding_limits;
 mod session;
 mod signing;
 mod snapshot_schema;
