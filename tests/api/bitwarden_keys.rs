@@ -9,24 +9,10 @@ use crate::sandboxes::create_sandbox;
 
 /// An access token for `email` from the sandbox at `base` (`""` or `/s/name`).
 async fn login_at(bw: &BwApp, base: &str, email: &str) -> String {
-    let hash = client_hash(email, MASTER);
-    let mut pairs = vec![
-        ("grant_type", "password"),
-        ("username", email),
-        ("password", hash.as_str()),
-        ("scope", "api offline_access"),
-        ("client_id", "cli"),
-    ];
-    pairs.extend_from_slice(&DEVICE);
-    let r = bw
-        .app
-        .send(Req::post(&format!("{base}/identity/connect/token")).raw(
-            &form(&pairs),
-            "application/x-www-form-urlencoded; charset=utf-8",
-        ))
-        .await
-        .ok();
-    r["access_token"].as_str().unwrap().to_string()
+    bw.password_login_at(base, email).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 async fn sync_at(bw: &BwApp, base: &str, token: &str) -> u16 {
