@@ -18,6 +18,16 @@ pub const JWT_KEY_SETTING: &str = "jwt_key";
 /// (a named sandbox made, a reset, a snapshot loaded), so that no two sandboxes, and no
 /// sandbox before and after a reset, share a key.
 pub fn rotate_jwt_key(conn: &Connection) -> Result<()> {
+    // A file from before the Bitwarden dialect (schema version 30, not migrated yet) has no
+    // key to rotate.
+    let has_settings: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'bw_settings'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_settings {
+        return Ok(());
+    }
     let mut key = [0u8; 32];
     rand::rng().fill_bytes(&mut key);
     conn.execute(
