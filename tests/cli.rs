@@ -145,6 +145,24 @@ fn against_a_data_directory() {
         data_dir,
     ]);
     assert!(ok, "{out}");
+    // A file with a planted trigger is refused, and the data directory keeps its state.
+    let planted = data.path().join("planted.sqlite");
+    std::fs::copy(&file, &planted).unwrap();
+    rusqlite::Connection::open(&planted)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER widen AFTER INSERT ON access_tokens BEGIN
+             UPDATE access_tokens SET scope = 'all' WHERE id = NEW.id; END;",
+        )
+        .unwrap();
+    let (ok, out) = orgbox(&[
+        "snapshot",
+        "load",
+        planted.to_str().unwrap(),
+        "--data-dir",
+        data_dir,
+    ]);
+    assert!(!ok && out.contains("trigger \"widen\""), "{out}");
     let server = Server::start_in(data, &[]);
     assert_eq!(
         login(&server.base_url, "", "ada@acme.test", "Acme-Password-2026"),

@@ -15,6 +15,14 @@ const MESSAGE_PREFIX: &[u8] = b"\x18Bitcoin Signed Message:\n";
 const XPUB_VERSION: [u8; 4] = [0x04, 0x88, 0xb2, 0x1e];
 const XPRV_VERSION: [u8; 4] = [0x04, 0x88, 0xad, 0xe4];
 
+/// Characters of a serialized BIP-32 key (`xpub`/`xprv`): 78 bytes and a 4-byte checksum
+/// are always 111 base58 characters (BIP-32, "Serialization format"). Checked before
+/// decoding, whose cost grows with the square of the length.
+pub const EXTENDED_KEY_CHARS: usize = 111;
+
+/// Hex characters of a Bitcoin signed-message signature (65 bytes).
+const SIGNATURE_HEX_CHARS: usize = 130;
+
 fn sha256d(data: &[u8]) -> [u8; 32] {
     let once = digest(&SHA256, data);
     let twice = digest(&SHA256, once.as_ref());
@@ -79,13 +87,27 @@ fn base58check_encode(payload: &[u8]) -> String {
     base58_encode(&data)
 }
 
+/// The 78-byte payload of a serialized BIP-32 key with `version`; `None` for anything else,
+/// refused on its length before any decoding.
+fn extended_key(key: &str, version: [u8; 4]) -> Option<Vec<u8>> {
+    if key.len() != EXTENDED_KEY_CHARS {
+        return None;
+    }
+    let payload = base58check_decode(key)?;
+    (payload.len() == 78 && payload[..4] == version).then_some(payload)
+}
+
 /// The public key inside a BIP-32 `xpub` (the 33 compressed bytes at its end), or a 400.
 pub fn xpub_public_key(xpub: &str) -> Result<VerifyingKey> {
-    let bad = || Error::Invalid("pub is not a valid BIP-32 xpub".into());
-    let payload = base58check_decode(xpub.trim()).ok_or_else(bad)?;
-    if payload.len() != 78 || payload[..4] != XPUB_VERSION {
-        return Err(bad());
+    let xpub = xpub.trim();
+    if xpub.len() != EXTENDED_KEY_CHARS {
+        return Err(Error::Invalid(format!(
+            "pub is not a valid BIP-32 xpub: it has {} characters, an xpub has {EXTENDED_KEY_CHARS}",
+            xpub.chars().count()
+        )));
     }
+    let bad = || Error::Invalid("pub is not a valid BIP-32 xpub".into());
+    let payload = extended_key(xpub, XPUB_VERSION).ok_or_else(bad)?;
     VerifyingKey::from_sec1_bytes(&payload[45..78]).map_err(|_| bad())
 }
 
@@ -113,7 +135,11 @@ pub fn verify(xpub: &str, message: &str, signature_hex: &str) -> bool {
     let Ok(key) = xpub_public_key(xpub) else {
         return false;
     };
-    let Ok(bytes) = hex::decode(signature_hex.trim()) else {
+    let signature_hex = signature_hex.trim();
+    if signature_hex.len() != SIGNATURE_HEX_CHARS {
+        return false;
+    }
+    let Ok(bytes) = hex::decode(signature_hex) else {
         return false;
     };
     if bytes.len() != 65 || !(27..=42).contains(&bytes[0]) {
@@ -150,10 +176,7 @@ pub fn key_pair(secret: &[u8; 32]) -> Option<(String, String)> {
 /// Signs `message` as `bitcoinjs-message` does with the key of `xprv`; the 65-byte
 /// signature as hex. `None` when `xprv` is not a depth-0 key from [`key_pair`]'s format.
 pub fn sign(xprv: &str, message: &str) -> Option<String> {
-    let payload = base58check_decode(xprv)?;
-    if payload.len() != 78 || payload[..4] != XPRV_VERSION {
-        return None;
-    }
+    let payload = extended_key(xprv, XPRV_VERSION)?;
     let key = SigningKey::from_slice(&payload[46..78]).ok()?;
     let (signature, recovery) = key
         .sign_prehash_recoverable(&message_hash(message.as_bytes()))
@@ -187,6 +210,14 @@ mod tests {
         let xpub = "xpub661MyMwAqRbcFtXgS5sYJABqqG9YLmC4Q1Rdap9gSE8NqtwybGhePY2gZ29ESFjqJoCu1Rupje8YtGqsefD265TMg7usUDFdp6W1EGMcet8";
         assert!(xpub_public_key(xpub).is_ok());
         assert!(xpub_public_key("xpub123").is_err());
+        assert!(
+            xpub_public_key(&format!(" {xpub}\n")).is_ok(),
+            "surrounding space"
+        );
+        // A long string is refused on its length, before the quadratic decoding.
+        let long = "z".repeat(200_000);
+        let e = xpub_public_key(&long).unwrap_err().to_string();
+        assert!(e.contains("200000 characters"), "{e}");
         let mut broken = xpub.to_string();
         broken.replace_range(20..21, "Z");
         assert!(xpub_public_key(&broken).is_err());

@@ -73,7 +73,12 @@ pub fn hmac_hex(key: &[u8], message: &[u8]) -> String {
 
 /// Whether `given_hex` is the HMAC of `message` under `key`, compared in constant time.
 pub fn verify_hex(key: &[u8], message: &[u8], given_hex: &str) -> bool {
-    let Ok(given) = hex::decode(given_hex.trim()) else {
+    // An HMAC-SHA256 is 64 hex characters; anything else is refused before decoding.
+    let given_hex = given_hex.trim();
+    if given_hex.len() != 64 {
+        return false;
+    }
+    let Ok(given) = hex::decode(given_hex) else {
         return false;
     };
     let key = hmac::Key::new(hmac::HMAC_SHA256, key);

@@ -19,8 +19,7 @@ use crate::sandbox::Sandbox;
 use crate::state::AppState;
 use crate::store::bitwarden as bwstore;
 
-/// Name of the per-sandbox JWT signing key in `bw_settings`.
-pub const JWT_KEY_SETTING: &str = "jwt_key";
+pub use crate::store::bitwarden::JWT_KEY_SETTING;
 
 /// An authenticated Bitwarden call.
 pub struct BwCall {

@@ -149,7 +149,7 @@ fn local_reset(config: &Config, target: &Target) -> Result<String, String> {
         .map_err(|e| format!("{}: {e} (start orgbox once to make it)", template.display()))?;
     let store = open_store(config, target)?;
     store
-        .exclusive_blocking(|conn| copy::copy_database(&source, conn))
+        .exclusive_blocking(|conn| copy::restore_into(&source, conn))
         .map_err(|e| e.to_string())?;
     Ok(format!(
         "reset {} to the template",
@@ -196,15 +196,12 @@ fn local_seed(config: &Config, target: &Target, file: &Path) -> Result<String, S
     )
     .map_err(|e| e.to_string())?;
     let store = open_store(config, target)?;
+    let passwords = store
+        .read_blocking(|c| fixture::prepare_passwords(c, &fixture, config.auth.pbkdf2_iterations))
+        .map_err(|e| e.to_string())?;
     let report = store
         .write_blocking(|conn| {
-            fixture::apply(
-                conn,
-                &fixture,
-                Clock::real_now_ms(),
-                config.auth.pbkdf2_iterations,
-                &key,
-            )
+            fixture::apply(conn, &fixture, &passwords, Clock::real_now_ms(), &key)
         })
         .map_err(|e| e.to_string())?;
     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::control::journal::query_of;
+use crate::control::journal::{query_journal, query_of};
 use crate::control::{Admin, ControlError};
 use crate::error::Result;
 use crate::sandbox::journal::JournalEntry;
@@ -30,7 +30,7 @@ pub async fn list_journal(admin: Admin, req: HttpRequest) -> Result<HttpResponse
             filter.principal = Some(id);
         }
     }
-    let page = admin.sandbox.journal.query(&filter, limit);
+    let page = query_journal(&admin.sandbox, filter, limit).await?;
     let ids: BTreeSet<String> = page
         .requests
         .iter()

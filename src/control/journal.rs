@@ -11,7 +11,8 @@ use serde_json::json;
 
 use crate::control::{Admin, ControlError};
 use crate::error::Error;
-use crate::sandbox::journal::{JournalFilter, StatusMatch};
+use crate::sandbox::journal::{JournalFilter, JournalPage, StatusMatch, MAX_GLOB_BYTES};
+use crate::sandbox::Sandbox;
 
 /// Most entries one query returns.
 const MAX_LIMIT: usize = 10_000;
@@ -39,6 +40,11 @@ fn filter_of(q: &JournalQuery) -> Result<JournalFilter, ControlError> {
         })?),
         None => None,
     };
+    if q.path.as_ref().is_some_and(|p| p.len() > MAX_GLOB_BYTES) {
+        return Err(
+            Error::Invalid(format!("path is a glob of at most {MAX_GLOB_BYTES} bytes")).into(),
+        );
+    }
     Ok(JournalFilter {
         method: q.method.clone(),
         path: q.path.clone(),
@@ -69,13 +75,26 @@ pub(crate) fn query_of(
     Ok((filter_of(&q)?, limit))
 }
 
+/// Runs a journal query on the blocking thread pool (matching every entry is work the async
+/// workers should not do).
+pub(crate) async fn query_journal(
+    sandbox: &Sandbox,
+    filter: JournalFilter,
+    limit: usize,
+) -> Result<JournalPage, ControlError> {
+    let journal = std::sync::Arc::clone(&sandbox.journal);
+    Ok(web::block(move || journal.query(&filter, limit))
+        .await
+        .map_err(Error::from)?)
+}
+
 /// `GET /sandbox/journal`: `{requests, count, held, dropped, capacity}`.
 pub async fn list_journal(
     admin: Admin,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ControlError> {
     let (filter, limit) = query_of(&req)?;
-    let page = admin.sandbox.journal.query(&filter, limit);
+    let page = query_journal(&admin.sandbox, filter, limit).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -85,7 +104,7 @@ pub async fn count_journal(
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ControlError> {
     let q = parse_query(&req)?;
-    let page = admin.sandbox.journal.query(&filter_of(&q)?, 0);
+    let page = query_journal(&admin.sandbox, filter_of(&q)?, 0).await?;
     Ok(HttpResponse::Ok().json(json!({ "count": page.count })))
 }
 

@@ -48,13 +48,17 @@ pub async fn create_sandbox(admin: Admin, body: Bytes) -> Result<HttpResponse, C
     let (view, took) = web::block(move || {
         let started = Instant::now();
         let sandboxes = &state.sandboxes;
+        let checked;
         let (from, source) = match &request.snapshot {
             Some(snap) => {
                 let path = snapshots::path_of(sandboxes.snapshots_dir(), snap)?;
                 if !path.exists() {
                     return Err(Error::NotFound(format!("no snapshot named {snap}")));
                 }
-                (path, format!("snapshot:{snap}"))
+                // Checked again, as a load is: a file put in the directory by hand, or saved
+                // before a check existed, must not bring foreign schema objects.
+                checked = snapshots::checked_copy(&path, sandboxes.snapshots_dir())?.0;
+                (checked.path().to_path_buf(), format!("snapshot:{snap}"))
             }
             None => (sandboxes.template().to_path_buf(), "template".to_string()),
         };

@@ -1,9 +1,12 @@
 //! `POST /sandbox/seed`: applies a seeding fixture (JSON, or TOML with a `toml` content type)
-//! to the addressed sandbox, in one transaction: `{created, updated, unchanged, ids, tokens}`.
+//! to the addressed sandbox, in one transaction (its passwords hashed before it):
+//! `{created, updated, unchanged, ids, tokens}`.
 //! Applying the same fixture again changes nothing.
 
+use std::sync::Arc;
+
 use actix_web::http::header;
-use actix_web::web::Bytes;
+use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::control::{Admin, ControlError};
@@ -23,21 +26,19 @@ pub async fn apply_fixture(
         .is_some_and(|ct| ct.to_ascii_lowercase().contains("toml"));
     let text = std::str::from_utf8(&body)
         .map_err(|_| Error::Invalid("the fixture is not UTF-8".into()))?;
-    let fixture = fixture::parse(text, toml)?;
+    let fixture = Arc::new(fixture::parse(text, toml)?);
+    let store = admin.sandbox.store.clone();
+    let f = Arc::clone(&fixture);
+    let stored = store.read(move |c| fixture::stored_records(c, &f)).await?;
+    // PBKDF2 is slow on purpose: on the blocking pool, never inside the write transaction.
+    let (f, iterations) = (Arc::clone(&fixture), admin.state.auth.pbkdf2_iterations);
+    let passwords = web::block(move || fixture::hash_passwords(&f, &stored, iterations))
+        .await
+        .map_err(Error::from)?;
     let state = admin.state.clone();
     let now = admin.sandbox.clock.now_ms();
-    let report = admin
-        .sandbox
-        .store
-        .write(move |conn| {
-            fixture::apply(
-                conn,
-                &fixture,
-                now,
-                state.auth.pbkdf2_iterations,
-                &state.server_key,
-            )
-        })
+    let report = store
+        .write(move |conn| fixture::apply(conn, &fixture, &passwords, now, &state.server_key))
         .await?;
     Ok(HttpResponse::Ok().json(report))
 }

@@ -210,6 +210,28 @@ pub fn usd_cents(amount: i64, asset: Asset, price_cents: i64) -> i128 {
     i128::from(amount) * i128::from(price_cents) / 10i128.pow(asset.decimals)
 }
 
+/// Which way the USD side of a trade is rounded: what the customer pays is rounded up and
+/// what the customer receives is rounded down, so rounding never gives an account value the
+/// sandbox did not have (a round trip at one price always costs at least the fair value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerSide {
+    /// The customer pays the USD (a buy, or the hold of a resting buy).
+    Pays,
+    /// The customer receives the USD (a sell).
+    Receives,
+}
+
+/// The USD cents a trade of `amount` base units at `price_cents` per whole unit moves,
+/// rounded against the customer (see [`CustomerSide`]); 128 bits, so it never overflows.
+pub fn trade_usd_cents(amount: i64, asset: Asset, price_cents: i64, side: CustomerSide) -> i128 {
+    let exact = i128::from(amount) * i128::from(price_cents);
+    let scale = 10i128.pow(asset.decimals);
+    match side {
+        CustomerSide::Pays => (exact + scale - 1).div_euclid(scale),
+        CustomerSide::Receives => exact.div_euclid(scale),
+    }
+}
+
 /// Base units of `asset` that `quote_cents` buys at `price_cents` per whole unit (rounded
 /// down).
 pub fn base_for_quote(quote_cents: i64, asset: Asset, price_cents: i64) -> i128 {
@@ -328,5 +350,25 @@ mod tests {
         let btc = asset("ofctbtc").unwrap();
         let worth = usd_cents(i64::MAX, btc, parse_price_cents("60000").unwrap());
         assert!(check_simulated_deposit(worth).is_err());
+    }
+
+    #[test]
+    fn a_trade_rounds_what_the_customer_pays_up_and_what_it_receives_down() {
+        let btc = asset("ofctbtc").unwrap();
+        // 0.00000033 BTC at 60,000 USD is worth 1.98 cents.
+        assert_eq!(trade_usd_cents(33, btc, 6_000_000, CustomerSide::Pays), 2);
+        assert_eq!(
+            trade_usd_cents(33, btc, 6_000_000, CustomerSide::Receives),
+            1
+        );
+        // An exact amount is not rounded either way.
+        assert_eq!(
+            trade_usd_cents(50_000_000, btc, 6_000_000, CustomerSide::Pays),
+            3_000_000
+        );
+        assert_eq!(
+            trade_usd_cents(50_000_000, btc, 6_000_000, CustomerSide::Receives),
+            3_000_000
+        );
     }
 }

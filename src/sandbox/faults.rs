@@ -10,7 +10,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use crate::sandbox::journal::glob_match;
+use crate::sandbox::journal::{glob_match, MAX_GLOB_BYTES};
 
 /// A rule as given through the API.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -95,8 +95,8 @@ impl FaultSpec {
         if self.times == Some(0) {
             return Err("times must be at least 1 (leave it out for always)".into());
         }
-        if self.path.is_empty() || self.path.len() > 512 {
-            return Err("path must be 1 to 512 characters".into());
+        if self.path.is_empty() || self.path.len() > MAX_GLOB_BYTES {
+            return Err(format!("path must be 1 to {MAX_GLOB_BYTES} characters"));
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -118,34 +118,55 @@ impl JournalFilter {
     }
 }
 
+/// Longest path glob a query (or a fault rule) may give, bytes.
+pub const MAX_GLOB_BYTES: usize = 512;
+
+/// Longest path (and query string) an entry keeps, bytes; a longer one is cut at a character
+/// boundary and ends with [`TRUNCATED`].
+pub const MAX_RECORDED_BYTES: usize = 2048;
+
+/// What ends a recorded path or query string that was cut.
+pub const TRUNCATED: &str = "...[truncated]";
+
 /// Glob match where `*` is any run of characters (`/` included) and everything else is
-/// literal.
+/// literal. Linear in the pattern and the text: the literal runs between stars must appear
+/// in order, the first at the start and the last at the end, and the leftmost place of each
+/// run (found with the standard library's linear substring search) is always a right one.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && p[pi] == b'*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if pi < p.len() && p[pi] == t[ti] {
-            pi += 1;
-            ti += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
+    let mut runs = pattern.split('*');
+    let first = runs.next().unwrap_or("");
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let runs: Vec<&str> = runs.collect();
+    let Some((last, middle)) = runs.split_last() else {
+        return rest.is_empty(); // no star: the whole text is the literal
+    };
+    for run in middle {
+        match rest.find(run) {
+            Some(at) => rest = &rest[at + run.len()..],
+            None => return false,
         }
     }
-    p[pi..].iter().all(|&c| c == b'*')
+    rest.ends_with(last)
+}
+
+/// `text` cut to at most [`MAX_RECORDED_BYTES`] (marker included) at a character boundary.
+fn bounded(text: &mut String) {
+    if text.len() <= MAX_RECORDED_BYTES {
+        return;
+    }
+    let mut cut = MAX_RECORDED_BYTES - TRUNCATED.len();
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text.truncate(cut);
+    text.push_str(TRUNCATED);
 }
 
 struct Ring {
     next_seq: u64,
-    entries: VecDeque<JournalEntry>,
+    entries: VecDeque<Arc<JournalEntry>>,
     dropped: u64,
 }
 
@@ -193,11 +214,16 @@ impl Journal {
         self.capacity.load(Ordering::Relaxed) > 0
     }
 
-    /// Appends `entry` (its `seq` is assigned here), dropping the oldest when full.
+    /// Appends `entry` (its `seq` is assigned here), dropping the oldest when full. A path or
+    /// query string longer than [`MAX_RECORDED_BYTES`] is kept cut short.
     pub fn record(&self, mut entry: JournalEntry) {
         let capacity = self.capacity.load(Ordering::Relaxed);
         if capacity == 0 {
             return;
+        }
+        bounded(&mut entry.path);
+        if let Some(query) = entry.query.as_mut() {
+            bounded(query);
         }
         let mut ring = self.ring();
         entry.seq = ring.next_seq;
@@ -206,25 +232,30 @@ impl Journal {
             ring.entries.pop_front();
             ring.dropped += 1;
         }
-        ring.entries.push_back(entry);
+        ring.entries.push_back(Arc::new(entry));
     }
 
     /// The entries `filter` selects, newest first, at most `limit`, with the total count.
+    /// The lock is held only to copy the entries' handles: matching runs outside it, so a
+    /// slow query never holds up recording.
     pub fn query(&self, filter: &JournalFilter, limit: usize) -> JournalPage {
-        let ring = self.ring();
+        let (entries, dropped): (Vec<Arc<JournalEntry>>, u64) = {
+            let ring = self.ring();
+            (ring.entries.iter().cloned().collect(), ring.dropped)
+        };
         let mut requests = Vec::new();
         let mut count = 0;
-        for e in ring.entries.iter().rev().filter(|e| filter.matches(e)) {
+        for e in entries.iter().rev().filter(|e| filter.matches(e)) {
             count += 1;
             if requests.len() < limit {
-                requests.push(e.clone());
+                requests.push(JournalEntry::clone(e));
             }
         }
         JournalPage {
             requests,
             count,
-            held: ring.entries.len(),
-            dropped: ring.dropped,
+            held: entries.len(),
+            dropped,
             capacity: self.capacity.load(Ordering::Relaxed),
         }
     }
@@ -278,6 +309,61 @@ mod tests {
         ));
         assert!(!glob_match("/api/v2/user", "/api/v2/user/me"));
         assert!(glob_match("*", ""));
+        assert!(glob_match("", "") && !glob_match("", "x"));
+        assert!(glob_match("a*a", "aa") && !glob_match("a*a", "a"));
+        assert!(glob_match("*ab*ab", "xabyab") && !glob_match("*ab*ab", "xab"));
+        assert!(glob_match("**/me", "/me") && glob_match("/a**", "/a"));
+        assert!(glob_match("*é*", "/café/x"));
+    }
+
+    #[test]
+    fn globs_agree_with_a_plain_recursive_matcher() {
+        fn reference(p: &[u8], t: &[u8]) -> bool {
+            match p.split_first() {
+                None => t.is_empty(),
+                Some((b'*', rest)) => (0..=t.len()).any(|i| reference(rest, &t[i..])),
+                Some((c, rest)) => t.first() == Some(c) && reference(rest, &t[1..]),
+            }
+        }
+        let alphabet = ["a", "b", "*"];
+        let mut patterns = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = patterns
+                .iter()
+                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            patterns.extend(longer);
+        }
+        patterns.sort();
+        patterns.dedup();
+        let texts = ["", "a", "b", "ab", "ba", "aab", "abab", "bbaa", "aaaaab"];
+        for p in &patterns {
+            for t in texts {
+                assert_eq!(
+                    glob_match(p, t),
+                    reference(p.as_bytes(), t.as_bytes()),
+                    "{p} {t}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn long_paths_are_kept_cut_short() {
+        let j = Journal::new(2);
+        let mut e = entry("GET", &format!("/é{}", "x".repeat(60_000)), 404, 1);
+        e.query = Some("q=".repeat(10_000));
+        j.record(e);
+        let page = j.query(&JournalFilter::default(), 1);
+        let kept = &page.requests[0];
+        assert!(kept.path.len() <= MAX_RECORDED_BYTES && kept.path.ends_with(TRUNCATED));
+        assert!(kept.path.starts_with("/éxxx"));
+        assert!(kept.query.as_ref().unwrap().len() <= MAX_RECORDED_BYTES);
+        j.record(entry("GET", "/short", 200, 2));
+        assert_eq!(
+            j.query(&JournalFilter::default(), 1).requests[0].path,
+            "/short"
+        );
     }
 
     #[test]

@@ -106,12 +106,12 @@ impl Sandbox {
     }
 
     /// Back to `template`: its data (replaced in place with SQLite's backup API, under the
-    /// writer lock, so no write interleaves), a running system clock, no counters, an empty
-    /// journal and no fault rules.
+    /// writer lock, so no write interleaves) with a new Bitwarden JWT key, a running system
+    /// clock, no counters, an empty journal and no fault rules.
     pub fn reset_blocking(&self, template: &Path) -> Result<()> {
         let source = Connection::open_with_flags(template, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         self.store
-            .exclusive_blocking(|conn| copy::copy_database(&source, conn))?;
+            .exclusive_blocking(|conn| copy::restore_into(&source, conn))?;
         self.clock.reset();
         self.throttle.clear();
         self.replays.clear();

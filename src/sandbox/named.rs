@@ -308,7 +308,8 @@ impl Registry {
     }
 
     /// Makes sandbox `name` as a copy of the database file `from` (the template or a
-    /// snapshot); `source` says which. 409 if the name is taken.
+    /// snapshot) with a Bitwarden JWT key of its own; `source` says which. 409 if the name
+    /// is taken.
     pub fn create(
         &self,
         name: &str,
@@ -337,9 +338,11 @@ impl Registry {
         let tmp = c
             .dir
             .join(format!(".{name}.{:016x}.tmp", rand::random::<u64>()));
+        // Its own Bitwarden JWT key: tokens of the source never verify here.
         let made = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(Error::from)
-            .and_then(|src| copy::save_to_file(&src, &tmp));
+            .and_then(|src| copy::save_to_file(&src, &tmp))
+            .and_then(|()| crate::store::bitwarden::rotate_jwt_key(&Connection::open(&tmp)?));
         if let Err(e) = made {
             remove_database_files(&tmp);
             return Err(e);

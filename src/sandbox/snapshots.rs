@@ -47,22 +47,30 @@ pub fn save(sandbox: &Sandbox, dest: &Path) -> Result<()> {
 }
 
 /// Replaces `sandbox`'s state with the snapshot file at `file`, after checking (and
-/// upgrading) a private copy of it. Returns the snapshot's schema version as it came.
+/// upgrading) a private copy of it, and gives it a new Bitwarden JWT key. Returns the
+/// snapshot's schema version as it came.
 pub fn load(sandbox: &Sandbox, file: &Path, scratch_dir: &Path) -> Result<i64> {
     load_into(&sandbox.store, file, scratch_dir)
 }
 
 /// [`load`] into a bare store (the CLI, on a data directory).
 pub fn load_into(store: &Store, file: &Path, scratch_dir: &Path) -> Result<i64> {
+    let (checked, version) = checked_copy(file, scratch_dir)?;
+    let src = open_read_only(checked.path())?;
+    store.exclusive_blocking(|conn| copy::restore_into(&src, conn))?;
+    Ok(version)
+}
+
+/// A private copy of the snapshot file at `file` in `scratch_dir`, checked and upgraded
+/// ([`copy::verify_and_upgrade`]), with the schema version the file came with.
+pub fn checked_copy(file: &Path, scratch_dir: &Path) -> Result<(TempDb, i64)> {
     let checked = TempDb::new(scratch_dir);
     {
         let src = open_read_only(file)?;
         copy::save_to_file(&src, checked.path()).map_err(not_a_snapshot)?;
     }
     let version = copy::verify_and_upgrade(checked.path())?;
-    let src = open_read_only(checked.path())?;
-    store.exclusive_blocking(|conn| copy::copy_database(&src, conn))?;
-    Ok(version)
+    Ok((checked, version))
 }
 
 /// Checks (and upgrades) the uploaded bytes as a snapshot and keeps them at `dest`.

@@ -54,14 +54,16 @@ pub fn apply_seed_file(
     key: &crate::auth::seal::ServerKey,
     iterations: u32,
 ) -> Result<()> {
-    let fixture = crate::sandbox::fixture::read_file(file)?;
+    use crate::sandbox::fixture::{apply, prepare_passwords, read_file};
+    let fixture = read_file(file)?;
     let now = Clock::real_now_ms();
-    store.write_blocking(|conn| {
-        crate::sandbox::fixture::apply(conn, &fixture, now, iterations, key)
-    })?;
+    // Passwords are hashed before each write transaction, never inside it.
+    let passwords = store.read_blocking(|conn| prepare_passwords(conn, &fixture, iterations))?;
+    store.write_blocking(|conn| apply(conn, &fixture, &passwords, now, key))?;
     let mut conn = rusqlite::Connection::open(template)?;
+    let passwords = prepare_passwords(&conn, &fixture, iterations)?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    crate::sandbox::fixture::apply(&tx, &fixture, now, iterations, key)?;
+    apply(&tx, &fixture, &passwords, now, key)?;
     tx.commit()?;
     Ok(())
 }

@@ -11,6 +11,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
+use crate::store::bitwarden::JWT_KEY_SETTING;
 use crate::store::migrations;
 
 /// Copies every page of `from` into `to` (replacing its content), retrying while another
@@ -29,6 +30,14 @@ pub fn copy_database(from: &Connection, to: &mut Connection) -> Result<()> {
     Err(Error::Internal(
         "the database stayed locked; copy not made".into(),
     ))
+}
+
+/// Replaces a sandbox's live database on `to` with `from` (a template or a checked
+/// snapshot) and gives it a new Bitwarden JWT key: a state copied into a sandbox never keeps
+/// the signing key of the place it came from.
+pub fn restore_into(from: &Connection, to: &mut Connection) -> Result<()> {
+    copy_database(from, to)?;
+    crate::store::bitwarden::rotate_jwt_key(to)
 }
 
 /// Writes the database on `from` into a new file at `dest` (which must not exist).
@@ -53,8 +62,10 @@ pub fn sync_file(path: &Path) -> Result<()> {
 }
 
 /// Opens a file that claims to be an orgbox database and makes it current: refuses what is not
-/// a SQLite file, not an orgbox store, damaged, or from a newer orgbox; upgrades an older one
-/// in place. The file is a private copy, so nothing live is touched while checking.
+/// a SQLite file, not an orgbox store, damaged, from a newer orgbox, or carrying any schema
+/// object (table, index, trigger, view) orgbox's own schema does not have in the same form;
+/// upgrades an older one in place. The file is a private copy, so nothing live is touched
+/// while checking.
 pub fn verify_and_upgrade(path: &Path) -> Result<i64> {
     let refuse = |why: String| Error::Invalid(format!("not a usable orgbox snapshot: {why}"));
     let mut conn = Connection::open_with_flags(
@@ -85,9 +96,18 @@ pub fn verify_and_upgrade(path: &Path) -> Result<i64> {
             "it is schema version {version}, newer than this orgbox's {latest}; load it with a newer orgbox"
         )));
     }
+    // A planted trigger would run during the migration's writes: refused before them.
+    let planted = migrations::triggers_and_views(&conn)?;
+    if !planted.is_empty() {
+        return Err(refuse(planted.join("; ")));
+    }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     migrations::upgrade(&tx)?;
     tx.commit()?;
+    let foreign = migrations::schema_differences(&conn)?;
+    if !foreign.is_empty() {
+        return Err(refuse(foreign.join("; ")));
+    }
     let fk_violations: i64 =
         conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
             r.get(0)
@@ -99,7 +119,8 @@ pub fn verify_and_upgrade(path: &Path) -> Result<i64> {
 }
 
 /// SHA-256 over every row of every table (tables by name, rows by rowid or primary key), in
-/// hex: equal digests mean equal states, whatever the file layout.
+/// hex: equal digests mean equal states, whatever the file layout. The Bitwarden JWT key is
+/// left out: it is the sandbox's own, new whenever a state is copied in ([`restore_into`]).
 pub fn digest(conn: &Connection) -> Result<String> {
     let mut tables: Vec<(String, bool)> = Vec::new();
     {
@@ -117,7 +138,13 @@ pub fn digest(conn: &Connection) -> Result<String> {
         ctx.update(table.as_bytes());
         ctx.update(b"\0");
         let order = if without_rowid { "1" } else { "rowid" };
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY {order}"))?;
+        let only = if table == "bw_settings" {
+            format!(" WHERE name <> '{JWT_KEY_SETTING}'")
+        } else {
+            String::new()
+        };
+        let mut stmt =
+            conn.prepare(&format!("SELECT * FROM \"{table}\"{only} ORDER BY {order}"))?;
         let columns = stmt.column_count();
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {

@@ -6,6 +6,8 @@
 //! To change the schema: add a file `migrations/NNNN_what.sql` and one line to [`MIGRATIONS`]
 //! with the next free number. Never edit a migration that has shipped.
 
+use std::collections::BTreeMap;
+
 use rusqlite::Connection;
 
 use crate::error::{Error, Result};
@@ -36,6 +38,10 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("migrations/0050_policy_rules_set_by_org_admin.sql"),
     ),
     (60, include_str!("migrations/0060_token_spending.sql")),
+    (
+        70,
+        include_str!("migrations/0070_refresh_token_families.sql"),
+    ),
 ];
 
 /// The version a fully migrated file has.
@@ -64,6 +70,84 @@ pub fn upgrade(tx: &Connection) -> Result<()> {
         tx.pragma_update(None, "user_version", latest)?;
     }
     Ok(())
+}
+
+/// One object of a database's schema as `sqlite_schema` lists it: its type (`table`,
+/// `index`, `trigger`, `view`), the table it belongs to and the SQL that made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaObject {
+    /// `table`, `index`, `trigger` or `view`.
+    pub kind: String,
+    /// The table it is on (its own name for a table).
+    pub table: String,
+    /// The statement that created it (none for SQLite's automatic indexes).
+    pub sql: Option<String>,
+}
+
+/// Every object of `conn`'s schema, by name.
+pub fn schema_of(conn: &Connection) -> Result<BTreeMap<String, SchemaObject>> {
+    let mut stmt = conn.prepare("SELECT name, type, tbl_name, sql FROM sqlite_schema")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            SchemaObject {
+                kind: r.get(1)?,
+                table: r.get(2)?,
+                sql: r.get(3)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The schema of a fully migrated orgbox store, made in memory.
+pub fn expected_schema() -> Result<BTreeMap<String, SchemaObject>> {
+    let conn = Connection::open_in_memory()?;
+    upgrade(&conn)?;
+    schema_of(&conn)
+}
+
+/// Where `conn`'s schema (a foreign file, migrated to [`latest_version`]) is not orgbox's:
+/// objects orgbox does not have, objects made with other SQL, objects missing. Each is
+/// described for a refusal; none means the schemas are the same.
+pub fn schema_differences(conn: &Connection) -> Result<Vec<String>> {
+    let expected = expected_schema()?;
+    let found = schema_of(conn)?;
+    let mut out = Vec::new();
+    for (name, o) in &found {
+        match expected.get(name) {
+            None => out.push(format!(
+                "it has a {} {name:?} on {:?} that orgbox's schema does not have",
+                o.kind, o.table
+            )),
+            Some(e) if e != o => out.push(format!("its {} {name:?} differs from orgbox's", o.kind)),
+            Some(_) => {}
+        }
+    }
+    for (name, e) in &expected {
+        if !found.contains_key(name) {
+            out.push(format!("it lacks orgbox's {} {name:?}", e.kind));
+        }
+    }
+    Ok(out)
+}
+
+/// Triggers and views in `conn` (orgbox's own schema has none): checked before a foreign
+/// file is migrated, so that nothing it planted runs during the migration.
+pub fn triggers_and_views(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, tbl_name FROM sqlite_schema WHERE type IN ('trigger', 'view')
+         ORDER BY name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(format!(
+            "it has a {} {:?} on {:?} that orgbox's schema does not have",
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]
@@ -144,6 +228,51 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         assert_eq!(marked, ["by-admin", "org-rule"]);
+    }
+
+    #[test]
+    fn an_upgraded_version_one_file_has_exactly_the_fresh_schema() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(BASE_SCHEMA).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        upgrade(&conn).unwrap();
+        assert_eq!(schema_differences(&conn).unwrap(), Vec::<String>::new());
+        // orgbox has no triggers or views: loading refuses any before migrating.
+        assert!(triggers_and_views(&conn).unwrap().is_empty());
+    }
+
+    #[test]
+    fn planted_extra_and_changed_objects_are_named() {
+        let conn = Connection::open_in_memory().unwrap();
+        upgrade(&conn).unwrap();
+        conn.execute_batch(
+            "CREATE TRIGGER widen AFTER INSERT ON access_tokens BEGIN
+               UPDATE access_tokens SET scope = 'all' WHERE id = NEW.id; END;
+             CREATE INDEX spy ON users(password_hash);
+             DROP INDEX enterprises_by_organization;",
+        )
+        .unwrap();
+        let found = schema_differences(&conn).unwrap().join("; ");
+        for part in [
+            "trigger \"widen\" on \"access_tokens\"",
+            "index \"spy\"",
+            "lacks orgbox's index \"enterprises_by_organization\"",
+        ] {
+            assert!(found.contains(part), "{part}: {found}");
+        }
+        assert_eq!(triggers_and_views(&conn).unwrap().len(), 1);
+        // The same name with other SQL.
+        let conn = Connection::open_in_memory().unwrap();
+        upgrade(&conn).unwrap();
+        conn.execute_batch(
+            "DROP INDEX enterprises_by_organization;
+             CREATE INDEX enterprises_by_organization ON enterprises(name);",
+        )
+        .unwrap();
+        assert_eq!(
+            schema_differences(&conn).unwrap(),
+            ["its index \"enterprises_by_organization\" differs from orgbox's"]
+        );
     }
 
     #[test]

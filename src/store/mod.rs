@@ -187,6 +187,15 @@ impl Store {
         f(&mut conn)
     }
 
+    /// [`Store::read`] for code that is not async (start-up seeding, the CLI).
+    pub fn read_blocking<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&Connection) -> Result<T>,
+    {
+        let conn = self.pool.get()?;
+        f(&conn)
+    }
+
     /// [`Store::write`] for code that is not async (start-up seeding, tests).
     pub fn write_blocking<T, F>(&self, f: F) -> Result<T>
     where

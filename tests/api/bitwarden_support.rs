@@ -74,8 +74,13 @@ pub const DEVICE: [(&str, &str); 3] = [
 impl BwApp {
     /// POSTs a form to the token endpoint.
     pub async fn token(&self, pairs: &[(&str, &str)]) -> Resp {
+        self.token_at("", pairs).await
+    }
+
+    /// POSTs a form to the token endpoint of the sandbox at `base` (`""` or `/s/name`).
+    pub async fn token_at(&self, base: &str, pairs: &[(&str, &str)]) -> Resp {
         self.app
-            .send(Req::post("/identity/connect/token").raw(
+            .send(Req::post(&format!("{base}/identity/connect/token")).raw(
                 &form(pairs),
                 "application/x-www-form-urlencoded; charset=utf-8",
             ))
@@ -84,6 +89,11 @@ impl BwApp {
 
     /// The full password-grant reply for `email`.
     pub async fn password_login(&self, email: &str) -> Value {
+        self.password_login_at("", email).await
+    }
+
+    /// The full password-grant reply for `email` from the sandbox at `base`.
+    pub async fn password_login_at(&self, base: &str, email: &str) -> Value {
         let hash = client_hash(email, MASTER);
         let mut pairs = vec![
             ("grant_type", "password"),
@@ -93,7 +103,7 @@ impl BwApp {
             ("client_id", "cli"),
         ];
         pairs.extend_from_slice(&DEVICE);
-        self.token(&pairs).await.ok()
+        self.token_at(base, &pairs).await.ok()
     }
 
     /// An access token for `email`.

@@ -8,7 +8,8 @@ use crate::wallets::*;
 
 const T: &str = "/api/prime/trading/v1";
 
-async fn order(app: &TestApp, token: &str, account: &str, body: Value) -> Resp {
+/// Places an order on `account` with a v2-signed request.
+pub async fn order(app: &TestApp, token: &str, account: &str, body: Value) -> Resp {
     app.post(
         &format!("{T}/accounts/{account}/orders"),
         body,

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use crate::bitgo::transfers::price_cents;
 use crate::config::MoneyConfig;
 use crate::domain::ledger::EntryKind;
-use crate::domain::money::{self, Asset};
+use crate::domain::money::{self, Asset, CustomerSide};
 use crate::error::{Error, Result};
 use crate::store::ledger;
 use crate::store::orders::{self, FillRow, OrderRow};
@@ -68,15 +68,27 @@ pub fn new_order_id() -> String {
     uuid()
 }
 
-fn quote_of(base_quantity: i64, p: Product, price: i64) -> Result<i64> {
-    let q = money::usd_cents(base_quantity, p.base, price);
-    match i64::try_from(q) {
-        Ok(q) if q > 0 => Ok(q),
-        Ok(_) => Err(Error::Invalid(
+/// The USD side of a trade of `base_quantity` on `side` (`buy`/`sell`) at `price`: a buyer
+/// pays it rounded up, a seller receives it rounded down, so no fill creates money.
+fn quote_of(base_quantity: i64, p: Product, price: i64, side: &str) -> Result<i64> {
+    let customer = match side {
+        "buy" => CustomerSide::Pays,
+        _ => CustomerSide::Receives,
+    };
+    let q = money::trade_usd_cents(base_quantity, p.base, price, customer);
+    i64::try_from(q).map_err(|_| Error::Invalid("the order is too large".into()))
+}
+
+/// Refuses a new order worth less than one cent at `price`. Checked when an order is placed
+/// (at its limit when it rests), not when a resting one fills: a crossed sell is then worth
+/// at least its limit, and a crossed buy pays at least a cent.
+fn worth_a_cent(base_quantity: i64, p: Product, price: i64) -> Result<()> {
+    if money::trade_usd_cents(base_quantity, p.base, price, CustomerSide::Receives) < 1 {
+        return Err(Error::Invalid(
             "the order is worth less than 0.01 USD".into(),
-        )),
-        Err(_) => Err(Error::Invalid("the order is too large".into())),
+        ));
     }
+    Ok(())
 }
 
 /// Fills `o` completely at `price` (USD cents per whole unit).
@@ -87,7 +99,10 @@ pub fn fill(
     price: i64,
     now_ms: i64,
 ) -> Result<()> {
-    let quote = quote_of(o.base_quantity, p, price)?;
+    if o.hold_amount == 0 {
+        worth_a_cent(o.base_quantity, p, price)?;
+    }
+    let quote = quote_of(o.base_quantity, p, price, &o.side)?;
     let (give, give_amount, get, get_amount) = match o.side.as_str() {
         "buy" => (p.quote.id, quote, p.base.id, o.base_quantity),
         _ => (p.base.id, o.base_quantity, p.quote.id, quote),
@@ -178,8 +193,9 @@ pub fn rest(
     limit: i64,
     now_ms: i64,
 ) -> Result<()> {
+    worth_a_cent(o.base_quantity, p, limit)?;
     let (asset, amount) = match o.side.as_str() {
-        "buy" => (p.quote.id, quote_of(o.base_quantity, p, limit)?),
+        "buy" => (p.quote.id, quote_of(o.base_quantity, p, limit, "buy")?),
         _ => (p.base.id, o.base_quantity),
     };
     ledger::post(
@@ -239,4 +255,172 @@ pub fn match_resting(
         }
     }
     Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    use super::*;
+    use crate::store::testing::temp_store;
+    use crate::store::wallets::set_price_cents;
+    use crate::store::Store;
+
+    const ACCOUNTS: [&str; 3] = [
+        "a0000000000000000000000000000000",
+        "b0000000000000000000000000000000",
+        "c0000000000000000000000000000000",
+    ];
+
+    /// Three funded trading accounts of one user and enterprise.
+    fn funded_accounts(store: &Store) {
+        store
+            .write_blocking(|c| {
+                let (user, ent, key) = ("1".repeat(32), "2".repeat(32), "3".repeat(32));
+                c.execute(
+                    "INSERT INTO users (id, username, first_name, last_name, password_hash, created_at)
+                     VALUES (?1, 'p@x.test', 'P', 'T', 'x', 0)",
+                    [&user],
+                )?;
+                c.execute(
+                    "INSERT INTO enterprises (id, name, created_at) VALUES (?1, 'e', 0)",
+                    [&ent],
+                )?;
+                c.execute(
+                    "INSERT INTO wallet_keys (id, coin, user_id, pub, source, key_type, created_at)
+                     VALUES (?1, 'ofc', ?2, 'xpub', 'user', 'independent', 0)",
+                    [&key, &user],
+                )?;
+                for id in ACCOUNTS {
+                    c.execute(
+                        "INSERT INTO wallets (id, coin, type, label, enterprise_id, user_key_id,
+                         created_by, created_at) VALUES (?1, 'ofc', 'trading', 't', ?2, ?3, ?4, 0)",
+                        [id, &ent, &key, &user],
+                    )?;
+                    for a in money::ASSETS {
+                        ledger::post(c, id, a.id, EntryKind::Credit, 1 << 50, "faucet", 0)?;
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    /// An account's USD and `asset` holdings valued at `price`, in cents × 10^decimals (exact).
+    fn value(store: &Store, account: &str, asset: Asset, price: i64) -> i128 {
+        let account = account.to_string();
+        let (usd, base) = store
+            .write_blocking(move |c| {
+                let total = |a: &str| -> Result<i128> {
+                    let b = ledger::balance(c, &account, a)?;
+                    Ok(i128::from(b.available) + i128::from(b.held))
+                };
+                Ok((total("ofctusd")?, total(asset.id)?))
+            })
+            .unwrap();
+        usd * 10i128.pow(asset.decimals) + base * i128::from(price)
+    }
+
+    /// A quantity from one base unit (dust) to about a thousand whole units, log-uniform.
+    fn quantity(rng: &mut StdRng, asset: Asset) -> i64 {
+        let digits = rng.random_range(0..=asset.decimals + 3);
+        rng.random_range(1..=10i64.pow(digits))
+    }
+
+    fn order(
+        account: &str,
+        p: Product,
+        side: &str,
+        base_quantity: i64,
+        limit: Option<i64>,
+    ) -> OrderRow {
+        let id = new_order_id();
+        OrderRow {
+            id: id.clone(),
+            account_id: account.into(),
+            enterprise_id: "2".repeat(32),
+            user_id: "1".repeat(32),
+            client_order_id: id,
+            product: p.id(),
+            side: side.into(),
+            order_type: if limit.is_some() { "limit" } else { "market" }.into(),
+            quantity: base_quantity.to_string(),
+            quantity_currency: p.base.currency.into(),
+            base_quantity,
+            limit_price_cents: limit,
+            status: "pending_open".into(),
+            hold_asset: None,
+            hold_amount: 0,
+            filled_quantity: 0,
+            filled_quote: 0,
+            canceled_by: None,
+            created_at: 0,
+            completed_at: None,
+        }
+    }
+
+    #[test]
+    fn no_fill_ever_gives_an_account_value_from_rounding() {
+        let (store, _dir) = temp_store();
+        funded_accounts(&store);
+        let config = MoneyConfig::default();
+        let mut rng = StdRng::seed_from_u64(14);
+        let all = products().unwrap();
+        let (mut fills, mut rested, mut matched) = (0, 0, 0);
+        for step in 0..1_500 {
+            let p = all[rng.random_range(0..all.len())];
+            let digits = rng.random_range(1..=9);
+            let price: i64 = rng.random_range(1..=10i64.pow(digits));
+            // A new price fills the resting orders it crosses: no account gains at that price.
+            let before: Vec<i128> = ACCOUNTS
+                .iter()
+                .map(|a| value(&store, a, p.base, price))
+                .collect();
+            matched += store
+                .write_blocking(|c| {
+                    set_price_cents(c, p.base.id, price, step)?;
+                    match_resting(c, &config, p.base, step)
+                })
+                .unwrap();
+            for (a, was) in ACCOUNTS.iter().zip(&before) {
+                assert!(
+                    value(&store, a, p.base, price) <= *was,
+                    "step {step}: matching at {price}"
+                );
+            }
+            // A market or limit order of a random size and side.
+            let account = ACCOUNTS[rng.random_range(0..ACCOUNTS.len())];
+            let side = if rng.random_bool(0.5) { "buy" } else { "sell" };
+            let limit = rng
+                .random_bool(0.4)
+                .then(|| (price + rng.random_range(-price / 2..=price / 2)).max(1));
+            let mut o = order(account, p, side, quantity(&mut rng, p.base), limit);
+            let was = value(&store, account, p.base, price);
+            let done = store.write_blocking(|c| match limit {
+                Some(l) if !money::limit_crosses(side, l, price) => rest(c, &mut o, p, l, step),
+                _ => fill(c, &mut o, p, price, step),
+            });
+            let now = value(&store, account, p.base, price);
+            assert!(
+                now <= was,
+                "step {step}: {o:?} at {price} gained {}",
+                now - was
+            );
+            if done.is_ok() && o.status == "completed" {
+                // Rounding costs the customer less than one cent.
+                assert!(
+                    was - now < 10i128.pow(p.base.decimals),
+                    "step {step}: {o:?}"
+                );
+                fills += 1;
+            } else if done.is_ok() {
+                rested += 1;
+            }
+        }
+        assert!(
+            fills > 300 && rested > 100 && matched > 50,
+            "{fills} {rested} {matched}"
+        );
+    }
 }

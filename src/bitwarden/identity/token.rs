@@ -1,4 +1,5 @@
-//! `POST /identity/connect/token`: the password, refresh_token and client_credentials grants.
+//! `POST /identity/connect/token`: the password, refresh_token (rotated on every use, a reused
+//! one revoking its family) and client_credentials grants.
 
 use crate::auth::password;
 use crate::auth::throttle::ThrottleKey;
@@ -137,14 +138,16 @@ pub async fn token(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwErro
             };
             sandbox.throttle.succeeded(&guesses);
             let raw = RawToken::generate();
+            let hash = raw.hash();
             let refresh = keys::RefreshToken {
                 user_id: user.id.clone(),
                 client_id: client_id.clone(),
                 device_identifier: device.identifier.clone(),
                 device_type: device.device_type,
                 expires_at: now_ms + cfg.refresh_token_seconds * 1000,
+                // A login starts a family: every token refreshed from this one joins it.
+                family_id: hash.clone(),
             };
-            let hash = raw.hash();
             sandbox
                 .store
                 .write(move |c| keys::insert_refresh(c, &hash, &refresh, now_ms))
@@ -168,34 +171,24 @@ pub async fn token(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwErro
                 return Ok(grant_error("invalid_request", "", "Missing refresh token."));
             };
             let hash = sha256_hex(raw.as_bytes());
-            let found = sandbox
+            // Rotated on every use; a used one presented again revokes its whole family.
+            let next = RawToken::generate();
+            let next_hash = next.hash();
+            let lifetime_ms = cfg.refresh_token_seconds * 1000;
+            let (redeemed, user) = sandbox
                 .store
-                .read(move |c| {
-                    let t = c
-                        .query_row(
-                            "SELECT user_id, client_id, device_identifier, device_type, expires_at
-                             FROM bw_refresh_tokens WHERE token_hash = ?1",
-                            [&hash],
-                            |r| {
-                                Ok(keys::RefreshToken {
-                                    user_id: r.get(0)?,
-                                    client_id: r.get(1)?,
-                                    device_identifier: r.get(2)?,
-                                    device_type: r.get(3)?,
-                                    expires_at: r.get(4)?,
-                                })
-                            },
-                        )
-                        .ok();
-                    let user = match &t {
-                        Some(t) => users::find(c, &t.user_id)?,
-                        None => None,
+                .write(move |c| {
+                    let r = keys::redeem_refresh(c, &hash, &next_hash, now_ms, lifetime_ms)?;
+                    let user = match &r {
+                        keys::Redeemed::Rotated(t) => users::find(c, &t.user_id)?,
+                        _ => None,
                     };
-                    Ok(t.zip(user))
+                    Ok((r, user))
                 })
                 .await?;
-            let Some((t, user)) = found.filter(|(t, _)| t.expires_at > now_ms) else {
-                return Ok(grant_error("invalid_grant", "", "Invalid refresh token."));
+            let (keys::Redeemed::Rotated(t), Some(user)) = (redeemed, user) else {
+                // Duende's answer to a refresh token it will not take, whatever the reason.
+                return Ok(HttpResponse::BadRequest().json(json!({"error": "invalid_grant"})));
             };
             let device = Device {
                 identifier: t.device_identifier,
@@ -209,7 +202,7 @@ pub async fn token(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwErro
                 &device,
                 now_s,
                 &cfg,
-                Some(raw),
+                Some(next.expose()),
                 &["api", "offline_access"],
             )
             .await?;

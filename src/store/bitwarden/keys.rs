@@ -1,7 +1,8 @@
-//! Organization API keys, refresh tokens and SSO links.
+//! Organization API keys, refresh tokens (rotated on every use, in families) and SSO links.
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::domain::bitwarden::refresh::{refresh_use, RefreshFacts, RefreshUse};
 use crate::error::Result;
 
 /// An organization API key.
@@ -77,13 +78,15 @@ pub struct RefreshToken {
     pub device_type: i64,
     /// ms.
     pub expires_at: i64,
+    /// The family: the hash of the first token of the login it descends from.
+    pub family_id: String,
 }
 
 /// Stores a refresh token by its hash.
 pub fn insert_refresh(conn: &Connection, hash: &str, t: &RefreshToken, now: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO bw_refresh_tokens (token_hash, user_id, client_id, device_identifier,
-         device_type, expires_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         device_type, expires_at, created_at, family_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             hash,
             t.user_id,
@@ -91,35 +94,92 @@ pub fn insert_refresh(conn: &Connection, hash: &str, t: &RefreshToken, now: i64)
             t.device_identifier,
             t.device_type,
             t.expires_at,
-            now
+            now,
+            t.family_id
         ],
     )?;
     Ok(())
 }
 
-/// Removes and returns a refresh token (they are single-use: each refresh issues a new one).
-pub fn take_refresh(conn: &Connection, hash: &str) -> Result<Option<RefreshToken>> {
-    let t = conn
+/// What presenting a refresh token did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeemed {
+    /// Unknown or expired: nothing changed.
+    Invalid,
+    /// Used before: its whole family is revoked.
+    Replayed,
+    /// Consumed; its successor (the new token's row) is stored.
+    Rotated(RefreshToken),
+}
+
+/// Redeems the refresh token with hash `hash` (inside the caller's transaction), as
+/// `domain::bitwarden::refresh::refresh_use` rules: a good one is marked consumed and
+/// `next_hash` stored as its successor in the same family, expiring `lifetime_ms` from now
+/// (a sliding lifetime, as Bitwarden's clients have; the consumed ones are kept as long, to
+/// recognise a replay); a consumed one revokes its family. Expired rows are pruned.
+pub fn redeem_refresh(
+    conn: &Connection,
+    hash: &str,
+    next_hash: &str,
+    now: i64,
+    lifetime_ms: i64,
+) -> Result<Redeemed> {
+    let found = conn
         .query_row(
-            "SELECT user_id, client_id, device_identifier, device_type, expires_at
+            "SELECT user_id, client_id, device_identifier, device_type, expires_at,
+                    coalesce(family_id, token_hash), consumed_at IS NOT NULL
              FROM bw_refresh_tokens WHERE token_hash = ?1",
             [hash],
             |r| {
-                Ok(RefreshToken {
-                    user_id: r.get(0)?,
-                    client_id: r.get(1)?,
-                    device_identifier: r.get(2)?,
-                    device_type: r.get(3)?,
-                    expires_at: r.get(4)?,
-                })
+                Ok((
+                    RefreshToken {
+                        user_id: r.get(0)?,
+                        client_id: r.get(1)?,
+                        device_identifier: r.get(2)?,
+                        device_type: r.get(3)?,
+                        expires_at: r.get(4)?,
+                        family_id: r.get(5)?,
+                    },
+                    r.get::<_, bool>(6)?,
+                ))
             },
         )
         .optional()?;
+    let facts = found.as_ref().map(|(t, consumed)| RefreshFacts {
+        consumed: *consumed,
+        expires_at: t.expires_at,
+    });
+    let outcome = match (refresh_use(facts, now), found) {
+        (RefreshUse::Rotate, Some((t, _))) => {
+            let next = RefreshToken {
+                expires_at: now.saturating_add(lifetime_ms),
+                ..t
+            };
+            conn.execute(
+                "UPDATE bw_refresh_tokens SET consumed_at = ?2 WHERE token_hash = ?1",
+                params![hash, now],
+            )?;
+            conn.execute(
+                "UPDATE bw_refresh_tokens SET expires_at = ?2 WHERE family_id = ?1",
+                params![next.family_id, next.expires_at],
+            )?;
+            insert_refresh(conn, next_hash, &next, now)?;
+            Redeemed::Rotated(next)
+        }
+        (RefreshUse::Replayed, Some((t, _))) => {
+            conn.execute(
+                "DELETE FROM bw_refresh_tokens WHERE family_id = ?1",
+                [&t.family_id],
+            )?;
+            Redeemed::Replayed
+        }
+        _ => Redeemed::Invalid,
+    };
     conn.execute(
-        "DELETE FROM bw_refresh_tokens WHERE token_hash = ?1",
-        [hash],
+        "DELETE FROM bw_refresh_tokens WHERE expires_at <= ?1",
+        [now],
     )?;
-    Ok(t)
+    Ok(outcome)
 }
 
 /// Whether the user has an SSO link to the organization.

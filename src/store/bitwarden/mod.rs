@@ -5,9 +5,38 @@ pub mod members;
 pub mod orgs;
 pub mod users;
 
+use rand::RngCore;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::Result;
+
+/// Name of the per-sandbox JWT signing key in `bw_settings` (32 random bytes as hex).
+pub const JWT_KEY_SETTING: &str = "jwt_key";
+
+/// Replaces the sandbox's JWT signing key with a new random one: every access token signed
+/// before no longer verifies. Called whenever a database file becomes a sandbox's state
+/// (a named sandbox made, a reset, a snapshot loaded), so that no two sandboxes, and no
+/// sandbox before and after a reset, share a key.
+pub fn rotate_jwt_key(conn: &Connection) -> Result<()> {
+    // A file from before the Bitwarden dialect (schema version 30, not migrated yet) has no
+    // key to rotate.
+    let has_settings: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'bw_settings'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_settings {
+        return Ok(());
+    }
+    let mut key = [0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    conn.execute(
+        "INSERT INTO bw_settings (name, value) VALUES (?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        params![JWT_KEY_SETTING, hex::encode(key)],
+    )?;
+    Ok(())
+}
 
 /// Reads a per-sandbox setting of the dialect.
 pub fn setting(conn: &Connection, name: &str) -> Result<Option<String>> {
