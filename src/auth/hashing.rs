@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use thread_priority::{set_current_thread_priority, ThreadPriority};
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 type Job = Box<dyn FnOnce() + Send>;
 

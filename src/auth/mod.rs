@@ -6,7 +6,6 @@ pub mod client_ip;
 pub mod hashing;
 pub mod hosts;
 pub mod password;
-pub mod principal;
 pub mod replay;
 pub mod seal;
 pub mod signed_message;

@@ -8,7 +8,7 @@ use k256::ecdsa::signature::hazmat::PrehashVerifier;
 use k256::ecdsa::{Signature, SigningKey, VerifyingKey};
 use ring::digest::{digest, SHA256};
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 const ALPHABET: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 const MESSAGE_PREFIX: &[u8] = b"\x18Bitcoin Signed Message:\n";

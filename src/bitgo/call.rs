@@ -16,16 +16,16 @@ use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::auth::principal::{self, Credentials, Principal, RequestFacts};
 use crate::auth::signing::{signed_target, AuthVersion};
 use crate::auth::token::RawToken;
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::json::parse_body;
+use crate::domain::error::{AuthFailure, Error};
 use crate::domain::policy;
 use crate::domain::scope::Scope;
-use crate::error::{AuthFailure, Error};
+use crate::request::json::parse_body;
+use crate::request::principal::{self, Credentials, Principal, RequestFacts};
+use crate::request::state::AppState;
 use crate::sandbox::{Clock, Sandbox};
-use crate::state::AppState;
 use crate::store::tokens::TokenRow;
 
 /// A BitGo request, authenticated or not.
@@ -97,7 +97,7 @@ pub trait Preload: 'static {
     type Output: Send + 'static;
     /// Loads it for the token's row (authentication is not decided yet: nothing is shown
     /// unless it succeeds).
-    fn load(conn: &Connection, token: &TokenRow) -> crate::error::Result<Self::Output>;
+    fn load(conn: &Connection, token: &TokenRow) -> crate::domain::error::Result<Self::Output>;
 }
 
 /// Loads nothing.
@@ -105,7 +105,7 @@ pub struct NoPreload;
 
 impl Preload for NoPreload {
     type Output = ();
-    fn load(_: &Connection, _: &TokenRow) -> crate::error::Result<()> {
+    fn load(_: &Connection, _: &TokenRow) -> crate::domain::error::Result<()> {
         Ok(())
     }
 }
@@ -153,7 +153,7 @@ impl<P: Preload> FromRequest for AuthedWith<P> {
             )
             .await?;
             req.extensions_mut()
-                .insert(crate::middleware::PrincipalNote {
+                .insert(crate::request::note::PrincipalNote {
                     user_id: principal.token.user_id.clone(),
                     token_id: Some(principal.token.id.clone()),
                 });

@@ -3,10 +3,11 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use rand::Rng;
 use serde_json::{json, Map, Value};
 
-use crate::error::{AuthFailure, Error};
+use crate::domain::error::{AuthFailure, Error};
+use crate::domain::ids::{random_chars, BASE36};
+use crate::request::status::status_of;
 
 /// An engine error on its way out through the BitGo dialect.
 #[derive(Debug, thiserror::Error)]
@@ -16,24 +17,7 @@ pub struct BitgoError(#[from] pub Error);
 impl BitgoError {
     /// The stable `name` code.
     pub fn name(&self) -> &'static str {
-        match &self.0 {
-            Error::Invalid(_) => "InvalidRequest",
-            Error::MalformedJson(_) => "InvalidJSON",
-            Error::UnsupportedMediaType(_) => "UnsupportedMediaType",
-            Error::PayloadTooLarge(_) => "PayloadTooLarge",
-            Error::Unauthenticated(_) => "Unauthorized",
-            Error::NeedsOtp(_) => "NeedsOTP",
-            Error::NeedsUnlock(_) => "NeedsUnlock",
-            Error::MissingScope(_) => "InsufficientScope",
-            Error::Forbidden(_) => "Forbidden",
-            Error::NotFound(_) => "NotFound",
-            Error::MethodNotAllowed => "MethodNotAllowed",
-            Error::Conflict(_) => "Conflict",
-            Error::OrganizationAdminCannotTransact(_) => "OrganizationAdminCannotTransact",
-            Error::InsufficientFunds(_) => "InsufficientBalance",
-            Error::RateLimited { .. } => "TooManyRequests",
-            Error::Internal(_) => "InternalError",
-        }
+        self.0.code()
     }
 
     fn context(&self) -> Map<String, Value> {
@@ -116,34 +100,37 @@ impl ResponseError for FiatError {
 
 /// A request id in the style of BitGo's (a 25-character cuid).
 pub fn new_request_id() -> String {
-    const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut rng = rand::rng();
-    let mut id = String::with_capacity(25);
-    id.push('c');
-    for _ in 0..24 {
-        id.push(ALPHABET[rng.random_range(0..ALPHABET.len())] as char);
+    format!("c{}", random_chars(BASE36, 24))
+}
+
+/// BitGo's body for an answer that is no engine error (an injected fault, an unknown sandbox,
+/// a documented route not served yet): `name` is the status's reason without spaces, and a
+/// `retry_after` goes into `context` and the `Retry-After` header.
+pub fn answer(status: StatusCode, message: &str, retry_after: Option<u64>) -> HttpResponse {
+    let mut context = Map::new();
+    if let Some(secs) = retry_after {
+        context.insert("retryAfterSeconds".into(), secs.into());
     }
-    id
+    let name: String = status
+        .canonical_reason()
+        .unwrap_or("Error")
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .collect();
+    let mut response = HttpResponse::build(status);
+    if let Some(secs) = retry_after {
+        response.insert_header((header::RETRY_AFTER, secs.to_string()));
+    }
+    response.json(json!({
+        "error": message,
+        "name": name,
+        "requestId": new_request_id(),
+        "context": context,
+    }))
 }
 
 impl ResponseError for BitgoError {
     fn status_code(&self) -> StatusCode {
-        match &self.0 {
-            Error::Invalid(_) | Error::MalformedJson(_) => StatusCode::BAD_REQUEST,
-            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::Unauthenticated(_) | Error::NeedsOtp(_) | Error::NeedsUnlock(_) => {
-                StatusCode::UNAUTHORIZED
-            }
-            Error::MissingScope(_) | Error::Forbidden(_) => StatusCode::FORBIDDEN,
-            Error::NotFound(_) => StatusCode::NOT_FOUND,
-            Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Error::Conflict(_) => StatusCode::CONFLICT,
-            Error::OrganizationAdminCannotTransact(_) => StatusCode::FORBIDDEN,
-            Error::InsufficientFunds(_) => StatusCode::BAD_REQUEST,
-            Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        status_of(&self.0)
     }
 
     fn error_response(&self) -> HttpResponse {

@@ -5,7 +5,6 @@ pub mod approvals;
 pub mod call;
 pub mod enterprise;
 pub mod error;
-pub mod json;
 pub mod kyc;
 pub mod meta;
 pub mod organizations;
@@ -22,7 +21,7 @@ pub mod wallets;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::bitgo::error::BitgoError;
-use crate::error::Error;
+use crate::domain::error::Error;
 
 /// BitGo routes that a served `{id}` pattern would otherwise swallow.
 const SHADOWED: [&str; 7] = [
@@ -295,10 +294,8 @@ pub fn documents(req: &HttpRequest) -> bool {
 /// (orgbox does not serve it yet), else BitGo's 404 body.
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, BitgoError> {
     if let Some(route) = unserved::find(req.method().as_str(), routed_path(&req)) {
-        let mut response = crate::middleware::errors::dialect_error(
-            "/api/v2",
+        let mut response = error::answer(
             actix_web::http::StatusCode::NOT_IMPLEMENTED,
-            "not_implemented",
             &format!(
                 "orgbox does not serve {} {} (BitGo API tag {:?}) yet",
                 route.method, route.template, route.tag

@@ -9,14 +9,14 @@ use crate::auth::throttle::ThrottleKey;
 use crate::auth::token::RawToken;
 use crate::bitgo::call::{Authed, Call};
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::json::{integer_field, string_field};
 use crate::bitgo::views::{TokenView, UserView};
+use crate::domain::error::{AuthFailure, Error};
 use crate::domain::ids::new_id;
 use crate::domain::ip::IpRestriction;
 use crate::domain::policy;
 use crate::domain::scope::ScopeSet;
 use crate::domain::token_rules::{check_otp, unlock_seconds, OtpFailure, TokenKind};
-use crate::error::{AuthFailure, Error};
+use crate::request::json::{integer_field, string_field};
 use crate::store::tokens::{self, TokenRow};
 use crate::store::{profile, users};
 
@@ -160,7 +160,7 @@ pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
         organizations: &profile.organizations,
     };
     // The journal names who logged in (the request itself carried no token).
-    let note = crate::middleware::PrincipalNote {
+    let note = crate::request::note::PrincipalNote {
         user_id: profile.user.id.clone(),
         token_id: None,
     };

@@ -8,8 +8,8 @@ use serde_json::{json, Map, Value};
 use crate::auth::token::RawToken;
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::json::{integer_field, string_field, string_list_field};
 use crate::bitgo::views::TokenView;
+use crate::domain::error::Error;
 use crate::domain::ids::{is_hex_id, new_id};
 use crate::domain::ip::IpRestriction;
 use crate::domain::policy;
@@ -17,7 +17,7 @@ use crate::domain::scope::ScopeSet;
 use crate::domain::token_rules::{
     check_label, check_otp, check_usable, is_unlocked, token_seconds, TokenKind,
 };
-use crate::error::Error;
+use crate::request::json::{integer_field, string_field, string_list_field};
 use crate::store::tokens::{self, TokenRow};
 use crate::store::{enterprises, profile};
 
@@ -94,7 +94,7 @@ pub async fn create_access_token(authed: Authed) -> Result<HttpResponse, BitgoEr
         .call
         .sandbox
         .store
-        .write(move |conn| {
+        .write(move |conn| -> crate::domain::error::Result<_> {
             if let Some(cap) = policy::live_token_cap(max_live) {
                 let live = tokens::count_live_api_tokens(conn, &row.user_id, row.created_at, cap)?;
                 policy::may_add_access_token(live, cap)?;
@@ -217,7 +217,7 @@ pub async fn delete_access_token(
         .call
         .sandbox
         .store
-        .write(move |conn| {
+        .write(move |conn| -> crate::domain::error::Result<_> {
             let not_found = || Error::NotFound(format!("access token {id} not found"));
             let row = tokens::find_for_user(conn, &user_id, &id)?.ok_or_else(not_found)?;
             policy::may_revoke_token(&caller_id, &scopes, &row.id, row.kind)?;

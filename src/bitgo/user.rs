@@ -9,8 +9,8 @@ use crate::bitgo::call::{Authed, AuthedWith, Preload};
 use crate::bitgo::error::BitgoError;
 use crate::bitgo::user_wire::UserEnvelope;
 use crate::bitgo::views::UserView;
+use crate::domain::error::Error;
 use crate::domain::scope::Scope;
-use crate::error::Error;
 use crate::store::profile::{self, Profile};
 use crate::store::tokens::TokenRow;
 
@@ -19,7 +19,7 @@ pub struct OwnProfile;
 
 impl Preload for OwnProfile {
     type Output = Option<Profile>;
-    fn load(conn: &Connection, token: &TokenRow) -> crate::error::Result<Option<Profile>> {
+    fn load(conn: &Connection, token: &TokenRow) -> crate::domain::error::Result<Option<Profile>> {
         profile::load(conn, &token.user_id)
     }
 }

@@ -2,11 +2,11 @@
 //! BitGo's `User` schema), the access-token document, and the enterprise
 //! (`GetEnterpriseResponse`'s required fields).
 
-use chrono::{DateTime, SecondsFormat};
 use serde_json::{json, Map, Value};
 
 use crate::auth::token::{sha256_hex, RawToken};
 use crate::domain::role::{EnterprisePermission, OrgRole};
+use crate::domain::time::{self, Precision};
 use crate::domain::token_rules::is_unlocked;
 use crate::store::enterprises::{EnterpriseRow, Membership};
 use crate::store::organizations::OrganizationRow;
@@ -18,9 +18,7 @@ const BITGO_ORG: &str = "BitGo Trust";
 
 /// Milliseconds since the epoch as BitGo's ISO-8601 (`2025-10-24T16:44:39.108Z`).
 pub fn iso(ms: i64) -> String {
-    DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(SecondsFormat::Millis, true)
+    time::iso(ms, Precision::Millis)
 }
 
 /// Everything the user object is made from.

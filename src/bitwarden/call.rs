@@ -15,8 +15,8 @@ use serde_json::{Map, Value};
 
 use crate::bitwarden::error::BwError;
 use crate::bitwarden::jwt;
+use crate::request::state::AppState;
 use crate::sandbox::Sandbox;
-use crate::state::AppState;
 use crate::store::bitwarden as bwstore;
 
 pub use crate::store::bitwarden::JWT_KEY_SETTING;
@@ -94,7 +94,7 @@ impl FromRequest for BwCall {
                 .ok_or(BwError::UnauthorizedEmpty)?
                 .to_string();
             req.extensions_mut()
-                .insert(crate::middleware::PrincipalNote {
+                .insert(crate::request::note::PrincipalNote {
                     user_id: user_id.clone(),
                     token_id: None,
                 });

@@ -6,7 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde_json::{json, Map, Value};
 
-use crate::error::Error;
+use crate::domain::error::Error;
+use crate::request::status::status_of;
 
 /// An error on its way out through the Bitwarden dialect.
 #[derive(Debug, thiserror::Error)]
@@ -48,28 +49,28 @@ impl BwError {
 }
 
 impl From<Error> for BwError {
+    /// The one status mapping, in the server's shapes: it answers 400 for any bad body (no
+    /// 413 or 415), an empty 403 for a second factor it wants, and 404 for a wrong method.
     fn from(e: Error) -> Self {
+        let status = status_of(&e);
         match e {
-            Error::Invalid(m) => BwError::BadRequest(m),
             Error::MalformedJson(m) => BwError::field("", &m),
             Error::UnsupportedMediaType(_) => BwError::BadRequest("Unsupported media type.".into()),
             Error::PayloadTooLarge(n) => {
                 BwError::BadRequest(format!("Request body too large (limit {n} bytes)."))
             }
-            Error::Unauthenticated(_) => BwError::UnauthorizedEmpty,
-            Error::NeedsOtp(_)
-            | Error::NeedsUnlock(_)
-            | Error::MissingScope(_)
-            | Error::Forbidden(_)
-            | Error::OrganizationAdminCannotTransact(_) => BwError::ForbiddenEmpty,
-            Error::InsufficientFunds(m) => BwError::BadRequest(m),
-            Error::NotFound(_) => BwError::NotFound,
-            Error::MethodNotAllowed => BwError::NotFound,
-            Error::Conflict(m) => BwError::Conflict(m),
+            Error::NeedsOtp(_) | Error::NeedsUnlock(_) => BwError::ForbiddenEmpty,
             Error::RateLimited {
                 retry_after_secs, ..
             } => BwError::TooManyRequests(retry_after_secs),
             Error::Internal(m) => BwError::Internal(m),
+            other => match status {
+                StatusCode::UNAUTHORIZED => BwError::UnauthorizedEmpty,
+                StatusCode::FORBIDDEN => BwError::ForbiddenEmpty,
+                StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => BwError::NotFound,
+                StatusCode::CONFLICT => BwError::Conflict(other.to_string()),
+                _ => BwError::BadRequest(other.to_string()),
+            },
         }
     }
 }
@@ -90,6 +91,16 @@ pub fn error_body(message: &str, validation: Option<Map<String, Value>>) -> Valu
         "exceptionStackTrace": null,
         "innerExceptionMessage": null,
     })
+}
+
+/// The `ErrorResponseModel` for an answer that is no engine error (an injected fault, an
+/// unknown sandbox), with `Retry-After` when given.
+pub fn answer(status: StatusCode, message: &str, retry_after: Option<u64>) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    if let Some(secs) = retry_after {
+        response.insert_header((actix_web::http::header::RETRY_AFTER, secs.to_string()));
+    }
+    response.json(error_body(message, None))
 }
 
 impl ResponseError for BwError {

@@ -1,35 +1,16 @@
 //! Ids and random keys of the Bitwarden dialect: lowercase GUIDs (parsed leniently, so a
 //! malformed id is a clean 404 and never a 500) and `[A-Za-z0-9]` keys.
 
-use rand::RngCore;
+use crate::domain::ids::{new_uuid, random_chars, ALPHANUMERIC};
 
 /// `n` random characters from `[A-Za-z0-9]` (API keys, license keys).
 pub fn random_alnum(n: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::rng();
-    (0..n)
-        .map(|_| {
-            let i = (rng.next_u32() as usize) % ALPHABET.len();
-            ALPHABET[i] as char
-        })
-        .collect()
+    random_chars(ALPHANUMERIC, n)
 }
 
 /// A fresh lowercase GUID (version 4).
 pub fn new_guid() -> String {
-    let mut b = [0u8; 16];
-    rand::rng().fill_bytes(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    new_uuid()
 }
 
 /// Parses a GUID in any case, with or without dashes or braces, into its lowercase dashed form;

@@ -6,7 +6,6 @@
 pub mod accounts;
 pub mod body;
 pub mod call;
-pub mod config;
 pub mod crypto;
 pub mod error;
 pub mod identity;
@@ -14,9 +13,7 @@ pub mod ids;
 pub mod jwt;
 pub mod license;
 pub mod organizations;
-pub mod seed;
 pub mod sync;
-pub mod tls;
 pub mod views;
 
 use actix_web::{web, HttpResponse};

@@ -6,11 +6,11 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use crate::bitwarden::call::BwCall;
-use crate::bitwarden::config::Deployment;
 use crate::bitwarden::error::BwError;
 use crate::bitwarden::views;
+use crate::config::bitwarden::Deployment;
 use crate::domain::bitwarden::role::MemberStatus;
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 use crate::store::bitwarden::{keys, members, orgs, users};
 
 /// The caller's confirmed memberships as `profileOrganization` objects.
@@ -32,7 +32,7 @@ async fn load_profile(call: &BwCall) -> std::result::Result<Value, BwError> {
         .store
         .read(move |c| {
             let user = users::find(c, &uid)?.ok_or(Error::Unauthenticated(
-                crate::error::AuthFailure::UnknownToken,
+                crate::domain::error::AuthFailure::UnknownToken,
             ))?;
             Ok(views::profile(&user, profile_organizations(c, &uid)?))
         })

@@ -1,19 +1,17 @@
 //! Wire shapes of the Bitwarden dialect: camelCase, enums as integers, nulls written out,
 //! `object` discriminators (spec §3).
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
 use crate::domain::bitwarden::plan::{plan, tier_of, Features};
+use crate::domain::time::{self, Precision};
 use crate::store::bitwarden::members::BwMember;
 use crate::store::bitwarden::orgs::BwOrg;
 use crate::store::bitwarden::users::BwUser;
 
 /// An ms timestamp as the server writes dates: ISO-8601 UTC with a 7-digit fraction.
 pub fn date(ms: i64) -> Value {
-    DateTime::<Utc>::from_timestamp_millis(ms)
-        .map(|d| Value::String(d.to_rfc3339_opts(SecondsFormat::Micros, true)))
-        .unwrap_or(Value::Null)
+    Value::String(time::iso(ms, Precision::Micros))
 }
 
 /// `ListResponseModel`.

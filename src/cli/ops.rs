@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::app::{DATABASE_FILE, SANDBOXES_DIR, SERVER_KEY_FILE, TEMPLATE_FILE};
 use crate::auth::seal::ServerKey;
 use crate::cli::http;
 use crate::cli::{Command, SnapshotAction, Target};
 use crate::config::Config;
+use crate::sandbox::layout::{DATABASE_FILE, SANDBOXES_DIR, SERVER_KEY_FILE, TEMPLATE_FILE};
 use crate::sandbox::named::valid_name;
-use crate::sandbox::{fixture, snapshots, Clock};
+use crate::sandbox::{snapshots, Clock};
+use crate::service::seeding;
 use crate::store::{copy, Store};
 
 /// Runs a subcommand; returns what to print, or the error.
@@ -189,7 +190,7 @@ fn local_load(config: &Config, target: &Target, file: &Path) -> Result<String, S
 }
 
 fn local_seed(config: &Config, target: &Target, file: &Path) -> Result<String, String> {
-    let fixture = fixture::read_file(file).map_err(|e| e.to_string())?;
+    let fixture = seeding::read_file(file).map_err(|e| e.to_string())?;
     let key = ServerKey::load_or_create(
         &config.server.data_dir.join(SERVER_KEY_FILE),
         config.server.allow_shared_key_file,
@@ -197,11 +198,11 @@ fn local_seed(config: &Config, target: &Target, file: &Path) -> Result<String, S
     .map_err(|e| e.to_string())?;
     let store = open_store(config, target)?;
     let passwords = store
-        .read_blocking(|c| fixture::prepare_passwords(c, &fixture, config.auth.pbkdf2_iterations))
+        .read_blocking(|c| seeding::prepare_passwords(c, &fixture, config.auth.pbkdf2_iterations))
         .map_err(|e| e.to_string())?;
     let report = store
         .write_blocking(|conn| {
-            fixture::apply(conn, &fixture, &passwords, Clock::real_now_ms(), &key)
+            seeding::apply(conn, &fixture, &passwords, Clock::real_now_ms(), &key)
         })
         .map_err(|e| e.to_string())?;
     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())

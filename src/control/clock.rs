@@ -5,13 +5,15 @@
 
 use actix_web::web::Bytes;
 use actix_web::HttpResponse;
-use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::bitgo::json::parse_body;
+use chrono::DateTime;
+
 use crate::control::{Admin, ControlError};
-use crate::error::Error;
+use crate::domain::error::Error;
+use crate::domain::time::{iso, Precision};
+use crate::request::json::parse_body;
 use crate::sandbox::Clock;
 
 #[derive(Deserialize)]
@@ -29,11 +31,8 @@ struct MoveClock {
 /// The clock as JSON: `{now, nowMs, frozen, offsetMs}`.
 pub fn clock_view(clock: &Clock) -> Value {
     let now = clock.now_ms();
-    let iso = DateTime::<Utc>::from_timestamp_millis(now)
-        .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
-        .unwrap_or_default();
     json!({
-        "now": iso,
+        "now": iso(now, Precision::Millis),
         "nowMs": now,
         "frozen": clock.is_frozen(),
         "offsetMs": clock.offset_ms(),

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::auth::password;
 use crate::control::{Admin, ControlError};
-use crate::error::Error;
+use crate::domain::error::Error;
 use crate::store::{invitations, users};
 
 /// Shortest password accepted.
@@ -181,7 +181,7 @@ pub async fn accept_invitation(
     let user_id = admin
         .sandbox
         .store
-        .write(move |conn| {
+        .write(move |conn| -> crate::domain::error::Result<_> {
             // Checked again inside the write: of two accepts at once, one sets the password.
             Ok(match open_invitation(conn, &token, now) {
                 Ok((invitation, user_id, _)) => {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::control::{Admin, ControlError};
-use crate::error::Error;
+use crate::domain::error::Error;
 use crate::sandbox::journal::{JournalFilter, JournalPage, StatusMatch, MAX_GLOB_BYTES};
 use crate::sandbox::Sandbox;
 

@@ -5,12 +5,12 @@ use actix_web::web::{self, Bytes};
 use actix_web::HttpResponse;
 use serde::Deserialize;
 
-use crate::bitgo::json::parse_body;
-use crate::bitgo::kyc::identity_json;
+use crate::bitgo::kyc::view::identity_json;
 use crate::control::{Admin, ControlError};
-use crate::domain::kyc::{self, Outcome};
-use crate::error::Error;
-use crate::store::kyc as identities;
+use crate::domain::error::Error;
+use crate::domain::kyc::Outcome;
+use crate::request::json::parse_body;
+use crate::service::kyc;
 
 #[derive(Deserialize)]
 struct Complete {
@@ -38,25 +38,7 @@ pub async fn complete_identity(
     let identity = access
         .sandbox
         .store
-        .write(move |conn| {
-            let mut identity = identities::find_by_id(conn, &identity_id)?
-                .ok_or_else(|| Error::NotFound(format!("identity {identity_id} not found")))?;
-            let current = identity.schedule.status_at(now);
-            if kyc::is_decided(current) {
-                if current == outcome.as_str() {
-                    return Ok(identity);
-                }
-                return Err(Error::Conflict(format!(
-                    "identity {identity_id} is already {current}"
-                )));
-            }
-            identity.schedule = identity.schedule.completed(now, outcome);
-            identity.updated_at = now;
-            identities::update(conn, &identity)?;
-            identities::write_status(conn, &identity, now)?;
-            identities::find_by_id(conn, &identity_id)?
-                .ok_or_else(|| Error::Internal("identity vanished".into()))
-        })
+        .write(move |conn| kyc::complete(conn, &identity_id, outcome, now))
         .await?;
     Ok(HttpResponse::Ok().json(identity_json(&identity, now)))
 }

@@ -5,6 +5,7 @@
 //! when one applies.
 
 pub mod clock;
+pub mod console;
 pub mod faults;
 pub mod guard;
 pub mod invitations;
@@ -23,9 +24,10 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde_json::json;
 
-use crate::error::Error;
+use crate::domain::error::Error;
+use crate::request::status::status_of;
 
-pub use guard::{Admin, ConsolePage, ControlPlane};
+pub use guard::{Admin, ConsolePage};
 pub use site::Accepts;
 
 /// A control-plane error: `{error, code}` with a stable snake_case `code`.
@@ -60,32 +62,40 @@ impl std::fmt::Display for ControlError {
 
 impl From<Error> for ControlError {
     fn from(e: Error) -> Self {
-        let (status, code) = match &e {
-            Error::Invalid(_) | Error::MalformedJson(_) => {
-                (StatusCode::BAD_REQUEST, "invalid_request")
-            }
-            Error::UnsupportedMediaType(_) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
-            }
-            Error::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        let code = match &e {
+            Error::Invalid(_) | Error::MalformedJson(_) => "invalid_request",
+            Error::UnsupportedMediaType(_) => "unsupported_media_type",
+            Error::PayloadTooLarge(_) => "payload_too_large",
             Error::Unauthenticated(_) | Error::NeedsOtp(_) | Error::NeedsUnlock(_) => {
-                (StatusCode::UNAUTHORIZED, "unauthorized")
+                "unauthorized"
             }
-            Error::MissingScope(_) | Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            Error::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            Error::OrganizationAdminCannotTransact(_) => {
-                (StatusCode::FORBIDDEN, "organization_admin_cannot_transact")
-            }
-            Error::InsufficientFunds(_) => (StatusCode::BAD_REQUEST, "insufficient_funds"),
-            Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            Error::MissingScope(_) | Error::Forbidden(_) => "forbidden",
+            Error::NotFound(_) => "not_found",
+            Error::MethodNotAllowed => "method_not_allowed",
+            Error::Conflict(_) => "conflict",
+            Error::OrganizationAdminCannotTransact(_) => "organization_admin_cannot_transact",
+            Error::InsufficientFunds(_) => "insufficient_funds",
+            Error::RateLimited { .. } => "too_many_requests",
             Error::Internal(detail) => {
                 log::error!("internal error: {detail}");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
+                "internal_error"
             }
         };
-        ControlError::new(status, code, e.to_string())
+        ControlError::new(status_of(&e), code, e.to_string())
+    }
+}
+
+impl ControlError {
+    /// The response, with `Retry-After` when given (a fault's answer).
+    pub fn answer(&self, retry_after: Option<u64>) -> HttpResponse {
+        let mut r = HttpResponse::build(self.status);
+        if self.status == StatusCode::UNAUTHORIZED {
+            r.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        if let Some(secs) = retry_after {
+            r.insert_header((actix_web::http::header::RETRY_AFTER, secs.to_string()));
+        }
+        r.json(json!({"error": self.message, "code": self.code}))
     }
 }
 
@@ -95,11 +105,7 @@ impl ResponseError for ControlError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let mut r = HttpResponse::build(self.status);
-        if self.status == StatusCode::UNAUTHORIZED {
-            r.insert_header(("WWW-Authenticate", "Bearer"));
-        }
-        r.json(json!({"error": self.message, "code": self.code}))
+        self.answer(None)
     }
 }
 

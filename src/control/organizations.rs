@@ -9,12 +9,12 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::bitgo::json::parse_body;
 use crate::control::{Admin, ControlError};
+use crate::domain::error::Error;
 use crate::domain::ids::is_hex_id;
 use crate::domain::organization::check_role_assignment;
 use crate::domain::role::OrgRole;
-use crate::error::Error;
+use crate::request::json::parse_body;
 use crate::store::{enterprises, organizations, users};
 
 #[derive(Deserialize)]
@@ -43,7 +43,7 @@ pub async fn make_organization_admin(
     let reply = access
         .sandbox
         .store
-        .write(move |conn| {
+        .write(move |conn| -> crate::domain::error::Result<_> {
             organizations::find_by_id(conn, &org_id)?
                 .ok_or_else(|| Error::NotFound(format!("organization {org_id} not found")))?;
             let user = match (&request.user_id, &request.email) {

@@ -1,12 +1,12 @@
 //! `GET /sandbox/outbox`: the mail orgbox would have sent, newest first.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{DateTime, SecondsFormat};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::control::{Admin, ControlError};
-use crate::error::Error;
+use crate::domain::error::Error;
+use crate::domain::time::{iso, Precision};
 use crate::store::outbox;
 
 /// Page size when `limit` is not given.
@@ -55,9 +55,7 @@ pub async fn list_outbox(admin: Admin, req: HttpRequest) -> Result<HttpResponse,
                 "subject": m.subject,
                 "body": m.body,
                 "link": m.link,
-                "createdAt": DateTime::from_timestamp_millis(m.created_at)
-                    .unwrap_or_default()
-                    .to_rfc3339_opts(SecondsFormat::Millis, true),
+                "createdAt": iso(m.created_at, Precision::Millis),
             })
         })
         .collect();

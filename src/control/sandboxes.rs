@@ -11,9 +11,9 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::bitgo::json::parse_body;
 use crate::control::{Admin, ControlError};
-use crate::error::Error;
+use crate::domain::error::Error;
+use crate::request::json::parse_body;
 use crate::sandbox::{snapshots, Sandbox};
 
 #[derive(Deserialize)]

@@ -21,8 +21,8 @@ use actix_web::HttpRequest;
 
 use crate::auth::hosts::{AllowedHosts, Origin, PublicUrl};
 use crate::control::ControlError;
+use crate::request::state::AppState;
 use crate::request::Addressed;
-use crate::state::AppState;
 
 /// What a control-plane write may carry, declared per resource with `.app_data(Accepts::..)`;
 /// JSON where a resource declares nothing.

@@ -14,7 +14,7 @@ use actix_web::HttpResponse;
 use serde_json::json;
 
 use crate::control::{Admin, ControlError};
-use crate::error::Error;
+use crate::domain::error::Error;
 use crate::sandbox::snapshots::{self, TempDb};
 use crate::store::copy;
 

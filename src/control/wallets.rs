@@ -8,11 +8,11 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::bitgo::json::parse_body;
-use crate::bitgo::transfers::list::credit_deposit;
 use crate::control::{Admin, ControlError};
+use crate::domain::error::Error;
 use crate::domain::money;
-use crate::error::Error;
+use crate::request::json::parse_body;
+use crate::service::{deposits, trading};
 use crate::store::{ledger, wallets};
 
 #[derive(Deserialize)]
@@ -40,12 +40,7 @@ pub async fn faucet(
     let (transfer_id, balance) = access
         .sandbox
         .store
-        .write(move |c| {
-            let w = wallets::find(c, &wallet_id)?
-                .ok_or_else(|| Error::NotFound(format!("wallet {wallet_id} not found")))?;
-            let id = credit_deposit(c, &w.id, &w.enterprise_id, asset.id, amount, "faucet", now)?;
-            Ok((id, ledger::balance(c, &w.id, asset.id)?))
-        })
+        .write(move |c| deposits::faucet(c, &wallet_id, asset, amount, now))
         .await?;
     Ok(HttpResponse::Ok().json(json!({
         "transferId": transfer_id,
@@ -67,19 +62,16 @@ pub async fn show_ledger(
         .read(move |c| {
             wallets::find(c, &wallet_id)?
                 .ok_or_else(|| Error::NotFound(format!("wallet {wallet_id} not found")))?;
-            let mut stmt = c.prepare(
-                "SELECT seq, asset, kind, amount, reference, created_at FROM ledger_entries
-                 WHERE wallet_id = ?1 ORDER BY seq",
-            )?;
-            let rows = stmt
-                .query_map([&wallet_id], |r| {
-                    Ok(json!({
-                        "seq": r.get::<_, i64>(0)?, "asset": r.get::<_, String>(1)?,
-                        "kind": r.get::<_, String>(2)?, "amount": r.get::<_, i64>(3)?.to_string(),
-                        "reference": r.get::<_, String>(4)?, "createdAt": r.get::<_, i64>(5)?,
-                    }))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows: Vec<Value> = ledger::entries(c, &wallet_id)?
+                .into_iter()
+                .map(|e| {
+                    json!({
+                        "seq": e.seq, "asset": e.asset, "kind": e.kind,
+                        "amount": e.amount.to_string(), "reference": e.reference,
+                        "createdAt": e.created_at,
+                    })
+                })
+                .collect();
             let mut balances = Vec::new();
             for (asset, b) in ledger::balances(c, &wallet_id)? {
                 let sum = ledger::sum_of_rows(c, &wallet_id, &asset)?;
@@ -119,10 +111,7 @@ pub async fn set_price(
     let filled = access
         .sandbox
         .store
-        .write(move |c| {
-            wallets::set_price_cents(c, asset.id, cents, now)?;
-            crate::bitgo::trading::engine::match_resting(c, &config, asset, now)
-        })
+        .write(move |c| trading::set_price(c, &config, asset, cents, now))
         .await?;
     Ok(HttpResponse::Ok().json(json!({
         "asset": asset.id,

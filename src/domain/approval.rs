@@ -5,7 +5,7 @@
 //! Who may resolve at all (an admin of the enterprise, never the creator approving their own)
 //! is a permission rule and lives in `policy.rs`; this file only knows states and counts.
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 /// A pending approval's `state` (BitGo's `PendingApprovalState`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,9 +3,10 @@
 //! its pending approval (as JSON) and applied when approved, or at once for a lone admin.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
 
+use crate::domain::error::{Error, Result};
 use crate::domain::role::EnterprisePermission;
-use crate::error::{Error, Result};
 
 /// One change to an enterprise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,6 +136,53 @@ pub fn admins_after(
     others + usize::from(target_is_admin_after)
 }
 
+/// BitGo's `info` document of an enterprise change, stored with its pending approval (the
+/// approval routes show it as it is).
+pub fn info_of(change: &EnterpriseChange) -> Value {
+    let permissions = |p: &[String]| match p {
+        [one] => Value::from(one.as_str()),
+        many => Value::from(many.to_vec()),
+    };
+    let request = match change {
+        EnterpriseChange::AddUser {
+            email,
+            user_id,
+            permissions: p,
+            video_id_user,
+            ..
+        } => {
+            let mut r = Map::new();
+            r.insert("action".into(), "add".into());
+            r.insert("email".into(), email.as_str().into());
+            r.insert("permissions".into(), permissions(p));
+            if let Some(id) = user_id {
+                r.insert("userId".into(), id.as_str().into());
+            }
+            if *video_id_user {
+                r.insert("isVideoIdUser".into(), true.into());
+            }
+            Value::Object(r)
+        }
+        EnterpriseChange::RemoveUser { user_id, email } => {
+            json!({"action": "remove", "email": email, "userId": user_id})
+        }
+        EnterpriseChange::UpdateUser {
+            user_id,
+            email,
+            permissions: p,
+        } => {
+            json!({"action": "update", "email": email, "permissions": permissions(p), "userId": user_id})
+        }
+        EnterpriseChange::SetApprovalsRequired { requested } => {
+            return json!({
+                "type": change.info_type(),
+                "updateApprovalsRequiredRequest": {"requestedApprovalsRequired": requested}
+            });
+        }
+    };
+    json!({"type": change.info_type(), "updateEnterpriseRequest": request})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,5 +242,21 @@ mod tests {
         assert!(v.get("organizationId").is_none(), "{v}");
         assert_eq!(serde_json::from_value::<EnterpriseChange>(v).unwrap(), c);
         assert_eq!(c.info_type(), "updateEnterpriseRequest");
+    }
+
+    #[test]
+    fn an_add_has_the_seed_000_info_shape() {
+        let info = info_of(&EnterpriseChange::AddUser {
+            email: "a@x.test".into(),
+            user_id: Some("u".repeat(32)),
+            permissions: vec!["admin".into()],
+            video_id_user: false,
+            organization_id: None,
+        });
+        assert_eq!(info["type"], "updateEnterpriseRequest");
+        let r = &info["updateEnterpriseRequest"];
+        assert_eq!(r["action"], "add");
+        assert_eq!(r["permissions"], "admin");
+        assert_eq!(r["userId"], "u".repeat(32));
     }
 }

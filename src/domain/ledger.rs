@@ -5,7 +5,7 @@
 //! So `available = Σcredit − Σdebit − Σhold + Σrelease` and `held = Σhold − Σrelease −
 //! Σsettle`, and neither may ever go below zero.
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 /// What a ledger row does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! Pure rules: no HTTP, no SQL, no clock. Callers pass in the actor, the target, `now` and the
 //! client IP, and get back an answer with a reason.
+pub mod error;
 
 pub mod approval;
 pub mod bitwarden;
@@ -15,5 +16,6 @@ pub mod organization;
 pub mod policy;
 pub mod role;
 pub mod scope;
+pub mod time;
 pub mod token_rules;
 pub mod wallet_policy;

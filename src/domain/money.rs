@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 /// A user's permission on a wallet (BitGo's `users[].permissions`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use super::policy::*;
 use super::role::{EnterprisePermission, OrgRole};
 use super::scope::{Scope, ScopeSet, WalletTarget};
 use super::token_rules::TokenKind;
+use crate::domain::error::Error;
 use crate::domain::money::WalletPermission;
-use crate::error::Error;
 
 const WALLET: &str = "0123456789abcdef0123456789abcdef";
 const ENTERPRISE: &str = "e0000000000000000000000000000001";

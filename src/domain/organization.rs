@@ -14,8 +14,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::error::{Error, Result};
 use crate::domain::role::{EnterprisePermission, OrgRole};
-use crate::error::{Error, Result};
 
 /// The `info.type` of a held organization role change.
 pub const UPDATE_ORGANIZATION_REQUEST: &str = "updateOrganizationRequest";

@@ -1,10 +1,10 @@
 //! Every permission rule in one place. Handlers ask; they never re-implement a check.
 
+use crate::domain::error::{Error, Result};
 use crate::domain::money::WalletPermission;
 use crate::domain::role::{EnterprisePermission, OrgRole};
 use crate::domain::scope::{Scope, ScopeSet, WalletTarget, SPEND, VIEW};
 use crate::domain::token_rules::TokenKind;
-use crate::error::{Error, Result};
 
 /// The token must carry `scope` (or `all`).
 pub fn require_scope(scopes: &ScopeSet, scope: Scope) -> Result<()> {

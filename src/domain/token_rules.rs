@@ -1,7 +1,7 @@
 //! Rules for tokens: lifetimes, validity at a given time, OTPs, unlocking, and what a
 //! create-token request may ask for.
 
-use crate::error::AuthFailure;
+use crate::domain::error::AuthFailure;
 
 /// Longest lifetime of a long-lived access token: 10 years, in seconds.
 pub const MAX_TOKEN_SECONDS: i64 = 315_360_000;

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 /// The `info.type` of a held policy-rule change.
 pub const POLICY_RULE_REQUEST: &str = "policyRuleRequest";

@@ -5,11 +5,10 @@
 
 pub mod clock;
 pub mod faults;
-pub mod fixture;
 pub mod journal;
+pub mod layout;
 pub mod named;
 pub mod snapshots;
-pub mod template;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,7 +18,8 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::auth::replay::ReplayGuard;
 use crate::auth::throttle::{Throttle, ThrottleLimits};
-use crate::error::Result;
+use crate::config::DEFAULT_JOURNAL_CAPACITY;
+use crate::domain::error::Result;
 use crate::store::{copy, Store};
 
 pub use clock::Clock;
@@ -77,9 +77,6 @@ pub struct Sandbox {
     /// Fault and latency rules.
     pub faults: Arc<Faults>,
 }
-
-/// Entries a sandbox's journal holds unless configured.
-pub const DEFAULT_JOURNAL_CAPACITY: usize = 1000;
 
 impl Sandbox {
     /// A sandbox over `store` with its own clock and fresh counters.

@@ -15,7 +15,7 @@ use scheduled_thread_pool::ScheduledThreadPool;
 use serde::Serialize;
 
 use crate::auth::throttle::ThrottleLimits;
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 use crate::sandbox::{Clock, Memory, Sandbox};
 use crate::store::{copy, PoolShape, Store};
 

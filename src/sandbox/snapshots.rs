@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 use crate::sandbox::named::valid_name;
 use crate::sandbox::Sandbox;
 use crate::store::{copy, Store};

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::Value;
 
 use crate::domain::approval::{ApprovalState, Decision, Resolution};
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 /// A stored pending approval.
 #[derive(Debug, Clone)]
@@ -314,7 +314,7 @@ mod tests {
         let (store, _dir) = temp_store();
         let u = "1".repeat(32);
         store
-            .write_blocking(|c| {
+            .write_blocking(|c| -> Result<_> {
                 users::insert(
                     c,
                     &UserRow {

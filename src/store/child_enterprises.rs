@@ -4,8 +4,8 @@
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde_json::Value;
 
+use crate::domain::error::{Error, Result};
 use crate::domain::role::{EnterprisePermission, OrgRole};
-use crate::error::{Error, Result};
 use crate::store::enterprises::{self, enterprise_from, EnterpriseRow, COLUMNS};
 use crate::store::organizations;
 

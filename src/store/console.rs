@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-use crate::error::Result;
+use crate::domain::error::Result;
 use crate::store::approvals::{self, ApprovalRow};
 use crate::store::bitwarden::orgs::{self, BwOrg};
 use crate::store::tokens::{self, TokenRow};

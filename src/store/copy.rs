@@ -10,7 +10,7 @@ use rusqlite::backup::Backup;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 use crate::store::bitwarden::JWT_KEY_SETTING;
 use crate::store::migrations;
 

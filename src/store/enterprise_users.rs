@@ -4,8 +4,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::domain::error::{Error, Result};
 use crate::domain::role::EnterprisePermission;
-use crate::error::{Error, Result};
 use crate::store::enterprises::parse_permissions;
 use crate::store::users::{self, UserRow};
 
@@ -146,7 +146,7 @@ mod tests {
         let (store, _dir) = temp_store();
         let e = "e".repeat(32);
         store
-            .write_blocking(|c| {
+            .write_blocking(|c| -> Result<_> {
                 enterprises::insert(
                     c,
                     &EnterpriseRow {

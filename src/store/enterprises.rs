@@ -2,8 +2,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use crate::domain::error::{Error, Result};
 use crate::domain::role::EnterprisePermission;
-use crate::error::{Error, Result};
 
 /// A stored enterprise.
 #[derive(Debug, Clone)]

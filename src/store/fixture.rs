@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection};
 
-use crate::error::Result;
+use crate::domain::error::Result;
 
 /// Sets an organization's name; whether it changed.
 pub fn update_organization(conn: &Connection, id: &str, name: &str) -> Result<bool> {

@@ -4,7 +4,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::error::Result;
+use crate::domain::error::Result;
 
 /// One remembered request.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::auth::token::sha256_hex;
+use crate::domain::error::Result;
 use crate::domain::ids::new_id;
-use crate::error::Result;
 use crate::store::users::{self, UserRow};
 
 /// The stored password of an invited user who has not accepted yet: not a PBKDF2 record,

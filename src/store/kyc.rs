@@ -4,8 +4,8 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::{Map, Value};
 
+use crate::domain::error::{Error, Result};
 use crate::domain::kyc::{self, Outcome, Schedule};
-use crate::error::{Error, Result};
 use crate::store::enterprises;
 
 /// A stored identity.

@@ -4,8 +4,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::domain::error::{Error, Result};
 use crate::domain::ledger::{Balance, EntryKind};
-use crate::error::{Error, Result};
 
 /// The balance of `asset` in `wallet_id` (zero when it never moved).
 pub fn balance(conn: &Connection, wallet_id: &str, asset: &str) -> Result<Balance> {
@@ -21,6 +21,44 @@ pub fn balance(conn: &Connection, wallet_id: &str, asset: &str) -> Result<Balanc
         })
         .optional()?
         .unwrap_or_default())
+}
+
+/// One row of the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryRow {
+    /// Order of posting.
+    pub seq: i64,
+    /// Asset id.
+    pub asset: String,
+    /// `credit`, `debit`, `hold` or `release`.
+    pub kind: String,
+    /// Base units.
+    pub amount: i64,
+    /// What it belongs to (a transfer, order or approval id).
+    pub reference: String,
+    /// When, ms.
+    pub created_at: i64,
+}
+
+/// Every ledger row of `wallet_id`, oldest first.
+pub fn entries(conn: &Connection, wallet_id: &str) -> Result<Vec<EntryRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, asset, kind, amount, reference, created_at FROM ledger_entries
+         WHERE wallet_id = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt
+        .query_map([wallet_id], |r| {
+            Ok(EntryRow {
+                seq: r.get(0)?,
+                asset: r.get(1)?,
+                kind: r.get(2)?,
+                amount: r.get(3)?,
+                reference: r.get(4)?,
+                created_at: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 /// Every asset's balance in `wallet_id`, by asset id.

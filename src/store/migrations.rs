@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 /// The base schema (version 1).
 pub const BASE_SCHEMA: &str = include_str!("../../schema.sql");

@@ -9,6 +9,7 @@ pub mod console;
 pub mod copy;
 pub mod enterprise_users;
 pub mod enterprises;
+pub mod error;
 pub mod fixture;
 pub mod idempotency;
 pub mod invitations;
@@ -31,7 +32,7 @@ use std::sync::{Arc, Mutex};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 type Pool = r2d2::Pool<Manager>;
 
@@ -162,17 +163,38 @@ impl Store {
         .await?
     }
 
-    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction on the blocking thread pool: the
-    /// write lock is taken before the first read, so a check and the write it guards can
-    /// never interleave with another writer. Commits when `f` returns `Ok`, rolls back
-    /// otherwise.
-    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    /// [`Store::read`] inside one read transaction: every statement of `f` sees one snapshot,
+    /// and SQLite's read lock is taken once instead of once per statement. `BEGIN` and
+    /// `COMMIT` are prepared once per connection, not parsed per call (the hot path uses it).
+    pub async fn read_snapshot<T, F>(&self, f: F) -> Result<T>
     where
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
         T: Send + 'static,
     {
+        self.read(move |conn| {
+            conn.prepare_cached("BEGIN")?.execute([])?;
+            let value = f(conn);
+            let end = if value.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            conn.prepare_cached(end)?.execute([])?;
+            value
+        })
+        .await
+    }
+
+    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction on the blocking thread pool: the
+    /// write lock is taken before the first read, so a check and the write it guards can
+    /// never interleave with another writer. Commits when `f` returns `Ok`, rolls back
+    /// otherwise.
+    pub async fn write<T, E, F>(&self, f: F) -> std::result::Result<T, E>
+    where
+        F: FnOnce(&Connection) -> std::result::Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<Error> + Send + 'static,
+    {
         let store = self.clone();
-        actix_web::web::block(move || store.write_blocking(f)).await?
+        actix_web::web::block(move || store.write_blocking(f))
+            .await
+            .map_err(|e| E::from(Error::from(e)))?
     }
 
     /// Runs `f` with the writer lock held and a pooled connection of its own (no
@@ -197,16 +219,19 @@ impl Store {
     }
 
     /// [`Store::write`] for code that is not async (start-up seeding, tests).
-    pub fn write_blocking<T, F>(&self, f: F) -> Result<T>
+    pub fn write_blocking<T, E, F>(&self, f: F) -> std::result::Result<T, E>
     where
-        F: FnOnce(&Connection) -> Result<T>,
+        F: FnOnce(&Connection) -> std::result::Result<T, E>,
+        E: From<Error>,
     {
         // A panic while holding the lock poisons it; the lock guards no data, so carry on.
         let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let mut conn = self.pool.get()?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut conn = self.pool.get().map_err(Error::from)?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(Error::from)?;
         let value = f(&tx)?;
-        tx.commit()?;
+        tx.commit().map_err(Error::from)?;
         Ok(value)
     }
 }
@@ -232,7 +257,9 @@ mod tests {
     fn schema_is_applied_once_and_versioned() {
         let (store, dir) = temp_store();
         let v: i64 = store
-            .write_blocking(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+            .write_blocking(|c| -> Result<i64> {
+                Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+            })
             .unwrap();
         assert_eq!(v, migrations::latest_version());
         drop(store);
@@ -244,7 +271,7 @@ mod tests {
     fn the_file_is_in_wal_mode_with_foreign_keys_on() {
         let (store, _dir) = temp_store();
         let (mode, fk): (String, i64) = store
-            .write_blocking(|c| {
+            .write_blocking(|c| -> Result<_> {
                 let mode = c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
                 let fk = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
                 Ok((mode, fk))
@@ -252,7 +279,9 @@ mod tests {
             .unwrap();
         assert_eq!((mode.as_str(), fk), ("wal", 1));
         let limit: i64 = store
-            .write_blocking(|c| Ok(c.query_row("PRAGMA journal_size_limit", [], |r| r.get(0))?))
+            .write_blocking(|c| -> Result<i64> {
+                Ok(c.query_row("PRAGMA journal_size_limit", [], |r| r.get(0))?)
+            })
             .unwrap();
         assert_eq!(
             limit,
@@ -278,7 +307,7 @@ mod tests {
             assert!(clean, "a pooled connection was still inside a transaction");
         }
         store
-            .write(|c| Ok(c.execute("DELETE FROM users", [])?))
+            .write(|c| -> Result<usize> { Ok(c.execute("DELETE FROM users", [])?) })
             .await
             .unwrap();
     }
@@ -290,7 +319,7 @@ mod tests {
             .map(|i| {
                 let store = store.clone();
                 std::thread::spawn(move || {
-                    store.write_blocking(move |c| {
+                    store.write_blocking(move |c| -> Result<_> {
                         c.execute(
                             "INSERT INTO organizations (id, name, created_at) VALUES (?1, 'x', 0)",
                             [format!("{i:032x}")],
@@ -304,7 +333,7 @@ mod tests {
             h.join().unwrap().unwrap();
         }
         let n: i64 = store
-            .write_blocking(|c| {
+            .write_blocking(|c| -> Result<_> {
                 Ok(c.query_row("SELECT count(*) FROM organizations", [], |r| r.get(0))?)
             })
             .unwrap();
@@ -323,7 +352,7 @@ mod tests {
         });
         assert!(r.is_err());
         let n: i64 = store
-            .write_blocking(|c| {
+            .write_blocking(|c| -> Result<_> {
                 Ok(c.query_row("SELECT count(*) FROM organizations", [], |r| r.get(0))?)
             })
             .unwrap();

@@ -2,9 +2,9 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::domain::error::{Error, Result};
 use crate::domain::organization::OrgMember;
 use crate::domain::role::OrgRole;
-use crate::error::{Error, Result};
 
 /// A stored organization.
 #[derive(Debug, Clone)]

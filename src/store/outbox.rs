@@ -2,7 +2,7 @@
 
 use rusqlite::{params, Connection, Row};
 
-use crate::error::Result;
+use crate::domain::error::Result;
 
 /// One captured mail.
 #[derive(Debug, Clone, PartialEq, Eq)]

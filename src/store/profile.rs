@@ -2,8 +2,8 @@
 
 use rusqlite::Connection;
 
+use crate::domain::error::Result;
 use crate::domain::role::OrgRole;
-use crate::error::Result;
 use crate::store::enterprises::{self, Membership};
 use crate::store::organizations::{self, OrganizationRow};
 use crate::store::users::{self, UserRow};

@@ -2,10 +2,10 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use crate::domain::error::{Error, Result};
 use crate::domain::ip::IpRestriction;
 use crate::domain::scope::ScopeSet;
 use crate::domain::token_rules::TokenKind;
-use crate::error::{Error, Result};
 
 /// A stored token. The raw value is not here: only its hash and its sealed copy.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::error::Result;
+use crate::domain::error::Result;
 
 /// A built withdrawal waiting for its signed send.
 #[derive(Debug, Clone)]

@@ -2,7 +2,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::error::Result;
+use crate::domain::error::Result;
 
 /// A stored user.
 #[derive(Debug, Clone)]

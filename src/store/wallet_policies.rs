@@ -3,8 +3,8 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
+use crate::domain::error::{Error, Result};
 use crate::domain::wallet_policy::{Rule, RuleAction, RuleKind};
-use crate::error::{Error, Result};
 
 /// The scope key of one wallet's rules.
 pub fn wallet_scope(wallet_id: &str) -> String {
@@ -188,7 +188,7 @@ mod tests {
     fn a_rule_an_organization_admin_wrote_stays_theirs() {
         let (store, _dir) = temp_store();
         store
-            .write_blocking(|c| {
+            .write_blocking(|c| -> Result<_> {
                 let scope = wallet_scope(&"a".repeat(32));
                 assert_eq!(find(c, &scope, "wl")?, None);
                 save(c, &scope, &rule(&["x"]), "wallet-admin", false, 1)?;

@@ -2,8 +2,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use crate::domain::error::{Error, Result};
 use crate::domain::money::WalletPermission;
-use crate::error::{Error, Result};
 
 /// A stored keychain (`POST /api/v2/ofc/key`).
 #[derive(Debug, Clone)]

@@ -35,7 +35,7 @@ fn is_member(app: &TestApp, email: &str) -> bool {
         .sandboxes
         .default_sandbox()
         .store
-        .write_blocking(move |c| {
+        .write_blocking(move |c| -> orgbox::domain::error::Result<_> {
             let Some(u) = orgbox::store::users::find_by_username(c, &email)? else {
                 return Ok(false);
             };

@@ -1,7 +1,7 @@
 //! `POST /organizations/{id}/leave`: every refusal of the real server, and the race of the last
 //! two owners leaving at once.
 
-use orgbox::bitwarden::config::BitwardenUser;
+use orgbox::config::bitwarden::BitwardenUser;
 use serde_json::json;
 
 use crate::bitwarden_support::*;

@@ -2,7 +2,7 @@
 //! directory, so the same signing key and installation id); tampered and foreign licenses are
 //! refused; both the current and the seed's upload paths.
 
-use orgbox::bitwarden::config::Deployment;
+use orgbox::config::bitwarden::Deployment;
 use serde_json::{json, Value};
 
 use crate::bitwarden_support::*;
@@ -103,7 +103,7 @@ async fn a_downloaded_license_applies_on_the_self_hosted_sandbox_and_tampering_i
     let org_id = cloud.org_id.clone();
     let BwApp { app, .. } = cloud;
     let hosted_app = spawn_app_in(app.dir, |c| {
-        c.bitwarden.users = orgbox::bitwarden::config::BitwardenConfig::default().users;
+        c.bitwarden.users = orgbox::config::bitwarden::BitwardenConfig::default().users;
         c.bitwarden.deployment = Deployment::SelfHosted;
     })
     .await;
@@ -256,7 +256,7 @@ async fn an_update_must_fit_the_seats_in_use() {
         .sandboxes
         .default_sandbox()
         .store
-        .write(move |c| {
+        .write(move |c| -> orgbox::domain::error::Result<_> {
             let org = orgbox::store::bitwarden::orgs::find(c, &org_id)?.unwrap();
             let installation = orgbox::bitwarden::license::installation_id(c)?;
             let mut l = orgbox::bitwarden::license::build(

@@ -1,6 +1,6 @@
 //! The Organizations API: a role x endpoint table, then each endpoint's rules and refusals.
 
-use orgbox::bitwarden::config::Deployment;
+use orgbox::config::bitwarden::Deployment;
 use serde_json::{json, Value};
 
 use crate::bitwarden_support::*;
@@ -720,7 +720,7 @@ async fn the_demo_world_is_seeded_once_per_data_directory() {
     let before = bw.snapshot().await;
     let BwApp { app, org_id } = bw;
     let again = crate::helpers::spawn_app_in(app.dir, |c| {
-        c.bitwarden.users = orgbox::bitwarden::config::BitwardenConfig::default().users;
+        c.bitwarden.users = orgbox::config::bitwarden::BitwardenConfig::default().users;
     })
     .await;
     let bw = BwApp { app: again, org_id };

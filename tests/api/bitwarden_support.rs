@@ -2,8 +2,8 @@
 //! settings), logins as a client performs them, and row snapshots to prove refusals change
 //! nothing.
 
-use orgbox::bitwarden::config::BitwardenConfig;
 use orgbox::bitwarden::crypto;
+use orgbox::config::bitwarden::BitwardenConfig;
 use orgbox::config::Config;
 use serde_json::{json, Value};
 
@@ -142,7 +142,7 @@ impl BwApp {
             .sandboxes
             .default_sandbox()
             .store
-            .write(move |c| {
+            .write(move |c| -> orgbox::domain::error::Result<()> {
                 c.execute(sql, [param])?;
                 Ok(())
             })

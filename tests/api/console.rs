@@ -233,7 +233,7 @@ async fn tokens_show_scopes_expiry_and_last_use_but_never_their_value() {
 #[actix_web::test]
 async fn the_bitwarden_world_shows_plan_seats_and_members() {
     let app = spawn_app_with(|c| {
-        c.bitwarden.users = orgbox::bitwarden::config::BitwardenConfig::default().users;
+        c.bitwarden.users = orgbox::config::bitwarden::BitwardenConfig::default().users;
     })
     .await;
     let w = app.get("/sandbox/console/bitwarden", Auth::None).await.ok();

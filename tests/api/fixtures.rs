@@ -104,7 +104,7 @@ pub fn insert_enterprise(
         .sandboxes
         .default_sandbox()
         .store
-        .write_blocking(move |c| {
+        .write_blocking(move |c| -> orgbox::domain::error::Result<_> {
             enterprises::insert(c, &row)?;
             for (i, (u, p)) in members.iter().enumerate() {
                 let joined = if i == 0 { 1 } else { 2 };

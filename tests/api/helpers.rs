@@ -10,9 +10,9 @@ use orgbox::app::Application;
 use orgbox::auth::signing::{hmac_hex, request_subject, response_subject, AuthVersion};
 use orgbox::auth::token::sha256_hex;
 use orgbox::config::Config;
+use orgbox::request::state::AppState;
 use orgbox::sandbox::Clock;
 use orgbox::seed::DemoWorld;
-use orgbox::state::AppState;
 use serde_json::{json, Value};
 
 /// Demo password (config.toml's default).
@@ -443,7 +443,7 @@ impl TestApp {
             .sandboxes
             .default_sandbox()
             .store
-            .write_blocking(|c| {
+            .write_blocking(|c| -> orgbox::domain::error::Result<_> {
                 let mut out = String::new();
                 for table in tables {
                     let mut stmt = c.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))?;
@@ -469,7 +469,9 @@ impl TestApp {
             .sandboxes
             .default_sandbox()
             .store
-            .write_blocking(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+            .write_blocking(|c| -> orgbox::domain::error::Result<_> {
+                Ok(c.query_row(sql, [], |r| r.get(0))?)
+            })
             .unwrap()
     }
 

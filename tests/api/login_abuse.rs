@@ -140,7 +140,7 @@ async fn an_inactive_user_can_neither_log_in_nor_use_a_token() {
     let api = app.token_with(&["profile"]).await;
     let store = app.state.sandboxes.default_sandbox().store.clone();
     store
-        .write(|c| {
+        .write(|c| -> orgbox::domain::error::Result<_> {
             c.execute(
                 "UPDATE users SET is_active = 0 WHERE username = ?1",
                 [BRENNAN],

@@ -82,7 +82,7 @@ async fn a_token_stored_with_all_never_grants_user_manage() {
     // As a data directory written before `all` was expanded would hold it.
     let store = app.state.sandboxes.default_sandbox().store.clone();
     store
-        .write(move |c| {
+        .write(move |c| -> orgbox::domain::error::Result<_> {
             c.execute("UPDATE access_tokens SET scope = 'all' WHERE id = ?1", [id])?;
             Ok(())
         })

@@ -79,7 +79,9 @@ async fn tokens_stay_valid_across_a_restart_and_the_demo_world_is_not_reseeded()
         .sandboxes
         .default_sandbox()
         .store
-        .write_blocking(|c| Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?))
+        .write_blocking(|c| -> orgbox::domain::error::Result<_> {
+            Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+        })
         .unwrap();
     assert_eq!(
         users, 4,
@@ -95,7 +97,7 @@ async fn passwords_are_stored_as_salted_pbkdf2() {
         .sandboxes
         .default_sandbox()
         .store
-        .write_blocking(|c| {
+        .write_blocking(|c| -> orgbox::domain::error::Result<_> {
             let mut s = c.prepare("SELECT password_hash FROM users")?;
             let rows = s.query_map([], |r| r.get::<_, String>(0))?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -34,7 +34,7 @@ pub fn join_child(
         .sandboxes
         .default_sandbox()
         .store
-        .write_blocking(move |c| {
+        .write_blocking(move |c| -> orgbox::domain::error::Result<_> {
             orgbox::store::enterprises::upsert_member(c, &enterprise, &u, &[permission], 0)?;
             if video_approver {
                 orgbox::store::enterprise_users::set_video_id_user(c, &enterprise, &u, true)?;
@@ -130,7 +130,7 @@ pub fn balance(app: &TestApp, wallet: &str, asset: &str) -> (i64, i64) {
         .sandboxes
         .default_sandbox()
         .store
-        .write_blocking(move |c| {
+        .write_blocking(move |c| -> orgbox::domain::error::Result<_> {
             Ok((
                 orgbox::store::ledger::balance(c, &w, &a)?,
                 orgbox::store::ledger::sum_of_rows(c, &w, &a)?,

@@ -2,30 +2,23 @@
 //! `/api/v2/pendingapprovals` (any letter case), under `/api/v2/{coin}/...` (the SDK's
 //! paths) and under `/api/v1/...`. Approving applies the change in the same transaction.
 
-pub mod changes;
-pub mod organization;
-pub mod policy_rules;
 pub mod view;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
-use crate::bitgo::approvals::changes::Context;
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::json::string_field;
-use crate::bitgo::transfers::movement;
-use crate::domain::approval::{self, ApprovalState, Decision, Outcome, DEFAULT_LIST_STATES};
-use crate::domain::enterprise_change::EnterpriseChange;
+use crate::domain::approval::{ApprovalState, Decision, DEFAULT_LIST_STATES};
+use crate::domain::error::{Error, Result};
 use crate::domain::ids::is_hex_id;
-use crate::domain::organization::UPDATE_ORGANIZATION_REQUEST;
 use crate::domain::policy;
 use crate::domain::scope::Scope;
 use crate::domain::token_rules::{check_otp, is_unlocked, TokenKind};
-use crate::domain::wallet_policy::POLICY_RULE_REQUEST;
-use crate::error::{Error, Result};
-use crate::store::approvals::{self, ApprovalRow, ListFilter};
+use crate::request::json::string_field;
+use crate::service::approvals::resolve;
+use crate::store::approvals::{self, ListFilter};
 use crate::store::{enterprises, organizations};
 
 /// Page size when `limit` is not given (BitGo's documented default).
@@ -178,35 +171,6 @@ pub async fn list_approvals(
     authed.reply(StatusCode::OK, &body)
 }
 
-/// Loads an approval the caller may see (outsiders get the same 404 as for a missing one).
-fn load_visible(
-    conn: &rusqlite::Connection,
-    id: &str,
-    viewer: &str,
-) -> Result<(
-    ApprovalRow,
-    Option<Vec<crate::domain::role::EnterprisePermission>>,
-)> {
-    let a = approvals::find_by_id(conn, id)?
-        .ok_or_else(|| Error::NotFound(format!("pending approval {id} not found")))?;
-    let membership = match &a.enterprise_id {
-        Some(e) => enterprises::permissions_of(conn, e, viewer)?,
-        None => None,
-    };
-    // An organization's held role and rule changes are also visible to whoever administers
-    // it now.
-    let org_admin = match (&a.organization_id, a.kind.as_str()) {
-        (Some(o), UPDATE_ORGANIZATION_REQUEST | POLICY_RULE_REQUEST) => {
-            organizations::role_of(conn, o, viewer)? == Some(crate::domain::role::OrgRole::Admin)
-        }
-        _ => false,
-    };
-    let listed = org_admin || a.user_ids.iter().any(|u| u == viewer);
-    policy::may_view_approval(listed, membership.as_deref())
-        .map_err(|_| Error::NotFound(format!("pending approval {id} not found")))?;
-    Ok((a, membership))
-}
-
 /// `GET /api/v{1,2}[/{coin}]/pendingapprovals/{id}`.
 pub async fn get_approval(authed: Authed, req: HttpRequest) -> Result<HttpResponse, BitgoError> {
     policy::require_any_scope(&authed.principal.token.scope, READ_SCOPES)?;
@@ -217,7 +181,7 @@ pub async fn get_approval(authed: Authed, req: HttpRequest) -> Result<HttpRespon
         .sandbox
         .store
         .read(move |conn| {
-            let (a, _) = load_visible(conn, &id, &viewer)?;
+            let (a, _) = resolve::load_visible(conn, &id, &viewer)?;
             Ok(view::approval_json(&a, &approvals::resolutions(conn, &id)?))
         })
         .await?;
@@ -249,95 +213,11 @@ pub async fn update_approval(authed: Authed, req: HttpRequest) -> Result<HttpRes
         .call
         .sandbox
         .store
-        .write(move |conn| {
-            let (a, membership) = load_visible(conn, &id, &actor)?;
-            let resolutions = approvals::resolutions(conn, &id)?;
-            let approving = decision == Decision::Approve;
-            let outcome = if a.kind == movement::TRANSACTION_REQUEST {
-                let approvers = movement::approvers_of(&a)?;
-                policy::may_resolve_video_approval(&actor, &a.creator_id, &approvers, approving)?;
-                approval::resolve_transaction(a.state, &resolutions, &actor, decision)?
-            } else {
-                check_resolver(conn, &a, &actor, membership.as_deref(), approving)?;
-                approval::resolve(
-                    a.state,
-                    a.approvals_required,
-                    &resolutions,
-                    &actor,
-                    decision,
-                )?
-            };
-            approvals::add_resolution(conn, &id, &actor, decision, now)?;
-            if a.kind == movement::TRANSACTION_REQUEST && outcome != Outcome::StillPending {
-                movement::apply_decision(
-                    conn,
-                    &a,
-                    outcome == Outcome::Approved,
-                    now,
-                    settle_after,
-                )?;
-            } else if outcome == Outcome::Approved {
-                apply_approved(conn, &a, now, &base)?;
-            }
-            approvals::set_state(conn, &id, outcome.state(a.state), now)?;
-            let a = approvals::find_by_id(conn, &id)?
-                .ok_or_else(|| Error::Internal(format!("approval {id} vanished")))?;
-            Ok(view::approval_json(&a, &approvals::resolutions(conn, &id)?))
+        .write(move |conn| -> Result<_> {
+            let (a, resolutions) =
+                resolve::resolve(conn, &id, &actor, decision, now, settle_after, &base)?;
+            Ok(view::approval_json(&a, &resolutions))
         })
         .await?;
     authed.reply(StatusCode::OK, &doc)
-}
-
-/// Whether `actor` may resolve `a` (any kind but a withdrawal), as `policy.rs` says for its
-/// kind; `membership` is the actor's permissions on the approval's enterprise.
-fn check_resolver(
-    conn: &rusqlite::Connection,
-    a: &ApprovalRow,
-    actor: &str,
-    membership: Option<&[crate::domain::role::EnterprisePermission]>,
-    approving: bool,
-) -> Result<()> {
-    match a.kind.as_str() {
-        UPDATE_ORGANIZATION_REQUEST => organization::check_resolver(conn, a, actor, approving),
-        POLICY_RULE_REQUEST => policy_rules::check_resolver(conn, a, actor, approving),
-        _ => policy::may_resolve_approval(actor, &a.creator_id, membership, approving),
-    }
-}
-
-/// Carries out an approved change.
-fn apply_approved(
-    conn: &rusqlite::Connection,
-    a: &ApprovalRow,
-    now_ms: i64,
-    base_url: &str,
-) -> Result<()> {
-    match a.kind.as_str() {
-        UPDATE_ORGANIZATION_REQUEST => organization::apply_approved(conn, a, now_ms),
-        POLICY_RULE_REQUEST => policy_rules::apply_approved(conn, a, now_ms),
-        _ => apply_enterprise_change(conn, a, now_ms, base_url),
-    }
-}
-
-/// Carries out an approved enterprise change (`updateEnterpriseRequest` and the like).
-fn apply_enterprise_change(
-    conn: &rusqlite::Connection,
-    a: &ApprovalRow,
-    now_ms: i64,
-    base_url: &str,
-) -> Result<()> {
-    let change: EnterpriseChange = serde_json::from_value(a.change.clone())
-        .map_err(|e| Error::Internal(format!("approval {} change: {e}", a.id)))?;
-    let enterprise_id = a
-        .enterprise_id
-        .as_deref()
-        .ok_or_else(|| Error::Internal(format!("approval {} has no enterprise", a.id)))?;
-    let enterprise = enterprises::find_by_id(conn, enterprise_id)?
-        .ok_or_else(|| Error::NotFound(format!("enterprise {enterprise_id} not found")))?;
-    let ctx = Context {
-        enterprise: &enterprise,
-        actor_id: &a.creator_id,
-        now_ms,
-        base_url,
-    };
-    changes::apply(conn, &ctx, &change)
 }

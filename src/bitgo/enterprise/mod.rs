@@ -7,20 +7,20 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
-use crate::bitgo::approvals::changes::{self, Context, Submitted};
 use crate::bitgo::approvals::{base_url, view};
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::json::integer_field;
 use crate::bitgo::views::enterprise_json;
-use crate::bitgo::wallets::access;
 use crate::domain::approval::check_approvals_required;
 use crate::domain::enterprise_change::EnterpriseChange;
+use crate::domain::error::{Error, Result};
 use crate::domain::ids::is_hex_id;
 use crate::domain::policy;
 use crate::domain::role::EnterprisePermission;
 use crate::domain::scope::Scope;
-use crate::error::{Error, Result};
+use crate::request::json::integer_field;
+use crate::service::access;
+use crate::service::approvals::{self, Context, Submitted};
 use crate::store::enterprises::{self, EnterpriseRow};
 use crate::store::{child_enterprises, enterprise_users};
 
@@ -63,7 +63,7 @@ pub async fn get_enterprise(
 ) -> Result<HttpResponse, BitgoError> {
     authed.require(Scope::EnterpriseViewAll)?;
     let id = check_enterprise_id(id.into_inner())?;
-    crate::bitgo::kyc::settle(&authed.call).await?;
+    crate::service::kyc::settle(&authed.call.sandbox.store, authed.now_ms()).await?;
     let user_id = authed.principal.user_id().to_string();
     let doc = authed
         .call
@@ -99,7 +99,7 @@ pub async fn get_enterprise(
 /// `GET /api/v{1,2}/enterprise`: `{enterprises}` the caller belongs to.
 pub async fn list_enterprises(authed: Authed) -> Result<HttpResponse, BitgoError> {
     authed.require(Scope::EnterpriseViewAll)?;
-    crate::bitgo::kyc::settle(&authed.call).await?;
+    crate::service::kyc::settle(&authed.call.sandbox.store, authed.now_ms()).await?;
     let user_id = authed.principal.user_id().to_string();
     let list = authed
         .call
@@ -141,7 +141,7 @@ pub async fn update_enterprise(
         .call
         .sandbox
         .store
-        .write(move |conn| {
+        .write(move |conn| -> Result<_> {
             let enterprise = load_enterprise(conn, &id)?;
             let permissions = enterprises::permissions_of(conn, &id, &actor)?;
             policy::may_manage_enterprise(permissions.as_deref())?;
@@ -157,7 +157,7 @@ pub async fn update_enterprise(
                     now_ms: now,
                     base_url: &base,
                 };
-                changes::submit(
+                approvals::submit(
                     conn,
                     &ctx,
                     vec![EnterpriseChange::SetApprovalsRequired { requested }],

@@ -7,15 +7,15 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::bitgo::approvals::changes::{self, Context, Submitted};
 use crate::bitgo::approvals::{base_url, view};
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::json::{string_field, string_list_field};
 use crate::domain::enterprise_change::{parse_add_permissions, parse_role, EnterpriseChange};
+use crate::domain::error::{Error, Result};
 use crate::domain::policy;
 use crate::domain::scope::Scope;
-use crate::error::{Error, Result};
+use crate::request::json::{string_field, string_list_field};
+use crate::service::approvals::{self, Context, Submitted};
 use crate::store::enterprise_users::{self, EnterpriseUser};
 use crate::store::enterprises::{self, EnterpriseRow};
 use crate::store::invitations::NO_PASSWORD;
@@ -103,7 +103,7 @@ where
                 now_ms: now,
                 base_url: &base,
             };
-            changes::submit(conn, &ctx, changes)
+            approvals::submit(conn, &ctx, changes)
         })
         .await
 }

@@ -3,92 +3,26 @@
 //! organization admins. Statuses move on the sandbox clock (`[kyc]` delays), and the
 //! enterprise's `kycState` follows.
 
+pub mod view;
+
+pub use view::identity_json;
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use rand::RngCore;
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use crate::bitgo::call::{Authed, Call};
+use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::views::iso;
+use crate::domain::error::Error;
+use crate::domain::ids::new_uuid;
 use crate::domain::kyc::{self, Outcome, Schedule};
 use crate::domain::policy;
 use crate::domain::role::OrgRole;
 use crate::domain::scope::Scope;
-use crate::error::Error;
 use crate::store::child_enterprises::CHILD;
 use crate::store::kyc::{self as identities, IdentityFilter, IdentityRow};
 use crate::store::{enterprises, organizations};
-
-/// Writes back the KYC statuses the sandbox clock has moved on (and the enterprises'
-/// `kycState`), so a read sees them. Only writes when something is due.
-pub async fn settle(call: &Call) -> Result<(), BitgoError> {
-    let now = call.now_ms();
-    let store = &call.sandbox.store;
-    if store
-        .read(move |conn| identities::has_due(conn, now))
-        .await?
-    {
-        store
-            .write(move |conn| identities::advance_due(conn, now))
-            .await?;
-    }
-    Ok(())
-}
-
-/// A random (version 4) UUID, the form of BitGo's identity ids.
-fn new_identity_id() -> String {
-    let mut b = [0u8; 16];
-    rand::rng().fill_bytes(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
-}
-
-/// The identity document of `GET /api/evs/v1/identity` (every submitted field, plus the
-/// status as of `now_ms`).
-pub fn identity_json(i: &IdentityRow, now_ms: i64) -> Value {
-    let status = i.schedule.status_at(now_ms);
-    let updated = i
-        .updated_at
-        .max(i.schedule.changed_at(i.created_at, now_ms));
-    let mut doc = Map::new();
-    doc.insert("id".into(), i.id.clone().into());
-    doc.insert("status".into(), status.into());
-    doc.insert("organizationId".into(), i.organization_id.clone().into());
-    doc.insert("enterpriseId".into(), i.enterprise_id.clone().into());
-    doc.insert("userId".into(), i.user_id.clone().into());
-    doc.insert("transactionType".into(), i.transaction_type.clone().into());
-    doc.insert("createdAt".into(), iso(i.created_at).into());
-    doc.insert("updatedAt".into(), iso(updated).into());
-    if status == kyc::DECLINED {
-        let reason = i.error_description.clone().unwrap_or_else(|| {
-            i.fields
-                .get("debugFailureReason")
-                .and_then(Value::as_str)
-                .unwrap_or("identity verification failed")
-                .to_string()
-        });
-        doc.insert("errorDescription".into(), reason.into());
-    }
-    doc.insert("signaturesSubmitted".into(), json!([]));
-    doc.insert("signaturesRequired".into(), json!([]));
-    for (k, v) in &i.fields {
-        if !doc.contains_key(k) && k != "errorDescription" {
-            doc.insert(k.clone(), v.clone());
-        }
-    }
-    Value::Object(doc)
-}
 
 /// `POST /api/evs/v1/identity`: `{id, status}` (status `initiating`).
 pub async fn create_identity(authed: Authed) -> Result<HttpResponse, BitgoError> {
@@ -155,7 +89,7 @@ pub async fn create_identity(authed: Authed) -> Result<HttpResponse, BitgoError>
                 s.outcome,
             );
             let identity = IdentityRow {
-                id: new_identity_id(),
+                id: new_uuid(),
                 organization_id: s.organization_id,
                 enterprise_id: s.enterprise_id,
                 user_id: s.user_id,
@@ -198,7 +132,7 @@ pub async fn list_identities(
     query: web::Query<IdentityQuery>,
 ) -> Result<HttpResponse, BitgoError> {
     authed.require(Scope::EnterpriseViewAll)?;
-    settle(&authed.call).await?;
+    crate::service::kyc::settle(&authed.call.sandbox.store, authed.now_ms()).await?;
     let q = query.into_inner();
     let caller = authed.principal.user_id().to_string();
     let now = authed.now_ms();
@@ -247,7 +181,7 @@ pub async fn patch_identity(
     let now = authed.now_ms();
     let body: Value = authed.call.json()?;
     let patch = kyc::validate_patch(&body, now)?;
-    settle(&authed.call).await?;
+    crate::service::kyc::settle(&authed.call.sandbox.store, authed.now_ms()).await?;
     let identity_id = id.into_inner();
     let caller = authed.principal.user_id().to_string();
     let identity = authed

@@ -7,19 +7,18 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use crate::bitgo::approvals::base_url;
-use crate::bitgo::approvals::changes::{self, Context, Submitted};
 use crate::bitgo::approvals::view::approval_json;
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::kyc::settle;
 use crate::bitgo::organizations::{caller_role, organization_id};
 use crate::bitgo::views::enterprise_json;
 use crate::domain::enterprise_change::EnterpriseChange;
+use crate::domain::error::{Error, Result};
 use crate::domain::ids::is_hex_id;
 use crate::domain::policy;
 use crate::domain::role::EnterprisePermission;
 use crate::domain::scope::Scope;
-use crate::error::{Error, Result};
+use crate::service::approvals::{self, Context, Submitted};
 use crate::store::child_enterprises::{self, ChildFilter};
 use crate::store::{enterprises, users};
 
@@ -93,7 +92,7 @@ pub async fn list_child_enterprises(
     authed.require(Scope::EnterpriseViewAll)?;
     let org_id = organization_id(id.into_inner())?;
     let (filter, limit) = list_filter(query.into_inner())?;
-    settle(&authed.call).await?;
+    crate::service::kyc::settle(&authed.call.sandbox.store, authed.now_ms()).await?;
     let caller = authed.principal.user_id().to_string();
     let (page, more) = authed
         .call
@@ -179,7 +178,7 @@ pub async fn add_child_enterprise_user(
         .call
         .sandbox
         .store
-        .write(move |conn| {
+        .write(move |conn| -> Result<_> {
             policy::may_manage_organization(caller_role(conn, &org_id, &caller)?, &org_id)?;
             let enterprise = enterprises::find_by_id(conn, &enterprise_id)?
                 .filter(|e| e.organization_id.as_deref() == Some(org_id.as_str()))
@@ -204,7 +203,7 @@ pub async fn add_child_enterprise_user(
                 now_ms: now,
                 base_url: &base,
             };
-            Ok((user.id, changes::submit(conn, &ctx, vec![change])?))
+            Ok((user.id, approvals::submit(conn, &ctx, vec![change])?))
         })
         .await?;
     match submitted {

@@ -4,18 +4,17 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use rand::RngCore;
 use serde_json::{json, Value};
 
 use crate::auth::token::sha256_hex;
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
 use crate::bitgo::organizations::{base_url, caller_role, organization_id};
-use crate::domain::ids::{is_hex_id, new_id};
+use crate::domain::error::{Error, Result};
+use crate::domain::ids::{is_hex_id, new_id, random_hex};
 use crate::domain::organization::check_additional_admin;
 use crate::domain::policy;
 use crate::domain::scope::Scope;
-use crate::error::{Error, Result};
 use crate::store::child_enterprises::{self, NewChild};
 use crate::store::idempotency::{self, IdempotencyRow};
 use crate::store::invitations::{self, InvitationTarget};
@@ -149,12 +148,6 @@ fn looks_like_email(s: &str) -> bool {
     }
 }
 
-fn new_invitation_token() -> String {
-    let mut b = [0u8; 32];
-    rand::rng().fill_bytes(&mut b);
-    hex::encode(b)
-}
-
 /// `POST /api/v2/organization/{id}/enterprise`: `{enterpriseId, userId}`. Organization admins
 /// with `enterprise_manage_all`. A repeated `idempotencyKey` returns the first call's ids; the
 /// same key with another body is a 409.
@@ -171,7 +164,7 @@ pub async fn create_child_enterprise(
     let caller = authed.principal.user_id().to_string();
     let now = authed.now_ms();
     let base = base_url(&req);
-    let token = new_invitation_token();
+    let token = random_hex(32);
     let (enterprise_id, user_id) = authed
         .call
         .sandbox

@@ -12,11 +12,11 @@ use serde_json::{json, Value};
 
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
+use crate::domain::error::Error;
 use crate::domain::ids::is_hex_id;
 use crate::domain::policy;
 use crate::domain::role::OrgRole;
 use crate::domain::scope::Scope;
-use crate::error::Error;
 use crate::store::enterprise_users;
 use crate::store::organizations::{self, OrganizationRow};
 
@@ -46,7 +46,7 @@ pub(crate) fn caller_role(
     conn: &rusqlite::Connection,
     org_id: &str,
     caller: &str,
-) -> crate::error::Result<Option<OrgRole>> {
+) -> crate::domain::error::Result<Option<OrgRole>> {
     match organizations::find_by_id(conn, org_id)? {
         Some(_) => organizations::role_of(conn, org_id, caller),
         None => Ok(None),

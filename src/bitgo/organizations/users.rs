@@ -10,17 +10,17 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::bitgo::approvals::organization as role_changes;
 use crate::bitgo::approvals::view::approval_json;
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
 use crate::bitgo::organizations::{caller_role, organization_id};
+use crate::domain::error::{Error, Result};
 use crate::domain::ids::is_hex_id;
 use crate::domain::organization::{needs_second_admin, RoleChange};
 use crate::domain::policy;
 use crate::domain::role::OrgRole;
 use crate::domain::scope::Scope;
-use crate::error::{Error, Result};
+use crate::service::approvals::organization as role_changes;
 use crate::store::{organizations, users};
 
 #[derive(Deserialize)]

@@ -3,11 +3,12 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use rand::Rng;
 use serde_json::json;
 
 use crate::bitgo::error::BitgoError;
-use crate::error::{AuthFailure, Error};
+use crate::domain::error::{AuthFailure, Error};
+use crate::domain::ids::{random_chars, BASE36};
+use crate::request::status::status_of;
 
 /// An error on its way out through the trading API.
 #[derive(Debug, thiserror::Error)]
@@ -53,48 +54,30 @@ impl TradingError {
 
 impl From<Error> for TradingError {
     fn from(e: Error) -> Self {
-        let (status, name) = match &e {
-            Error::Invalid(_) => (StatusCode::BAD_REQUEST, "backend:common:invalidArgument"),
-            Error::MalformedJson(_) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "backend:common:malformedJSON",
-            ),
-            Error::UnsupportedMediaType(_) => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "backend:common:invalidRequest",
-            ),
-            Error::PayloadTooLarge(_) => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "backend:common:invalidRequest",
-            ),
+        // The trading API answers broken JSON with 422; all else as the one mapping says.
+        let status = match &e {
+            Error::MalformedJson(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => status_of(&e),
+        };
+        let name = match &e {
+            Error::Invalid(_) => "backend:common:invalidArgument",
+            Error::MalformedJson(_) => "backend:common:malformedJSON",
+            Error::UnsupportedMediaType(_) => "backend:common:invalidRequest",
+            Error::PayloadTooLarge(_) => "backend:common:invalidRequest",
             Error::Unauthenticated(AuthFailure::IpNotAllowed)
             | Error::Unauthenticated(_)
             | Error::NeedsOtp(_)
-            | Error::NeedsUnlock(_) => (StatusCode::UNAUTHORIZED, "backend:common:unauthorized"),
-            Error::MissingScope(_) | Error::Forbidden(_) => {
-                (StatusCode::FORBIDDEN, "backend:common:forbidden")
-            }
-            Error::OrganizationAdminCannotTransact(_) => {
-                (StatusCode::FORBIDDEN, "OrganizationAdminCannotTransact")
-            }
-            Error::InsufficientFunds(_) => {
-                (StatusCode::BAD_REQUEST, "backend:trade:insufficientFunds")
-            }
-            Error::NotFound(_) => (StatusCode::NOT_FOUND, "backend:common:notFound"),
-            Error::MethodNotAllowed => (
-                StatusCode::METHOD_NOT_ALLOWED,
-                "backend:common:invalidRequest",
-            ),
-            Error::Conflict(_) => (StatusCode::CONFLICT, "backend:common:inUse"),
-            Error::RateLimited { .. } => {
-                (StatusCode::TOO_MANY_REQUESTS, "backend:common:rateLimited")
-            }
+            | Error::NeedsUnlock(_) => "backend:common:unauthorized",
+            Error::MissingScope(_) | Error::Forbidden(_) => "backend:common:forbidden",
+            Error::OrganizationAdminCannotTransact(_) => "OrganizationAdminCannotTransact",
+            Error::InsufficientFunds(_) => "backend:trade:insufficientFunds",
+            Error::NotFound(_) => "backend:common:notFound",
+            Error::MethodNotAllowed => "backend:common:invalidRequest",
+            Error::Conflict(_) => "backend:common:inUse",
+            Error::RateLimited { .. } => "backend:common:rateLimited",
             Error::Internal(detail) => {
                 log::error!("internal error: {detail}");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "backend:common:internalError",
-                )
+                "backend:common:internalError"
             }
         };
         let message = if matches!(e, Error::Internal(_)) {
@@ -116,12 +99,7 @@ impl From<BitgoError> for TradingError {
 }
 
 fn request_id() -> String {
-    const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut rng = rand::rng();
-    let tail: String = (0..20)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect();
-    format!("unk-{tail}")
+    format!("unk-{}", random_chars(BASE36, 20))
 }
 
 impl ResponseError for TradingError {

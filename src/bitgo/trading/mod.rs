@@ -2,7 +2,6 @@
 //! (a trading account is a Go Account: same id), balances from the ledger, currencies,
 //! products, orders and trades. Errors use the trading body (`error.rs`).
 
-pub mod engine;
 pub mod error;
 pub mod orders;
 pub mod view;
@@ -12,30 +11,19 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use crate::bitgo::call::Authed;
-use crate::bitgo::wallets::{access, path_param};
+use crate::bitgo::wallets::path_param;
+use crate::domain::error::Result;
 use crate::domain::ledger::Balance;
 use crate::domain::money::{self, format_decimal};
 use crate::domain::policy;
 use crate::domain::role::OrgRole;
 use crate::domain::scope::Scope;
-use crate::error::Result;
+use crate::service::access;
+use crate::service::trading;
 use crate::store::{enterprises, ledger, organizations, users, wallets};
 use error::TradingError;
 
-/// A UUID-shaped rendering of a 32-hex id (the trading API's ids are UUIDs).
-pub fn uuid_of(hex: &str) -> String {
-    if hex.len() != 32 {
-        return hex.to_string();
-    }
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-}
+pub use crate::domain::ids::uuid_of;
 
 fn reply(authed: &Authed, value: &Value) -> Result<HttpResponse, TradingError> {
     Ok(authed.reply(StatusCode::OK, value)?)
@@ -58,7 +46,7 @@ pub async fn current_user(authed: Authed) -> Result<HttpResponse, TradingError> 
         .store
         .read(move |c| users::find_by_id(c, &id))
         .await?
-        .ok_or_else(|| crate::error::Error::NotFound("user not found".into()))?;
+        .ok_or_else(|| crate::domain::error::Error::NotFound("user not found".into()))?;
     reply(
         &authed,
         &json!({
@@ -178,7 +166,7 @@ pub async fn currencies(authed: Authed, req: HttpRequest) -> Result<HttpResponse
 /// `GET /api/prime/trading/v1/accounts/{accountId}/products`.
 pub async fn products(authed: Authed, req: HttpRequest) -> Result<HttpResponse, TradingError> {
     visible_account(&authed, &req).await?;
-    let data: Vec<Value> = engine::products()?
+    let data: Vec<Value> = trading::products()?
         .into_iter()
         .map(|p| {
             json!({

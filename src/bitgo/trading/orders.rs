@@ -9,16 +9,16 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
 use crate::bitgo::call::Authed;
-use crate::bitgo::trading::engine::{self, Product};
 use crate::bitgo::trading::error::TradingError;
 use crate::bitgo::trading::view::{order_json, trade_json};
-use crate::bitgo::transfers::price_cents;
-use crate::bitgo::wallets::access::{self, Caller};
 use crate::bitgo::wallets::path_param;
+use crate::domain::error::{Error, Result};
 use crate::domain::money;
 use crate::domain::policy::{self, MoneyAction};
 use crate::domain::scope::Scope;
-use crate::error::Error;
+use crate::service::access::{self, Caller};
+use crate::service::pricing::price_cents;
+use crate::service::trading::{self, Product};
 use crate::store::orders::{self, OrderRow};
 
 /// What a place-order body asks for, checked.
@@ -52,7 +52,7 @@ fn parse_order(body: &Map<String, Value>) -> Result<NewOrder, TradingError> {
         })
     };
     let product_name = required("product")?;
-    let product = engine::product(&product_name)?.ok_or_else(|| {
+    let product = trading::product(&product_name)?.ok_or_else(|| {
         TradingError::new(
             StatusCode::BAD_REQUEST,
             "backend:trade:unsupportedProduct",
@@ -169,19 +169,19 @@ pub async fn place_order(authed: Authed, req: HttpRequest) -> Result<HttpRespons
         })
         .await?;
     // A KYC decision due on the sandbox clock is written now, so kycState is current.
-    crate::bitgo::kyc::settle(&authed.call).await?;
+    crate::service::kyc::settle(&authed.call.sandbox.store, authed.now_ms()).await?;
     let n = parse_order(&body)?;
     let order = authed
         .call
         .sandbox
         .store
-        .write(move |c| -> Result<Result<OrderRow, TradingError>, Error> {
+        .write(move |c| -> Result<OrderRow, TradingError> {
             let a = access::load(c, &account, &user)?;
             let token = access::current_token(c, &token)?;
             let caller = Caller::new(&token, now, false);
             a.may_transact(&caller, MoneyAction::PlaceOrder)?;
             if a.is_child() && a.enterprise.kyc_state != "approved" {
-                return Ok(Err(TradingError::new(
+                return Err(TradingError::new(
                     StatusCode::BAD_REQUEST,
                     "backend:trade:KYCNotApproved",
                     format!(
@@ -189,17 +189,17 @@ pub async fn place_order(authed: Authed, req: HttpRequest) -> Result<HttpRespons
                         a.enterprise.kyc_state
                     ),
                     None,
-                )));
+                ));
             }
-            let id = engine::new_order_id();
+            let id = trading::new_order_id();
             let client_order_id = n.client_order_id.clone().unwrap_or_else(|| id.clone());
             if orders::client_id_taken(c, &a.wallet.id, &client_order_id)? {
-                return Ok(Err(TradingError::new(
+                return Err(TradingError::new(
                     StatusCode::CONFLICT,
                     "backend:common:inUse",
                     "clientOrderId is already in use",
                     Some("clientOrderId"),
-                )));
+                ));
             }
             let price = price_cents(c, &config, n.product.base)?;
             let qty_asset = if n.quantity_currency == n.product.base.currency {
@@ -215,12 +215,12 @@ pub async fn place_order(authed: Authed, req: HttpRequest) -> Result<HttpRespons
                 i64::try_from(money::base_for_quote(qty, n.product.base, at)).unwrap_or(0)
             };
             if base_quantity <= 0 {
-                return Ok(Err(TradingError::new(
+                return Err(TradingError::new(
                     StatusCode::BAD_REQUEST,
                     "backend:trade:invalidQuantity",
                     "the quantity buys nothing at this price",
                     Some("quantity"),
-                )));
+                ));
             }
             // What the order commits, at the worse of its limit and the price.
             let at = n.limit_cents.map_or(price, |l| l.max(price));
@@ -250,13 +250,13 @@ pub async fn place_order(authed: Authed, req: HttpRequest) -> Result<HttpRespons
             };
             match n.limit_cents {
                 Some(limit) if !money::limit_crosses(&n.side, limit, price) => {
-                    engine::rest(c, &mut o, n.product, limit, now)?
+                    trading::rest(c, &mut o, n.product, limit, now)?
                 }
-                _ => engine::fill(c, &mut o, n.product, price, now)?,
+                _ => trading::fill(c, &mut o, n.product, price, now)?,
             }
-            Ok(Ok(o))
+            Ok(o)
         })
-        .await??;
+        .await?;
     Ok(authed.reply(StatusCode::OK, &order_json(&order))?)
 }
 
@@ -341,23 +341,23 @@ pub async fn cancel_order(authed: Authed, req: HttpRequest) -> Result<HttpRespon
         .call
         .sandbox
         .store
-        .write(move |c| -> Result<Result<OrderRow, TradingError>, Error> {
+        .write(move |c| -> Result<OrderRow, TradingError> {
             let a = access::load(c, &account, &user)?;
             a.may_transact(&Caller::new(&token, now, false), MoneyAction::CancelOrder)?;
             let mut o = orders::find(c, &a.wallet.id, &id)?
                 .ok_or_else(|| Error::NotFound(format!("order {id} not found")))?;
             if o.status != "open" {
-                return Ok(Err(TradingError::new(
+                return Err(TradingError::new(
                     StatusCode::BAD_REQUEST,
                     "backend:trade:orderNotCancelable",
                     format!("the order is {} and cannot be cancelled", o.status),
                     None,
-                )));
+                ));
             }
-            engine::cancel(c, &mut o, &user, now)?;
-            Ok(Ok(o))
+            trading::cancel(c, &mut o, &user, now)?;
+            Ok(o)
         })
-        .await??;
+        .await?;
     Ok(authed.reply(StatusCode::OK, &order_json(&o))?)
 }
 

@@ -2,9 +2,9 @@
 
 use serde_json::{json, Value};
 
-use crate::bitgo::trading::engine::{self, Product};
 use crate::bitgo::views::iso;
 use crate::domain::money::{self, format_decimal};
+use crate::service::trading::{self, Product};
 use crate::store::orders::{FillRow, OrderRow};
 
 fn usd() -> money::Asset {
@@ -13,7 +13,7 @@ fn usd() -> money::Asset {
 
 /// An order as the trading API shows it.
 pub fn order_json(o: &OrderRow) -> Value {
-    let p = engine::product(&o.product).ok().flatten();
+    let p = trading::product(&o.product).ok().flatten();
     let base = |n: i64| p.map_or_else(|| n.to_string(), |p| format_decimal(n, p.base));
     let average = (o.filled_quantity > 0 && p.is_some()).then(|| {
         let p = p.unwrap_or(Product {
@@ -62,7 +62,7 @@ pub fn order_json(o: &OrderRow) -> Value {
 
 /// A fill as the trading API's trade.
 pub fn trade_json(f: &FillRow) -> Value {
-    let p = engine::product(&f.product).ok().flatten();
+    let p = trading::product(&f.product).ok().flatten();
     json!({
         "id": f.id,
         "orderId": f.order_id,

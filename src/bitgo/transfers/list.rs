@@ -8,19 +8,19 @@ use serde_json::{json, Map, Value};
 
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::{BitgoError, FiatError};
-use crate::bitgo::json::string_field;
-use crate::bitgo::transfers::price_cents;
 use crate::bitgo::views::iso;
-use crate::bitgo::wallets::access::{self, Caller};
 use crate::bitgo::wallets::{ofc_coin, path_param};
-use crate::domain::ids::{is_hex_id, new_id};
-use crate::domain::ledger::EntryKind;
+use crate::domain::error::{Error, Result};
+use crate::domain::ids::is_hex_id;
 use crate::domain::money;
 use crate::domain::policy::{self, MoneyAction};
 use crate::domain::scope::Scope;
-use crate::error::{Error, Result};
+use crate::request::json::string_field;
+use crate::service::access::{self, Caller};
+use crate::service::deposits;
+use crate::service::pricing::price_cents;
+use crate::store::enterprises;
 use crate::store::transfers::{self, TransferRow};
-use crate::store::{enterprises, ledger};
 
 /// A transfer as BitGo shows it; an outside withdrawal is `signed` until its settle time on
 /// the sandbox clock, then `confirmed`.
@@ -200,7 +200,7 @@ pub async fn simulate_deposit(authed: Authed) -> Result<HttpResponse, FiatError>
             )?;
             let worth = money::usd_cents(amount, asset, price_cents(c, &config, asset)?);
             money::check_simulated_deposit(worth)?;
-            credit_deposit(
+            deposits::credit(
                 c,
                 &a.wallet.id,
                 &a.enterprise.id,
@@ -217,38 +217,4 @@ pub async fn simulate_deposit(authed: Authed) -> Result<HttpResponse, FiatError>
             "Simulated deposit {id} of {amount} {} created",
             asset.id
         )))
-}
-
-/// Credits a deposit (simulator or faucet) with its transfer; returns the transfer id.
-pub fn credit_deposit(
-    c: &rusqlite::Connection,
-    wallet_id: &str,
-    enterprise_id: &str,
-    asset: &str,
-    amount: i64,
-    source: &str,
-    now: i64,
-) -> Result<String> {
-    let id = new_id(now);
-    ledger::post(c, wallet_id, asset, EntryKind::Credit, amount, &id, now)?;
-    transfers::insert(
-        c,
-        &TransferRow {
-            id: id.clone(),
-            wallet_id: wallet_id.into(),
-            enterprise_id: enterprise_id.into(),
-            asset: asset.into(),
-            direction: "receive".into(),
-            amount,
-            address: source.into(),
-            transaction_type: "DEPOSIT".into(),
-            state: "confirmed".into(),
-            settle_at: None,
-            pending_approval_id: None,
-            created_by: None,
-            txid: new_id(now),
-            created_at: now,
-        },
-    )?;
-    Ok(id)
 }

@@ -4,7 +4,6 @@
 //! pending approval. Every one asks `domain::policy::may_transact` first, inside the write.
 
 pub mod list;
-pub mod movement;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
@@ -15,33 +14,22 @@ use crate::auth::signed_message;
 use crate::bitgo::approvals::view::approval_json;
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::json::{string_field, string_list_field};
 use crate::bitgo::views::iso;
-use crate::bitgo::wallets::access::{self, Caller};
 use crate::bitgo::wallets::{ofc_coin, path_param};
 use crate::config::MoneyConfig;
 use crate::domain::approval::ApprovalState;
+use crate::domain::error::{Error, Result};
 use crate::domain::ids::new_id;
 use crate::domain::money::{self, Asset, Withdrawal};
 use crate::domain::policy::MoneyAction;
 use crate::domain::token_rules::check_otp;
 use crate::domain::wallet_policy::Verdict;
-use crate::error::{Error, Result};
+use crate::request::json::{string_field, string_list_field};
+use crate::service::access::{self, Caller};
+use crate::service::pricing::price_cents;
+use crate::service::withdrawals::{self, Outgoing};
 use crate::store::transfers::{self, BuildRow};
 use crate::store::{ledger, wallets};
-use movement::Outgoing;
-
-/// The USD price in cents of `asset`: the control plane's, else config.toml's.
-pub fn price_cents(conn: &Connection, config: &MoneyConfig, asset: Asset) -> Result<i64> {
-    if let Some(p) = wallets::price_cents(conn, asset.id)? {
-        return Ok(p);
-    }
-    let raw = config
-        .prices
-        .get(asset.id)
-        .ok_or_else(|| Error::Invalid(format!("no USD price configured for {}", asset.id)))?;
-    money::parse_price_cents(raw)
-}
 
 /// The asset of a withdrawal route's `{coin}` (`ofc` alone names no asset).
 fn route_asset(req: &HttpRequest) -> Result<Asset> {
@@ -117,7 +105,7 @@ pub async fn build(authed: Authed, req: HttpRequest) -> Result<HttpResponse, Bit
                     asset.id
                 )));
             }
-            let book = movement::book_destination(c, &address)?.is_some();
+            let book = withdrawals::book_destination(c, &address)?.is_some();
             let w = Withdrawal {
                 from: a.wallet.id.clone(),
                 asset,
@@ -273,17 +261,17 @@ fn carry_out(
     usd: i128,
     video_approvers: Vec<String>,
 ) -> Result<Sent> {
-    match movement::policy_verdict(c, o)? {
+    match withdrawals::policy_verdict(c, o)? {
         Verdict::Allow => {}
         Verdict::Deny(rule) => return Err(denied(&rule)),
         Verdict::NeedsApproval(rule) => {
-            let approvers = movement::admin_approvers(c, o.enterprise_id, o.actor_id)?;
+            let approvers = withdrawals::admin_approvers(c, o.enterprise_id, o.actor_id)?;
             if approvers.is_empty() {
                 return Err(Error::Invalid(format!(
                     "policy rule {rule} needs an approval and the enterprise has no other admin to give it"
                 )));
             }
-            let a = movement::hold_for_approval(c, o, ApprovalState::Pending, approvers, usd)?;
+            let a = withdrawals::hold_for_approval(c, o, ApprovalState::Pending, approvers, usd)?;
             return Ok(Sent::Pending(json!({
                 "pendingApproval": approval_json(&a, &[]),
                 "status": "pendingApproval",
@@ -293,7 +281,7 @@ fn carry_out(
     }
     let threshold = config.video_approval_threshold_usd.saturating_mul(100);
     if money::needs_video_approval(usd, threshold) || !video_approvers.is_empty() {
-        let mut approvers = movement::video_approvers(c, o.enterprise_id, o.actor_id)?;
+        let mut approvers = withdrawals::video_approvers(c, o.enterprise_id, o.actor_id)?;
         if !video_approvers.is_empty() {
             approvers.retain(|a| video_approvers.contains(a));
         }
@@ -304,14 +292,19 @@ fn carry_out(
                     .into(),
             ));
         }
-        let a =
-            movement::hold_for_approval(c, o, ApprovalState::PendingVideoApproval, approvers, usd)?;
+        let a = withdrawals::hold_for_approval(
+            c,
+            o,
+            ApprovalState::PendingVideoApproval,
+            approvers,
+            usd,
+        )?;
         return Ok(Sent::Pending(json!({
             "pendingApproval": approval_json(&a, &[]),
             "status": "pendingApproval",
         })));
     }
-    let t = movement::send_now(c, o)?;
+    let t = withdrawals::send_now(c, o)?;
     let status = t.state.clone();
     Ok(Sent::Now(json!({
         "transfer": list::transfer_json(&t, o.now_ms),
@@ -362,11 +355,11 @@ pub async fn initiate(authed: Authed, req: HttpRequest) -> Result<HttpResponse, 
                 settle_after_seconds: config.settle_after_seconds,
                 half_signed: None,
             };
-            if let Verdict::Deny(rule) = movement::policy_verdict(c, &o)? {
+            if let Verdict::Deny(rule) = withdrawals::policy_verdict(c, &o)? {
                 return Err(denied(&rule));
             }
             let usd = money::usd_cents(amount, asset, price_cents(c, &config, asset)?);
-            let mut approvers = movement::video_approvers(c, &a.enterprise.id, &user)?;
+            let mut approvers = withdrawals::video_approvers(c, &a.enterprise.id, &user)?;
             if !asked.is_empty() {
                 approvers.retain(|v| asked.contains(v));
             }
@@ -376,7 +369,7 @@ pub async fn initiate(authed: Authed, req: HttpRequest) -> Result<HttpResponse, 
                 ));
             }
             access::charge(c, &token, caller.unlocked, usd)?;
-            let pending = movement::hold_for_approval(c, &o, ApprovalState::PendingVideoApproval, approvers, usd)?;
+            let pending = withdrawals::hold_for_approval(c, &o, ApprovalState::PendingVideoApproval, approvers, usd)?;
             Ok(json!({"pendingApproval": approval_json(&pending, &[]), "status": "pendingApproval"}))
         })
         .await?;

@@ -2,7 +2,6 @@
 //! 'trading'})` flow (`POST /api/v2/ofc/key`, `POST /api/v2/ofc/wallet/add`), get, list and
 //! addresses. Balances come from the ledger.
 
-pub mod access;
 pub mod rules;
 pub mod share;
 pub mod view;
@@ -16,12 +15,13 @@ use serde_json::{json, Map, Value};
 use crate::auth::signed_message;
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::json::{integer_field, string_field, string_list_field};
+use crate::domain::error::{Error, Result};
 use crate::domain::ids::{is_hex_id, new_id};
 use crate::domain::money;
 use crate::domain::policy;
 use crate::domain::scope::Scope;
-use crate::error::{Error, Result};
+use crate::request::json::{integer_field, string_field, string_list_field};
+use crate::service::access;
 use crate::store::wallets::{self, KeyRow, WalletRow};
 use crate::store::{enterprises, ledger};
 
@@ -157,7 +157,7 @@ pub async fn add_wallet(authed: Authed, req: HttpRequest) -> Result<HttpResponse
         .call
         .sandbox
         .store
-        .write(move |c| {
+        .write(move |c| -> Result<_> {
             let e = enterprises::find_by_id(c, &enterprise)?
                 .ok_or_else(|| Error::NotFound(format!("enterprise {enterprise} not found")))?;
             policy::may_create_wallet(

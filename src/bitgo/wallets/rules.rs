@@ -9,19 +9,19 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
-use crate::bitgo::approvals::policy_rules::{self, RuleChange};
 use crate::bitgo::approvals::view::approval_json;
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::json::string_field;
-use crate::bitgo::wallets::access::{self, WalletAccess};
 use crate::bitgo::wallets::{ofc_coin, path_param, wallet_doc};
+use crate::domain::error::{Error, Result};
 use crate::domain::money;
 use crate::domain::policy;
 use crate::domain::role::OrgRole;
 use crate::domain::scope::Scope;
 use crate::domain::wallet_policy::{Rule, RuleAction, RuleKind};
-use crate::error::{Error, Result};
+use crate::request::json::string_field;
+use crate::service::access::{self, WalletAccess};
+use crate::service::approvals::policy_rules::{self, RuleChange};
 use crate::store::{organizations, wallet_policies};
 
 const EDIT_SCOPES: &[Scope] = &[
@@ -205,7 +205,7 @@ async fn change_wallet_rule(
         .call
         .sandbox
         .store
-        .write(move |c| {
+        .write(move |c| -> Result<_> {
             let a = access::load_visible(c, &wallet_id, &user, &scopes)?;
             let org_admin = a.is_child() && a.org_role == Some(OrgRole::Admin);
             let rule_change = wallet_rule_change(c, &a, &body, change, org_admin)?;
@@ -265,7 +265,7 @@ pub async fn add_organization_rule(
         .call
         .sandbox
         .store
-        .write(move |c| {
+        .write(move |c| -> Result<_> {
             policy::may_manage_organization(organizations::role_of(c, &org, &user)?, &org)?;
             let scope = wallet_policies::organization_scope(&org);
             let id = string_field(body.get("id"), "id")?

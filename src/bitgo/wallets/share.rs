@@ -9,13 +9,14 @@ use serde_json::{json, Map, Value};
 
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::json::string_field;
-use crate::bitgo::wallets::{access, ofc_coin, path_param};
+use crate::bitgo::wallets::{ofc_coin, path_param};
+use crate::domain::error::Error;
 use crate::domain::ids::new_id;
 use crate::domain::money::WalletPermission;
 use crate::domain::policy;
 use crate::domain::scope::Scope;
-use crate::error::Error;
+use crate::request::json::string_field;
+use crate::service::access;
 use crate::store::{users, wallets};
 
 /// `POST /api/v2/{coin}/wallet/{walletId}/share`.

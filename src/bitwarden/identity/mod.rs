@@ -159,7 +159,7 @@ pub async fn register(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwE
         .store
         .write(move |c| {
             if users::find_by_email(c, &user.email)?.is_some() {
-                return Err(crate::error::Error::Invalid(format!(
+                return Err(crate::domain::error::Error::Invalid(format!(
                     "Email '{}' is already taken.",
                     user.email
                 )));

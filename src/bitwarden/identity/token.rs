@@ -177,7 +177,7 @@ pub async fn token(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwErro
             let lifetime_ms = cfg.refresh_token_seconds * 1000;
             let (redeemed, user) = sandbox
                 .store
-                .write(move |c| {
+                .write(move |c| -> crate::domain::error::Result<_> {
                     let r = keys::redeem_refresh(c, &hash, &next_hash, now_ms, lifetime_ms)?;
                     let user = match &r {
                         keys::Redeemed::Rotated(t) => users::find(c, &t.user_id)?,
@@ -287,7 +287,7 @@ fn issued_to(user_id: &str, body: Value) -> HttpResponse {
     let mut response = HttpResponse::Ok().json(body);
     response
         .extensions_mut()
-        .insert(crate::middleware::PrincipalNote {
+        .insert(crate::request::note::PrincipalNote {
             user_id: user_id.to_string(),
             token_id: None,
         });
@@ -312,7 +312,7 @@ async fn user_token_body(
     client_id: &str,
     device: &Device,
     now_s: i64,
-    cfg: &crate::bitwarden::config::BitwardenConfig,
+    cfg: &crate::config::bitwarden::BitwardenConfig,
     refresh: Option<&str>,
     scopes: &[&str],
 ) -> Result<Value, BwError> {

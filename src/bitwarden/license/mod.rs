@@ -6,13 +6,14 @@
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::DateTime;
 use ring::signature;
 use serde_json::{json, Map, Value};
 
 use crate::bitwarden::crypto::RsaKeyPair;
 use crate::bitwarden::ids;
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
+use crate::domain::time::{self, Precision};
 use crate::store::bitwarden::orgs::BwOrg;
 use crate::store::bitwarden::setting_or_insert;
 use rusqlite::Connection;
@@ -114,9 +115,7 @@ pub fn verify(key: &signature::RsaKeyPair, license: &Map<String, Value>) -> bool
 }
 
 fn iso(ms: i64) -> String {
-    DateTime::<Utc>::from_timestamp_millis(ms)
-        .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true))
-        .unwrap_or_default()
+    time::iso(ms, Precision::Seconds)
 }
 
 /// The license of an organization for an installation, valid one year from `now`.
@@ -273,7 +272,7 @@ mod tests {
     fn tokens_carry_the_fields_and_refuse_tampering_and_foreign_keys() {
         let (store, _dir) = temp_store();
         let (key, other) = store
-            .write_blocking(|c| {
+            .write_blocking(|c| -> Result<_> {
                 let k = signing_key(c)?;
                 c.execute("DELETE FROM bw_settings", [])?;
                 Ok((k, signing_key(c)?))
@@ -304,7 +303,7 @@ mod tests {
     fn signed_licenses_verify_and_tampering_breaks_them() {
         let (store, _dir) = temp_store();
         let (key, other) = store
-            .write_blocking(|c| {
+            .write_blocking(|c| -> Result<_> {
                 let k = signing_key(c)?;
                 c.execute("DELETE FROM bw_settings", [])?;
                 Ok((k, signing_key(c)?))

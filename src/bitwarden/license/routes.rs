@@ -3,15 +3,16 @@
 use super::{add_token, build, installation_id, sign, signing_key, verify, verify_token};
 use crate::bitwarden::body::Body;
 use crate::bitwarden::call::BwCall;
-use crate::bitwarden::config::Deployment;
 use crate::bitwarden::error::BwError;
 use crate::bitwarden::ids;
 use crate::bitwarden::organizations::{authorize, org_id, refusal, Refusal};
 use crate::bitwarden::views;
+use crate::config::bitwarden::Deployment;
 use crate::domain::bitwarden::plan::Features;
 use crate::domain::bitwarden::policy::Action;
 use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
+use crate::store::bitwarden as bwstore;
 use crate::store::bitwarden::keys::{self, OrgApiKey};
 use crate::store::bitwarden::members::{self, BwMember};
 use crate::store::bitwarden::orgs::{self, BwOrg};
@@ -40,38 +41,33 @@ pub async fn download(
         .and_then(|(_, v)| ids::parse_guid(v));
     let uid = call.user_id.clone();
     let now = call.now_ms();
-    let license =
-        call.sandbox
-            .store
-            .write(move |c| {
-                let (org, _) = match authorize(c, &id, &uid, Action::License)? {
-                    Ok(found) => found,
-                    Err(d) => return Ok(Err(Refusal::Denied(d))),
-                };
-                let own = installation_id(c)?;
-                let known = match &installation {
-                    Some(i) => *i == own
-                        || c.query_row(
-                            "SELECT count(*) FROM bw_installations WHERE id = ?1 AND enabled = 1",
-                            [i],
-                            |r| r.get::<_, i64>(0),
-                        )? > 0,
-                    None => false,
-                };
-                let Some(installation) = installation.filter(|_| known) else {
-                    return Ok(Err(Refusal::Rule("Invalid installation id".into())));
-                };
-                if !org.has_subscription && org.expiration_date.is_none_or(|e| e <= now) {
-                    return Ok(Err(Refusal::Rule("No active subscription found.".into())));
-                }
-                let mut license = build(&org, &installation, now);
-                let key = signing_key(c)?;
-                add_token(&key, &mut license, now.div_euclid(1000))?;
-                sign(&key, &mut license)?;
-                Ok(Ok(license))
-            })
-            .await?
-            .map_err(refusal)?;
+    let license = call
+        .sandbox
+        .store
+        .write(move |c| -> Result<_> {
+            let (org, _) = match authorize(c, &id, &uid, Action::License)? {
+                Ok(found) => found,
+                Err(d) => return Ok(Err(Refusal::Denied(d))),
+            };
+            let own = installation_id(c)?;
+            let known = match &installation {
+                Some(i) => *i == own || bwstore::installation_enabled(c, i)?,
+                None => false,
+            };
+            let Some(installation) = installation.filter(|_| known) else {
+                return Ok(Err(Refusal::Rule("Invalid installation id".into())));
+            };
+            if !org.has_subscription && org.expiration_date.is_none_or(|e| e <= now) {
+                return Ok(Err(Refusal::Rule("No active subscription found.".into())));
+            }
+            let mut license = build(&org, &installation, now);
+            let key = signing_key(c)?;
+            add_token(&key, &mut license, now.div_euclid(1000))?;
+            sign(&key, &mut license)?;
+            Ok(Ok(license))
+        })
+        .await?
+        .map_err(refusal)?;
     Ok(HttpResponse::Ok().json(Value::Object(license)))
 }
 
@@ -303,7 +299,7 @@ pub async fn upload_new(
         .write(move |c| {
             if users::find(c, &uid)?.is_none() {
                 return Err(Error::Unauthenticated(
-                    crate::error::AuthFailure::UnknownToken,
+                    crate::domain::error::AuthFailure::UnknownToken,
                 ));
             }
             if let Err(m) = check(c, &mut license, now)? {
@@ -399,7 +395,7 @@ pub async fn upload_update(
     let now = call.now_ms();
     call.sandbox
         .store
-        .write(move |c| {
+        .write(move |c| -> Result<_> {
             let (mut org, _) = match authorize(c, &id, &uid, Action::License)? {
                 Ok(found) => found,
                 Err(d) => return Ok(Err(Refusal::Denied(d))),

@@ -14,7 +14,7 @@ use crate::bitwarden::views;
 use crate::domain::bitwarden::plan::plan;
 use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
 use crate::domain::bitwarden::rules;
-use crate::error::{AuthFailure, Error};
+use crate::domain::error::{AuthFailure, Error};
 use crate::store::bitwarden::keys::{self, OrgApiKey};
 use crate::store::bitwarden::members::{self, BwMember};
 use crate::store::bitwarden::orgs::{self, BwOrg};

@@ -110,7 +110,7 @@ pub async fn invite(
     let base = "https://orgbox.localhost";
     call.sandbox
         .store
-        .write(move |c| {
+        .write(move |c| -> crate::domain::error::Result<_> {
             let (org, _) = match authorize(c, &id, &uid, Action::Invite { role })? {
                 Ok(found) => found,
                 Err(d) => return Ok(Err(Refusal::Denied(d))),
@@ -276,7 +276,7 @@ pub async fn accept(
     let uid = call.user_id.clone();
     call.sandbox
         .store
-        .write(move |c| {
+        .write(move |c| -> crate::domain::error::Result<_> {
             let user = users::find(c, &uid)?;
             let Some(m) = members::find(c, &id, &member_id)? else {
                 return Ok(Err(Refusal::Denied(
@@ -316,7 +316,7 @@ pub async fn confirm(
     let uid = call.user_id.clone();
     call.sandbox
         .store
-        .write(move |c| {
+        .write(move |c| -> crate::domain::error::Result<_> {
             let Some(m) = members::find(c, &id, &member_id)? else {
                 return Ok(Err(Refusal::Denied(
                     crate::domain::bitwarden::policy::Denied::NotFound,

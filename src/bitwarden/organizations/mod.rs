@@ -15,15 +15,15 @@ use serde_json::json;
 
 use crate::bitwarden::body::Body;
 use crate::bitwarden::call::BwCall;
-use crate::bitwarden::config::Deployment;
 use crate::bitwarden::crypto;
 use crate::bitwarden::error::BwError;
 use crate::bitwarden::ids::parse_guid;
 use crate::bitwarden::views;
+use crate::config::bitwarden::Deployment;
 use crate::domain::bitwarden::plan::plan;
 use crate::domain::bitwarden::policy::{self, Action, Denied, OrgFacts};
 use crate::domain::bitwarden::rules::{self, LeaveFacts, StorageRefusal};
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 use crate::store::bitwarden::members::BwMember;
 use crate::store::bitwarden::orgs::BwOrg;
 use crate::store::bitwarden::{keys, orgs, users};
@@ -180,7 +180,7 @@ pub async fn update(
     let org = call
         .sandbox
         .store
-        .write(move |c| {
+        .write(move |c| -> Result<_> {
             let (mut org, _) = match authorize(c, &id, &uid, action)? {
                 Ok(found) => found,
                 Err(d) => return Ok(Err(d)),
@@ -219,7 +219,7 @@ pub async fn auto_enroll_status(
         .read(move |c| {
             if users::find(c, &uid)?.is_none() {
                 return Err(Error::Unauthenticated(
-                    crate::error::AuthFailure::UnknownToken,
+                    crate::domain::error::AuthFailure::UnknownToken,
                 ));
             }
             let Some(org) = orgs::find_by_identifier(c, &identifier)? else {
@@ -259,7 +259,7 @@ pub async fn leave(call: BwCall, path: Path<String>) -> std::result::Result<Http
     let uid = call.user_id.clone();
     call.sandbox
         .store
-        .write(move |c| {
+        .write(move |c| -> Result<_> {
             let (org, member) = match authorize(c, &id, &uid, Action::Leave)? {
                 Ok(found) => found,
                 Err(d) => return Ok(Err(Refusal::Denied(d))),
@@ -323,7 +323,7 @@ pub async fn storage(
     let now = call.now_ms();
     call.sandbox
         .store
-        .write(move |c| {
+        .write(move |c| -> Result<_> {
             let (mut org, _) = match authorize(c, &id, &uid, Action::Storage)? {
                 Ok(found) => found,
                 Err(d) => return Ok(Err(Refusal::Denied(d))),

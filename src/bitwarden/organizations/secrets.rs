@@ -72,7 +72,7 @@ pub async fn delete(
     let uid = call.user_id.clone();
     call.sandbox
         .store
-        .write(move |c| {
+        .write(move |c| -> crate::domain::error::Result<_> {
             let (org, _) = match authorize(c, &id, &uid, Action::Delete)? {
                 Ok(found) => found,
                 Err(d) => return Ok(Err(Refusal::Denied(d))),
@@ -117,7 +117,7 @@ async fn api_key_call(
     let existing = call
         .sandbox
         .store
-        .write(move |c| {
+        .write(move |c| -> crate::domain::error::Result<_> {
             let (org, _) = match authorize(c, &id, &uid, Action::ApiKey { key_type: kt })? {
                 Ok(found) => found,
                 Err(d) => return Ok(Err(d)),

@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, NaiveDate};
 use serde_json::{Map, Value};
 
 use super::Outcome;
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 /// The kind of a field's value.
 #[derive(Clone, Copy)]

@@ -10,7 +10,7 @@ mod fields;
 
 pub use fields::{validate_patch, validate_submission, Submission};
 
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 /// Status while the submission waits to be reviewed.
 pub const INITIATING: &str = "initiating";

@@ -3,7 +3,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::domain::bitwarden::refresh::{refresh_use, RefreshFacts, RefreshUse};
-use crate::error::Result;
+use crate::domain::error::Result;
 
 /// An organization API key.
 #[derive(Debug, Clone, PartialEq, Eq)]

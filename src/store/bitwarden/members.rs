@@ -4,7 +4,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::domain::bitwarden::policy::Membership;
 use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
-use crate::error::Result;
+use crate::domain::error::Result;
 
 /// One membership row.
 #[derive(Debug, Clone, PartialEq, Eq)]

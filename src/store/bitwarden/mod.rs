@@ -5,10 +5,10 @@ pub mod members;
 pub mod orgs;
 pub mod users;
 
-use rand::RngCore;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::error::Result;
+use crate::domain::error::Result;
+use crate::domain::ids::random_hex;
 
 /// Name of the per-sandbox JWT signing key in `bw_settings` (32 random bytes as hex).
 pub const JWT_KEY_SETTING: &str = "jwt_key";
@@ -28,12 +28,10 @@ pub fn rotate_jwt_key(conn: &Connection) -> Result<()> {
     if !has_settings {
         return Ok(());
     }
-    let mut key = [0u8; 32];
-    rand::rng().fill_bytes(&mut key);
     conn.execute(
         "INSERT INTO bw_settings (name, value) VALUES (?1, ?2)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        params![JWT_KEY_SETTING, hex::encode(key)],
+        params![JWT_KEY_SETTING, random_hex(32)],
     )?;
     Ok(())
 }
@@ -64,4 +62,21 @@ pub fn setting_or_insert(
         params![name, v],
     )?;
     Ok(v)
+}
+
+/// Whether installation `id` is known and enabled.
+pub fn installation_enabled(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM bw_installations WHERE id = ?1 AND enabled = 1")?
+        .query_row([id], |r| r.get::<_, i64>(0))?
+        > 0)
+}
+
+/// Records installation `id` (enabled) if it is not known yet.
+pub fn ensure_installation(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO bw_installations (id, enabled) VALUES (?1, 1)",
+        [id],
+    )?;
+    Ok(())
 }

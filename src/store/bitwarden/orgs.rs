@@ -3,7 +3,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::domain::bitwarden::plan::Features;
-use crate::error::{Error, Result};
+use crate::domain::error::{Error, Result};
 
 /// One organization.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::error::Result;
+use crate::domain::error::Result;
 
 /// One user.
 #[derive(Debug, Clone, PartialEq, Eq)]

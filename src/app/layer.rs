@@ -1,0 +1,238 @@
+//! The sandbox layer, wrapped around every dialect before routing: it resolves the request's
+//! sandbox (a `/s/{name}` prefix is taken off the path the router sees, while the raw target,
+//! which signatures cover, keeps it), applies the sandbox's fault rules, and records the
+//! request in the sandbox's journal. No handler does any of this itself.
+
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use actix_web::body::{BodySize, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{StatusCode, Uri};
+use actix_web::middleware::Next;
+use actix_web::web::{self, Bytes, Data};
+use actix_web::{HttpMessage, HttpResponse};
+
+use crate::app::answers;
+use crate::bitgo::error::BitgoError;
+use crate::bitgo::unserved::Unserved;
+use crate::request::note::PrincipalNote;
+use crate::request::state::AppState;
+use crate::sandbox::faults::FaultHit;
+use crate::sandbox::journal::JournalEntry;
+use crate::sandbox::{split_prefix, Clock, Resolved, Sandbox, PREFIX};
+
+/// Whether a path (within its sandbox) belongs to the control plane or its web console (`/`,
+/// `/console/...`), which the journal and faults leave alone.
+fn is_control(path: &str) -> bool {
+    path == "/sandbox"
+        || path.starts_with("/sandbox/")
+        || path == "/"
+        || path == "/console"
+        || path.starts_with("/console/")
+}
+
+/// The middleware (`actix_web::middleware::from_fn(sandbox_layer)`).
+pub async fn sandbox_layer(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
+        return next.call(req).await.map(|r| r.map_into_boxed_body());
+    };
+    let mut prefix_len = 0;
+    let sandbox = if req.path().starts_with(PREFIX) {
+        match resolve_named(&mut req, &state).await {
+            Ok((sandbox, len)) => {
+                prefix_len = len;
+                sandbox
+            }
+            Err(response) => return Ok(req.into_response(response)),
+        }
+    } else {
+        Arc::clone(state.sandboxes.default_sandbox())
+    };
+    let inner_path = &req.path()[prefix_len..];
+    if is_control(inner_path) || (!sandbox.journal.enabled() && !sandbox.faults.any()) {
+        return next.call(req).await.map(|r| r.map_into_boxed_body());
+    }
+
+    let started = Instant::now();
+    let mut entry = JournalEntry {
+        seq: 0,
+        at_ms: Clock::real_now_ms(),
+        method: req.method().as_str().to_string(),
+        path: inner_path.to_string(),
+        query: Some(req.query_string())
+            .filter(|q| !q.is_empty())
+            .map(str::to_string),
+        status: 0,
+        latency_us: 0,
+        token_id: None,
+        user_id: None,
+        refused_by: None,
+        reason: None,
+        fault: None,
+    };
+
+    if let Some(hit) = sandbox.faults.pick(&entry.method, &entry.path) {
+        entry.fault = Some(hit.rule);
+        if hit.delay_ms > 0 {
+            actix_web::rt::time::sleep(Duration::from_millis(hit.delay_ms)).await;
+        }
+        if let Some(response) = fault_response(&hit, &entry.path) {
+            entry.status = response.status().as_u16();
+            entry.reason = Some(if hit.drop {
+                "connection dropped (fault)".into()
+            } else {
+                "fault injected".into()
+            });
+            finish(&sandbox, entry, started);
+            return Ok(req.into_response(response));
+        }
+    }
+
+    let mut result = next.call(req).await;
+    match &mut result {
+        Ok(res) => {
+            entry.status = res.status().as_u16();
+            // Taken, not copied: nothing reads the note after the journal.
+            let request_note = res.request().extensions_mut().remove::<PrincipalNote>();
+            let note = request_note.or_else(|| {
+                res.response_mut()
+                    .extensions_mut()
+                    .remove::<PrincipalNote>()
+            });
+            if let Some(note) = note {
+                entry.token_id = note.token_id;
+                entry.user_id = Some(note.user_id);
+            }
+            if let Some(err) = res.response().error() {
+                note_refusal(&mut entry, err);
+            } else if let Some(u) = res.response().extensions().get::<Unserved>() {
+                entry.refused_by = Some("NotImplemented".into());
+                entry.reason = Some(format!("not served: {} {}", u.0.method, u.0.template));
+            }
+        }
+        Err(err) => {
+            entry.status = err.as_response_error().status_code().as_u16();
+            note_refusal(&mut entry, err);
+        }
+    }
+    finish(&sandbox, entry, started);
+    result.map(|r| r.map_into_boxed_body())
+}
+
+fn finish(sandbox: &Sandbox, mut entry: JournalEntry, started: Instant) {
+    entry.latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    sandbox.journal.record(entry);
+}
+
+fn note_refusal(entry: &mut JournalEntry, err: &actix_web::Error) {
+    if let Some(bitgo) = err.as_error::<BitgoError>() {
+        entry.refused_by = Some(bitgo.0.code().to_string());
+        entry.reason = Some(bitgo.0.to_string());
+    } else {
+        entry.reason = Some(err.to_string());
+    }
+}
+
+/// Finds the named sandbox of a `/s/{name}/...` request and points the router at the path
+/// after the prefix. Returns the sandbox and the prefix's length, or the 404 to answer.
+async fn resolve_named(
+    req: &mut ServiceRequest,
+    state: &AppState,
+) -> Result<(Arc<Sandbox>, usize), HttpResponse> {
+    let (name, rest) = split_prefix(req.path()).unwrap_or(("", "/"));
+    let prefix_len = PREFIX.len() + name.len();
+    let Some(entry) = state.sandboxes.named().get(name) else {
+        return Err(answers::dialect_error(
+            rest,
+            StatusCode::NOT_FOUND,
+            "no_such_sandbox",
+            &format!("there is no sandbox named {name:?} (POST /sandbox/sandboxes creates one)"),
+            None,
+        ));
+    };
+    let rest = rest.to_string();
+    let opened = if entry.is_open() {
+        entry.sandbox()
+    } else {
+        // Opening a closed sandbox touches files: off the async workers.
+        match web::block(move || entry.sandbox()).await {
+            Ok(r) => r,
+            Err(e) => Err(crate::domain::error::Error::Internal(e.to_string())),
+        }
+    };
+    let sandbox = opened.map_err(|e| {
+        answers::dialect_error(
+            &rest,
+            StatusCode::NOT_FOUND,
+            "no_such_sandbox",
+            &e.to_string(),
+            None,
+        )
+    })?;
+    let target = match req.query_string() {
+        "" => rest,
+        q => format!("{rest}?{q}"),
+    };
+    let uri: Uri = target.parse().map_err(|_| {
+        answers::dialect_error(
+            "/",
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "the path after the sandbox prefix is not a valid request target",
+            None,
+        )
+    })?;
+    req.match_info_mut().get_mut().update(&uri);
+    req.extensions_mut().insert(Resolved(Arc::clone(&sandbox)));
+    Ok((sandbox, prefix_len))
+}
+
+fn fault_response(hit: &FaultHit, path: &str) -> Option<HttpResponse> {
+    if hit.drop {
+        return Some(HttpResponse::Ok().body(BoxBody::new(DroppedConnection)));
+    }
+    let status = StatusCode::from_u16(hit.status?).ok()?;
+    let message = hit.message.clone().unwrap_or_else(|| {
+        format!(
+            "{} (a fault injected by orgbox)",
+            status.canonical_reason().unwrap_or("error")
+        )
+    });
+    let mut response = answers::dialect_error(path, status, "fault", &message, hit.retry_after);
+    if let Ok(value) = hit.rule.to_string().parse() {
+        response.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("x-orgbox-fault"),
+            value,
+        );
+    }
+    Some(response)
+}
+
+/// A body that fails before its first byte: actix-web then closes the connection without
+/// writing the response head, which the client sees as a dropped connection.
+struct DroppedConnection;
+
+impl MessageBody for DroppedConnection {
+    type Error = io::Error;
+
+    fn size(&self) -> BodySize {
+        BodySize::Stream
+    }
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        Poll::Ready(Some(Err(io::Error::new(
+            io::ErrorKind::ConnectionAborted,
+            "connection dropped by a fault rule",
+        ))))
+    }
+}

@@ -1,0 +1,245 @@
+//! From a request's credentials to the authenticated principal (spec/bitgo.md 3.5):
+//! find the token by hash, check the HMAC and its timestamp for signed requests, then expiry,
+//! revocation and the token's IP restriction.
+
+use std::net::IpAddr;
+
+use rusqlite::Connection;
+
+use crate::auth::replay::changes_state;
+use crate::auth::seal::ServerKey;
+use crate::auth::signing::{hmac_hex, request_subject, response_subject, verify_hex, AuthVersion};
+use crate::auth::token::RawToken;
+use crate::domain::error::{AuthFailure, Error, Result};
+use crate::domain::token_rules::check_usable;
+use crate::sandbox::{Clock, Sandbox};
+use crate::store::tokens::{self, TokenRow};
+
+/// What the request presented.
+#[derive(Debug)]
+pub enum Credentials {
+    /// `Authorization: Bearer <raw token>` with no HMAC (curl, and the SDK's v1 path).
+    Raw(RawToken),
+    /// A v2/v3 signed request: the bearer is the token's SHA-256.
+    Signed {
+        /// The bearer: lowercase hex SHA-256 of the raw token.
+        token_hash: String,
+        /// `BitGo-Auth-Version`.
+        version: AuthVersion,
+        /// `Auth-Timestamp`, exactly as sent (milliseconds).
+        timestamp: String,
+        /// `HMAC`.
+        hmac: String,
+    },
+}
+
+/// The parts of the request a signature covers, and where it came from.
+#[derive(Debug)]
+pub struct RequestFacts<'a> {
+    /// Uppercase HTTP method.
+    pub method: &'a str,
+    /// Raw request target (path and query) as signed.
+    pub target: &'a str,
+    /// Raw body bytes.
+    pub body: &'a [u8],
+    /// The client address; `None` when it could not be trusted.
+    pub client_ip: Option<IpAddr>,
+}
+
+/// An authenticated caller: the token row and what is needed to sign the reply.
+#[derive(Debug)]
+pub struct Principal {
+    /// The token used.
+    pub token: TokenRow,
+    /// Its raw value, the HMAC key of the response signature.
+    raw_token: RawToken,
+    /// The signing scheme for the response.
+    pub version: AuthVersion,
+    /// Whether the request itself was signed.
+    pub signed: bool,
+}
+
+impl Principal {
+    /// The owner's user id.
+    pub fn user_id(&self) -> &str {
+        &self.token.user_id
+    }
+
+    /// Signs a response: returns the `HMAC` header value for `timestamp`.
+    pub fn sign_response(
+        &self,
+        method: &str,
+        target: &str,
+        timestamp: &str,
+        status: u16,
+        body: &[u8],
+    ) -> String {
+        let subject = response_subject(self.version, method, timestamp, target, status, body);
+        hmac_hex(self.raw_token.expose().as_bytes(), &subject)
+    }
+}
+
+/// Authenticates `credentials` against the sandbox's tokens. With `reject_replays`, a
+/// state-changing signed request is served once per signature.
+pub async fn authenticate(
+    sandbox: &Sandbox,
+    key: &ServerKey,
+    credentials: Credentials,
+    facts: &RequestFacts<'_>,
+    window_ms: i64,
+    reject_replays: bool,
+) -> Result<Principal> {
+    let no_preload = |_: &Connection, _: &TokenRow| Ok(());
+    authenticate_with(
+        sandbox,
+        key,
+        credentials,
+        facts,
+        window_ms,
+        reject_replays,
+        no_preload,
+    )
+    .await
+    .map(|(principal, ())| principal)
+}
+
+/// [`authenticate`], also running `preload` on the token's row in the same store call (one
+/// blocking-pool hop instead of two for a handler that reads what it needs right after). What
+/// `preload` returns is handed out only when authentication succeeds.
+pub async fn authenticate_with<T, F>(
+    sandbox: &Sandbox,
+    key: &ServerKey,
+    credentials: Credentials,
+    facts: &RequestFacts<'_>,
+    window_ms: i64,
+    reject_replays: bool,
+    preload: F,
+) -> Result<(Principal, T)>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection, &TokenRow) -> Result<T> + Send + 'static,
+{
+    let (hash, signature) = match credentials {
+        Credentials::Raw(raw) => (raw.hash(), Err(raw)),
+        Credentials::Signed {
+            token_hash,
+            version,
+            timestamp,
+            hmac,
+        } => (
+            token_hash.to_ascii_lowercase(),
+            Ok((version, timestamp, hmac)),
+        ),
+    };
+    let (found, preloaded) = sandbox
+        .store
+        .read_snapshot(move |conn| {
+            // The token and the preload in one snapshot.
+            match tokens::find_by_hash(conn, &hash)? {
+                Some(found) => {
+                    let preloaded = preload(conn, &found.token)?;
+                    Ok(Some((found, preloaded)))
+                }
+                None => Ok(None),
+            }
+        })
+        .await?
+        .ok_or(Error::Unauthenticated(AuthFailure::UnknownToken))?;
+    let row = found.token;
+
+    let mut replay_key = None;
+    let (raw_token, version, signed) = match signature {
+        Err(raw) => (raw, AuthVersion::V2, false),
+        Ok((version, timestamp, hmac)) => {
+            let raw = key
+                .open(&row.sealed_token, &row.id)
+                .and_then(|b| String::from_utf8(b).ok())
+                .map(RawToken::from_string)
+                .ok_or_else(|| {
+                    Error::Internal(format!(
+                        "token {} cannot be unsealed with this server key",
+                        row.id
+                    ))
+                })?;
+            let signed_at = check_timestamp(&timestamp, Clock::real_now_ms(), window_ms)?;
+            let subject =
+                request_subject(version, facts.method, &timestamp, facts.target, facts.body);
+            if !verify_hex(raw.expose().as_bytes(), &subject, &hmac) {
+                return Err(Error::Unauthenticated(AuthFailure::BadSignature));
+            }
+            replay_key = Some((hmac, signed_at));
+            (raw, version, true)
+        }
+    };
+
+    check_usable(row.expires_at, row.revoked_at, sandbox.clock.now_ms())
+        .map_err(Error::Unauthenticated)?;
+    if !found.owner_active {
+        return Err(Error::Unauthenticated(AuthFailure::InactiveUser));
+    }
+    if !row.ip_restrict.allows(facts.client_ip) {
+        return Err(Error::Unauthenticated(AuthFailure::IpNotAllowed));
+    }
+    let guarded = reject_replays && changes_state(facts.method);
+    if let Some((hmac, signed_at)) = replay_key.filter(|_| guarded) {
+        // Remembered until the signature goes stale anyway.
+        let until = signed_at.saturating_add(window_ms);
+        if !sandbox
+            .replays
+            .first_use(&hmac, until, Clock::real_now_ms())
+        {
+            return Err(Error::Unauthenticated(AuthFailure::Replayed));
+        }
+    }
+    Ok((
+        Principal {
+            token: row,
+            raw_token,
+            version,
+            signed,
+        },
+        preloaded,
+    ))
+}
+
+/// A signed request's `Auth-Timestamp` (milliseconds) must be within `window_ms` of the real
+/// clock; returns it.
+pub fn check_timestamp(timestamp: &str, real_now_ms: i64, window_ms: i64) -> Result<i64> {
+    let ts: i64 = timestamp.trim().parse().map_err(|_| {
+        Error::Unauthenticated(AuthFailure::MalformedHeader(
+            "unauthorized: Auth-Timestamp must be milliseconds since the epoch",
+        ))
+    })?;
+    // abs_diff cannot overflow, whatever the client sent (i64::MIN included).
+    if real_now_ms.abs_diff(ts) > window_ms.unsigned_abs() {
+        return Err(Error::Unauthenticated(AuthFailure::StaleTimestamp));
+    }
+    Ok(ts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_within_five_minutes_pass_either_side() {
+        let now = 1_700_000_000_000;
+        let w = 300_000;
+        assert!(check_timestamp(&(now - w).to_string(), now, w).is_ok());
+        assert!(check_timestamp(&(now + w).to_string(), now, w).is_ok());
+        assert!(check_timestamp(&(now - w - 1).to_string(), now, w).is_err());
+        assert!(check_timestamp("yesterday", now, w).is_err());
+    }
+
+    #[test]
+    fn extreme_timestamps_are_refused_without_overflow() {
+        let now = 1_700_000_000_000;
+        for ts in [i64::MIN, i64::MAX, -1] {
+            assert!(matches!(
+                check_timestamp(&ts.to_string(), now, 300_000),
+                Err(Error::Unauthenticated(AuthFailure::StaleTimestamp))
+            ));
+        }
+        assert!(check_timestamp("99999999999999999999999", now, 300_000).is_err());
+    }
+}

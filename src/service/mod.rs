@@ -1,0 +1,12 @@
+//! Use cases that the dialects and the control plane share: synchronous functions over a
+//! connection inside the caller's transaction, returning rows or outcomes (never JSON or
+//! HTTP types).
+
+pub mod access;
+pub mod approvals;
+pub mod deposits;
+pub mod kyc;
+pub mod pricing;
+pub mod seeding;
+pub mod trading;
+pub mod withdrawals;
