@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use crate::auth::token::sha256_hex;
 use crate::config::SandboxConfig;
 use crate::domain::ids::random_hex;
+use crate::request::context::Bearer;
 
 /// Why a call does not carry the admin key (both answered with 401).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,19 +106,14 @@ impl ControlPlane {
         }
     }
 
-    /// Whether `Authorization` carries the admin key (always, when none is needed).
-    pub fn admits(&self, authorization: Option<&str>) -> Result<(), KeyRefusal> {
+    /// Whether the call's bearer is the admin key (always, when none is needed).
+    pub fn admits(&self, bearer: Bearer<'_>) -> Result<(), KeyRefusal> {
         let Some(expected) = &self.key_hash else {
             return Ok(());
         };
-        let given = authorization
-            .and_then(|h| {
-                h.strip_prefix("Bearer ")
-                    .or_else(|| h.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-            .ok_or(KeyRefusal::Missing)?;
+        let Bearer::Token(given) = bearer else {
+            return Err(KeyRefusal::Missing);
+        };
         // Digests are compared, not keys: an early exit reveals how much of an unguessable
         // hash matched, which tells nothing about the key.
         if sha256_hex(given.as_bytes()) != *expected {
@@ -156,8 +152,11 @@ mod tests {
         let key = p.generated_key.clone().expect("a key is generated");
         let line = p.describe();
         assert!(line.contains(&key) && line.contains(reason), "{line}");
-        assert_eq!(p.admits(None).unwrap_err().code(), "admin_key_required");
-        assert!(p.admits(Some(&format!("Bearer {key}"))).is_ok());
+        assert_eq!(
+            p.admits(Bearer::Absent).unwrap_err().code(),
+            "admin_key_required"
+        );
+        assert!(p.admits(Bearer::Token(&key)).is_ok());
         key
     }
 
@@ -169,7 +168,7 @@ mod tests {
             plane_with("", "127.0.0.1:0", Some("127.0.0.1:0"), false),
             plane_with("", "127.0.0.1:3080", Some("[::1]:3443"), false),
         ] {
-            assert!(p.admits(None).is_ok());
+            assert!(p.admits(Bearer::Absent).is_ok());
             assert!(p.generated_key.is_none());
             assert!(p.describe().starts_with("open"), "{}", p.describe());
         }
@@ -181,12 +180,15 @@ mod tests {
             plane("s3cret", "127.0.0.1:0"),
             plane_with("s3cret", "0.0.0.0:0", Some("0.0.0.0:0"), true),
         ] {
-            assert_eq!(p.admits(None).unwrap_err().code(), "admin_key_required");
             assert_eq!(
-                p.admits(Some("Bearer nope")).unwrap_err().code(),
+                p.admits(Bearer::Absent).unwrap_err().code(),
+                "admin_key_required"
+            );
+            assert_eq!(
+                p.admits(Bearer::Token("nope")).unwrap_err().code(),
                 "invalid_admin_key"
             );
-            assert!(p.admits(Some("Bearer s3cret")).is_ok());
+            assert!(p.admits(Bearer::Token("s3cret")).is_ok());
             assert!(p.generated_key.is_none());
             assert!(!p.describe().contains("s3cret"));
         }
