@@ -2,12 +2,12 @@
 //! action, every enterprise of the organization and every token; who else transacts; the
 //! unlock and the spending limit.
 
-use super::policy::*;
-use super::role::{EnterprisePermission, OrgRole};
-use super::scope::{Scope, ScopeSet, WalletTarget};
-use super::token_rules::TokenKind;
+use super::*;
 use crate::domain::error::Error;
 use crate::domain::money::WalletPermission;
+use crate::domain::role::{EnterprisePermission, OrgRole};
+use crate::domain::scope::{Scope, ScopeSet, WalletTarget};
+use crate::domain::token_rules::TokenKind;
 
 const WALLET: &str = "0123456789abcdef0123456789abcdef";
 const ENTERPRISE: &str = "e0000000000000000000000000000001";
