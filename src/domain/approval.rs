@@ -3,7 +3,7 @@
 //! asks [`resolve`], and writes what it answers in the same transaction.
 //!
 //! Who may resolve at all (an admin of the enterprise, never the creator approving their own)
-//! is a permission rule and lives in `policy.rs`; this file only knows states and counts.
+//! is a permission rule and lives in `domain::policy`; this file only knows states and counts.
 
 use crate::domain::error::{Error, Result};
 
