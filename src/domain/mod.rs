@@ -10,8 +10,6 @@ pub mod ip;
 pub mod kyc;
 pub mod ledger;
 pub mod money;
-#[cfg(test)]
-mod money_policy_tests;
 pub mod organization;
 pub mod policy;
 pub mod role;
