@@ -4,7 +4,7 @@
 //! route of BitGo's OpenAPI file that is served is listed.
 //!
 //! The routes are data, one file per group; the code that turns them into the document lives
-//! here. A new vendor route goes into its group's table (and a new group into [`VENDOR_GROUPS`]).
+//! here. A new vendor route goes into its group's table (and a new group into `VENDOR_GROUPS`).
 mod approvals;
 mod control_plane;
 mod enterprises;
