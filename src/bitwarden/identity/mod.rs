@@ -76,6 +76,7 @@ fn fake_kdf(key: &[u8], email: &str) -> Kdf {
     }
 }
 
+mod issue;
 pub mod token;
 
 pub use token::token;
