@@ -10,13 +10,14 @@ use crate::bitwarden::call::JWT_KEY_SETTING;
 use crate::bitwarden::crypto;
 use crate::bitwarden::ids;
 use crate::bitwarden::license;
+use crate::bitwarden::organizations::insert_org;
 use crate::config::bitwarden::{BitwardenConfig, BitwardenUser};
 use crate::domain::bitwarden::plan::{plan, Plan};
 use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
 use crate::domain::error::{Error, Result};
 use crate::domain::ids::random_hex;
 use crate::seed::cache;
-use crate::store::bitwarden::keys::{self, OrgApiKey};
+use crate::store::bitwarden::keys;
 use crate::store::bitwarden::members::{self, BwMember};
 use crate::store::bitwarden::orgs::{self, BwOrg};
 use crate::store::bitwarden::users::{self, BwUser};
@@ -253,16 +254,7 @@ fn seed_org(
     let id = org.id.clone();
     let auto_enroll = cfg.auto_enroll;
     store.write_blocking(move |c| -> Result<_> {
-        orgs::insert(c, &org)?;
-        keys::upsert_api_key(
-            c,
-            &org.id,
-            &OrgApiKey {
-                key_type: 0,
-                api_key: ids::random_alnum(30),
-                revision_at: now,
-            },
-        )?;
+        insert_org(c, &org)?;
         for m in &memberships {
             members::insert(c, m)?;
         }

@@ -53,22 +53,6 @@ impl Grant {
         refresh: Option<&str>,
         scopes: &[&str],
     ) -> BwResult<HttpResponse> {
-        let body = self
-            .user_token_body(user, client_id, device, refresh, scopes)
-            .await?;
-        Ok(issued_to(&user.id, body))
-    }
-
-    /// The success body of a user grant, with Bitwarden's PascalCase extras.
-    async fn user_token_body(
-        &self,
-        user: &BwUser,
-        client_id: &str,
-        device: &Device,
-        refresh: Option<&str>,
-        scopes: &[&str],
-    ) -> BwResult<Value> {
-        let cfg = &self.cfg;
         let uid = user.id.clone();
         let memberships = self
             .sandbox
@@ -81,55 +65,68 @@ impl Grant {
             client_id,
             Some(device),
             self.now_s(),
-            cfg.access_token_seconds,
+            self.cfg.access_token_seconds,
             scopes,
         );
-        let mut body = json!({
-            "access_token": jwt::sign(&self.key, &claims),
-            "expires_in": cfg.access_token_seconds,
-            "token_type": "Bearer",
-            "scope": scopes.join(" "),
-            "PrivateKey": user.private_key,
-            "AccountKeys": user.private_key.as_ref().map(|p| json!({
-                "publicKeyEncryptionKeyPair": {
-                    "wrappedPrivateKey": p,
-                    "publicKey": user.public_key,
-                    "signedPublicKey": null,
-                    "object": "publicKeyEncryptionKeyPair",
-                },
-                "signatureKeyPair": null,
-                "securityState": null,
-                "object": "privateKeys",
-            })),
-            "Key": user.user_key,
-            "MasterPasswordPolicy": {"Object": "masterPasswordPolicy"},
-            "ForcePasswordReset": false,
-            // Today's server no longer sends it; older clients read it, and Vaultwarden still sends it.
-            "ResetMasterPassword": false,
-            "Kdf": user.kdf,
-            "KdfIterations": user.kdf_iterations,
-            "KdfMemory": user.kdf_memory,
-            "KdfParallelism": user.kdf_parallelism,
-            "UserDecryptionOptions": {
-                "HasMasterPassword": user.master_password_hash.is_some(),
-                "MasterPasswordUnlock": user.user_key.as_ref().map(|k| json!({
-                    "Kdf": {
-                        "KdfType": user.kdf,
-                        "Iterations": user.kdf_iterations,
-                        "Memory": user.kdf_memory,
-                        "Parallelism": user.kdf_parallelism,
-                    },
-                    "MasterKeyEncryptedUserKey": k,
-                    "Salt": user.email,
-                })),
-                "Object": "userDecryptionOptions",
-            },
-        });
-        if let (Some(r), Some(obj)) = (refresh, body.as_object_mut()) {
-            obj.insert("refresh_token".into(), json!(r));
-        }
-        Ok(body)
+        let token = jwt::sign(&self.key, &claims);
+        let body = user_token_body(user, token, self.cfg.access_token_seconds, refresh, scopes);
+        Ok(issued_to(&user.id, body))
     }
+}
+
+/// The success body of a user grant, with Bitwarden's PascalCase extras.
+fn user_token_body(
+    user: &BwUser,
+    access_token: String,
+    expires_in: i64,
+    refresh: Option<&str>,
+    scopes: &[&str],
+) -> Value {
+    let mut body = json!({
+        "access_token": access_token,
+        "expires_in": expires_in,
+        "token_type": "Bearer",
+        "scope": scopes.join(" "),
+        "PrivateKey": user.private_key,
+        "AccountKeys": user.private_key.as_ref().map(|p| json!({
+            "publicKeyEncryptionKeyPair": {
+                "wrappedPrivateKey": p,
+                "publicKey": user.public_key,
+                "signedPublicKey": null,
+                "object": "publicKeyEncryptionKeyPair",
+            },
+            "signatureKeyPair": null,
+            "securityState": null,
+            "object": "privateKeys",
+        })),
+        "Key": user.user_key,
+        "MasterPasswordPolicy": {"Object": "masterPasswordPolicy"},
+        "ForcePasswordReset": false,
+        // Today's server no longer sends it; older clients read it, and Vaultwarden still sends it.
+        "ResetMasterPassword": false,
+        "Kdf": user.kdf,
+        "KdfIterations": user.kdf_iterations,
+        "KdfMemory": user.kdf_memory,
+        "KdfParallelism": user.kdf_parallelism,
+        "UserDecryptionOptions": {
+            "HasMasterPassword": user.master_password_hash.is_some(),
+            "MasterPasswordUnlock": user.user_key.as_ref().map(|k| json!({
+                "Kdf": {
+                    "KdfType": user.kdf,
+                    "Iterations": user.kdf_iterations,
+                    "Memory": user.kdf_memory,
+                    "Parallelism": user.kdf_parallelism,
+                },
+                "MasterKeyEncryptedUserKey": k,
+                "Salt": user.email,
+            })),
+            "Object": "userDecryptionOptions",
+        },
+    });
+    if let (Some(r), Some(obj)) = (refresh, body.as_object_mut()) {
+        obj.insert("refresh_token".into(), json!(r));
+    }
+    body
 }
 
 /// A user's token response, which the journal records as that user's request (it carried no

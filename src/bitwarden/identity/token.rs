@@ -214,37 +214,58 @@ async fn refresh_grant(grant: &Grant, form: &Form) -> BwResult<HttpResponse> {
         .await
 }
 
+/// Whose API key a `client_credentials` grant presents.
+#[derive(Clone, Copy)]
+enum ApiClient {
+    /// `user.<id>`: a user's personal API key.
+    User,
+    /// `organization.<id>`: an organization's Default API key.
+    Organization,
+}
+
 /// `grant_type=client_credentials`: a user's personal API key (`user.<id>`, scope `api`) or
 /// an organization's Default API key (`organization.<id>`, scope `api.organization`).
 async fn client_credentials_grant(grant: &Grant, form: &Form) -> BwResult<HttpResponse> {
     let (Some(client_id), Some(secret)) = (form.get("client_id"), form.get("client_secret")) else {
         return Ok(invalid_client());
     };
-    let scope = form.get("scope").unwrap_or("");
-    if let Some(id) = client_id.strip_prefix("user.") {
-        return user_client_grant(grant, form, id, client_id, secret, scope).await;
+    let (client, raw_id) = match (
+        client_id.strip_prefix("user."),
+        client_id.strip_prefix("organization."),
+    ) {
+        (Some(id), _) => (ApiClient::User, id),
+        (None, Some(id)) => (ApiClient::Organization, id),
+        (None, None) => return Ok(invalid_client()),
+    };
+    let Some(id) = parse_guid(raw_id) else {
+        return Ok(invalid_client());
+    };
+    let needed = match client {
+        ApiClient::User => "api",
+        ApiClient::Organization => "api.organization",
+    };
+    if form
+        .get("scope")
+        .unwrap_or("")
+        .split(' ')
+        .all(|s| s != needed)
+    {
+        return Ok(grant_error("invalid_scope", "", "Invalid scope."));
     }
-    if let Some(id) = client_id.strip_prefix("organization.") {
-        return org_client_grant(grant, id, client_id, secret, scope).await;
+    match client {
+        ApiClient::User => user_client_grant(grant, form, id, client_id, secret).await,
+        ApiClient::Organization => org_client_grant(grant, id, client_id, secret).await,
     }
-    Ok(invalid_client())
 }
 
 /// A user's API key: an access token with scope `api` and no refresh token.
 async fn user_client_grant(
     grant: &Grant,
     form: &Form,
-    id: &str,
+    id: String,
     client_id: &str,
     secret: &str,
-    scope: &str,
 ) -> BwResult<HttpResponse> {
-    let Some(id) = parse_guid(id) else {
-        return Ok(invalid_client());
-    };
-    if scope.split(' ').all(|s| s != "api") {
-        return Ok(grant_error("invalid_scope", "", "Invalid scope."));
-    }
     let Some(device) = form.device() else {
         return Ok(device_error());
     };
@@ -265,17 +286,10 @@ async fn user_client_grant(
 /// An organization's Default API key, if the organization is enabled and may use the API.
 async fn org_client_grant(
     grant: &Grant,
-    id: &str,
+    id: String,
     client_id: &str,
     secret: &str,
-    scope: &str,
 ) -> BwResult<HttpResponse> {
-    let Some(id) = parse_guid(id) else {
-        return Ok(invalid_client());
-    };
-    if scope.split(' ').all(|s| s != "api.organization") {
-        return Ok(grant_error("invalid_scope", "", "Invalid scope."));
-    }
     let oid = id.clone();
     let found = grant
         .sandbox

@@ -208,6 +208,20 @@ fn org_row(identity: Identity, order: &Order, secrets_manager: bool, now: i64) -
     }
 }
 
+/// Inserts a new organization with its Default API key (inside the caller's transaction).
+pub fn insert_org(c: &Connection, org: &BwOrg) -> Result<()> {
+    orgs::insert(c, org)?;
+    keys::upsert_api_key(
+        c,
+        &org.id,
+        &OrgApiKey {
+            key_type: 0,
+            api_key: ids::random_alnum(30),
+            revision_at: org.created_at,
+        },
+    )
+}
+
 /// Inserts a new organization with its Default API key and `owner_id` as its confirmed owner,
 /// holding `owner_key` (the organization key wrapped for them), inside the caller's transaction.
 pub fn insert_with_owner(
@@ -216,17 +230,7 @@ pub fn insert_with_owner(
     owner_id: &str,
     owner_key: String,
 ) -> Result<()> {
-    let now = org.created_at;
-    orgs::insert(c, org)?;
-    keys::upsert_api_key(
-        c,
-        &org.id,
-        &OrgApiKey {
-            key_type: 0,
-            api_key: ids::random_alnum(30),
-            revision_at: now,
-        },
-    )?;
+    insert_org(c, org)?;
     members::insert(
         c,
         &BwMember {
@@ -240,7 +244,7 @@ pub fn insert_with_owner(
             key: Some(owner_key),
             claimed: false,
             invite_token: None,
-            created_at: now,
+            created_at: org.created_at,
         },
     )
 }

@@ -28,7 +28,7 @@ use crate::store::bitwarden::members::BwMember;
 use crate::store::bitwarden::orgs::BwOrg;
 use crate::store::bitwarden::{keys, orgs, users};
 
-pub use create::{create, insert_with_owner};
+pub use create::{create, insert_org, insert_with_owner};
 pub use secrets::{
     api_key_information, api_key_information_of_type, delete, get_api_key, rotate_api_key,
 };
