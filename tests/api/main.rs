@@ -2,6 +2,7 @@
 //! directory, so tests run in parallel.
 
 mod helpers;
+mod rows;
 
 mod approval_refusals;
 mod approvals;
