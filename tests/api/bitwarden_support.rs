@@ -135,6 +135,15 @@ impl BwApp {
         json!({"masterPasswordHash": client_hash(email, MASTER)})
     }
 
+    /// Sets what Bitwarden's own services set on the organization `id` (seats, storage used,
+    /// SSO identifier, feature flags): `PATCH /sandbox/bitwarden/organizations/{id}`.
+    pub fn patch_org(&self, id: &str, patch: Value) -> Value {
+        let path = format!("/sandbox/bitwarden/organizations/{id}");
+        self.app
+            .control(Req::method("PATCH", &path).json(&patch))
+            .ok()
+    }
+
     /// Runs SQL on the default sandbox's store (test arrangement for states no route reaches).
     pub async fn sql(&self, sql: &'static str, param: String) {
         self.app

@@ -8,7 +8,7 @@ use crate::fixtures::{lone_enterprise, mail_to, world};
 use crate::helpers::*;
 
 /// Asserts a control-plane error: the status and `{error, code}`; returns the code.
-fn control_error(r: &Resp, status: u16) -> String {
+pub fn control_error(r: &Resp, status: u16) -> String {
     assert_eq!(r.status, status, "{}", String::from_utf8_lossy(&r.body));
     let b = r.json();
     assert!(b["error"].is_string(), "{b}");

@@ -21,6 +21,7 @@ mod child_enterprises;
 mod console;
 mod console_pages;
 mod control;
+mod control_arrange;
 mod control_guard;
 mod enterprise_settings;
 mod enterprise_users;
