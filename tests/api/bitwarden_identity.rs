@@ -227,12 +227,7 @@ async fn tokens_expire_on_the_sandbox_clock_and_bad_tokens_get_an_empty_401() {
     expect_empty(&bw.app.get("/api/sync", Auth::None).await, 401);
     let forged = format!("{}x", &token[..token.len() - 1]);
     expect_empty(&bw.get("/api/sync", &forged).await, 401);
-    bw.app
-        .state
-        .sandboxes
-        .default_sandbox()
-        .clock
-        .advance(3_601_000);
+    bw.app.advance_clock_ms(3_601_000);
     expect_empty(&bw.get("/api/organizations", &token).await, 401);
 }
 

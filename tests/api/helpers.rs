@@ -480,12 +480,14 @@ impl TestApp {
             .clone()
     }
 
-    /// Moves the default sandbox's clock.
+    /// Moves the default sandbox's clock (`POST /sandbox/clock`).
     pub fn advance_clock(&self, seconds: i64) {
-        self.state
-            .sandboxes
-            .default_sandbox()
-            .clock
-            .advance(seconds * 1000);
+        self.advance_clock_ms(seconds * 1000);
+    }
+
+    /// Moves the default sandbox's clock by `ms` milliseconds.
+    pub fn advance_clock_ms(&self, ms: i64) {
+        self.control(Req::post("/sandbox/clock").json(&json!({"advanceMs": ms})))
+            .ok();
     }
 }
