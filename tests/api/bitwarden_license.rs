@@ -49,6 +49,17 @@ async fn download(bw: &BwApp, token: &str) -> Value {
     .ok()
 }
 
+/// The same data directory (so the same signing key and installation id) started self-hosted.
+async fn self_hosted(cloud: BwApp) -> BwApp {
+    let BwApp { app, org_id } = cloud;
+    let app = spawn_app_in(app.dir, |c| {
+        c.bitwarden.users = orgbox::config::bitwarden::BitwardenConfig::default().users;
+        c.bitwarden.deployment = Deployment::SelfHosted;
+    })
+    .await;
+    BwApp { app, org_id }
+}
+
 #[actix_rt::test]
 async fn a_downloaded_license_applies_on_the_self_hosted_sandbox_and_tampering_is_refused() {
     let cloud = spawn_bw().await;
@@ -89,16 +100,7 @@ async fn a_downloaded_license_applies_on_the_self_hosted_sandbox_and_tampering_i
         .await;
     assert_eq!(deleted.status, 200);
     let org_id = cloud.org_id.clone();
-    let BwApp { app, .. } = cloud;
-    let hosted_app = spawn_app_in(app.dir, |c| {
-        c.bitwarden.users = orgbox::config::bitwarden::BitwardenConfig::default().users;
-        c.bitwarden.deployment = Deployment::SelfHosted;
-    })
-    .await;
-    let hosted = BwApp {
-        app: hosted_app,
-        org_id: org_id.clone(),
-    };
+    let hosted = self_hosted(cloud).await;
     let token = hosted.login(KRAMER).await;
 
     let before = hosted.snapshot().await;
@@ -247,16 +249,7 @@ async fn an_update_must_fit_the_seats_in_use() {
     let license = download(&cloud, &owner).await;
     assert_eq!(license["seats"], 2);
     cloud.patch_org(&cloud.org_id, json!({"seats": org["seats"]}));
-    let BwApp { app, org_id } = cloud;
-    let hosted_app = spawn_app_in(app.dir, |c| {
-        c.bitwarden.users = orgbox::config::bitwarden::BitwardenConfig::default().users;
-        c.bitwarden.deployment = Deployment::SelfHosted;
-    })
-    .await;
-    let hosted = BwApp {
-        app: hosted_app,
-        org_id,
-    };
+    let hosted = self_hosted(cloud).await;
     let token = hosted.login(ART).await;
     let before = hosted.snapshot().await;
     let r = upload(
