@@ -6,6 +6,7 @@ pub mod access;
 pub mod approvals;
 pub mod deposits;
 pub mod kyc;
+pub mod organizations;
 pub mod pricing;
 pub mod seeding;
 pub mod trading;
