@@ -10,4 +10,5 @@ pub mod organizations;
 pub mod pricing;
 pub mod seeding;
 pub mod trading;
+pub mod wallets;
 pub mod withdrawals;
