@@ -32,7 +32,7 @@ pub struct UserRow {
 /// The columns [`from_row`] reads, in its order.
 pub(crate) const COLUMNS: &str =
     "id, username, first_name, last_name, password_hash, country, timezone, \
-                       is_active, created_at, last_login_at";
+     is_active, created_at, last_login_at";
 
 /// A user from the first columns of `r`, in [`COLUMNS`] order.
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
