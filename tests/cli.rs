@@ -168,12 +168,41 @@ fn against_a_data_directory() {
         login(&server.base_url, "", "ada@acme.test", "Acme-Password-2026"),
         200
     );
+    // While a server holds the directory, every offline command is refused at once, naming
+    // the directory, the server's pid and address, and the --url to use instead; nothing
+    // changes.
+    let before = digest(&server.base_url, "");
+    let dir = server.data_dir.path().to_str().unwrap().to_string();
+    let snapshot = file.to_str().unwrap();
+    for args in [
+        &["reset", "--data-dir", &dir][..],
+        &["snapshot", "load", snapshot, "--data-dir", &dir][..],
+        &[
+            "snapshot",
+            "save",
+            "/tmp/never-written.sqlite",
+            "--data-dir",
+            &dir,
+        ][..],
+        &["seed", fixture.to_str().unwrap(), "--data-dir", &dir][..],
+    ] {
+        let (ok, out) = orgbox(args);
+        assert!(!ok, "{args:?} ran on a held directory: {out}");
+        for needle in [
+            format!("data directory {dir} is in use"),
+            format!("pid {}", server.pid()),
+            format!("--url {}", server.base_url),
+        ] {
+            assert!(out.contains(&needle), "{args:?}: {needle:?} not in {out}");
+        }
+    }
+    assert_eq!(digest(&server.base_url, ""), before);
+    assert!(!Path::new("/tmp/never-written.sqlite").exists());
 
     let (ok, out) = orgbox(&["reset", "--data-dir", "/nonexistent/orgbox"]);
     assert!(!ok);
     assert!(
-        out.contains("does not exist") || out.contains("template"),
+        out.contains("/nonexistent/orgbox is not a data directory"),
         "{out}"
     );
-    let _ = Path::new("");
 }

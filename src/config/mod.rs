@@ -1,6 +1,7 @@
 //! Configuration: `config.toml` read with serde, every key optional with its default in code,
 //! unknown keys refused so that a typo never silently falls back to a default.
 pub mod bitwarden;
+pub mod listen;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -146,8 +147,11 @@ pub struct ServerConfig {
     /// Start even when `server.key` is readable by its group or others.
     pub allow_shared_key_file: bool,
     /// A second, HTTPS listener serving the same routes (the `bw` CLI refuses plain HTTP);
-    /// its self-signed certificate is made once in the data directory. Off when absent.
-    pub tls_listen: Option<SocketAddr>,
+    /// its certificate comes from a local CA made once in the data directory.
+    pub tls_listen: crate::config::listen::TlsListen,
+    /// Host names or IP addresses the HTTPS certificate names besides `localhost`,
+    /// `127.0.0.1` and `::1` (a container's service name, say).
+    pub tls_names: Vec<String>,
     /// Where clients reach orgbox (`https://orgbox.example.test`, behind a proxy or in a
     /// container network): the base of links in captured mail, and a host the control plane
     /// answers. When absent, links use the request's host if orgbox answers it, else the
@@ -163,7 +167,8 @@ impl Default for ServerConfig {
             max_body_bytes: 1024 * 1024,
             trusted_proxies: Vec::new(),
             allow_shared_key_file: false,
-            tls_listen: None,
+            tls_listen: crate::config::listen::TlsListen::Auto,
+            tls_names: Vec::new(),
             public_url: None,
         }
     }
@@ -423,6 +428,12 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(emails(bw), emails(bw_defaults));
+    }
+
+    #[test]
+    fn without_a_config_file_every_setting_is_the_stock_files() {
+        let file = Config::parse(include_str!("../../config.toml")).expect("config.toml parses");
+        assert_eq!(format!("{file:#?}"), format!("{:#?}", Config::default()));
     }
 
     #[test]

@@ -102,7 +102,7 @@ async fn a_downloaded_license_applies_on_the_self_hosted_sandbox_and_tampering_i
     assert_eq!(deleted.status, 200);
     let org_id = cloud.org_id.clone();
     let BwApp { app, .. } = cloud;
-    let hosted_app = spawn_app_in(app.dir, |c| {
+    let hosted_app = spawn_app_in(app.stop().await, |c| {
         c.bitwarden.users = orgbox::config::bitwarden::BitwardenConfig::default().users;
         c.bitwarden.deployment = Deployment::SelfHosted;
     })

@@ -340,7 +340,10 @@ async fn needs_the_key(app: &TestApp, reason: &str) {
 
 #[actix_web::test]
 async fn an_https_listener_beyond_loopback_puts_the_control_plane_behind_a_key() {
-    let app = spawn_app_with(|c| c.server.tls_listen = Some("0.0.0.0:0".parse().unwrap())).await;
+    let app = spawn_app_with(|c| {
+        c.server.tls_listen = orgbox::config::listen::TlsListen::At("0.0.0.0:0".parse().unwrap())
+    })
+    .await;
     needs_the_key(&app, "HTTPS listener 0.0.0.0:").await;
     // Through the HTTPS listener itself.
     let tls = app.tls.expect("an HTTPS listener");
@@ -372,7 +375,10 @@ async fn a_trusted_proxy_puts_the_control_plane_behind_a_key() {
 
 #[actix_web::test]
 async fn loopback_listeners_and_no_proxy_leave_it_open() {
-    let app = spawn_app_with(|c| c.server.tls_listen = Some("127.0.0.1:0".parse().unwrap())).await;
+    let app = spawn_app_with(|c| {
+        c.server.tls_listen = orgbox::config::listen::TlsListen::At("127.0.0.1:0".parse().unwrap())
+    })
+    .await;
     assert!(app.state.control.describe().starts_with("open"));
     app.get("/sandbox/console/demo", Auth::None).await.ok();
 }

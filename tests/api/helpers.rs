@@ -57,6 +57,8 @@ pub struct TestApp {
     /// The HTTPS listener's address, when one is configured.
     pub tls: Option<std::net::SocketAddr>,
     client: awc::Client,
+    server: actix_web::dev::ServerHandle,
+    running: actix_web::rt::task::JoinHandle<std::io::Result<()>>,
 }
 
 /// How a request authenticates.
@@ -254,7 +256,8 @@ pub async fn spawn_app_in(dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config
     let state = app.state();
     let demo = app.demo().clone();
     let tls = app.tls_address();
-    actix_web::rt::spawn(app.run_until_stopped());
+    let server = app.handle();
+    let running = actix_web::rt::spawn(app.run_until_stopped());
     let client = awc::Client::builder()
         .timeout(Duration::from_secs(30))
         .disable_redirects()
@@ -266,10 +269,20 @@ pub async fn spawn_app_in(dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config
         dir,
         tls,
         client,
+        server,
+        running,
     }
 }
 
 impl TestApp {
+    /// Stops the server, which lets go of its data directory (one server per directory), and
+    /// hands the directory back to start another on it.
+    pub async fn stop(self) -> tempfile::TempDir {
+        self.server.stop(false).await;
+        let _ = self.running.await;
+        self.dir
+    }
+
     /// Sends a request, signing it as asked.
     pub async fn send(&self, req: Req) -> Resp {
         let url = format!("{}{}", self.base, req.path);

@@ -299,8 +299,7 @@ async fn two_hundred_parallel_withdrawals_against_a_balance_for_one_hundred() {
     assert_eq!(app.count("SELECT min(available) FROM wallet_balances"), 0);
     // The same after a restart on the same data directory.
     let id = a.id.clone();
-    let TestApp { dir, .. } = app;
-    let app = spawn_app_in(dir, |_| {}).await;
+    let app = spawn_app_in(app.stop().await, |_| {}).await;
     assert_eq!(balance(&app, &id, "ofctusd"), (0, 0));
     let token = service_token(&app).await;
     faucet(&app, &id, "ofctusd", 1_000).await;
@@ -341,8 +340,7 @@ async fn the_demo_go_account_is_funded_for_the_service_user_and_refused_to_brenn
         "OrganizationAdminCannotTransact"
     );
     // Seeding again adds nothing.
-    let TestApp { dir, .. } = app;
-    let app = spawn_app_in(dir, |_| {}).await;
+    let app = spawn_app_in(app.stop().await, |_| {}).await;
     assert_eq!(balance(&app, &acct.id, "ofctusd"), (99_990_000, 0));
     assert_eq!(app.count("SELECT count(*) FROM wallets"), 1);
 }

@@ -91,6 +91,11 @@ impl Server {
         }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Everything the server has logged on stderr so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.log_dir.path().join("stderr.log")).unwrap_or_default()
