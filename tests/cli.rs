@@ -103,6 +103,8 @@ fn against_a_running_server() {
     let (ok, out) = orgbox(&["snapshot", "load", garbage.to_str().unwrap(), "--url", base]);
     assert!(!ok);
     assert!(out.contains("not a usable orgbox snapshot"), "{out}");
+    assert!(out.contains("file is not a database"), "{out}");
+    assert!(!out.contains("internal error"), "{out}");
     let (ok, out) = orgbox(&["reset", "--url", base, "--sandbox", "nope"]);
     assert!(!ok);
     assert!(out.contains("404"), "{out}");
@@ -163,6 +165,20 @@ fn against_a_data_directory() {
         data_dir,
     ]);
     assert!(!ok && out.contains("trigger \"widen\""), "{out}");
+    let text = data.path().join("notes.sqlite");
+    std::fs::write(&text, "these are notes, not a database\n".repeat(40)).unwrap();
+    let (ok, out) = orgbox(&[
+        "snapshot",
+        "load",
+        text.to_str().unwrap(),
+        "--data-dir",
+        data_dir,
+    ]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("not a usable orgbox snapshot: file is not a database"),
+        "{out}"
+    );
     let server = Server::start_in(data, &[]);
     assert_eq!(
         login(&server.base_url, "", "ada@acme.test", "Acme-Password-2026"),

@@ -4,6 +4,7 @@
 //! the [`Admin`] extractor, which applies the same-site rules ([`site`]) and the admin key
 //! when one applies.
 
+pub mod body;
 pub mod clock;
 pub mod console;
 pub mod faults;
