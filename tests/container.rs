@@ -11,7 +11,10 @@ fn the_container_image_builds_runs_and_guards_its_control_plane() {
     let out = Command::new("bash")
         .arg(root.join("tests/container/test.sh"))
         .env("ORGBOX_BINARY", env!("CARGO_BIN_EXE_orgbox"))
-        .env("ORGBOX_IMAGE", format!("orgbox-test:{}", std::process::id()))
+        .env(
+            "ORGBOX_IMAGE",
+            format!("orgbox-test:{}", std::process::id()),
+        )
         .env("ORGBOX_REMOVE_IMAGE", "1")
         .output()
         .expect("run bash tests/container/test.sh");

@@ -218,8 +218,16 @@ fn the_whole_walk_runs_twice_on_one_server_through_orgbox_url() {
             "seed000_steps_2_and_4.sh",
         ] {
             let stdout = run_script(script, &env);
-            for wrong in ["not a member", "Cannot iterate", "nested brace", "\"error\""] {
-                assert!(!stdout.contains(wrong), "run {run}, {script}: {wrong}\n{stdout}");
+            for wrong in [
+                "not a member",
+                "Cannot iterate",
+                "nested brace",
+                "\"error\"",
+            ] {
+                assert!(
+                    !stdout.contains(wrong),
+                    "run {run}, {script}: {wrong}\n{stdout}"
+                );
             }
         }
     }

@@ -180,12 +180,13 @@ fn app_state(
 ) -> std::io::Result<AppState> {
     let described = listeners.described();
     let addresses: Vec<SocketAddr> = described.iter().map(|(a, _)| *a).collect();
-    let allowed_hosts = AllowedHosts::new(
-        &config.sandbox.allowed_hosts,
-        &addresses,
-        checked.public_url.as_ref(),
-    )
-    .map_err(invalid)?;
+    // The names the HTTPS certificate claims are this server's names too.
+    let names: Vec<String> = (config.sandbox.allowed_hosts.iter())
+        .chain(&config.server.tls_names)
+        .cloned()
+        .collect();
+    let allowed_hosts =
+        AllowedHosts::new(&names, &addresses, checked.public_url.as_ref()).map_err(invalid)?;
     let control = ControlPlane::from_config(
         &config.sandbox,
         &described,

@@ -250,6 +250,19 @@ async fn a_configured_host_is_answered() {
 }
 
 #[actix_web::test]
+async fn a_name_the_https_certificate_carries_is_answered_too() {
+    let app = spawn_app_with(|c| c.server.tls_names = vec!["orgbox".into()]).await;
+    let r = app
+        .send(Req::get("/sandbox/health").header("Host", "orgbox:3080"))
+        .await;
+    assert_eq!(r.status, 200);
+    let r = app
+        .send(Req::get("/sandbox/health").header("Host", "other:3080"))
+        .await;
+    refused(&r, 421, "host_not_allowed", "other");
+}
+
+#[actix_web::test]
 async fn the_console_origin_and_plain_clients_keep_working() {
     let app = spawn_app().await;
     // What the console's own page sends.
