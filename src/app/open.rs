@@ -46,11 +46,11 @@ fn at(path: &Path) -> impl Fn(std::io::Error) -> std::io::Error + '_ {
 fn failed<'a>(path: &'a Path, doing: &str) -> impl Fn(Error) -> std::io::Error + 'a {
     let doing = doing.to_string();
     move |e| {
-        let detail = match &e {
-            Error::Internal(detail) => detail.trim_start_matches("sqlite: ").to_string(),
-            other => other.to_string(),
-        };
-        std::io::Error::other(format!("cannot {doing} {}: {detail}", path.display()))
+        std::io::Error::other(format!(
+            "cannot {doing} {}: {}",
+            path.display(),
+            e.for_operator()
+        ))
     }
 }
 

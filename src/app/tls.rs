@@ -147,18 +147,8 @@ fn issue(files: &Files, names: &[String]) -> std::io::Result<()> {
 
 /// A host name (`orgbox`, `*.ci.test`) or an IP address.
 fn is_host_name(name: &str) -> bool {
-    if name.parse::<std::net::IpAddr>().is_ok() {
-        return true;
-    }
-    let name = name.strip_prefix("*.").unwrap_or(name);
-    !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(|label| {
-            !label.is_empty()
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
+    name.parse::<std::net::IpAddr>().is_ok()
+        || crate::auth::hosts::valid_name(name.strip_prefix("*.").unwrap_or(name))
 }
 
 /// Writes a private key file anew (a key left from a half-made pair is replaced, never

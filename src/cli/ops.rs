@@ -90,14 +90,9 @@ pub fn run(command: Command, config: &Config) -> Result<String, String> {
     }
 }
 
-/// An error in words; an internal error's detail too (this is the operator's terminal).
+/// An error in words, for the operator's terminal.
 fn words(e: crate::domain::error::Error) -> String {
-    match e {
-        crate::domain::error::Error::Internal(detail) => {
-            detail.trim_start_matches("sqlite: ").to_string()
-        }
-        other => other.to_string(),
-    }
+    e.for_operator()
 }
 
 /// A JSON reply pretty-printed, anything else as text.

@@ -162,27 +162,28 @@ mod tests {
 
     #[test]
     fn type_errors_name_the_field_and_the_type_in_words() {
-        assert_eq!(
-            error(r#"{"advanceMs":"soon"}"#),
-            r#"advanceMs: expected a whole number, got the string "soon""#
-        );
-        assert_eq!(
-            error(r#"{"advanceMs":1.5}"#),
-            "advanceMs: expected a whole number, got 1.5"
-        );
-        assert_eq!(
-            error(r#"{"times":-1}"#),
-            "times: expected a whole number, 0 or more, got -1"
-        );
-        assert_eq!(
-            error(r#"{"freeze":"yes"}"#),
-            r#"freeze: expected true or false, got the string "yes""#
-        );
-        assert_eq!(
-            error(r#"{"name":[]}"#),
-            "name: expected a string, got an array"
-        );
-        assert_eq!(error("true"), "the body: expected an object, got true");
+        for (body, wanted) in [
+            (
+                r#"{"advanceMs":"soon"}"#,
+                r#"advanceMs: expected a whole number, got the string "soon""#,
+            ),
+            (
+                r#"{"advanceMs":1.5}"#,
+                "advanceMs: expected a whole number, got 1.5",
+            ),
+            (
+                r#"{"times":-1}"#,
+                "times: expected a whole number, 0 or more, got -1",
+            ),
+            (
+                r#"{"freeze":"yes"}"#,
+                r#"freeze: expected true or false, got the string "yes""#,
+            ),
+            (r#"{"name":[]}"#, "name: expected a string, got an array"),
+            ("true", "the body: expected an object, got true"),
+        ] {
+            assert_eq!(error(body), wanted, "{body}");
+        }
         let unknown = error(r#"{"advance":1}"#);
         assert!(
             unknown.starts_with("unknown field advance; the fields are advanceMs"),

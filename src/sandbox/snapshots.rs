@@ -67,11 +67,8 @@ pub fn checked_copy(file: &Path, scratch_dir: &Path) -> Result<(TempDb, i64)> {
     let checked = TempDb::new(scratch_dir);
     {
         let src = open_read_only(file)?;
-        copy::save_to_file(&src, checked.path()).map_err(|e| match e {
-            // SQLite's own words ("file is not a database"), not a bare "internal error".
-            Error::Internal(detail) => not_a_snapshot(detail.trim_start_matches("sqlite: ")),
-            other => not_a_snapshot(other),
-        })?;
+        // SQLite's own words ("file is not a database"), not a bare "internal error".
+        copy::save_to_file(&src, checked.path()).map_err(|e| not_a_snapshot(e.for_operator()))?;
     }
     let version = copy::verify_and_upgrade(checked.path())?;
     Ok((checked, version))

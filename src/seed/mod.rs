@@ -300,6 +300,14 @@ fn seed_child(
     Ok(world)
 }
 
+/// The demo Go Account's user key pair `(xprv, xpub)`, derived from its end user's email.
+fn demo_key(email: &str) -> Result<(String, String)> {
+    let secret = crate::auth::token::sha256_hex(format!("orgbox-demo:key:{email}").as_bytes());
+    let mut bytes = [0u8; 32];
+    hex::decode_to_slice(&secret, &mut bytes).map_err(|e| Error::Internal(e.to_string()))?;
+    crate::auth::signed_message::key_pair(&bytes).ok_or_else(|| Error::Internal("demo key".into()))
+}
+
 /// The demo user key encrypted with the demo password as the SDK's `encrypt` does (salt and
 /// IV derived from the email, so every orgbox seeds the same bytes), for
 /// `wallet.send({ walletPassphrase })`.
@@ -326,27 +334,19 @@ fn seed_go_account(
     use crate::domain::ledger::EntryKind;
     use crate::domain::money::WalletPermission;
     use crate::store::{enterprise_users, ledger, wallets};
-    let secret =
-        crate::auth::token::sha256_hex(format!("orgbox-demo:key:{}", world.email).as_bytes());
-    let mut bytes = [0u8; 32];
-    hex::decode_to_slice(&secret, &mut bytes).map_err(|e| Error::Internal(e.to_string()))?;
-    let (xprv, xpub) = crate::auth::signed_message::key_pair(&bytes)
-        .ok_or_else(|| Error::Internal("demo key".into()))?;
+    let (xprv, xpub) = demo_key(&world.email)?;
+    world.go_account_xprv = xprv.clone();
     let key_id = demo_id("key", &world.email);
-    let encrypted = |xprv: &str| demo_encrypted_prv(&world.email, password, xprv);
     let Some(owner) = service_users.first() else {
-        world.go_account_xprv = xprv;
         return Ok(());
     };
     if wallets::find(conn, &world.go_account_id)?.is_some() {
         if wallets::find_key(conn, &key_id)?.is_some_and(|k| k.encrypted_prv.is_none()) {
-            wallets::fill_encrypted_prv(conn, &key_id, &encrypted(&xprv))?;
+            let encrypted = demo_encrypted_prv(&world.email, password, &xprv);
+            wallets::fill_encrypted_prv(conn, &key_id, &encrypted)?;
         }
-        world.go_account_xprv = xprv;
         return Ok(());
     }
-    let encrypted_prv = Some(encrypted(&xprv));
-    world.go_account_xprv = xprv;
     wallets::insert_key(
         conn,
         &wallets::KeyRow {
@@ -354,7 +354,7 @@ fn seed_go_account(
             coin: "ofc".into(),
             user_id: owner.clone(),
             pub_key: xpub,
-            encrypted_prv,
+            encrypted_prv: Some(demo_encrypted_prv(&world.email, password, &xprv)),
             source: "user".into(),
             key_type: "independent".into(),
             original_passcode_encryption_code: None,
