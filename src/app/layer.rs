@@ -43,17 +43,9 @@ pub async fn sandbox_layer(
     let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
         return next.call(req).await.map(|r| r.map_into_boxed_body());
     };
-    let mut prefix_len = 0;
-    let sandbox = if req.path().starts_with(PREFIX) {
-        match resolve_named(&mut req, &state).await {
-            Ok((sandbox, len)) => {
-                prefix_len = len;
-                sandbox
-            }
-            Err(response) => return Ok(req.into_response(response)),
-        }
-    } else {
-        Arc::clone(state.sandboxes.default_sandbox())
+    let (sandbox, prefix_len) = match resolve(&mut req, &state).await {
+        Ok(resolved) => resolved,
+        Err(response) => return Ok(req.into_response(response)),
     };
     let inner_path = &req.path()[prefix_len..];
     if is_control(inner_path) || (!sandbox.journal.enabled() && !sandbox.faults.any()) {
@@ -61,11 +53,37 @@ pub async fn sandbox_layer(
     }
 
     let started = Instant::now();
-    let mut entry = JournalEntry {
+    let mut entry = new_entry(&req, inner_path);
+    if let Some(response) = inject_fault(&sandbox, &mut entry).await {
+        finish(&sandbox, entry, started);
+        return Ok(req.into_response(response));
+    }
+    let mut result = next.call(req).await;
+    note_outcome(&mut entry, &mut result);
+    finish(&sandbox, entry, started);
+    result.map(|r| r.map_into_boxed_body())
+}
+
+/// The request's sandbox and the length of its `/s/{name}` prefix (0 for the default
+/// sandbox), or the answer for a prefix that names no sandbox.
+async fn resolve(
+    req: &mut ServiceRequest,
+    state: &AppState,
+) -> Result<(Arc<Sandbox>, usize), HttpResponse> {
+    if req.path().starts_with(PREFIX) {
+        resolve_named(req, state).await
+    } else {
+        Ok((Arc::clone(state.sandboxes.default_sandbox()), 0))
+    }
+}
+
+/// The journal entry of a request as it arrives (`path` within its sandbox).
+fn new_entry(req: &ServiceRequest, path: &str) -> JournalEntry {
+    JournalEntry {
         seq: 0,
         at_ms: Clock::real_now_ms(),
         method: req.method().as_str().to_string(),
-        path: inner_path.to_string(),
+        path: path.to_string(),
         query: Some(req.query_string())
             .filter(|q| !q.is_empty())
             .map(str::to_string),
@@ -76,27 +94,33 @@ pub async fn sandbox_layer(
         refused_by: None,
         reason: None,
         fault: None,
-    };
-
-    if let Some(hit) = sandbox.faults.pick(&entry.method, &entry.path) {
-        entry.fault = Some(hit.rule);
-        if hit.delay_ms > 0 {
-            actix_web::rt::time::sleep(Duration::from_millis(hit.delay_ms)).await;
-        }
-        if let Some(response) = fault_response(&hit, &entry.path) {
-            entry.status = response.status().as_u16();
-            entry.reason = Some(if hit.drop {
-                "connection dropped (fault)".into()
-            } else {
-                "fault injected".into()
-            });
-            finish(&sandbox, entry, started);
-            return Ok(req.into_response(response));
-        }
     }
+}
 
-    let mut result = next.call(req).await;
-    match &mut result {
+/// Applies the first fault rule that picks this request: its delay, then the answer it gives
+/// instead of the handler (noted in `entry`), if it gives one.
+async fn inject_fault(sandbox: &Sandbox, entry: &mut JournalEntry) -> Option<HttpResponse> {
+    let hit = sandbox.faults.pick(&entry.method, &entry.path)?;
+    entry.fault = Some(hit.rule);
+    if hit.delay_ms > 0 {
+        actix_web::rt::time::sleep(Duration::from_millis(hit.delay_ms)).await;
+    }
+    let response = fault_response(&hit, &entry.path)?;
+    entry.status = response.status().as_u16();
+    entry.reason = Some(if hit.drop {
+        "connection dropped (fault)".into()
+    } else {
+        "fault injected".into()
+    });
+    Some(response)
+}
+
+/// Notes the handler's answer in `entry`: status, principal, and why it refused if it did.
+fn note_outcome<B>(
+    entry: &mut JournalEntry,
+    result: &mut Result<ServiceResponse<B>, actix_web::Error>,
+) {
+    match result {
         Ok(res) => {
             entry.status = res.status().as_u16();
             // Taken, not copied: nothing reads the note after the journal.
@@ -111,7 +135,7 @@ pub async fn sandbox_layer(
                 entry.user_id = Some(note.user_id);
             }
             if let Some(err) = res.response().error() {
-                note_refusal(&mut entry, err);
+                note_refusal(entry, err);
             } else if let Some(u) = res.response().extensions().get::<Unserved>() {
                 entry.refused_by = Some("NotImplemented".into());
                 entry.reason = Some(format!("not served: {} {}", u.0.method, u.0.template));
@@ -119,11 +143,9 @@ pub async fn sandbox_layer(
         }
         Err(err) => {
             entry.status = err.as_response_error().status_code().as_u16();
-            note_refusal(&mut entry, err);
+            note_refusal(entry, err);
         }
     }
-    finish(&sandbox, entry, started);
-    result.map(|r| r.map_into_boxed_body())
 }
 
 fn finish(sandbox: &Sandbox, mut entry: JournalEntry, started: Instant) {

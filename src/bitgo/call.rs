@@ -11,7 +11,7 @@ use std::sync::Arc;
 use actix_web::dev::Payload;
 use actix_web::http::{header, StatusCode};
 use actix_web::web::{Bytes, Data};
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -22,6 +22,7 @@ use crate::bitgo::error::BitgoError;
 use crate::domain::error::{AuthFailure, Error};
 use crate::domain::policy;
 use crate::domain::scope::Scope;
+use crate::request::context::{bearer, note_principal, Bearer, RequestContext};
 use crate::request::json::parse_body;
 use crate::request::principal::{self, Credentials, Principal, RequestFacts};
 use crate::request::state::AppState;
@@ -152,11 +153,7 @@ impl<P: Preload> FromRequest for AuthedWith<P> {
                 P::load,
             )
             .await?;
-            req.extensions_mut()
-                .insert(crate::request::note::PrincipalNote {
-                    user_id: principal.token.user_id.clone(),
-                    token_id: Some(principal.token.id.clone()),
-                });
+            note_principal(&req, &principal.token.user_id, Some(&principal.token.id));
             Ok(AuthedWith {
                 authed: Authed { call, principal },
                 loaded,
@@ -167,14 +164,11 @@ impl<P: Preload> FromRequest for AuthedWith<P> {
 
 impl Call {
     fn build(req: &HttpRequest, body: Bytes) -> Result<Call, BitgoError> {
-        let state = req
-            .app_data::<Data<AppState>>()
-            .cloned()
-            .ok_or_else(|| Error::Internal("AppState is not registered".into()))?;
+        let RequestContext { state, sandbox } = RequestContext::of(req)?;
         let client_ip = crate::request::client_ip(req, &state.trusted_proxies);
         let raw_target = req.uri().path_and_query().map_or("/", |p| p.as_str());
         Ok(Call {
-            sandbox: state.sandboxes.for_http(req),
+            sandbox,
             method: req.method().as_str().to_ascii_uppercase(),
             target: signed_target(raw_target).to_string(),
             content_type: header_str(req, header::CONTENT_TYPE.as_str()).map(str::to_string),
@@ -281,17 +275,15 @@ fn header_str<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 
 /// Reads `Authorization: Bearer …` and, when an `HMAC` header is present, the signing headers.
 fn read_credentials(req: &HttpRequest) -> Option<std::result::Result<Credentials, Error>> {
-    let authorization = header_str(req, header::AUTHORIZATION.as_str())?;
     let malformed = |what| Error::Unauthenticated(AuthFailure::MalformedHeader(what));
-    let Some(bearer) = authorization
-        .strip_prefix("Bearer ")
-        .or_else(|| authorization.strip_prefix("bearer "))
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-    else {
-        return Some(Err(malformed(
-            "unauthorized: the Authorization header must be `Bearer <access token>`",
-        )));
+    let bearer = match bearer(req) {
+        Bearer::Absent => return None,
+        Bearer::Malformed => {
+            return Some(Err(malformed(
+                "unauthorized: the Authorization header must be `Bearer <access token>`",
+            )))
+        }
+        Bearer::Token(token) => token,
     };
     let Some(hmac) = header_str(req, "hmac") else {
         return Some(Ok(Credentials::Raw(RawToken::from_string(

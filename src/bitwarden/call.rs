@@ -8,13 +8,13 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
 use actix_web::web::Data;
-use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use actix_web::{FromRequest, HttpRequest};
 use serde_json::{Map, Value};
 
 use crate::bitwarden::error::BwError;
 use crate::bitwarden::jwt;
+use crate::request::context::{bearer, note_principal, Bearer, RequestContext};
 use crate::request::state::AppState;
 use crate::sandbox::Sandbox;
 use crate::store::bitwarden as bwstore;
@@ -42,11 +42,7 @@ impl BwCall {
 
 /// Resolves the sandbox and shared state of any request.
 pub fn sandbox_of(req: &HttpRequest) -> Result<(Data<AppState>, Arc<Sandbox>), BwError> {
-    let state = req
-        .app_data::<Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| BwError::Internal("AppState is not registered".into()))?;
-    let sandbox = state.sandboxes.for_http(req);
+    let RequestContext { state, sandbox } = RequestContext::of(req)?;
     Ok((state, sandbox))
 }
 
@@ -68,17 +64,10 @@ impl FromRequest for BwCall {
         let req = req.clone();
         Box::pin(async move {
             let (state, sandbox) = sandbox_of(&req)?;
-            let token = req
-                .headers()
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| {
-                    v.strip_prefix("Bearer ")
-                        .or_else(|| v.strip_prefix("bearer "))
-                })
-                .map(str::trim)
-                .ok_or(BwError::UnauthorizedEmpty)?
-                .to_string();
+            let Bearer::Token(token) = bearer(&req) else {
+                return Err(BwError::UnauthorizedEmpty);
+            };
+            let token = token.to_string();
             let key = jwt_key(&sandbox).await?;
             let now_s = sandbox.clock.now_ms().div_euclid(1000);
             let claims =
@@ -93,11 +82,7 @@ impl FromRequest for BwCall {
                 .and_then(Value::as_str)
                 .ok_or(BwError::UnauthorizedEmpty)?
                 .to_string();
-            req.extensions_mut()
-                .insert(crate::request::note::PrincipalNote {
-                    user_id: user_id.clone(),
-                    token_id: None,
-                });
+            note_principal(&req, &user_id, None);
             Ok(BwCall {
                 state,
                 sandbox,

@@ -7,11 +7,12 @@ use std::future::{ready, Ready};
 use std::sync::Arc;
 
 use actix_web::dev::Payload;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::web::Data;
 use actix_web::{FromRequest, HttpRequest};
 
 use crate::control::{site, ControlError};
+use crate::request::context::{bearer, RequestContext};
 use crate::request::state::AppState;
 use crate::sandbox::Sandbox;
 
@@ -33,29 +34,15 @@ impl FromRequest for Admin {
 }
 
 fn admit(req: &HttpRequest) -> Result<Admin, ControlError> {
-    let state = state_of(req)?;
+    let RequestContext { state, sandbox } = RequestContext::of(req)?;
     site::check(req, &state)?;
-    let authorization = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    state.control.admits(authorization).map_err(|refusal| {
-        ControlError::new(StatusCode::UNAUTHORIZED, refusal.code(), refusal.message())
-    })?;
-    Ok(Admin {
-        sandbox: state.sandboxes.for_http(req),
-        state,
-    })
-}
-
-fn state_of(req: &HttpRequest) -> Result<Data<AppState>, ControlError> {
-    req.app_data::<Data<AppState>>().cloned().ok_or_else(|| {
-        ControlError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "internal error",
-        )
-    })
+    state
+        .control
+        .admits(bearer(req).token())
+        .map_err(|refusal| {
+            ControlError::new(StatusCode::UNAUTHORIZED, refusal.code(), refusal.message())
+        })?;
+    Ok(Admin { sandbox, state })
 }
 
 /// A request for one of the console's own pages (`/`, `/console/...`), which hold no data and
@@ -67,6 +54,10 @@ impl FromRequest for ConsolePage {
     type Future = Ready<Result<ConsolePage, ControlError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(state_of(req).and_then(|state| site::check(req, &state).map(|()| ConsolePage)))
+        ready(
+            RequestContext::of(req)
+                .map_err(ControlError::from)
+                .and_then(|c| site::check(req, &c.state).map(|()| ConsolePage)),
+        )
     }
 }

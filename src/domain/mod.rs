@@ -10,8 +10,6 @@ pub mod ip;
 pub mod kyc;
 pub mod ledger;
 pub mod money;
-#[cfg(test)]
-mod money_policy_tests;
 pub mod organization;
 pub mod policy;
 pub mod role;
@@ -19,3 +17,4 @@ pub mod scope;
 pub mod time;
 pub mod token_rules;
 pub mod wallet_policy;
+pub mod withdrawal;

@@ -10,7 +10,7 @@
 //!   support can), so removing the last would lock the organization out of its own settings.
 //! - A change that gives or takes the service user role (the one role that transacts on child
 //!   enterprises) waits for another organization admin's approval: BitGo's
-//!   `updateOrganizationRequest` pending approval. Who may resolve it is in `policy.rs`.
+//!   `updateOrganizationRequest` pending approval. Who may resolve it is in `domain::policy`.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,6 @@
 //! What every dialect reads from a request the same way.
 pub mod admin;
+pub mod context;
 pub mod json;
 pub mod note;
 pub mod principal;

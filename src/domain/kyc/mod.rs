@@ -7,6 +7,7 @@
 //! follows: `pending` while undecided, then `approved` or `rejected`.
 
 mod fields;
+mod forms;
 
 pub use fields::{validate_patch, validate_submission, Submission};
 

@@ -14,7 +14,10 @@ use crate::domain::ip::IpRestriction;
 use crate::domain::role::{EnterprisePermission, OrgRole};
 use crate::domain::scope::{Scope, ScopeSet};
 use crate::domain::token_rules::TokenKind;
-use crate::service::seeding::{normalized_email, Fixture, Passwords, SeedReport, SEEDED_EPOCH_MS};
+use crate::service::seeding::{
+    normalized_email, Fixture, FixtureEnterprise, FixtureOrganization, FixtureToken, FixtureUser,
+    Passwords, SeedReport, SEEDED_EPOCH_MS,
+};
 use crate::store::enterprises::{self, EnterpriseRow};
 use crate::store::fixture as db;
 use crate::store::organizations::{self, OrganizationRow};
@@ -59,13 +62,56 @@ pub fn apply(
     key: &ServerKey,
 ) -> Result<SeedReport> {
     fixture.check_size()?;
-    let seed = fixture.seed.unwrap_or(0);
-    let now = time_of(fixture, clock_now_ms)?;
-    let mut report = SeedReport::default();
-    let mut keys: BTreeMap<String, String> = BTreeMap::new();
-
+    let mut run = Run {
+        conn,
+        seed: fixture.seed.unwrap_or(0),
+        now: time_of(fixture, clock_now_ms)?,
+        report: SeedReport::default(),
+        keys: BTreeMap::new(),
+        user_ids: BTreeMap::new(),
+    };
     for o in &fixture.organizations {
-        let id = explicit_or_derived(&o.id, seed, "organization", &o.key)?;
+        run.organization(o)?;
+    }
+    for e in &fixture.enterprises {
+        run.enterprise(e)?;
+    }
+    run.report.ids = run.keys.clone();
+    for u in &fixture.users {
+        run.user(u, passwords)?;
+    }
+    for t in &fixture.tokens {
+        run.token(t, key)?;
+    }
+    Ok(run.report)
+}
+
+/// One application of a fixture: what each kind of object needs of the ones before it.
+struct Run<'a> {
+    conn: &'a Connection,
+    seed: u64,
+    now: i64,
+    report: SeedReport,
+    /// Ids of the fixture's organizations and enterprises, by key.
+    keys: BTreeMap<String, String>,
+    /// Ids of the fixture's users, by normalized email.
+    user_ids: BTreeMap<String, String>,
+}
+
+impl Run<'_> {
+    /// The id a reference names: a key of this fixture, or else an id as given.
+    fn resolve(&self, what: &str, r: &str) -> Result<String> {
+        self.keys
+            .get(r)
+            .cloned()
+            .or_else(|| is_hex_id(r).then(|| r.to_string()))
+            .ok_or_else(|| Error::Invalid(format!("fixture: no {what} with key {r:?}")))
+    }
+
+    /// Creates the organization or renames it.
+    fn organization(&mut self, o: &FixtureOrganization) -> Result<()> {
+        let (conn, now) = (self.conn, self.now);
+        let id = explicit_or_derived(&o.id, self.seed, "organization", &o.key)?;
         let name = o.name.clone().unwrap_or_else(|| o.key.clone());
         let created = organizations::find_by_id(conn, &id)?.is_none();
         let updated = if created {
@@ -81,21 +127,19 @@ pub fn apply(
         } else {
             db::update_organization(conn, &id, &name)?
         };
-        report.count(created, updated);
-        keys.insert(o.key.clone(), id);
+        self.report.count(created, updated);
+        self.keys.insert(o.key.clone(), id);
+        Ok(())
     }
-    let resolve = |keys: &BTreeMap<String, String>, what: &str, r: &str| -> Result<String> {
-        keys.get(r)
-            .cloned()
-            .or_else(|| is_hex_id(r).then(|| r.to_string()))
-            .ok_or_else(|| Error::Invalid(format!("fixture: no {what} with key {r:?}")))
-    };
-    for e in &fixture.enterprises {
-        let id = explicit_or_derived(&e.id, seed, "enterprise", &e.key)?;
+
+    /// Creates the enterprise or brings it in line; its organization must exist.
+    fn enterprise(&mut self, e: &FixtureEnterprise) -> Result<()> {
+        let (conn, now) = (self.conn, self.now);
+        let id = explicit_or_derived(&e.id, self.seed, "enterprise", &e.key)?;
         let org = e
             .organization
             .as_deref()
-            .map(|r| resolve(&keys, "organization", r))
+            .map(|r| self.resolve("organization", r))
             .transpose()?;
         if let Some(org) = &org {
             if organizations::find_by_id(conn, org)?.is_none() {
@@ -136,13 +180,15 @@ pub fn apply(
                 &row.kyc_state,
             )?
         };
-        report.count(created, updated);
-        keys.insert(e.key.clone(), id);
+        self.report.count(created, updated);
+        self.keys.insert(e.key.clone(), id);
+        Ok(())
     }
-    report.ids = keys.clone();
 
-    let mut user_ids: BTreeMap<String, String> = BTreeMap::new();
-    for u in &fixture.users {
+    /// Creates the user or brings their names, activity and password in line, then their
+    /// memberships.
+    fn user(&mut self, u: &FixtureUser, passwords: &Passwords) -> Result<()> {
+        let conn = self.conn;
         let email = normalized_email(&u.email);
         if !email.contains('@') {
             return Err(Error::Invalid(format!(
@@ -152,7 +198,7 @@ pub fn apply(
         let first = u.first_name.clone().unwrap_or_else(|| "Test".into());
         let last = u.last_name.clone().unwrap_or_else(|| "User".into());
         let active = u.active.unwrap_or(true);
-        let (id, created, mut updated) = match users::find_by_username(conn, &email)? {
+        let (id, created, updated) = match users::find_by_username(conn, &email)? {
             Some(existing) => {
                 if let Some(want) = &u.id {
                     if *want != existing.id {
@@ -170,7 +216,7 @@ pub fn apply(
                 (existing.id, false, changed)
             }
             None => {
-                let id = explicit_or_derived(&u.id, seed, "user", &email)?;
+                let id = explicit_or_derived(&u.id, self.seed, "user", &email)?;
                 users::insert(
                     conn,
                     &UserRow {
@@ -182,15 +228,28 @@ pub fn apply(
                         country: "USA".into(),
                         timezone: "America/New_York".into(),
                         is_active: active,
-                        created_at: now,
+                        created_at: self.now,
                         last_login_at: None,
                     },
                 )?;
                 (id, true, false)
             }
         };
+        let memberships_changed = self.memberships(u, &email, &id)?;
+        let updated = updated || memberships_changed;
+        self.report.count(created, updated && !created);
+        self.report.ids.insert(email.clone(), id.clone());
+        self.user_ids.insert(email, id);
+        Ok(())
+    }
+
+    /// Brings the user's enterprise permissions and organization roles in line; whether any
+    /// changed.
+    fn memberships(&self, u: &FixtureUser, email: &str, id: &str) -> Result<bool> {
+        let (conn, now) = (self.conn, self.now);
+        let mut updated = false;
         for (r, perms) in &u.enterprises {
-            let eid = resolve(&keys, "enterprise", r)?;
+            let eid = self.resolve("enterprise", r)?;
             if enterprises::find_by_id(conn, &eid)?.is_none() {
                 return Err(Error::Invalid(format!("user {email}: no enterprise {eid}")));
             }
@@ -204,13 +263,13 @@ pub fn apply(
                 .collect::<Result<Vec<_>>>()?;
             let want = serde_json::to_string(&perms.iter().map(|p| p.as_str()).collect::<Vec<_>>())
                 .map_err(|e| Error::Internal(e.to_string()))?;
-            if db::enterprise_permissions_json(conn, &eid, &id)?.as_deref() != Some(want.as_str()) {
-                enterprises::upsert_member(conn, &eid, &id, &perms, now)?;
+            if db::enterprise_permissions_json(conn, &eid, id)?.as_deref() != Some(want.as_str()) {
+                enterprises::upsert_member(conn, &eid, id, &perms, now)?;
                 updated = true;
             }
         }
         for (r, role) in &u.organizations {
-            let oid = resolve(&keys, "organization", r)?;
+            let oid = self.resolve("organization", r)?;
             let role = OrgRole::parse(role)
                 .ok_or_else(|| Error::Invalid(format!("user {email}: unknown role {role:?}")))?;
             if organizations::find_by_id(conn, &oid)?.is_none() {
@@ -218,52 +277,28 @@ pub fn apply(
                     "user {email}: no organization {oid}"
                 )));
             }
-            if organizations::role_of(conn, &oid, &id)? != Some(role) {
-                organizations::upsert_member(conn, &oid, &id, role, now)?;
+            if organizations::role_of(conn, &oid, id)? != Some(role) {
+                organizations::upsert_member(conn, &oid, id, role, now)?;
                 updated = true;
             }
         }
-        report.count(created, updated && !created);
-        report.ids.insert(email.clone(), id.clone());
-        user_ids.insert(email, id);
+        Ok(updated)
     }
 
-    for t in &fixture.tokens {
+    /// Creates the token unless a token of the same value exists for the same user.
+    fn token(&mut self, t: &FixtureToken, key: &ServerKey) -> Result<()> {
+        let (conn, now) = (self.conn, self.now);
         let email = t.user.trim().to_lowercase();
-        let user_id = match user_ids.get(&email) {
+        let user_id = match self.user_ids.get(&email) {
             Some(id) => id.clone(),
             None => users::find_by_username(conn, &email)?
                 .map(|u| u.id)
                 .ok_or_else(|| Error::Invalid(format!("token for {email}: no such user")))?,
         };
         let label = t.label.clone().unwrap_or_else(|| "fixture".into());
-        let raw = match &t.token {
-            Some(raw)
-                if raw.len() >= 16
-                    && raw.len() <= 256
-                    && raw.bytes().all(|b| b.is_ascii_graphic()) =>
-            {
-                raw.clone()
-            }
-            Some(_) => {
-                return Err(Error::Invalid(format!(
-                    "token {label} of {email}: 16 to 256 printable characters"
-                )))
-            }
-            None => format!(
-                "v2x{}",
-                sha256_hex(format!("orgbox-fixture-token:{seed}:{email}:{label}").as_bytes())
-            ),
-        };
-        for s in &t.scope {
-            if Scope::parse(s).is_none() {
-                return Err(Error::Invalid(format!(
-                    "token {label} of {email}: unknown scope {s:?}"
-                )));
-            }
-        }
+        let raw = raw_token(t, self.seed, &email, &label)?;
         let hash = sha256_hex(raw.as_bytes());
-        let id = derived_id(seed, "token", &hash);
+        let id = derived_id(self.seed, "token", &hash);
         let created = match tokens::find_by_hash(conn, &hash)? {
             Some(found) if found.token.user_id != user_id => {
                 return Err(Error::Conflict(format!(
@@ -305,10 +340,39 @@ pub fn apply(
                 true
             }
         };
-        report.count(created, false);
-        report
+        self.report.count(created, false);
+        self.report
             .tokens
             .push(serde_json::json!({"user": email, "label": label, "id": id, "token": raw}));
+        Ok(())
     }
-    Ok(report)
+}
+
+/// The raw value of a fixture token: as given (16 to 256 printable characters) or derived
+/// from the seed, the user and the label; its scopes must all be known.
+fn raw_token(t: &FixtureToken, seed: u64, email: &str, label: &str) -> Result<String> {
+    let raw = match &t.token {
+        Some(raw)
+            if raw.len() >= 16 && raw.len() <= 256 && raw.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            raw.clone()
+        }
+        Some(_) => {
+            return Err(Error::Invalid(format!(
+                "token {label} of {email}: 16 to 256 printable characters"
+            )))
+        }
+        None => format!(
+            "v2x{}",
+            sha256_hex(format!("orgbox-fixture-token:{seed}:{email}:{label}").as_bytes())
+        ),
+    };
+    for s in &t.scope {
+        if Scope::parse(s).is_none() {
+            return Err(Error::Invalid(format!(
+                "token {label} of {email}: unknown scope {s:?}"
+            )));
+        }
+    }
+    Ok(raw)
 }

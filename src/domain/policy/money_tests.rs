@@ -2,12 +2,12 @@
 //! action, every enterprise of the organization and every token; who else transacts; the
 //! unlock and the spending limit.
 
-use super::policy::*;
-use super::role::{EnterprisePermission, OrgRole};
-use super::scope::{Scope, ScopeSet, WalletTarget};
-use super::token_rules::TokenKind;
+use super::*;
 use crate::domain::error::Error;
 use crate::domain::money::WalletPermission;
+use crate::domain::role::{EnterprisePermission, OrgRole};
+use crate::domain::scope::{Scope, ScopeSet, WalletTarget};
+use crate::domain::token_rules::TokenKind;
 
 const WALLET: &str = "0123456789abcdef0123456789abcdef";
 const ENTERPRISE: &str = "e0000000000000000000000000000001";
@@ -163,85 +163,40 @@ fn the_organization_admin_is_refused_every_money_action_on_every_enterprise_with
 
 #[test]
 fn the_service_user_and_spenders_transact_and_others_do_not() {
+    use EnterpriseKind::{Child, Parent};
+    use OrgRole::{Customer, Member, ServiceUser};
     let token = Token {
         kind: TokenKind::Api,
         scopes: ScopeSet::from_stored("trade_trade wallet_spend_all"),
         unlocked: false,
     };
+    let at = |kind, org_role, enterprise, wallet| actor(&token, kind, org_role, enterprise, wallet);
     let spend: &[WalletPermission] = &[WalletPermission::Spend];
     let view: &[WalletPermission] = &[WalletPermission::View];
     let member: &[EnterprisePermission] = &[EnterprisePermission::Member];
     let auditor: &[EnterprisePermission] = &[EnterprisePermission::Auditor];
     for action in MoneyAction::ALL {
-        let service = actor(
-            &token,
-            EnterpriseKind::Child,
-            Some(OrgRole::ServiceUser),
-            Some(ADMIN),
-            None,
-        );
+        let service = at(Child, Some(ServiceUser), Some(ADMIN), None);
         assert!(may_transact(&service, action).is_ok(), "{action:?}");
         for kind in KINDS {
-            let spender = actor(
-                &token,
-                kind,
-                Some(OrgRole::Customer),
-                Some(member),
-                Some(spend),
-            );
+            let spender = at(kind, Some(Customer), Some(member), Some(spend));
             assert!(
                 may_transact(&spender, action).is_ok(),
                 "{action:?} {kind:?}"
             );
             // An admin of the enterprise who is no organization admin, with spend.
-            let dale = actor(
-                &token,
-                kind,
-                Some(OrgRole::Member),
-                Some(ADMIN),
-                Some(EVERYTHING),
-            );
+            let dale = at(kind, Some(Member), Some(ADMIN), Some(EVERYTHING));
             assert!(may_transact(&dale, action).is_ok(), "{action:?} {kind:?}");
         }
         let refused = [
             // The service user on the parent, without spend on the wallet.
-            actor(
-                &token,
-                EnterpriseKind::Parent,
-                Some(OrgRole::ServiceUser),
-                Some(ADMIN),
-                None,
-            ),
+            at(Parent, Some(ServiceUser), Some(ADMIN), None),
             // The service user on a child they are not an admin of.
-            actor(
-                &token,
-                EnterpriseKind::Child,
-                Some(OrgRole::ServiceUser),
-                Some(member),
-                None,
-            ),
+            at(Child, Some(ServiceUser), Some(member), None),
             // The child's end user: an admin there, but not the service user nor a spender.
-            actor(
-                &token,
-                EnterpriseKind::Child,
-                Some(OrgRole::Customer),
-                Some(ADMIN),
-                None,
-            ),
-            actor(
-                &token,
-                EnterpriseKind::Child,
-                Some(OrgRole::Member),
-                Some(auditor),
-                None,
-            ),
-            actor(
-                &token,
-                EnterpriseKind::Child,
-                Some(OrgRole::Customer),
-                None,
-                Some(view),
-            ),
+            at(Child, Some(Customer), Some(ADMIN), None),
+            at(Child, Some(Member), Some(auditor), None),
+            at(Child, Some(Customer), None, Some(view)),
         ];
         for a in refused {
             assert!(
@@ -249,7 +204,7 @@ fn the_service_user_and_spenders_transact_and_others_do_not() {
                 "{action:?} {a:?}"
             );
         }
-        let stranger = actor(&token, EnterpriseKind::Child, None, None, None);
+        let stranger = at(Child, None, None, None);
         assert!(matches!(
             may_transact(&stranger, action),
             Err(Error::NotFound(_))

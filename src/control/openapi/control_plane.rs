@@ -1,0 +1,147 @@
+//! The sandbox control plane's own routes (`/sandbox/...`).
+
+use super::Route;
+
+/// Control-plane routes: method, path, summary.
+pub const ROUTES: &[Route] = &[
+    ("GET", "/sandbox/health", "Health"),
+    ("GET", "/sandbox/openapi.json", "This document"),
+    ("GET", "/sandbox/outbox", "Captured mail"),
+    (
+        "GET",
+        "/sandbox/invitations/{token}",
+        "Invitation accept page",
+    ),
+    (
+        "POST",
+        "/sandbox/invitations/{token}",
+        "Accept an invitation",
+    ),
+    (
+        "POST",
+        "/sandbox/organizations/{id}/admins",
+        "Make an organization admin",
+    ),
+    (
+        "POST",
+        "/sandbox/kyc/{id}/complete",
+        "Decide a KYC identity",
+    ),
+    (
+        "POST",
+        "/sandbox/enterprises/{id}/members",
+        "Set an enterprise member's permissions at once",
+    ),
+    (
+        "PATCH",
+        "/sandbox/bitwarden/organizations/{id}",
+        "Set a Bitwarden organization's seats, storage used, SSO identifier or features",
+    ),
+    (
+        "POST",
+        "/sandbox/bitwarden/organizations/{id}/sso-links",
+        "Link a Bitwarden user to the organization's SSO",
+    ),
+    ("GET", "/sandbox/sandboxes", "List named sandboxes"),
+    (
+        "POST",
+        "/sandbox/sandboxes",
+        "Create a named sandbox {name, snapshot?}",
+    ),
+    ("GET", "/sandbox/sandboxes/{name}", "Get a named sandbox"),
+    (
+        "DELETE",
+        "/sandbox/sandboxes/{name}",
+        "Delete a named sandbox",
+    ),
+    (
+        "POST",
+        "/sandbox/sandboxes/{name}/reset",
+        "Reset a named sandbox",
+    ),
+    (
+        "POST",
+        "/sandbox/reset",
+        "Reset the addressed sandbox to the template",
+    ),
+    ("GET", "/sandbox/clock", "Read the clock"),
+    (
+        "POST",
+        "/sandbox/clock",
+        "Move the clock {reset?, set?, advanceMs?, advanceSeconds?, freeze?}",
+    ),
+    (
+        "GET",
+        "/sandbox/journal",
+        "Query the journal (method, path, status, since, until, refused, principal, before, limit)",
+    ),
+    ("GET", "/sandbox/journal/count", "Count journal entries"),
+    ("DELETE", "/sandbox/journal", "Clear the journal"),
+    ("GET", "/sandbox/faults", "List fault rules"),
+    ("POST", "/sandbox/faults", "Add a fault rule"),
+    ("DELETE", "/sandbox/faults", "Clear fault rules"),
+    ("DELETE", "/sandbox/faults/{id}", "Remove a fault rule"),
+    (
+        "GET",
+        "/sandbox/snapshot",
+        "Download the state (SQLite file)",
+    ),
+    (
+        "PUT",
+        "/sandbox/snapshot",
+        "Replace the state with an uploaded snapshot",
+    ),
+    ("GET", "/sandbox/snapshots", "List saved snapshots"),
+    (
+        "POST",
+        "/sandbox/snapshots/{name}",
+        "Save the state as a snapshot",
+    ),
+    (
+        "GET",
+        "/sandbox/snapshots/{name}",
+        "Download a saved snapshot",
+    ),
+    ("PUT", "/sandbox/snapshots/{name}", "Upload a snapshot"),
+    (
+        "DELETE",
+        "/sandbox/snapshots/{name}",
+        "Delete a saved snapshot",
+    ),
+    (
+        "POST",
+        "/sandbox/snapshots/{name}/load",
+        "Load a saved snapshot",
+    ),
+    ("GET", "/sandbox/digest", "SHA-256 of the state"),
+    (
+        "POST",
+        "/sandbox/seed",
+        "Apply a seeding fixture (JSON or TOML)",
+    ),
+    (
+        "GET",
+        "/sandbox/console/world",
+        "The web console's view of the BitGo world, a page of enterprises at a time (offset, limit, q, as): organizations, users and roles, KYC, Go Accounts with balances, transfers and orders, open approvals",
+    ),
+    (
+        "GET",
+        "/sandbox/console/demo",
+        "The demo users' password and OTP, for the console's act-as-a-user",
+    ),
+    (
+        "GET",
+        "/sandbox/console/journal",
+        "The journal as the console shows it: the /sandbox/journal query, principal also by email, each entry named",
+    ),
+    (
+        "GET",
+        "/sandbox/console/tokens",
+        "The web console's list of tokens (never their values): scopes, IP restriction, expiry, last use",
+    ),
+    (
+        "GET",
+        "/sandbox/console/bitwarden",
+        "The web console's view of the Bitwarden world (organizations, plans, seats, members)",
+    ),
+];
