@@ -1,6 +1,8 @@
 //! The README and docs/ as a newcomer uses them. Every `sh` block of a page runs, in order, in
 //! one shell (as pasted into one terminal), twice in a row against one running server at
-//! whatever port it has, and prints every `# => text` line the blocks promise. The README is a
+//! whatever port it has, and prints every `# => text` line the blocks promise; then once more
+//! against a server whose control plane needs `ORGBOX_ADMIN_KEY` (as a container's does),
+//! with that variable exported as docs/container.md says. The README is a
 //! front door: under 15 KB, its first lines the two commands, every link to a file that
 //! exists in the repository (none outside it), every docs page linked. The SDK code
 //! docs/bitgo-sdk.md shows is the tour the SDK suite runs.
@@ -123,11 +125,21 @@ fn every_shell_block_runs_twice_against_one_server() {
     let bw_dir = repo_root().join("tests/bw");
     support::npm_ci_unless_installed(&bw_dir, &bw_dir.join("node_modules/.bin/bw"));
     let server = Server::start();
+    run_every_page(&server.base_url, 2, None);
+    // As pasted against a container or CI service: the control plane needs its key, which
+    // the blocks send from ORGBOX_ADMIN_KEY.
+    let key = "docs-admin-key-0123456789abcdef";
+    let guarded = Server::start_with(&[("ORGBOX_ADMIN_KEY", key)]);
+    run_every_page(&guarded.base_url, 1, Some(key));
+}
+
+/// Runs every page's blocks `runs` times against the server at `base`, a thread per page.
+fn run_every_page(base: &str, runs: u32, admin_key: Option<&'static str>) {
     let threads: Vec<_> = pages()
         .into_iter()
         .map(|page| {
-            let base = server.base_url.clone();
-            std::thread::spawn(move || run_page(&page, &base))
+            let base = base.to_string();
+            std::thread::spawn(move || run_page(&page, &base, runs, admin_key))
         })
         .collect();
     let failures: Vec<String> = threads
@@ -137,8 +149,9 @@ fn every_shell_block_runs_twice_against_one_server() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Runs one page's `sh` blocks twice; the error says which run failed and how.
-fn run_page(page: &Path, base: &str) -> Result<(), String> {
+/// Runs one page's `sh` blocks `runs` times (with `ORGBOX_ADMIN_KEY` set to `admin_key` when
+/// given); the error says which run failed and how.
+fn run_page(page: &Path, base: &str, runs: u32, admin_key: Option<&str>) -> Result<(), String> {
     let text = std::fs::read_to_string(page).expect("read page");
     let sh = blocks(&text, "sh");
     if sh.is_empty() {
@@ -156,9 +169,13 @@ fn run_page(page: &Path, base: &str) -> Result<(), String> {
         ("BW_NOINTERACTION", "true".to_string()),
     ]
     .map(|(k, v)| (k.to_string(), v));
+    let env: Vec<(String, String)> = env
+        .into_iter()
+        .chain(admin_key.map(|k| ("ORGBOX_ADMIN_KEY".to_string(), k.to_string())))
+        .collect();
     let script = format!("set -euo pipefail\n{}", sh.join("\n"));
     let name = page.strip_prefix(repo_root()).unwrap_or(page).display();
-    for run in 1..=2 {
+    for run in 1..=runs {
         let (ok, stdout, stderr) = bash(&script, &env);
         let missing: Vec<String> = promises(&sh)
             .into_iter()
@@ -166,7 +183,12 @@ fn run_page(page: &Path, base: &str) -> Result<(), String> {
             .collect();
         if !ok || !missing.is_empty() {
             return Err(format!(
-                "{name}, run {run}: {} {missing:?}\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+                "{name}, run {run}{}: {} {missing:?}\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+                if admin_key.is_some() {
+                    " (with ORGBOX_ADMIN_KEY)"
+                } else {
+                    ""
+                },
                 if ok {
                     "ran, but did not print"
                 } else {

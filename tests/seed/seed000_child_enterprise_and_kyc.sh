@@ -14,6 +14,8 @@ if [[ -z "${ORGBOX_HOST:-}" && -n "${ORGBOX_URL:-}" ]]; then
   ORGBOX_HOST="${ORGBOX_HOST%/}"
 fi
 : "${ORGBOX_HOST:?}" "${EMAIL:?}" "${PASSWORD:?}" "${SERVICE_EMAIL:?}" "${END_USER_EMAIL:?}"
+# The control plane's key, when the server needs one (ORGBOX_ADMIN_KEY); empty is fine when it is open.
+ADMIN_KEY_HEADER="Authorization: Bearer ${ORGBOX_ADMIN_KEY:-}"
 field() { sed -E "s/.*\"$1\":\"([^\"]+)\".*/\1/"; }
 # The enterprise named ENTERPRISE_NAME (default: the demo organization's parent enterprise) among
 # those the login lists: by name, never by position (a child enterprise may come first).
@@ -164,7 +166,7 @@ echo
 
 echo "== sandbox: decide the KYC now instead of waiting for [kyc] decision_after_seconds"
 curl -sS -X POST "http://$ORGBOX_HOST/sandbox/kyc/$IDENTITY_ID/complete" \
-  -H "Content-Type: application/json" -d '{"status": "approved"}'
+  -H "$ADMIN_KEY_HEADER" -H "Content-Type: application/json" -d '{"status": "approved"}'
 echo
 
 echo "== kyc: poll again"

@@ -14,6 +14,8 @@ if [[ -z "${ORGBOX_HOST:-}" && -n "${ORGBOX_URL:-}" ]]; then
   ORGBOX_HOST="${ORGBOX_HOST%/}"
 fi
 : "${ORGBOX_HOST:?}" "${EMAIL:?}" "${APPROVER:?}" "${PASSWORD:?}"
+# The control plane's key, when the server needs one (ORGBOX_ADMIN_KEY); empty is fine when it is open.
+ADMIN_KEY_HEADER="Authorization: Bearer ${ORGBOX_ADMIN_KEY:-}"
 field() { sed -E "s/.*\"$1\":\"([^\"]+)\".*/\1/"; }
 # The enterprise named ENTERPRISE_NAME (default: the demo organization's parent enterprise) among
 # those the login lists: by name, never by position (a child enterprise may come first).
@@ -78,10 +80,10 @@ for APPROVAL_ID in $(echo "$PENDING" | grep -oE '"id":"[0-9a-f]{32}","enterprise
 done
 
 echo "== invitation"
-MAIL=$(curl -sS "http://$ORGBOX_HOST/sandbox/outbox?to=$WALTER_EMAIL")
+MAIL=$(curl -sS "http://$ORGBOX_HOST/sandbox/outbox?to=$WALTER_EMAIL" -H "$ADMIN_KEY_HEADER")
 echo "$MAIL"
 LINK="$(echo "$MAIL" | field link)"
-curl -sS -o /dev/null -X POST "$LINK" -H 'Content-Type: application/json' \
+curl -sS -o /dev/null -X POST "$LINK" -H "$ADMIN_KEY_HEADER" -H 'Content-Type: application/json' \
   -d '{"password":"Walter-Welcome-2026"}'
 
 echo "== the new admin logs in"
@@ -93,7 +95,7 @@ ORGANIZATION_ID="$(curl -sS "http://$ORGBOX_HOST/api/v2/enterprise/$ENTERPRISE_I
   -H "Authorization: Bearer $ACCESS_TOKEN" | field organizationId)"
 echo "== step 4: make them organization admins (BitGo support's job; the sandbox control plane here)"
 curl -sS -X POST "http://$ORGBOX_HOST/sandbox/organizations/$ORGANIZATION_ID/admins" \
-  -H "Content-Type: application/json" -d '{"email":"'"$WALTER_EMAIL"'"}'
+  -H "$ADMIN_KEY_HEADER" -H "Content-Type: application/json" -d '{"email":"'"$WALTER_EMAIL"'"}'
 echo
 
 echo "== the organizations the new admin administers"
