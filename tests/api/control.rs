@@ -243,8 +243,7 @@ async fn switched_off_every_control_path_is_a_404() {
     // Arranged with the control plane on, then the same data directory with it off.
     let on = spawn_app().await;
     let eid = lone_enterprise(&on, &[(DALE, EnterprisePermission::Auditor)]);
-    let TestApp { dir, .. } = on;
-    let app = spawn_app_in(dir, |c| c.sandbox.enabled = false).await;
+    let app = spawn_app_in(on.stop().await, |c| c.sandbox.enabled = false).await;
     for path in [
         "/sandbox/health",
         "/sandbox/outbox",
@@ -263,8 +262,7 @@ async fn switched_off_every_control_path_is_a_404() {
     )
     .await
     .ok();
-    let TestApp { dir, .. } = app;
-    let app = spawn_app_in(dir, |_| {}).await;
+    let app = spawn_app_in(app.stop().await, |_| {}).await;
     assert_eq!(mail_to(&app, SERVICE).len(), 1);
 }
 
