@@ -3,10 +3,12 @@
 //! HTTP types).
 
 pub mod access;
+pub mod addresses;
 pub mod approvals;
 pub mod deposits;
 pub mod kyc;
 pub mod pricing;
 pub mod seeding;
 pub mod trading;
+pub mod webhooks;
 pub mod withdrawals;
