@@ -94,6 +94,7 @@ fn new_entry(req: &ServiceRequest, path: &str) -> JournalEntry {
         refused_by: None,
         reason: None,
         fault: None,
+        webhook: None,
     }
 }
 
