@@ -19,3 +19,4 @@ pub mod time;
 pub mod token_rules;
 pub mod wallet_policy;
 pub mod webhook;
+pub mod withdrawal;
