@@ -17,6 +17,7 @@ pub mod role;
 pub mod scope;
 pub mod time;
 pub mod token_rules;
+pub mod transfer;
 pub mod wallet_policy;
 pub mod webhook;
 pub mod withdrawal;

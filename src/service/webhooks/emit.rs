@@ -14,7 +14,7 @@ use crate::store::addresses::AddressRow;
 use crate::store::approvals::ApprovalRow;
 use crate::store::orders::OrderRow;
 use crate::store::tokens::TokenRow;
-use crate::store::transfers::TransferRow;
+use crate::store::transfers::{self, TransferRow};
 use crate::store::webhooks::notifications::{self, NewNotification};
 use crate::store::webhooks::{self, WebhookRow};
 use crate::store::{enterprises, organizations, users, wallets};
@@ -216,6 +216,14 @@ pub fn report_transfer(conn: &Connection, t: &TransferRow, now_ms: i64) -> Resul
         }
     }
     Ok(())
+}
+
+/// [`report_transfer`] of transfer `id` as it now stands.
+pub fn report_transfer_id(conn: &Connection, id: &str, now_ms: i64) -> Result<()> {
+    match transfers::find(conn, id)? {
+        Some(t) => report_transfer(conn, &t, now_ms),
+        None => Ok(()),
+    }
 }
 
 /// Reports a pending approval in its current state (created, or resolved) to its wallet's

@@ -12,4 +12,5 @@ pub mod simulate;
 
 pub use emit::{
     report_access_token, report_address, report_approval, report_trade, report_transfer,
+    report_transfer_id,
 };

@@ -55,11 +55,7 @@ fn event_for(conn: &Connection, w: &WebhookRow, subject: &Subject, now_ms: i64) 
                     )
                 })
                 .ok_or_else(|| Error::NotFound(format!("transfer {id} not found")))?;
-            let state = if t.settle_at.is_some_and(|at| now_ms >= at) {
-                "confirmed"
-            } else {
-                t.state.as_str()
-            };
+            let state = crate::domain::transfer::shown_state(&t.state, t.settle_at, now_ms);
             let org = Audience::of_wallet(conn, &t.wallet_id)?
                 .organization()
                 .map(str::to_string);
