@@ -5,6 +5,7 @@ pub mod layer;
 pub mod tls;
 
 use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Condition, Logger};
@@ -20,6 +21,7 @@ use crate::config::Config;
 use crate::control;
 use crate::request::admin::ControlPlane;
 use crate::request::state::AppState;
+use crate::sandbox::deliveries::{Deliveries, Settings};
 use crate::sandbox::layout::{
     DATABASE_FILE, SANDBOXES_DIR, SERVER_KEY_FILE, SNAPSHOTS_DIR, TEMPLATE_FILE,
 };
@@ -124,6 +126,7 @@ impl Application {
 
         let password_workers =
             PasswordWorkers::start(config.auth.password_threads, config.auth.password_queue)?;
+        let deliveries = Deliveries::new(Settings::from_config(&config.webhooks).map_err(invalid)?);
         let state = web::Data::new(AppState {
             sandboxes: Sandboxes::new(
                 Sandbox::with_memory("default", store, &memory),
@@ -144,7 +147,18 @@ impl Application {
             bitwarden: config.bitwarden.clone(),
             money: config.money.clone(),
             demo_password: config.demo.password.clone(),
+            deliveries: deliveries.clone(),
         });
+        // The pool runs on this thread's runtime and opens webhook secrets with its own copy
+        // of the server key; it starts with what the default sandbox still owes.
+        let delivery_key = ServerKey::load_or_create(
+            &data_dir.join(SERVER_KEY_FILE),
+            config.server.allow_shared_key_file,
+        )?;
+        deliveries.start(
+            delivery_key,
+            &[Arc::clone(state.sandboxes.default_sandbox())],
+        );
         let listener = TcpListener::bind(config.server.listen)?;
         let address = listener.local_addr()?;
         let shared = state.clone();

@@ -15,14 +15,15 @@ use crate::store::addresses::{self, AddressRow};
 use crate::store::transfers::TransferRow;
 use crate::store::wallets::{self, WalletRow};
 
-/// Creates a deposit address of `asset` on wallet `w` (on `chain`, BitGo's default 1).
+/// Creates a deposit address of `asset` on wallet `w` (on `chain`, BitGo's default 1), by
+/// `created_by` (none: the sandbox's trigger).
 pub fn create(
     conn: &Connection,
     w: &WalletRow,
     asset: Asset,
     chain: Option<i64>,
     label: Option<String>,
-    created_by: &str,
+    created_by: Option<&str>,
     now_ms: i64,
 ) -> Result<AddressRow> {
     let chain = address::check_chain(chain)?;
@@ -44,7 +45,7 @@ pub fn create(
         chain,
         index: addresses::next_index(conn, &w.id, chain)?,
         label,
-        created_by: Some(created_by.to_string()),
+        created_by: created_by.map(str::to_string),
         created_at: now_ms,
     };
     addresses::insert(conn, &a)?;

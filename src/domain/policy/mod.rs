@@ -8,9 +8,11 @@
 //! - `money.rs`: money and wallets (who transacts, the spending limit, who sees, creates and
 //!   holds spend on a Go Account), tested from tables in `money_tests.rs`;
 //! - `rule_changes.rs`: who sets, changes and resolves changes of wallet policy rules;
+//! - `addresses.rs`: who creates a deposit address on a Go Account;
 //! - `webhooks.rs`: who reads and who manages the webhooks of a wallet, an enterprise and an
 //!   organization (an organization admin watches, and still never transacts).
 
+mod addresses;
 mod enterprises;
 mod money;
 #[cfg(test)]
@@ -20,6 +22,7 @@ mod rule_changes;
 mod tokens;
 mod webhooks;
 
+pub use addresses::may_create_address;
 pub use enterprises::{
     may_manage_enterprise, may_resolve_approval, may_resolve_video_approval, may_view_approval,
     may_view_child_enterprise, may_view_enterprise, may_view_enterprise_of_kind,

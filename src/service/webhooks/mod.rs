@@ -5,10 +5,12 @@
 //! sandbox's worker pool (`sandbox::deliveries`), which never runs inside these transactions.
 
 pub mod emit;
+pub mod owners;
 pub mod payload;
 pub mod register;
 pub mod secrets;
 pub mod simulate;
+pub mod trigger;
 
 pub use emit::{
     report_access_token, report_address, report_approval, report_trade, report_transfer,

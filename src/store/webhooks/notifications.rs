@@ -172,6 +172,8 @@ pub fn find(conn: &Connection, id: &str) -> Result<Option<NotificationRow>> {
 pub struct HistoryFilter {
     /// Of this webhook.
     pub webhook_id: Option<String>,
+    /// Of the webhooks of this wallet, enterprise or organization.
+    pub owner_id: Option<String>,
     /// Of this wallet.
     pub wallet_id: Option<String>,
     /// With this transaction hash.
@@ -199,6 +201,7 @@ pub fn history(
            AND (?3 IS NULL OR hash = ?3) AND (?4 IS NULL OR transfer_id = ?4)
            AND (?5 IS NULL OR type = ?5) AND (?6 IS NULL OR state = ?6)
            AND (?7 IS NULL OR seq < ?7)
+           AND (?10 IS NULL OR webhook_id IN (SELECT id FROM webhooks WHERE owner_id = ?10))
          ORDER BY seq DESC LIMIT ?8 OFFSET ?9"
     ))?;
     let rows = stmt
@@ -212,12 +215,20 @@ pub fn history(
                 f.state,
                 f.before_seq,
                 limit as i64,
-                offset as i64
+                offset as i64,
+                f.owner_id
             ],
             notification_from,
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// How many notifications there are in all (what a state change wrote is the difference).
+pub fn count_all(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM webhook_notifications")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// How many notifications of one webhook there are (for the v1 history's `total`).
