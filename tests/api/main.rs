@@ -68,5 +68,7 @@ mod wallet_access;
 mod wallet_policies;
 mod wallets;
 mod webhook_delivery;
+mod webhook_events;
+mod webhook_sandbox;
 mod webhooks;
 mod withdrawals;
