@@ -112,6 +112,7 @@ pub async fn create_address(authed: Authed, req: HttpRequest) -> Result<HttpResp
                 },
                 a.wallet_perms.as_deref(),
                 a.enterprise_perms.as_deref(),
+                a.org_role,
             )?;
             service::create(c, &a.wallet, asset, chain, label, Some(&user), now)
         })

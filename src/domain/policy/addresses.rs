@@ -1,13 +1,17 @@
 //! Deposit addresses: who may create one on a Go Account. Reading them is reading the wallet
 //! (`money::may_view_wallet`).
 
+use super::money::organization_admin_cannot_transact;
 use super::tokens::may_use_token_in;
 use crate::domain::error::{Error, Result};
 use crate::domain::money::WalletPermission;
-use crate::domain::role::EnterprisePermission;
+use crate::domain::role::{EnterprisePermission, OrgRole};
 use crate::domain::scope::{Scope, ScopeSet, WalletTarget, EDIT, SPEND};
 
 /// A deposit address is created, in this order:
+/// 0. never by an admin of the wallet's organization: an address is where money is received,
+///    and the organization admin watches but never transacts (`OrganizationAdminCannotTransact`,
+///    as for a withdrawal), though they see the wallet;
 /// 1. with a token that reaches the wallet to spend or to edit it (`wallet_spend_*`,
 ///    `wallet_edit_*`);
 /// 2. by someone who knows the wallet (strangers get the 404 of a missing wallet);
@@ -19,7 +23,11 @@ pub fn may_create_address(
     target: &WalletTarget<'_>,
     wallet: Option<&[WalletPermission]>,
     enterprise: Option<&[EnterprisePermission]>,
+    org_role: Option<OrgRole>,
 ) -> Result<()> {
+    if org_role == Some(OrgRole::Admin) {
+        return Err(organization_admin_cannot_transact());
+    }
     if !scopes.reaches_wallet(SPEND, target) && !scopes.reaches_wallet(EDIT, target) {
         return Err(Error::MissingScope(Scope::WalletSpendAll));
     }
@@ -60,7 +68,9 @@ mod tests {
             enterprise_id: "e",
         };
         let code = |s: &ScopeSet, w: Option<&[W]>, e: Option<&[E]>| {
-            may_create_address(s, &t, w, e).err().map(|e| e.code())
+            may_create_address(s, &t, w, e, None)
+                .err()
+                .map(|e| e.code())
         };
         assert_eq!(code(&all, Some(&[W::Spend, W::View]), None), None);
         assert_eq!(code(&all, None, Some(&[E::Admin])), None);
@@ -73,5 +83,28 @@ mod tests {
         );
         let bound = ScopeSet::from_stored("wallet_spend_all").bound_to(Some("other".into()));
         assert_eq!(code(&bound, Some(&[W::Spend]), None), Some("Forbidden"));
+    }
+
+    #[test]
+    fn the_organization_admin_never_creates_one_even_as_an_admin_there() {
+        let all = ScopeSet::from_stored("wallet_spend_all");
+        let t = WalletTarget {
+            wallet_id: "w",
+            enterprise_id: "e",
+        };
+        let admin: &[EnterprisePermission] = &[EnterprisePermission::Admin];
+        for (enterprise, role, refused) in [
+            (None, Some(OrgRole::Admin), true),
+            (Some(admin), Some(OrgRole::Admin), true),
+            (Some(admin), Some(OrgRole::ServiceUser), false),
+            (Some(admin), None, false),
+        ] {
+            let got = may_create_address(&all, &t, None, enterprise, role);
+            assert_eq!(
+                got.err().map(|e| e.code()),
+                refused.then_some("OrganizationAdminCannotTransact"),
+                "{enterprise:?} {role:?}"
+            );
+        }
     }
 }
