@@ -1,10 +1,11 @@
 //! Command-line flags (each also reads an `ORGBOX_*` environment variable) and the
 //! subcommands that script a sandbox: `orgbox reset`, `orgbox snapshot save|load FILE`,
-//! `orgbox seed FILE`, against a running server (`--url`) or a data directory. With no
+//! `orgbox seed FILE`, `orgbox webhooks trigger|inbox|inboxes`, against a running server (`--url`) or a data directory. With no
 //! subcommand (or `serve`), orgbox runs the server.
 
 pub mod http;
 pub mod ops;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -58,6 +59,12 @@ pub enum Command {
         /// Which sandbox, where.
         #[command(flatten)]
         target: Target,
+    },
+    /// Fire a webhook event, or read a capture inbox, on a running server (`--url`).
+    Webhooks {
+        /// trigger, inbox or inboxes.
+        #[command(subcommand)]
+        action: webhooks::WebhooksAction,
     },
 }
 
