@@ -34,6 +34,30 @@ async fn inbox(app: &TestApp, base: &str, name: &str, n: usize) -> Vec<Value> {
     }
 }
 
+/// Waits until the default sandbox's webhooks hold `n` recorded attempts: a retry's backoff
+/// runs from the failed attempt as recorded, after its answer came back.
+async fn attempts_recorded(app: &TestApp, n: usize) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let view = app.get("/sandbox/webhooks", Auth::None).await.ok();
+        let total: usize = view["webhooks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|w| w["notifications"].as_array().unwrap())
+            .map(|n| n["attempts"].as_array().unwrap().len())
+            .sum();
+        if total >= n {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{total} attempts, waited for {n}"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 #[actix_rt::test]
 async fn the_trigger_fires_a_real_deposit_into_a_capture_inbox_that_can_fail_first() {
     let app = spawn_app().await;
@@ -55,6 +79,7 @@ async fn the_trigger_fires_a_real_deposit_into_a_capture_inbox_that_can_fail_fir
     );
     let got = inbox(&app, "", "ci", 1).await;
     assert_eq!(got[0]["answered"], 500);
+    attempts_recorded(&app, 1).await;
     app.advance_clock(61);
     let got = inbox(&app, "", "ci", 3).await;
     let answered: Vec<i64> = got

@@ -31,6 +31,18 @@ async function inboxHolds(n) {
   return false;
 }
 
+/** Waits until the webhooks hold `n` recorded attempts (the backoff runs from the record). */
+async function attemptsRecorded(n) {
+  const deadline = Date.now() + 8000;
+  while (Date.now() < deadline) {
+    const { webhooks } = await api('/sandbox/webhooks');
+    const total = webhooks.flatMap((w) => w.notifications).reduce((sum, x) => sum + x.attempts.length, 0);
+    if (total >= n) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
 async function main() {
   const login = await api('/api/v2/user/login', {
     method: 'POST', body: { email: 'brennan@prestige-worldwide.test', password: 'Prestige-Worldwide-2026', otp: '000000' },
@@ -43,6 +55,7 @@ async function main() {
   });
   await api('/sandbox/webhooks/trigger', { method: 'POST', body: { type: 'policyBalanceChange', enterpriseId: enterprise } });
   check('the first delivery reached the inbox (and was answered 500)', await inboxHolds(1));
+  check('the failed attempt is recorded', await attemptsRecorded(1));
   await api('/sandbox/clock', { method: 'POST', body: { advanceMs: 31_000 } });
   check('the retry reached it once the clock passed the backoff', await inboxHolds(2));
 

@@ -45,6 +45,17 @@ function receiver(statuses = []) {
   });
 }
 
+/** Polls `probe` until it returns something truthy (10 s at most); returns it. */
+async function until(probe, what, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const got = await probe();
+    if (got) return got;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** The partner's check: HMAC-SHA256 of the exact bytes received, hex, compared in constant time. */
 export function verifyBitgoSignature(rawBody, header, secret) {
   if (typeof header !== 'string') return false;
@@ -108,6 +119,15 @@ export async function webhookSuite(v, t) {
     const funded = await control(`/sandbox/wallets/${ctx.walletId}/faucet`, { asset: 'ofctusd', amount: '5000' });
     const [first] = await hook.waitFor(1);
     check(verifyBitgoSignature(first.body, first.headers['x-signature-sha256'], secret), 'first attempt: bad signature');
+    // The backoff runs from the failed attempt as recorded (after the 500 came back): wait for
+    // it in the notification history, then move the clock past it.
+    const w = await wallet();
+    const failedOnce = await until(async () => {
+      const { webhookNotifications: list } = await bitgo.get(w.url('/webhooks/notifications')).result();
+      const n = list.find((x) => x.transfer === funded.transferId && JSON.parse(x.payload).state === 'unconfirmed');
+      return n && n.attempts.length === 1 && n.attempts[0].status === 500 ? n : null;
+    }, 'the first attempt recorded as a 500');
+    check(failedOnce.state !== 'processed', `state ${failedOnce.state}`);
     await control('/sandbox/clock', { advanceMs: 31_000 });
     const [, retried] = await hook.waitFor(2);
     check(retried.body.equals(first.body), 'the retry carries other bytes than the first attempt');
