@@ -243,6 +243,29 @@ async fn a_timeout_and_a_closed_connection_are_recorded_and_retried() {
 }
 
 #[actix_rt::test]
+async fn one_worker_serves_every_webhook_in_turn_and_each_in_order() {
+    let app = spawn_app_with(|c| c.webhooks.workers = 1).await;
+    let (token, acct) = go_account(&app, 46).await;
+    let r = Receiver::start();
+    for path in ["/a", "/b", "/c"] {
+        transfer_webhook(&app, &token, &acct.id, &r.url(path), json!({})).await;
+    }
+    for amount in [201, 202] {
+        faucet(&app, &acct.id, "ofctusd", amount).await;
+    }
+    let got = r.wait_for(6, WAIT).await;
+    r.expect_no_more(6, Duration::from_millis(300)).await;
+    for path in ["/a", "/b", "/c"] {
+        let values: Vec<String> = got
+            .iter()
+            .filter(|g| g.path == path)
+            .map(|g| g.json()["valueString"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(values, ["201", "202"], "{path}");
+    }
+}
+
+#[actix_rt::test]
 async fn deposits_are_told_once_each_in_the_order_they_happened() {
     let app = spawn_app().await;
     let (token, acct) = go_account(&app, 45).await;

@@ -168,7 +168,9 @@ async fn look_at(
 }
 
 /// The heads of the webhooks' queues that are due at `now` (their webhook not in `busy`), at
-/// most `limit`, with the next due time of the rest.
+/// most `limit`, with the next due time of the rest. Once `limit` are picked the look stops:
+/// each picked delivery pokes its sandbox when done, and the next look goes on from there (so a
+/// backlog costs a few queries per delivery, not one per webhook).
 fn scan(
     conn: &Connection,
     key: &ServerKey,
@@ -183,11 +185,14 @@ fn scan(
         pending: !waiting.is_empty(),
     };
     for webhook_id in waiting.iter().filter(|w| !busy.contains(*w)) {
+        if out.picks.len() >= limit {
+            break;
+        }
         let Some(n) = notifications::head_of(conn, webhook_id)? else {
             continue;
         };
         let due = n.event_at.max(n.next_attempt_at);
-        if due > now || out.picks.len() >= limit {
+        if due > now {
             let at = due.max(now);
             out.next_due = Some(out.next_due.map_or(at, |d| d.min(at)));
             continue;
