@@ -34,8 +34,9 @@ from hotpath import EMAIL, HOST, ME, PASSWORD, call, free_port, wait_ready, wrk 
 
 CHILDREN = []
 
-# The receiver: run as `python3 webhooks.py receiver PORT COUNTFILE`; counts every request
-# and writes the count to COUNTFILE every 20 ms (so the driver reads it without a request).
+# The receiver: run as `python3 webhooks.py receiver PORT COUNTFILE [HOLD_SECONDS]`; counts
+# every request (answering each HOLD_SECONDS late) and writes the count to COUNTFILE every
+# 20 ms (so the driver reads it without a request).
 RECEIVER = "receiver"
 
 
@@ -43,7 +44,7 @@ def log(msg):
     print(f"[webhooks] {msg}", file=sys.stderr, flush=True)
 
 
-def run_receiver(port, count_file):
+def run_receiver(port, count_file, hold=0.0):
     import asyncio
 
     count = 0
@@ -56,6 +57,8 @@ def run_receiver(port, count_file):
                 m = re.search(rb"(?i)content-length:\s*(\d+)", head)
                 if m:
                     await reader.readexactly(int(m.group(1)))
+                if hold:
+                    await asyncio.sleep(hold)
                 count += 1
                 writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
                 await writer.drain()
@@ -134,6 +137,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--duration", type=int, default=8)
     ap.add_argument("--conns", type=int, default=64)
+    ap.add_argument("--in-flight", type=int, default=1000, help="0 skips the in-flight part")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="orgbox-webhooks.")
     try:
@@ -149,27 +153,42 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def setup(args, work):
+def start(args, work, tag, config, hold=0.0):
+    """A receiver (answering `hold` s late) and an orgbox with `config`: their ports and the
+    receiver's count file."""
     port, rport = free_port(), free_port()
-    count_file = os.path.join(work, "received")
-    CHILDREN.append(subprocess.Popen([sys.executable, __file__, RECEIVER, str(rport), count_file],
-                                     stderr=open(os.path.join(work, "receiver.log"), "w")))
+    count_file = os.path.join(work, f"received-{tag}")
+    CHILDREN.append(subprocess.Popen([sys.executable, __file__, RECEIVER, str(rport), count_file, str(hold)],
+                                     stderr=open(os.path.join(work, f"receiver-{tag}.log"), "w")))
     env = dict(os.environ)
     env["RUST_LOG"] = "warn"
     CHILDREN.append(subprocess.Popen(
-        [args.bin, "--config", args.config, "--listen", f"{HOST}:{port}", "--data-dir", os.path.join(work, "data")],
-        env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "orgbox.log"), "w")))
+        [args.bin, "--config", config, "--listen", f"{HOST}:{port}", "--tls-listen", f"{HOST}:0",
+         "--data-dir", os.path.join(work, f"data-{tag}")],
+        env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, f"orgbox-{tag}.log"), "w")))
     wait_ready(port, "/api/v2/ping")
-    s, login = call(port, "POST", "/api/v2/user/login", {"email": EMAIL, "password": PASSWORD, "otp": "000000"})
+    return port, rport, count_file
+
+
+def hooks_on_enterprise(port, prefix, rport, n):
+    """Logs in (in sandbox `prefix`), registers `n` webhooks on the first enterprise; returns
+    the login token and the enterprise's id."""
+    s, login = call(port, "POST", f"{prefix}/api/v2/user/login", {"email": EMAIL, "password": PASSWORD, "otp": "000000"})
     assert s == 200, login
     token = login["access_token"]
-    s, ents = call(port, "GET", "/api/v2/enterprise", headers=bearer(token))
+    s, ents = call(port, "GET", f"{prefix}/api/v2/enterprise", headers=bearer(token))
     assert s == 200, ents
     enterprise = ents["enterprises"][0]["id"]
-    for i in range(args.hooks):
-        s, b = call(port, "POST", f"/api/v2/enterprise/{enterprise}/webhooks",
-                    {"type": "policyBalanceChange", "url": f"http://{HOST}:{rport}/h/{i}"}, bearer(token))
+    for i in range(n):
+        s, b = call(port, "POST", f"{prefix}/api/v2/enterprise/{enterprise}/webhooks",
+                    {"type": "policyBalanceChange", "url": f"http://{HOST}:{rport}{prefix}/h/{i}"}, bearer(token))
         assert s == 200, b
+    return token, enterprise
+
+
+def setup(args, work):
+    port, rport, count_file = start(args, work, "burst", args.config)
+    token, enterprise = hooks_on_enterprise(port, "", rport, args.hooks)
     return port, token, Firehose(port, enterprise, count_file)
 
 
@@ -217,12 +236,83 @@ def run(args, work):
           f"(backlog kept >= {args.backlog}: min {min(b[0] for b in backlogs)}, "
           f"{statistics.median(delivered) / args.duration:.0f} deliveries/s meanwhile)")
     print(f"  loaded / quiet = {lo / q:.2f} (target >= 0.90)")
+    if args.in_flight > 0:
+        run_in_flight(args, work)
+
+
+def in_flight_config(args, work, n):
+    """`args.config` with `n` workers and a 2-minute timeout under [webhooks]."""
+    text, out, section = open(args.config).read().splitlines(), [], None
+    for line in text:
+        if line.startswith("["):
+            section = line.strip()
+        if section == "[webhooks]" and re.match(r"^workers\s*=", line):
+            line = f"workers = {n}"
+        if section == "[webhooks]" and re.match(r"^timeout_ms\s*=", line):
+            line = "timeout_ms = 120000"
+        out.append(line)
+    path = os.path.join(work, "in-flight.toml")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+    return path
+
+
+def in_flight_now(port):
+    s, b = call(port, "GET", "/sandbox/webhooks?limit=1")
+    assert s == 200, b
+    return b["inFlight"]
+
+
+def run_in_flight(args, work):
+    """The hot path while `args.in_flight` deliveries are literally in flight: a receiver that
+    answers each `hold` s late, `workers` raised to match in a copy of the config, and the
+    webhooks spread over named sandboxes (100 per enterprise, one in flight per webhook)."""
+    n, per = args.in_flight, 100
+    hold = args.duration + 6
+    port, rport, count_file = start(args, work, "held", in_flight_config(args, work, n), hold)
+    prefixes = []
+    for i in range((n + per - 1) // per):
+        s, b = call(port, "POST", "/sandbox/sandboxes", {"name": f"hooks{i}"})
+        assert s == 201, b
+        prefix = f"/s/hooks{i}"
+        _, enterprise = hooks_on_enterprise(port, prefix, rport, min(per, n - i * per))
+        prefixes.append((prefix, enterprise))
+    s, login = call(port, "POST", "/api/v2/user/login", {"email": EMAIL, "password": PASSWORD, "otp": "000000"})
+    assert s == 200, login
+    me = bearer(login["access_token"])
+    wrk(port, ME, me, args.conns, 2, work)  # warm-up
+    quiet, loaded, seen = [], [], []
+    for r in range(args.rounds):
+        quiet.append(wrk(port, ME, me, args.conns, args.duration, work))
+        before = received(count_file)
+        for prefix, enterprise in prefixes:
+            s, b = call(port, "POST", f"{prefix}/sandbox/webhooks/trigger",
+                        {"type": "policyBalanceChange", "enterpriseId": enterprise})
+            assert s == 200, b
+        deadline = time.time() + 30
+        while in_flight_now(port) < n and time.time() < deadline:
+            time.sleep(0.05)
+        at_start = in_flight_now(port)
+        loaded.append(wrk(port, ME, me, args.conns, args.duration, work))
+        seen.append((at_start, in_flight_now(port)))
+        log(f"in flight, round {r + 1}: quiet {quiet[-1][0]:.0f} req/s, loaded {loaded[-1][0]:.0f} req/s, "
+            f"in flight {seen[-1][0]} at the start, {seen[-1][1]} at the end")
+        deadline = time.time() + hold + 30
+        while received(count_file) - before < n and time.time() < deadline:
+            time.sleep(0.1)
+    q = statistics.median(x[0] for x in quiet)
+    lo = statistics.median(x[0] for x in loaded)
+    print(f"hot path with {n} deliveries in flight (receiver answers {hold} s late; [webhooks] workers = {n}):")
+    print(f"  quiet  {q:>9.0f} req/s  p99 {statistics.median(x[2] for x in quiet):.2f} ms")
+    print(f"  loaded {lo:>9.0f} req/s  p99 {statistics.median(x[2] for x in loaded):.2f} ms  "
+          f"(in flight: min {min(min(x) for x in seen)})")
+    print(f"  loaded / quiet = {lo / q:.2f} (target >= 0.90)")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == RECEIVER:
+    if len(sys.argv) in (4, 5) and sys.argv[1] == RECEIVER:
         signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-        run_receiver(int(sys.argv[2]), sys.argv[3])
+        run_receiver(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]) if len(sys.argv) == 5 else 0.0)
     else:
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         main()
