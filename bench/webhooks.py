@@ -153,6 +153,13 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds of process `pid` so far (all its threads)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start(args, work, tag, config, hold=0.0):
     """A receiver (answering `hold` s late) and an orgbox with `config`: their ports and the
     receiver's count file."""
@@ -210,7 +217,7 @@ def run(args, work):
     print(f"webhook deliveries to a local receiver: {n} in {took:.2f} s = {n / took:.0f} deliveries/s "
           f"({args.hooks} webhooks, triggers written in {fired:.2f} s, {left} undelivered)")
 
-    quiet, loaded, backlogs, delivered = [], [], [], []
+    quiet, loaded, backlogs, delivered, cpu = [], [], [], [], []
     wrk(port, ME, bearer(token), args.conns, 2, work)  # warm-up
     for r in range(args.rounds):
         quiet.append(wrk(port, ME, bearer(token), args.conns, args.duration, work))
@@ -220,7 +227,10 @@ def run(args, work):
         feeder.start()
         while hose.backlog() < args.backlog:
             time.sleep(0.01)
+        receiver_pid, orgbox_pid = CHILDREN[0].pid, CHILDREN[1].pid
+        cpu0 = (cpu_seconds(orgbox_pid), cpu_seconds(receiver_pid))
         loaded.append(wrk(port, ME, bearer(token), args.conns, args.duration, work))
+        cpu.append(tuple((cpu_seconds(p) - c) / args.duration for p, c in zip((orgbox_pid, receiver_pid), cpu0)))
         stop.set()
         feeder.join()
         delivered.append(received(hose.count_file) - before)
@@ -235,6 +245,8 @@ def run(args, work):
     print(f"  loaded {lo:>9.0f} req/s  p99 {statistics.median(x[2] for x in loaded):.2f} ms  "
           f"(backlog kept >= {args.backlog}: min {min(b[0] for b in backlogs)}, "
           f"{statistics.median(delivered) / args.duration:.0f} deliveries/s meanwhile)")
+    print(f"  meanwhile orgbox used {statistics.median(c[0] for c in cpu):.0%} and the receiver "
+          f"{statistics.median(c[1] for c in cpu):.0%} of one core (2 cores, shared with wrk)")
     print(f"  loaded / quiet = {lo / q:.2f} (target >= 0.90)")
     if args.in_flight > 0:
         run_in_flight(args, work)
