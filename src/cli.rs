@@ -1,12 +1,14 @@
 //! Command-line flags (each also reads an `ORGBOX_*` environment variable) and the
 //! subcommands that script a sandbox: `orgbox reset`, `orgbox snapshot save|load FILE`,
 //! `orgbox seed FILE`, against a running server (`--url`) or a data directory no server holds;
-//! and `orgbox health`, which asks a running server whether it answers. With no subcommand
-//! (or `serve`, which takes the same flags), orgbox runs the server.
+//! `orgbox webhooks trigger|inbox|inboxes` against a running server; and `orgbox health`,
+//! which asks a running server whether it answers. With no subcommand (or `serve`, which
+//! takes the same flags), orgbox runs the server.
 
 pub mod health;
 pub mod http;
 pub mod ops;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -112,6 +114,12 @@ pub enum Command {
         /// The control plane's admin key, when the server needs one.
         #[arg(long = "admin-key", env = "ORGBOX_ADMIN_KEY", hide_env_values = true)]
         admin_key: Option<String>,
+    },
+    /// Fire a webhook event, or read a capture inbox, on a running server (`--url`).
+    Webhooks {
+        /// trigger, inbox or inboxes.
+        #[command(subcommand)]
+        action: webhooks::WebhooksAction,
     },
 }
 

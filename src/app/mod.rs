@@ -9,6 +9,7 @@ pub mod open;
 pub mod tls;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{from_fn, Condition, Logger};
@@ -20,11 +21,14 @@ use crate::auth::client_ip::TrustedProxies;
 use crate::auth::hashing::PasswordWorkers;
 use crate::auth::hosts::{AllowedHosts, PublicUrl};
 use crate::auth::password;
+use crate::auth::seal::ServerKey;
 use crate::bitgo;
 use crate::config::Config;
 use crate::control;
 use crate::request::admin::ControlPlane;
 use crate::request::state::{AppState, Listening};
+use crate::sandbox::deliveries::{Deliveries, Settings};
+use crate::sandbox::layout::SERVER_KEY_FILE;
 use crate::sandbox::lock::{DataDirLock, Holder};
 use crate::sandbox::{Memory, Sandbox, Sandboxes};
 use crate::seed::DemoWorld;
@@ -111,6 +115,7 @@ impl Application {
         };
         let (demo, bitwarden) = (opened.demo.clone(), opened.bitwarden.clone());
         let state = web::Data::new(app_state(&config, opened, checked, &listeners)?);
+        start_deliveries(&state, &config)?;
         let (address, tls_address) = (listeners.http_address, listeners.https_address());
         let server = serve(state.clone(), listeners, tls)?;
         Ok(Application {
@@ -223,12 +228,26 @@ fn app_state(
         bitwarden: config.bitwarden.clone(),
         money: config.money.clone(),
         demo_password: config.demo.password.clone(),
+        deliveries: Deliveries::new(Settings::from_config(&config.webhooks).map_err(invalid)?),
         listening: Listening {
             http: listeners.http_address,
             https: listeners.https_address(),
             tls_ca_pem,
         },
     })
+}
+
+/// Starts the webhook delivery pool on this thread's runtime, with its own copy of the server
+/// key (to open webhook secrets) and what the default sandbox still owes.
+fn start_deliveries(state: &AppState, config: &Config) -> std::io::Result<()> {
+    let key = ServerKey::load_or_create(
+        &config.server.data_dir.join(SERVER_KEY_FILE),
+        config.server.allow_shared_key_file,
+    )?;
+    state
+        .deliveries
+        .start(key, &[Arc::clone(state.sandboxes.default_sandbox())]);
+    Ok(())
 }
 
 /// The HTTP server on the bound listeners.

@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::auth::seal::ServerKey;
-use crate::cli::http;
-use crate::cli::{Command, SnapshotAction, Target};
+use crate::cli::{http, webhooks, Command, SnapshotAction, Target};
 use crate::config::Config;
 use crate::sandbox::layout::{DATABASE_FILE, SANDBOXES_DIR, SERVER_KEY_FILE, TEMPLATE_FILE};
 use crate::sandbox::lock::{DataDirLock, Holder, LockError};
@@ -86,6 +85,13 @@ pub fn run(command: Command, config: &Config) -> Result<String, String> {
                 }
                 None => local_seed(config, &target, &file),
             }
+        }
+        Command::Webhooks { action } => {
+            let (target, method, path, body) = webhooks::request(action);
+            let url = target.url.clone().ok_or(
+                "webhooks needs a running server (--url): deliveries and inboxes live in it",
+            )?;
+            remote(&url, &target, method, &path, "application/json", &body).map(|b| pretty(&b))
         }
     }
 }

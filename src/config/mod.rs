@@ -9,6 +9,7 @@ pub mod listen;
 mod money;
 mod sandbox;
 mod server;
+mod webhooks;
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +21,7 @@ pub use kyc::KycConfig;
 pub use money::MoneyConfig;
 pub use sandbox::{SandboxConfig, DEFAULT_JOURNAL_CAPACITY};
 pub use server::ServerConfig;
+pub use webhooks::WebhooksConfig;
 
 /// Everything orgbox can be told at start.
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -39,6 +41,8 @@ pub struct Config {
     pub bitwarden: crate::config::bitwarden::BitwardenConfig,
     /// Go Accounts: prices, the video-approval threshold, build expiry and settlement.
     pub money: MoneyConfig,
+    /// Webhook deliveries: allowed targets, workers, timeout and retries.
+    pub webhooks: WebhooksConfig,
 }
 
 /// Why a configuration could not be loaded.

@@ -22,6 +22,7 @@ pub mod seeding;
 pub mod site;
 pub mod snapshots;
 pub mod wallets;
+pub mod webhooks;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
@@ -153,6 +154,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
             )
             .service(web::resource("/prices/{asset}").route(web::put().to(wallets::set_price)))
             .configure(configure_sandbox_control)
+            .configure(webhooks::configure)
             .configure(enterprises::configure)
             .configure(bitwarden::configure)
             .default_service(web::to(not_found)),

@@ -1,5 +1,5 @@
 //! Money on the control plane: `POST /sandbox/wallets/{id}/faucet {asset, amount}` credits a
-//! Go Account (a ledger row like any deposit), `GET /sandbox/wallets/{id}/ledger` shows its
+//! Go Account (a ledger row like any deposit, confirmed `[money] settle_after_seconds` later), `GET /sandbox/wallets/{id}/ledger` shows its
 //! rows and balances, and `PUT /sandbox/prices/{asset} {usd}` sets a USD price (filling the
 //! resting limit orders it crosses).
 
@@ -37,10 +37,11 @@ pub async fn faucet(
         _ => return Err(Error::Invalid("amount must be base units".into()).into()),
     };
     let now = access.sandbox.clock.now_ms();
+    let confirm_after = access.state.money.settle_after_seconds.saturating_mul(1000);
     let (transfer_id, balance) = access
         .sandbox
         .store
-        .write(move |c| deposits::faucet(c, &wallet_id, asset, amount, now))
+        .write(move |c| deposits::faucet(c, &wallet_id, asset, amount, now, confirm_after))
         .await?;
     Ok(HttpResponse::Ok().json(json!({
         "transferId": transfer_id,

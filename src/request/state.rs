@@ -37,6 +37,8 @@ pub struct AppState {
     pub bitwarden: crate::config::bitwarden::BitwardenConfig,
     /// Go Account prices, thresholds and timings.
     pub money: MoneyConfig,
+    /// The webhook delivery pool (and its settings: allowed targets, inbox size).
+    pub deliveries: std::sync::Arc<crate::sandbox::deliveries::Deliveries>,
     /// The demo users' password (config.toml `[demo]`), which the console offers behind the
     /// control plane's guard so a newcomer can act as a demo user; the banner prints it too.
     pub demo_password: String,

@@ -11,6 +11,7 @@ use crate::domain::organization::{
 };
 use crate::domain::policy;
 use crate::domain::role::OrgRole;
+use crate::service::webhooks;
 use crate::store::approvals::{self, ApprovalRow};
 use crate::store::{enterprises, organizations};
 
@@ -93,6 +94,7 @@ pub fn hold(
         )
     };
     approvals::insert(conn, &row)?;
+    webhooks::report_approval(conn, &row, row.created_at)?;
     Ok(row)
 }
 
