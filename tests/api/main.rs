@@ -26,6 +26,7 @@ mod enterprise_users;
 mod enterprises;
 mod errors;
 mod faults;
+mod fidelity;
 mod fixtures;
 mod forwarding;
 mod fuzz;
