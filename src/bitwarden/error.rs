@@ -6,6 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde_json::{json, Map, Value};
 
+use crate::domain::bitwarden::policy::Denied;
+use crate::domain::bitwarden::rules::StorageRefusal;
 use crate::domain::error::Error;
 use crate::request::status::status_of;
 
@@ -41,6 +43,10 @@ pub enum BwError {
     Internal(String),
 }
 
+/// A result whose error is the dialect's: what a handler, and a store closure that refuses,
+/// return.
+pub type BwResult<T> = std::result::Result<T, BwError>;
+
 impl BwError {
     /// A model-state error with one key and message.
     pub fn field(key: &str, message: &str) -> BwError {
@@ -71,6 +77,29 @@ impl From<Error> for BwError {
                 StatusCode::CONFLICT => BwError::Conflict(other.to_string()),
                 _ => BwError::BadRequest(other.to_string()),
             },
+        }
+    }
+}
+
+impl From<Denied> for BwError {
+    /// A policy denial as the server answers it: an organization the caller may not see is a
+    /// 404 `Resource not found.`, an update it may not make an empty 401.
+    fn from(d: Denied) -> Self {
+        match d {
+            Denied::NotFound => BwError::NotFound,
+            Denied::Unauthorized => BwError::UnauthorizedEmpty,
+        }
+    }
+}
+
+impl From<StorageRefusal> for BwError {
+    /// A refused storage adjustment: a zero one is a model-state error, the rest plain 400s.
+    fn from(r: StorageRefusal) -> Self {
+        match r {
+            StorageRefusal::Zero => {
+                BwError::field("StorageGbAdjustment", "Storage adjustment cannot be 0.")
+            }
+            StorageRefusal::Message(m) => BwError::BadRequest(m),
         }
     }
 }

@@ -55,9 +55,24 @@ pub fn owns_path(path: &str) -> bool {
     }
 }
 
-/// Registers every Bitwarden route. Fixed paths come before `{id}` paths that would shadow them.
+/// Registers every Bitwarden route. Fixed paths come before `{id}` paths that would shadow
+/// them, so the order of these tables matters: `/organizations/{id}` comes last.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use organizations as o;
+    identity_routes(cfg);
+    account_routes(cfg);
+    organization_routes(cfg);
+    member_routes(cfg);
+    cfg.service(
+        resource(both("/organizations/{id}"))
+            .route(web::get().to(organizations::get))
+            .route(web::put().to(organizations::update))
+            .route(web::post().to(organizations::update))
+            .route(web::delete().to(organizations::delete)),
+    );
+}
+
+/// The identity server: token, prelogin, registration.
+fn identity_routes(cfg: &mut web::ServiceConfig) {
     let identity = |p: &str| vec![format!("/identity{p}"), p.to_string()];
     cfg.service(resource(identity("/connect/token")).route(web::post().to(identity::token)))
         .service(
@@ -75,8 +90,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/identity/accounts/register/finish".into(),
             ])
             .route(web::post().to(identity::register)),
-        )
-        .service(resource(both("/config")).route(web::get().to(sync::get_config)))
+        );
+}
+
+/// What a client reads after login, and the account's own settings.
+fn account_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(both("/config")).route(web::get().to(sync::get_config)))
         .service(resource(both("/sync")).route(web::get().to(sync::sync)))
         .service(resource(both("/accounts/profile")).route(web::get().to(sync::get_profile)))
         .service(
@@ -89,87 +108,74 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(
             resource(both("/accounts/sso/{organizationId}"))
-                .route(web::delete().to(o::delete_sso_link)),
-        )
+                .route(web::delete().to(organizations::delete_sso_link)),
+        );
+}
+
+/// Organizations: the list, creation, licenses, and the routes under `/organizations/{id}/`.
+fn organization_routes(cfg: &mut web::ServiceConfig) {
+    use organizations as o;
+    cfg.service(
+        resource(both("/organizations"))
+            .route(web::get().to(sync::list_organizations))
+            .route(web::post().to(o::create)),
+    )
+    .service(
+        resource(both("/organizations/create-without-payment")).route(web::post().to(o::create)),
+    )
+    .service(resource(both("/organizations/license")).route(web::post().to(license::upload_new)))
+    .service(
+        resource(both("/organizations/licenses/self-hosted"))
+            .route(web::post().to(license::upload_new)),
+    )
+    .service(
+        resource(both("/organizations/licenses/self-hosted/{id}"))
+            .route(web::post().to(license::upload_update)),
+    )
+    .service(resource(both("/organizations/{id}/license")).route(web::get().to(license::download)))
+    .service(
+        resource(both("/organizations/{identifier}/auto-enroll-status"))
+            .route(web::get().to(o::auto_enroll_status)),
+    )
+    .service(resource(both("/organizations/{id}/leave")).route(web::post().to(o::leave)))
+    .service(resource(both("/organizations/{id}/delete")).route(web::post().to(o::delete)))
+    .service(resource(both("/organizations/{id}/api-key")).route(web::post().to(o::get_api_key)))
+    .service(
+        resource(both("/organizations/{id}/rotate-api-key"))
+            .route(web::post().to(o::rotate_api_key)),
+    )
+    .service(
+        resource(both("/organizations/{id}/api-key-information"))
+            .route(web::get().to(o::api_key_information)),
+    )
+    .service(
+        resource(both("/organizations/{id}/api-key-information/{type}"))
+            .route(web::get().to(o::api_key_information_of_type)),
+    )
+    .service(resource(both("/organizations/{id}/storage")).route(web::post().to(o::storage)))
+    .service(resource(both("/organizations/{id}/public-key")).route(web::get().to(o::public_key)));
+}
+
+/// Members of an organization, and a user's public key.
+fn member_routes(cfg: &mut web::ServiceConfig) {
+    use organizations::members as m;
+    cfg.service(resource(both("/organizations/{id}/users")).route(web::get().to(m::list_members)))
         .service(
-            resource(both("/organizations"))
-                .route(web::get().to(sync::list_organizations))
-                .route(web::post().to(o::create)),
-        )
-        .service(
-            resource(both("/organizations/create-without-payment"))
-                .route(web::post().to(o::create)),
-        )
-        .service(
-            resource(both("/organizations/license")).route(web::post().to(license::upload_new)),
-        )
-        .service(
-            resource(both("/organizations/licenses/self-hosted"))
-                .route(web::post().to(license::upload_new)),
-        )
-        .service(
-            resource(both("/organizations/licenses/self-hosted/{id}"))
-                .route(web::post().to(license::upload_update)),
-        )
-        .service(
-            resource(both("/organizations/{id}/license")).route(web::get().to(license::download)),
-        )
-        .service(
-            resource(both("/organizations/{identifier}/auto-enroll-status"))
-                .route(web::get().to(o::auto_enroll_status)),
-        )
-        .service(resource(both("/organizations/{id}/leave")).route(web::post().to(o::leave)))
-        .service(resource(both("/organizations/{id}/delete")).route(web::post().to(o::delete)))
-        .service(
-            resource(both("/organizations/{id}/api-key")).route(web::post().to(o::get_api_key)),
-        )
-        .service(
-            resource(both("/organizations/{id}/rotate-api-key"))
-                .route(web::post().to(o::rotate_api_key)),
-        )
-        .service(
-            resource(both("/organizations/{id}/api-key-information"))
-                .route(web::get().to(o::api_key_information)),
-        )
-        .service(
-            resource(both("/organizations/{id}/api-key-information/{type}"))
-                .route(web::get().to(o::api_key_information_of_type)),
-        )
-        .service(resource(both("/organizations/{id}/storage")).route(web::post().to(o::storage)))
-        .service(
-            resource(both("/organizations/{id}/public-key")).route(web::get().to(o::public_key)),
-        )
-        .service(
-            resource(both("/organizations/{id}/users"))
-                .route(web::get().to(o::members::list_members)),
-        )
-        .service(
-            resource(both("/organizations/{id}/users/invite"))
-                .route(web::post().to(o::members::invite)),
+            resource(both("/organizations/{id}/users/invite")).route(web::post().to(m::invite)),
         )
         .service(
             resource(both("/organizations/{id}/users/{member}"))
-                .route(web::get().to(o::members::get_member)),
+                .route(web::get().to(m::get_member)),
         )
         .service(
             resource(both("/organizations/{id}/users/{member}/accept"))
-                .route(web::post().to(o::members::accept)),
+                .route(web::post().to(m::accept)),
         )
         .service(
             resource(both("/organizations/{id}/users/{member}/confirm"))
-                .route(web::post().to(o::members::confirm)),
+                .route(web::post().to(m::confirm)),
         )
-        .service(
-            resource(both("/users/{id}/public-key"))
-                .route(web::get().to(o::members::user_public_key)),
-        )
-        .service(
-            resource(both("/organizations/{id}"))
-                .route(web::get().to(o::get))
-                .route(web::put().to(o::update))
-                .route(web::post().to(o::update))
-                .route(web::delete().to(o::delete)),
-        );
+        .service(resource(both("/users/{id}/public-key")).route(web::get().to(m::user_public_key)));
 }
 
 #[cfg(test)]

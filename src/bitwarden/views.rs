@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::domain::bitwarden::plan::{plan, tier_of, Features};
+use crate::domain::bitwarden::plan::{plan, tier_of, Features, Plan, ProductTier};
 use crate::domain::time::{self, Precision};
 use crate::store::bitwarden::members::BwMember;
 use crate::store::bitwarden::orgs::BwOrg;
@@ -19,95 +19,108 @@ pub fn list(data: Vec<Value>) -> Value {
     json!({"object": "list", "data": data, "continuationToken": null})
 }
 
+/// The `plan` of an organization: its known plan in the cloud, a bare one when self-hosted or
+/// for a plan type without a known plan.
 fn plan_json(o: &BwOrg, self_hosted: bool) -> Value {
     let tier = tier_of(o.plan_type).as_i64();
     match plan(o.plan_type).filter(|_| !self_hosted) {
-        Some(p) => json!({
-            "object": "plan",
-            "type": p.plan_type,
-            "productTier": tier,
-            "name": p.name,
-            "isAnnual": p.is_annual,
-            "nameLocalizationKey": null,
-            "descriptionLocalizationKey": null,
-            "canBeUsedByBusiness": p.tier != crate::domain::bitwarden::plan::ProductTier::Free
-                && p.tier != crate::domain::bitwarden::plan::ProductTier::Families,
-            "trialPeriodDays": null,
-            "hasSelfHost": p.features.self_host,
-            "hasPolicies": p.features.use_policies,
-            "hasGroups": p.features.use_groups,
-            "hasDirectory": p.features.use_directory,
-            "hasEvents": p.features.use_events,
-            "hasTotp": p.features.use_totp,
-            "has2fa": p.features.use_2fa,
-            // The server's model declares hasApi but never sets it.
-            "hasApi": false,
-            "hasSso": p.features.use_sso,
-            "hasOrganizationDomains": p.features.use_organization_domains,
-            "hasResetPassword": p.features.use_reset_password,
-            "usersGetPremium": p.features.users_get_premium,
-            "hasMyItems": p.features.use_my_items,
-            "hasInviteLinks": p.features.use_invite_links,
-            "upgradeSortOrder": 0,
-            "displaySortOrder": 0,
-            "legacyYear": null,
-            "disabled": false,
-            "secretsManager": null,
-            "passwordManager": {
-                "stripePlanId": null,
-                "stripeSeatPlanId": null,
-                "stripeProviderPortalSeatPlanId": null,
-                "basePrice": 0,
-                "seatPrice": 0,
-                "providerPortalSeatPrice": 0,
-                "allowSeatAutoscale": p.has_additional_seats,
-                "hasAdditionalSeatsOption": p.has_additional_seats,
-                "maxAdditionalSeats": null,
-                "baseSeats": p.base_seats,
-                "hasPremiumAccessOption": p.has_premium_access_option,
-                "stripePremiumAccessPlanId": null,
-                "premiumAccessOptionPrice": 0,
-                "maxSeats": p.max_seats,
-                "baseStorageGb": p.base_storage_gb,
-                "hasAdditionalStorageOption": p.has_additional_storage,
-                "additionalStoragePricePerGb": 0,
-                "stripeStoragePlanId": null,
-                "maxAdditionalStorage": null,
-                "maxCollections": p.max_collections,
-            },
-        }),
-        None => json!({
-            "object": "plan",
-            "type": o.plan_type,
-            "productTier": tier,
-            "name": o.plan_name,
-            "isAnnual": false,
-            "nameLocalizationKey": null,
-            "descriptionLocalizationKey": null,
-            "canBeUsedByBusiness": false,
-            "trialPeriodDays": null,
-            "hasSelfHost": false,
-            "hasPolicies": false,
-            "hasGroups": false,
-            "hasDirectory": false,
-            "hasEvents": false,
-            "hasTotp": false,
-            "has2fa": false,
-            "hasApi": false,
-            "hasSso": false,
-            "hasOrganizationDomains": false,
-            "hasResetPassword": false,
-            "usersGetPremium": false,
-            "hasMyItems": false,
-            "hasInviteLinks": false,
-            "upgradeSortOrder": 0,
-            "displaySortOrder": 0,
-            "legacyYear": null,
-            "disabled": false,
-            "secretsManager": null,
-            "passwordManager": null,
-        }),
+        Some(p) => known_plan_json(&p, tier),
+        None => bare_plan_json(o, tier),
     }
+}
+
+fn known_plan_json(p: &Plan, tier: i64) -> Value {
+    json!({
+        "object": "plan",
+        "type": p.plan_type,
+        "productTier": tier,
+        "name": p.name,
+        "isAnnual": p.is_annual,
+        "nameLocalizationKey": null,
+        "descriptionLocalizationKey": null,
+        "canBeUsedByBusiness": p.tier != ProductTier::Free && p.tier != ProductTier::Families,
+        "trialPeriodDays": null,
+        "hasSelfHost": p.features.self_host,
+        "hasPolicies": p.features.use_policies,
+        "hasGroups": p.features.use_groups,
+        "hasDirectory": p.features.use_directory,
+        "hasEvents": p.features.use_events,
+        "hasTotp": p.features.use_totp,
+        "has2fa": p.features.use_2fa,
+        // The server's model declares hasApi but never sets it.
+        "hasApi": false,
+        "hasSso": p.features.use_sso,
+        "hasOrganizationDomains": p.features.use_organization_domains,
+        "hasResetPassword": p.features.use_reset_password,
+        "usersGetPremium": p.features.users_get_premium,
+        "hasMyItems": p.features.use_my_items,
+        "hasInviteLinks": p.features.use_invite_links,
+        "upgradeSortOrder": 0,
+        "displaySortOrder": 0,
+        "legacyYear": null,
+        "disabled": false,
+        "secretsManager": null,
+        "passwordManager": password_manager_json(p),
+    })
+}
+
+fn password_manager_json(p: &Plan) -> Value {
+    json!({
+        "stripePlanId": null,
+        "stripeSeatPlanId": null,
+        "stripeProviderPortalSeatPlanId": null,
+        "basePrice": 0,
+        "seatPrice": 0,
+        "providerPortalSeatPrice": 0,
+        "allowSeatAutoscale": p.has_additional_seats,
+        "hasAdditionalSeatsOption": p.has_additional_seats,
+        "maxAdditionalSeats": null,
+        "baseSeats": p.base_seats,
+        "hasPremiumAccessOption": p.has_premium_access_option,
+        "stripePremiumAccessPlanId": null,
+        "premiumAccessOptionPrice": 0,
+        "maxSeats": p.max_seats,
+        "baseStorageGb": p.base_storage_gb,
+        "hasAdditionalStorageOption": p.has_additional_storage,
+        "additionalStoragePricePerGb": 0,
+        "stripeStoragePlanId": null,
+        "maxAdditionalStorage": null,
+        "maxCollections": p.max_collections,
+    })
+}
+
+fn bare_plan_json(o: &BwOrg, tier: i64) -> Value {
+    json!({
+        "object": "plan",
+        "type": o.plan_type,
+        "productTier": tier,
+        "name": o.plan_name,
+        "isAnnual": false,
+        "nameLocalizationKey": null,
+        "descriptionLocalizationKey": null,
+        "canBeUsedByBusiness": false,
+        "trialPeriodDays": null,
+        "hasSelfHost": false,
+        "hasPolicies": false,
+        "hasGroups": false,
+        "hasDirectory": false,
+        "hasEvents": false,
+        "hasTotp": false,
+        "has2fa": false,
+        "hasApi": false,
+        "hasSso": false,
+        "hasOrganizationDomains": false,
+        "hasResetPassword": false,
+        "usersGetPremium": false,
+        "hasMyItems": false,
+        "hasInviteLinks": false,
+        "upgradeSortOrder": 0,
+        "displaySortOrder": 0,
+        "legacyYear": null,
+        "disabled": false,
+        "secretsManager": null,
+        "passwordManager": null,
+    })
 }
 
 /// `OrganizationResponseModel` (§3.1).

@@ -3,18 +3,21 @@
 //! the configured plan with its own keys shared to each member as `4.` strings, and the
 //! per-sandbox secrets (JWT key, installation id).
 
-use crate::bitwarden::accounts::{make_org_material, make_user_material, UserMaterial};
+use crate::bitwarden::accounts::{
+    make_org_material, make_user_material, OrgMaterial, UserMaterial,
+};
 use crate::bitwarden::call::JWT_KEY_SETTING;
 use crate::bitwarden::crypto;
 use crate::bitwarden::ids;
 use crate::bitwarden::license;
-use crate::config::bitwarden::BitwardenConfig;
-use crate::domain::bitwarden::plan::plan;
+use crate::bitwarden::organizations::insert_org;
+use crate::config::bitwarden::{BitwardenConfig, BitwardenUser};
+use crate::domain::bitwarden::plan::{plan, Plan};
 use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
 use crate::domain::error::{Error, Result};
 use crate::domain::ids::random_hex;
 use crate::seed::cache;
-use crate::store::bitwarden::keys::{self, OrgApiKey};
+use crate::store::bitwarden::keys;
 use crate::store::bitwarden::members::{self, BwMember};
 use crate::store::bitwarden::orgs::{self, BwOrg};
 use crate::store::bitwarden::users::{self, BwUser};
@@ -59,31 +62,89 @@ fn internal(e: impl std::fmt::Display) -> Error {
     Error::Internal(e.to_string())
 }
 
+/// A seeded user and the config entry it came from.
+type Seeded<'a> = (BwUser, &'a BitwardenUser);
+
 /// Seeds the demo world; idempotent (users and the organization are found by email and name).
 pub fn seed_bitwarden(store: &Store, now: i64, cfg: &BitwardenConfig) -> Result<BitwardenDemo> {
-    let installation_id = store.write_blocking(|c| -> Result<_> {
-        setting_or_insert(c, JWT_KEY_SETTING, || Ok(random_hex(32)))?;
-        let id = license::installation_id(c)?;
-        bwstore::ensure_installation(c, &id)?;
-        Ok(id)
-    })?;
+    let installation_id = seed_sandbox_secrets(store)?;
     let mut demo = BitwardenDemo {
         organization: cfg.organization.clone(),
         installation_id,
         ..BitwardenDemo::default()
     };
+    let seeded = seed_users(store, now, cfg)?;
+    demo.users = seeded
+        .iter()
+        .map(|(user, u)| SeededUser {
+            id: user.id.clone(),
+            email: user.email.clone(),
+            role: u.role.clone(),
+            api_key: user.api_key.clone(),
+        })
+        .collect();
+    if seeded.iter().all(|(_, u)| u.role.is_none()) {
+        return Ok(demo);
+    }
+    let org_id = demo_org_once(store, now, cfg, &seeded)?;
+    let (org, key) = store.write_blocking(move |c| -> Result<_> {
+        Ok((orgs::find(c, &org_id)?, keys::find_api_key(c, &org_id, 0)?))
+    })?;
+    if let Some(org) = org {
+        demo.organization = org.name;
+        demo.organization_id = Some(org.id);
+        demo.organization_api_key = key.map(|k| k.api_key);
+    }
+    Ok(demo)
+}
+
+/// The per-sandbox secrets (JWT key, installation id), made once; returns the installation id.
+fn seed_sandbox_secrets(store: &Store) -> Result<String> {
+    store.write_blocking(|c| -> Result<_> {
+        setting_or_insert(c, JWT_KEY_SETTING, || Ok(random_hex(32)))?;
+        let id = license::installation_id(c)?;
+        bwstore::ensure_installation(c, &id)?;
+        Ok(id)
+    })
+}
+
+/// The configured users, found by email or inserted with fresh key material.
+fn seed_users<'a>(store: &Store, now: i64, cfg: &'a BitwardenConfig) -> Result<Vec<Seeded<'a>>> {
     let mut existing = Vec::new();
     for u in &cfg.users {
         let lookup = crypto::normalize_email(&u.email);
         existing.push(store.write_blocking(move |c| users::find_by_email(c, &lookup))?);
     }
-    // Key derivation (600,000 PBKDF2 rounds) and RSA generation are slow: done once per data
-    // directory, one thread per new user, unless the stock config's material applies.
-    let made: Vec<Option<UserMaterial>> = std::thread::scope(|scope| {
+    let made = derive_material(cfg, &existing)?;
+    let mut seeded = Vec::new();
+    for ((u, found), material) in cfg.users.iter().zip(existing).zip(made) {
+        let user = match (found, material) {
+            (Some(user), _) => user,
+            (None, None) => return Err(Error::Internal("no key material".into())),
+            (None, Some(m)) => {
+                let user = user_row(u, m, cfg, now);
+                let row = user.clone();
+                store.write_blocking(move |c| users::insert(c, &row))?;
+                user
+            }
+        };
+        seeded.push((user, u));
+    }
+    Ok(seeded)
+}
+
+/// Key material for each configured user not `existing` yet. Key derivation (600,000 PBKDF2
+/// rounds) and RSA generation are slow: done once per data directory, one thread per new
+/// user, unless the stock config's material applies.
+fn derive_material(
+    cfg: &BitwardenConfig,
+    existing: &[Option<BwUser>],
+) -> Result<Vec<Option<UserMaterial>>> {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = cfg
             .users
             .iter()
-            .zip(&existing)
+            .zip(existing)
             .map(|(u, found)| {
                 found.is_none().then(|| {
                     scope.spawn(move || {
@@ -113,82 +174,62 @@ pub fn seed_bitwarden(store: &Store, now: i64, cfg: &BitwardenConfig) -> Result<
                     .map_err(internal),
             })
             .collect::<Result<_>>()
-    })?;
-    let mut seeded: Vec<(BwUser, &crate::config::bitwarden::BitwardenUser)> = Vec::new();
-    for ((u, found), material) in cfg.users.iter().zip(existing).zip(made) {
-        let user = match (found, material) {
-            (Some(user), _) => user,
-            (None, None) => return Err(Error::Internal("no key material".into())),
-            (None, Some(m)) => {
-                let user = BwUser {
-                    id: ids::new_guid(),
-                    email: crypto::normalize_email(&u.email),
-                    name: Some(u.name.clone()),
-                    kdf: 0,
-                    kdf_iterations: i64::from(cfg.kdf_iterations),
-                    kdf_memory: None,
-                    kdf_parallelism: None,
-                    master_password_hash: Some(crypto::hash_for_storage(
-                        &m.client_hash,
-                        cfg.server_hash_iterations,
-                    )),
-                    user_key: Some(m.encrypted_user_key),
-                    public_key: Some(m.public_key),
-                    private_key: Some(m.encrypted_private_key),
-                    security_stamp: ids::new_guid(),
-                    api_key: u.api_key.clone().unwrap_or_else(|| ids::random_alnum(30)),
-                    premium: false,
-                    uses_key_connector: u.uses_key_connector,
-                    created_at: now,
-                    revision_at: now,
-                };
-                let row = user.clone();
-                store.write_blocking(move |c| users::insert(c, &row))?;
-                user
-            }
-        };
-        demo.users.push(SeededUser {
-            id: user.id.clone(),
-            email: user.email.clone(),
-            role: u.role.clone(),
-            api_key: user.api_key.clone(),
-        });
-        seeded.push((user, u));
-    }
-    if seeded.iter().all(|(_, u)| u.role.is_none()) {
-        return Ok(demo);
-    }
-    // The demo organization is seeded on the first start only: renaming or deleting it later
-    // is the user's business, not a reason to seed another.
-    let seeded_id = store.write_blocking(|c| setting(c, DEMO_ORG_SETTING))?;
-    let org_id = match seeded_id {
-        Some(id) => id,
-        None => {
-            let id = seed_org(store, now, cfg, &seeded)?;
-            let value = id.clone();
-            store.write_blocking(move |c| -> Result<_> {
-                setting_or_insert(c, DEMO_ORG_SETTING, || Ok(value))?;
-                Ok(())
-            })?;
-            id
-        }
-    };
-    let (org, key) = store.write_blocking(move |c| -> Result<_> {
-        Ok((orgs::find(c, &org_id)?, keys::find_api_key(c, &org_id, 0)?))
-    })?;
-    if let Some(org) = org {
-        demo.organization = org.name;
-        demo.organization_id = Some(org.id);
-        demo.organization_api_key = key.map(|k| k.api_key);
-    }
-    Ok(demo)
+    })
 }
 
+/// A new user's row from its config entry and key material.
+fn user_row(u: &BitwardenUser, m: UserMaterial, cfg: &BitwardenConfig, now: i64) -> BwUser {
+    BwUser {
+        id: ids::new_guid(),
+        email: crypto::normalize_email(&u.email),
+        name: Some(u.name.clone()),
+        kdf: 0,
+        kdf_iterations: i64::from(cfg.kdf_iterations),
+        kdf_memory: None,
+        kdf_parallelism: None,
+        master_password_hash: Some(crypto::hash_for_storage(
+            &m.client_hash,
+            cfg.server_hash_iterations,
+        )),
+        user_key: Some(m.encrypted_user_key),
+        public_key: Some(m.public_key),
+        private_key: Some(m.encrypted_private_key),
+        security_stamp: ids::new_guid(),
+        api_key: u.api_key.clone().unwrap_or_else(|| ids::random_alnum(30)),
+        premium: false,
+        uses_key_connector: u.uses_key_connector,
+        created_at: now,
+        revision_at: now,
+    }
+}
+
+/// The demo organization's id. It is seeded on the first start only: renaming or deleting it
+/// later is the user's business, not a reason to seed another.
+fn demo_org_once(
+    store: &Store,
+    now: i64,
+    cfg: &BitwardenConfig,
+    seeded: &[Seeded<'_>],
+) -> Result<String> {
+    if let Some(id) = store.write_blocking(|c| setting(c, DEMO_ORG_SETTING))? {
+        return Ok(id);
+    }
+    let id = seed_org(store, now, cfg, seeded)?;
+    let value = id.clone();
+    store.write_blocking(move |c| -> Result<_> {
+        setting_or_insert(c, DEMO_ORG_SETTING, || Ok(value))?;
+        Ok(())
+    })?;
+    Ok(id)
+}
+
+/// Inserts the demo organization on the configured plan, with its Default API key, a
+/// membership for each user with a role, and the reset-password policy if configured.
 fn seed_org(
     store: &Store,
     now: i64,
     cfg: &BitwardenConfig,
-    seeded: &[(BwUser, &crate::config::bitwarden::BitwardenUser)],
+    seeded: &[Seeded<'_>],
 ) -> Result<String> {
     let p = plan(cfg.plan_type).ok_or_else(|| {
         Error::Internal(format!(
@@ -200,6 +241,40 @@ fn seed_org(
         Some(m) => m,
         None => make_org_material().map_err(internal)?,
     };
+    let org = org_row(cfg, &p, &material, seeded, now);
+    let mut memberships = Vec::new();
+    for (i, (user, u)) in seeded.iter().enumerate() {
+        if let Some(role) = u.role.as_deref() {
+            let created_at = now + i as i64;
+            memberships.push(membership_row(
+                &org.id, user, u, role, &material, created_at,
+            )?);
+        }
+    }
+    let id = org.id.clone();
+    let auto_enroll = cfg.auto_enroll;
+    store.write_blocking(move |c| -> Result<_> {
+        insert_org(c, &org)?;
+        for m in &memberships {
+            members::insert(c, m)?;
+        }
+        if let Some(auto_enroll) = auto_enroll {
+            let data = serde_json::json!({ "autoEnrollEnabled": auto_enroll }).to_string();
+            orgs::set_policy(c, &org.id, RESET_PASSWORD_POLICY, true, Some(&data))?;
+        }
+        Ok(())
+    })?;
+    Ok(id)
+}
+
+/// The demo organization's row; its billing email is the first owner's.
+fn org_row(
+    cfg: &BitwardenConfig,
+    p: &Plan,
+    material: &OrgMaterial,
+    seeded: &[Seeded<'_>],
+    now: i64,
+) -> BwOrg {
     let owner_email = seeded
         .iter()
         .find(|(_, u)| u.role.as_deref().and_then(MemberType::from_name) == Some(MemberType::Owner))
@@ -207,7 +282,7 @@ fn seed_org(
         .unwrap_or_else(|| "owner@orgbox.test".into());
     let mut features = p.features.clone();
     features.use_password_manager = true;
-    let org = BwOrg {
+    BwOrg {
         id: ids::new_guid(),
         identifier: Some(if cfg.identifier.is_empty() {
             cfg.organization.to_lowercase().replace(' ', "-")
@@ -234,68 +309,50 @@ fn seed_org(
         has_subscription: true,
         created_at: now,
         revision_at: now,
-    };
-    let mut memberships = Vec::new();
-    for (i, (user, u)) in seeded.iter().enumerate() {
-        let Some(role) = u.role.as_deref() else {
-            continue;
-        };
-        let member_type = MemberType::from_name(role).ok_or_else(|| {
-            Error::Internal(format!("[[bitwarden.users]] role {role:?} is unknown"))
-        })?;
-        let status = match u.status.as_deref() {
-            None => MemberStatus::Confirmed,
-            Some(s) => MemberStatus::from_name(s).ok_or_else(|| {
-                Error::Internal(format!("[[bitwarden.users]] status {s:?} is unknown"))
-            })?,
-        };
-        let mut perms = serde_json::Map::new();
-        for name in &u.permissions {
-            perms.insert(name.clone(), serde_json::Value::Bool(true));
-        }
-        let permissions: Permissions =
-            serde_json::from_value(serde_json::Value::Object(perms)).map_err(internal)?;
-        let key = match (&user.public_key, status) {
-            (Some(pk), MemberStatus::Confirmed) => {
-                Some(crypto::encrypt_type4(pk, &material.org_key.to_bytes()).map_err(internal)?)
-            }
-            _ => None,
-        };
-        memberships.push(BwMember {
-            id: ids::new_guid(),
-            organization_id: org.id.clone(),
-            user_id: Some(user.id.clone()),
-            email: Some(user.email.clone()),
-            member_type,
-            status,
-            permissions,
-            key,
-            claimed: u.claimed,
-            invite_token: None,
-            created_at: now + i as i64,
-        });
     }
-    let id = org.id.clone();
-    let auto_enroll = cfg.auto_enroll;
-    store.write_blocking(move |c| -> Result<_> {
-        orgs::insert(c, &org)?;
-        keys::upsert_api_key(
-            c,
-            &org.id,
-            &OrgApiKey {
-                key_type: 0,
-                api_key: ids::random_alnum(30),
-                revision_at: now,
-            },
-        )?;
-        for m in &memberships {
-            members::insert(c, m)?;
+}
+
+/// A configured user's membership of the demo organization; a confirmed one holds the
+/// organization key wrapped for the user's public key.
+fn membership_row(
+    org_id: &str,
+    user: &BwUser,
+    u: &BitwardenUser,
+    role: &str,
+    material: &OrgMaterial,
+    created_at: i64,
+) -> Result<BwMember> {
+    let member_type = MemberType::from_name(role)
+        .ok_or_else(|| Error::Internal(format!("[[bitwarden.users]] role {role:?} is unknown")))?;
+    let status = match u.status.as_deref() {
+        None => MemberStatus::Confirmed,
+        Some(s) => MemberStatus::from_name(s).ok_or_else(|| {
+            Error::Internal(format!("[[bitwarden.users]] status {s:?} is unknown"))
+        })?,
+    };
+    let mut perms = serde_json::Map::new();
+    for name in &u.permissions {
+        perms.insert(name.clone(), serde_json::Value::Bool(true));
+    }
+    let permissions: Permissions =
+        serde_json::from_value(serde_json::Value::Object(perms)).map_err(internal)?;
+    let key = match (&user.public_key, status) {
+        (Some(pk), MemberStatus::Confirmed) => {
+            Some(crypto::encrypt_type4(pk, &material.org_key.to_bytes()).map_err(internal)?)
         }
-        if let Some(auto_enroll) = auto_enroll {
-            let data = serde_json::json!({ "autoEnrollEnabled": auto_enroll }).to_string();
-            orgs::set_policy(c, &org.id, RESET_PASSWORD_POLICY, true, Some(&data))?;
-        }
-        Ok(())
-    })?;
-    Ok(id)
+        _ => None,
+    };
+    Ok(BwMember {
+        id: ids::new_guid(),
+        organization_id: org_id.to_string(),
+        user_id: Some(user.id.clone()),
+        email: Some(user.email.clone()),
+        member_type,
+        status,
+        permissions,
+        key,
+        claimed: u.claimed,
+        invite_token: None,
+        created_at,
+    })
 }

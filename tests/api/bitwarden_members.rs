@@ -224,3 +224,33 @@ async fn an_invitation_is_accepted_with_its_token_by_the_invited_address_only() 
         "Invalid token.",
     );
 }
+
+#[actix_rt::test]
+async fn an_invitation_refused_for_one_address_invites_none() {
+    let bw = spawn_bw().await;
+    let owner = bw.login(ART).await;
+    let invite = format!("/api/organizations/{}/users/invite", bw.org_id);
+    let outbox = || async {
+        bw.app
+            .state
+            .sandboxes
+            .default_sandbox()
+            .store
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))?))
+            .await
+            .unwrap()
+    };
+    let (before, mails) = (bw.snapshot().await, outbox().await);
+    // The first address is new; the second is already a member, so the whole call is refused.
+    let r = bw
+        .call(
+            "POST",
+            &invite,
+            &owner,
+            json!({"emails": ["bania@vandelay.test", GEORGE], "type": 2}),
+        )
+        .await;
+    expect_bw_error(&r, 400, &format!("{GEORGE} is already a member."));
+    assert_eq!(bw.snapshot().await, before, "no membership is left behind");
+    assert_eq!(outbox().await, mails, "no invitation mail is sent");
+}

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::bitwarden::body::Body;
 use crate::bitwarden::call::{jwt_key, sandbox_of};
 use crate::bitwarden::crypto::{self};
-use crate::bitwarden::error::BwError;
+use crate::bitwarden::error::{BwError, BwResult};
 use crate::bitwarden::ids;
 use crate::store::bitwarden::{members, users, users::BwUser};
 
@@ -76,23 +76,20 @@ fn fake_kdf(key: &[u8], email: &str) -> Kdf {
     }
 }
 
+mod issue;
 pub mod token;
 
 pub use token::token;
 
-/// `POST /identity/accounts/register` and `/identity/accounts/register/finish`: creates a user
-/// from what a client sends (its master password hash, wrapped user key and key pair).
-pub async fn register(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwError> {
-    let (state, sandbox) = sandbox_of(&req)?;
-    let body = Body::parse(&body, true)?;
-    let email = crypto::normalize_email(&body.required_str("email")?);
-    if !email.contains('@') || email.len() > 256 {
-        return Err(BwError::field(
-            "Email",
-            "The Email field is not a valid e-mail address.",
-        ));
-    }
-    let hash = body.required_str("masterPasswordHash")?;
+/// The keys a registration carries: the wrapped user key and, optionally, the key pair.
+struct RegisteredKeys {
+    user_key: String,
+    public_key: Option<String>,
+    private_key: Option<String>,
+}
+
+/// Reads `userSymmetricKey` (or the older `key`) and `userAsymmetricKeys` (or `keys`).
+fn read_registered_keys(body: &Body) -> BwResult<RegisteredKeys> {
     let user_key = body
         .str("userSymmetricKey")?
         .or(body.str("key")?)
@@ -115,10 +112,19 @@ pub async fn register(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwE
             return Err(BwError::field(name, "Invalid encrypted string."));
         }
     }
+    Ok(RegisteredKeys {
+        user_key,
+        public_key,
+        private_key,
+    })
+}
+
+/// Reads `kdf` and `kdfIterations`: PBKDF2 only, 5,000 to 2,000,000 iterations.
+fn read_kdf(body: &Body, default_iterations: u32) -> BwResult<(i64, i64)> {
     let kdf = body.i64("kdf")?.unwrap_or(0);
     let iterations = body
         .i64("kdfIterations")?
-        .unwrap_or(i64::from(state.bitwarden.kdf_iterations));
+        .unwrap_or(i64::from(default_iterations));
     if kdf != 0 {
         return Err(BwError::BadRequest(
             "Only PBKDF2 is supported by this sandbox.".into(),
@@ -130,6 +136,24 @@ pub async fn register(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwE
             "KDF iterations must be between 5000 and 2000000.",
         ));
     }
+    Ok((kdf, iterations))
+}
+
+/// `POST /identity/accounts/register` and `/identity/accounts/register/finish`: creates a user
+/// from what a client sends (its master password hash, wrapped user key and key pair).
+pub async fn register(req: HttpRequest, body: Bytes) -> BwResult<HttpResponse> {
+    let (state, sandbox) = sandbox_of(&req)?;
+    let body = Body::parse(&body, true)?;
+    let email = crypto::normalize_email(&body.required_str("email")?);
+    if !email.contains('@') || email.len() > 256 {
+        return Err(BwError::field(
+            "Email",
+            "The Email field is not a valid e-mail address.",
+        ));
+    }
+    let hash = body.required_str("masterPasswordHash")?;
+    let keys = read_registered_keys(&body)?;
+    let (kdf, iterations) = read_kdf(&body, state.bitwarden.kdf_iterations)?;
     let now = sandbox.clock.now_ms();
     let server_iters = state.bitwarden.server_hash_iterations;
     let stored = state
@@ -138,16 +162,16 @@ pub async fn register(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwE
         .await?;
     let user = BwUser {
         id: ids::new_guid(),
-        email: email.clone(),
+        email,
         name: body.str("name")?,
         kdf,
         kdf_iterations: iterations,
         kdf_memory: None,
         kdf_parallelism: None,
         master_password_hash: Some(stored),
-        user_key: Some(user_key),
-        public_key,
-        private_key,
+        user_key: Some(keys.user_key),
+        public_key: keys.public_key,
+        private_key: keys.private_key,
         security_stamp: ids::new_guid(),
         api_key: ids::random_alnum(30),
         premium: false,
@@ -157,9 +181,9 @@ pub async fn register(req: HttpRequest, body: Bytes) -> Result<HttpResponse, BwE
     };
     sandbox
         .store
-        .write(move |c| {
+        .write(move |c| -> BwResult<_> {
             if users::find_by_email(c, &user.email)?.is_some() {
-                return Err(crate::domain::error::Error::Invalid(format!(
+                return Err(BwError::BadRequest(format!(
                     "Email '{}' is already taken.",
                     user.email
                 )));

@@ -172,7 +172,9 @@ pub fn build(org: &BwOrg, installation: &str, now: i64) -> Map<String, Value> {
     v.as_object().cloned().unwrap_or_default()
 }
 
+mod fields;
 pub mod routes;
+mod upload;
 
 pub use routes::{download, upload_new, upload_update};
 

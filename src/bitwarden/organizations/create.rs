@@ -3,31 +3,78 @@
 
 use actix_web::web::Bytes;
 use actix_web::HttpResponse;
+use rusqlite::Connection;
 
-use super::{check_email, check_name, read_keys, self_hosted, Refusal};
+use super::{check_email, check_name, read_keys, self_hosted};
 use crate::bitwarden::body::Body;
 use crate::bitwarden::call::BwCall;
 use crate::bitwarden::crypto;
-use crate::bitwarden::error::BwError;
+use crate::bitwarden::error::{BwError, BwResult};
 use crate::bitwarden::ids;
 use crate::bitwarden::views;
-use crate::domain::bitwarden::plan::plan;
+use crate::domain::bitwarden::plan::{plan, Plan};
 use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
 use crate::domain::bitwarden::rules;
-use crate::domain::error::{AuthFailure, Error};
+use crate::domain::error::Result;
 use crate::store::bitwarden::keys::{self, OrgApiKey};
 use crate::store::bitwarden::members::{self, BwMember};
 use crate::store::bitwarden::orgs::{self, BwOrg};
 use crate::store::bitwarden::users;
 
+/// The organization's own fields of a create request, checked.
+struct Identity {
+    name: String,
+    business_name: Option<String>,
+    billing_email: String,
+    /// The organization key wrapped for the owner.
+    key: String,
+    /// `(publicKey, encryptedPrivateKey)`.
+    keys_pair: (String, String),
+}
+
+/// The plan a create request orders, checked against what that plan offers.
+struct Order {
+    plan: Plan,
+    seats: i64,
+    additional_storage: i64,
+    premium_addon: bool,
+}
+
 /// `POST /organizations` and `/organizations/create-without-payment`.
-pub async fn create(call: BwCall, body: Bytes) -> Result<HttpResponse, BwError> {
+pub async fn create(call: BwCall, body: Bytes) -> BwResult<HttpResponse> {
     if self_hosted(&call) {
         return Err(BwError::BadRequest(
             "Only allowed when not self hosted.".into(),
         ));
     }
     let body = Body::parse(&body, true)?;
+    let identity = read_identity(&body)?;
+    let order = read_order(&body)?;
+    let secrets_manager = body.bool("useSecretsManager")?.unwrap_or(false);
+    let key = identity.key.clone();
+    let org = org_row(identity, &order, secrets_manager, call.now_ms());
+    let plan_type = order.plan.plan_type;
+    let uid = call.user_id.clone();
+    let created = call
+        .sandbox
+        .store
+        .write(move |c| -> BwResult<_> {
+            if users::find(c, &uid)?.is_none() {
+                return Err(BwError::UnauthorizedEmpty);
+            }
+            let administered = members::free_orgs_administered(c, &uid)?;
+            rules::check_free_org(plan_type, administered)
+                .map_err(|m| BwError::BadRequest(m.into()))?;
+            insert_with_owner(c, &org, &uid, key)?;
+            Ok(org)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(views::organization(&created, false)))
+}
+
+/// Reads and checks name, business name, billing email, the organization key and key pair,
+/// and the (unused) default collection name, in the server's order.
+fn read_identity(body: &Body) -> BwResult<Identity> {
     let name = body.required_str("name")?;
     check_name(&name)?;
     let business_name = body.str("businessName")?;
@@ -46,7 +93,7 @@ pub async fn create(call: BwCall, body: Bytes) -> Result<HttpResponse, BwError> 
         return Err(BwError::field("Key", "Invalid encrypted string."));
     }
     let keys_pair =
-        read_keys(&body)?.ok_or_else(|| BwError::field("Keys", "The Keys field is required."))?;
+        read_keys(body)?.ok_or_else(|| BwError::field("Keys", "The Keys field is required."))?;
     if let Some(c) = body.str("collectionName")? {
         if c.len() > 1000 || !crypto::is_enc_string(&c) {
             return Err(BwError::field(
@@ -55,6 +102,18 @@ pub async fn create(call: BwCall, body: Bytes) -> Result<HttpResponse, BwError> 
             ));
         }
     }
+    Ok(Identity {
+        name,
+        business_name,
+        billing_email,
+        key,
+        keys_pair,
+    })
+}
+
+/// Reads the plan, seats, storage and add-ons; a paid plan needs payment details, and what is
+/// bought must be on offer.
+fn read_order(body: &Body) -> BwResult<Order> {
     let plan_type = body.i64("planType")?.unwrap_or(0);
     let additional_seats = body.i64("additionalSeats")?.unwrap_or(0);
     let additional_storage = body.i64("additionalStorageGb")?.unwrap_or(0);
@@ -72,66 +131,73 @@ pub async fn create(call: BwCall, body: Bytes) -> Result<HttpResponse, BwError> 
     }
     let premium_addon = body.bool("premiumAccessAddon")?.unwrap_or(false);
     if plan_type != 0 {
-        let mut errors = Vec::new();
-        if body.str("paymentToken")?.is_none() {
-            errors.push(("PaymentToken".to_string(), "Payment required.".to_string()));
-        }
-        if body.i64("paymentMethodType")?.is_none() {
-            errors.push((
-                "PaymentMethodType".to_string(),
-                "Payment method type required.".to_string(),
-            ));
-        }
-        if body.str("billingAddressCountry")?.is_none() {
-            errors.push((
-                "BillingAddressCountry".to_string(),
-                "Country required.".to_string(),
-            ));
-        }
-        if !errors.is_empty() {
-            return Err(BwError::ModelState(errors));
-        }
+        check_payment(body)?;
     }
     let p = plan(plan_type).ok_or(BwError::NotFound)?;
+    let refuse = |m: &str| Err(BwError::BadRequest(m.into()));
     if additional_seats > 0 && !p.has_additional_seats {
-        return Err(BwError::BadRequest(
-            "Plan does not allow additional users.".into(),
-        ));
+        return refuse("Plan does not allow additional users.");
     }
     if additional_storage > 0 && !p.has_additional_storage {
-        return Err(BwError::BadRequest(
-            "Plan does not allow additional storage.".into(),
-        ));
+        return refuse("Plan does not allow additional storage.");
     }
     if premium_addon && !p.has_premium_access_option {
-        return Err(BwError::BadRequest(
-            "This plan does not allow you to buy the premium access addon.".into(),
-        ));
+        return refuse("This plan does not allow you to buy the premium access addon.");
     }
     let seats = p.base_seats + additional_seats;
     if seats <= 0 {
-        return Err(BwError::BadRequest("You do not have any seats!".into()));
+        return refuse("You do not have any seats!");
     }
-    let now = call.now_ms();
+    Ok(Order {
+        plan: p,
+        seats,
+        additional_storage,
+        premium_addon,
+    })
+}
+
+/// A paid plan's payment details, all missing ones reported at once.
+fn check_payment(body: &Body) -> BwResult<()> {
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let mut missing = |key: &str, message: &str| errors.push((key.into(), message.into()));
+    if body.str("paymentToken")?.is_none() {
+        missing("PaymentToken", "Payment required.");
+    }
+    if body.i64("paymentMethodType")?.is_none() {
+        missing("PaymentMethodType", "Payment method type required.");
+    }
+    if body.str("billingAddressCountry")?.is_none() {
+        missing("BillingAddressCountry", "Country required.");
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(BwError::ModelState(errors))
+    }
+}
+
+/// The new organization's row.
+fn org_row(identity: Identity, order: &Order, secrets_manager: bool, now: i64) -> BwOrg {
+    let p = &order.plan;
     let mut features = p.features.clone();
-    features.users_get_premium = features.users_get_premium || premium_addon;
-    features.use_secrets_manager = body.bool("useSecretsManager")?.unwrap_or(false);
-    let org = BwOrg {
+    features.users_get_premium = features.users_get_premium || order.premium_addon;
+    features.use_secrets_manager = secrets_manager;
+    BwOrg {
         id: ids::new_guid(),
         identifier: None,
-        name,
-        business_name,
-        billing_email: billing_email.trim().to_lowercase(),
-        plan_type,
+        name: identity.name,
+        business_name: identity.business_name,
+        billing_email: identity.billing_email.trim().to_lowercase(),
+        plan_type: p.plan_type,
         plan_name: p.name.to_string(),
-        seats: Some(seats),
+        seats: Some(order.seats),
         max_collections: p.max_collections,
-        max_storage_gb: Some(p.base_storage_gb + additional_storage),
+        max_storage_gb: Some(p.base_storage_gb + order.additional_storage),
         storage_bytes: 0,
         features,
         enabled: true,
-        public_key: Some(keys_pair.0),
-        private_key: Some(keys_pair.1),
+        public_key: Some(identity.keys_pair.0),
+        private_key: Some(identity.keys_pair.1),
         license_key: ids::random_alnum(20),
         expiration_date: None,
         key_connector_sso: false,
@@ -139,49 +205,46 @@ pub async fn create(call: BwCall, body: Bytes) -> Result<HttpResponse, BwError> 
         has_subscription: true,
         created_at: now,
         revision_at: now,
-    };
-    let uid = call.user_id.clone();
-    let created = call
-        .sandbox
-        .store
-        .write(move |c| {
-            if users::find(c, &uid)?.is_none() {
-                return Err(Error::Unauthenticated(AuthFailure::UnknownToken));
-            }
-            if let Err(m) =
-                rules::check_free_org(plan_type, members::free_orgs_administered(c, &uid)?)
-            {
-                return Ok(Err(Refusal::Rule(m.to_string())));
-            }
-            orgs::insert(c, &org)?;
-            keys::upsert_api_key(
-                c,
-                &org.id,
-                &OrgApiKey {
-                    key_type: 0,
-                    api_key: ids::random_alnum(30),
-                    revision_at: now,
-                },
-            )?;
-            members::insert(
-                c,
-                &BwMember {
-                    id: ids::new_guid(),
-                    organization_id: org.id.clone(),
-                    user_id: Some(uid.clone()),
-                    email: None,
-                    member_type: MemberType::Owner,
-                    status: MemberStatus::Confirmed,
-                    permissions: Permissions::default(),
-                    key: Some(key),
-                    claimed: false,
-                    invite_token: None,
-                    created_at: now,
-                },
-            )?;
-            Ok(Ok(org))
-        })
-        .await?
-        .map_err(super::refusal)?;
-    Ok(HttpResponse::Ok().json(views::organization(&created, false)))
+    }
+}
+
+/// Inserts a new organization with its Default API key (inside the caller's transaction).
+pub fn insert_org(c: &Connection, org: &BwOrg) -> Result<()> {
+    orgs::insert(c, org)?;
+    keys::upsert_api_key(
+        c,
+        &org.id,
+        &OrgApiKey {
+            key_type: 0,
+            api_key: ids::random_alnum(30),
+            revision_at: org.created_at,
+        },
+    )
+}
+
+/// Inserts a new organization with its Default API key and `owner_id` as its confirmed owner,
+/// holding `owner_key` (the organization key wrapped for them), inside the caller's transaction.
+pub fn insert_with_owner(
+    c: &Connection,
+    org: &BwOrg,
+    owner_id: &str,
+    owner_key: String,
+) -> Result<()> {
+    insert_org(c, org)?;
+    members::insert(
+        c,
+        &BwMember {
+            id: ids::new_guid(),
+            organization_id: org.id.clone(),
+            user_id: Some(owner_id.to_string()),
+            email: None,
+            member_type: MemberType::Owner,
+            status: MemberStatus::Confirmed,
+            permissions: Permissions::default(),
+            key: Some(owner_key),
+            claimed: false,
+            invite_token: None,
+            created_at: org.created_at,
+        },
+    )
 }

@@ -3,33 +3,32 @@
 
 use actix_web::web::{Bytes, Path};
 use actix_web::HttpResponse;
+use rusqlite::Connection;
 use serde_json::{json, Value};
 
-use super::{authorize, org_id, refusal, Refusal};
+use super::{access, authorize, org_id, OrgAccess};
 use crate::auth::token::{sha256_hex, RawToken};
 use crate::bitwarden::body::Body;
 use crate::bitwarden::call::BwCall;
 use crate::bitwarden::crypto;
-use crate::bitwarden::error::BwError;
+use crate::bitwarden::error::{BwError, BwResult};
 use crate::bitwarden::ids;
 use crate::bitwarden::views;
 use crate::domain::bitwarden::policy::Action;
 use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
 use crate::store::bitwarden::members::{self, BwMember};
+use crate::store::bitwarden::orgs::BwOrg;
 use crate::store::bitwarden::{keys, users};
 use crate::store::outbox::{self, OutboxRow};
 
 /// `GET /organizations/{id}/users`: any confirmed member may list.
 pub async fn list_members(call: BwCall, path: Path<String>) -> Result<HttpResponse, BwError> {
     let id = org_id(&path)?;
-    let uid = call.user_id.clone();
+    access(&call, &id).await?.allow(Action::ListMembers)?;
     let data = call
         .sandbox
         .store
         .read(move |c| {
-            if let Err(d) = authorize(c, &id, &uid, Action::ListMembers)? {
-                return Ok(Err(d));
-            }
             let mut out: Vec<Value> = Vec::new();
             for m in members::list_for_org(c, &id)? {
                 let user = match &m.user_id {
@@ -63,22 +62,21 @@ pub async fn list_members(call: BwCall, path: Path<String>) -> Result<HttpRespon
                     "managedByOrganization": m.claimed,
                 }));
             }
-            Ok(Ok(out))
+            Ok(out)
         })
-        .await?
-        .map_err(super::denied)?;
+        .await?;
     Ok(HttpResponse::Ok().json(views::list(data)))
 }
 
-/// `POST /organizations/{id}/users/invite`: `{emails, type, permissions}`; each address gets an
-/// invited membership and a mail in the outbox. Seats are checked in the same transaction.
-pub async fn invite(
-    call: BwCall,
-    path: Path<String>,
-    body: Bytes,
-) -> Result<HttpResponse, BwError> {
-    let id = org_id(&path)?;
-    let body = Body::parse(&body, true)?;
+/// What an invitation asks for.
+struct Invitation {
+    emails: Vec<String>,
+    role: MemberType,
+    permissions: Permissions,
+}
+
+/// Reads `{emails, type, permissions}` (1 to 20 addresses; permission names in any case).
+fn read_invitation(body: &Body) -> BwResult<Invitation> {
     let emails: Vec<String> = match body.get("emails") {
         Some(Value::Array(a)) => a
             .iter()
@@ -105,74 +103,100 @@ pub async fn invite(
         }
         None => Permissions::default(),
     };
+    Ok(Invitation {
+        emails,
+        role,
+        permissions,
+    })
+}
+
+/// `POST /organizations/{id}/users/invite`: `{emails, type, permissions}`; each address gets an
+/// invited membership and a mail in the outbox. Seats are checked in the same transaction, and
+/// a refused address leaves no invitation behind.
+pub async fn invite(
+    call: BwCall,
+    path: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, BwError> {
+    let id = org_id(&path)?;
+    let invitation = read_invitation(&Body::parse(&body, true)?)?;
+    let role = invitation.role;
     let uid = call.user_id.clone();
     let now = call.now_ms();
-    let base = "https://orgbox.localhost";
     call.sandbox
         .store
-        .write(move |c| -> crate::domain::error::Result<_> {
-            let (org, _) = match authorize(c, &id, &uid, Action::Invite { role })? {
-                Ok(found) => found,
-                Err(d) => return Ok(Err(Refusal::Denied(d))),
-            };
+        .write(move |c| -> BwResult<_> {
+            let (org, _) = authorize(c, &id, &uid, Action::Invite { role })?;
             let used = members::occupied_seats(c, &id)?;
-            if let Some(seats) = org.seats {
-                if used + emails.len() as i64 > seats {
-                    return Ok(Err(Refusal::Rule(format!(
-                        "You have reached the maximum number of users ({seats}) for this plan."
-                    ))));
-                }
+            let wanted = used + invitation.emails.len() as i64;
+            if let Some(seats) = org.seats.filter(|seats| wanted > *seats) {
+                return Err(BwError::BadRequest(format!(
+                    "You have reached the maximum number of users ({seats}) for this plan."
+                )));
             }
-            for email in &emails {
-                let existing = users::find_by_email(c, email)?;
-                if let Some(u) = &existing {
-                    if members::find_for_user(c, &id, &u.id)?.is_some() {
-                        return Ok(Err(Refusal::Rule(format!("{email} is already a member."))));
-                    }
-                }
-                let token = RawToken::generate();
-                let member = BwMember {
-                    id: ids::new_guid(),
-                    organization_id: id.clone(),
-                    user_id: existing.map(|u| u.id),
-                    email: Some(email.clone()),
-                    member_type: role,
-                    status: MemberStatus::Invited,
-                    permissions: permissions.clone(),
-                    key: None,
-                    claimed: false,
-                    invite_token: Some(sha256_hex(token.expose().as_bytes())),
-                    created_at: now,
-                };
-                members::insert(c, &member)?;
-                outbox::insert(
-                    c,
-                    &OutboxRow {
-                        id: ids::new_guid().replace('-', ""),
-                        source: "bitwarden".into(),
-                        kind: "invitation".into(),
-                        recipient: email.clone(),
-                        subject: format!("Join {}", org.name),
-                        body: format!(
-                            "You have been invited to join the {} organization on Bitwarden.",
-                            org.name
-                        ),
-                        link: Some(format!(
-                            "{base}/#/accept-organization?organizationId={}&organizationUserId={}&email={}&token={}",
-                            org.id,
-                            member.id,
-                            email,
-                            token.expose()
-                        )),
-                        created_at: now,
-                    },
-                )?;
+            for email in &invitation.emails {
+                invite_one(c, &org, email, &invitation, now)?;
             }
-            Ok(Ok(()))
+            Ok(())
         })
-        .await?
-        .map_err(refusal)?;
+        .await?;
     Ok(HttpResponse::Ok().finish())
+}
+
+/// Invites one address, inside the invitation's transaction: an invited membership (linked
+/// to the user if the address has an account) and the mail with its accept link.
+fn invite_one(
+    c: &Connection,
+    org: &BwOrg,
+    email: &str,
+    invitation: &Invitation,
+    now: i64,
+) -> BwResult<()> {
+    let existing = users::find_by_email(c, email)?;
+    if let Some(u) = &existing {
+        if members::find_for_user(c, &org.id, &u.id)?.is_some() {
+            return Err(BwError::BadRequest(format!("{email} is already a member.")));
+        }
+    }
+    let token = RawToken::generate();
+    let member = BwMember {
+        id: ids::new_guid(),
+        organization_id: org.id.clone(),
+        user_id: existing.map(|u| u.id),
+        email: Some(email.to_string()),
+        member_type: invitation.role,
+        status: MemberStatus::Invited,
+        permissions: invitation.permissions.clone(),
+        key: None,
+        claimed: false,
+        invite_token: Some(sha256_hex(token.expose().as_bytes())),
+        created_at: now,
+    };
+    members::insert(c, &member)?;
+    let base = "https://orgbox.localhost";
+    outbox::insert(
+        c,
+        &OutboxRow {
+            id: ids::new_guid().replace('-', ""),
+            source: "bitwarden".into(),
+            kind: "invitation".into(),
+            recipient: email.to_string(),
+            subject: format!("Join {}", org.name),
+            body: format!(
+                "You have been invited to join the {} organization on Bitwarden.",
+                org.name
+            ),
+            link: Some(format!(
+                "{base}/#/accept-organization?organizationId={}&organizationUserId={}&email={}&token={}",
+                org.id,
+                member.id,
+                email,
+                token.expose()
+            )),
+            created_at: now,
+        },
+    )?;
+    Ok(())
 }
 
 /// Maps permission names in any case to the camelCase names of [`Permissions`].
@@ -234,32 +258,26 @@ pub async fn get_member(
     let id = org_id(&raw_org)?;
     let member_id = org_id(&raw_member)?;
     let uid = call.user_id.clone();
-    let body = call
+    let found = call
         .sandbox
         .store
         .read(move |c| {
             let Some(m) = members::find(c, &id, &member_id)? else {
-                return Ok(Err(crate::domain::bitwarden::policy::Denied::NotFound));
+                return Ok(None);
             };
-            if let Err(d) = authorize(
-                c,
-                &id,
-                &uid,
-                Action::ManageMember {
-                    role: m.member_type,
-                },
-            )? {
-                return Ok(Err(d));
-            }
+            let access = OrgAccess::load(c, &id, &uid)?;
             let user = match &m.user_id {
                 Some(u) => users::find(c, u)?,
                 None => None,
             };
-            Ok(Ok(member_details(&m, user.as_ref())))
+            Ok(Some((m, access, user)))
         })
-        .await?
-        .map_err(super::denied)?;
-    Ok(HttpResponse::Ok().json(body))
+        .await?;
+    let (m, access, user) = found.ok_or(BwError::NotFound)?;
+    access.allow(Action::ManageMember {
+        role: m.member_type,
+    })?;
+    Ok(HttpResponse::Ok().json(member_details(&m, user.as_ref())))
 }
 
 /// `POST /organizations/{orgId}/users/{id}/accept`: `{token}` from the invitation mail; only the
@@ -276,26 +294,21 @@ pub async fn accept(
     let uid = call.user_id.clone();
     call.sandbox
         .store
-        .write(move |c| -> crate::domain::error::Result<_> {
+        .write(move |c| -> BwResult<_> {
             let user = users::find(c, &uid)?;
-            let Some(m) = members::find(c, &id, &member_id)? else {
-                return Ok(Err(Refusal::Denied(
-                    crate::domain::bitwarden::policy::Denied::NotFound,
-                )));
-            };
+            let m = members::find(c, &id, &member_id)?.ok_or(BwError::NotFound)?;
             let invited_here = m.status == MemberStatus::Invited
                 && user
                     .as_ref()
                     .is_some_and(|u| Some(&u.email) == m.email.as_ref());
             let token_ok = m.invite_token.as_deref() == Some(sha256_hex(token.as_bytes()).as_str());
             if !invited_here || !token_ok {
-                return Ok(Err(Refusal::Rule("Invalid token.".into())));
+                return Err(BwError::BadRequest("Invalid token.".into()));
             }
             members::accept(c, &m.id, &uid)?;
-            Ok(Ok(()))
+            Ok(())
         })
-        .await?
-        .map_err(refusal)?;
+        .await?;
     Ok(HttpResponse::Ok().finish())
 }
 
@@ -316,30 +329,17 @@ pub async fn confirm(
     let uid = call.user_id.clone();
     call.sandbox
         .store
-        .write(move |c| -> crate::domain::error::Result<_> {
-            let Some(m) = members::find(c, &id, &member_id)? else {
-                return Ok(Err(Refusal::Denied(
-                    crate::domain::bitwarden::policy::Denied::NotFound,
-                )));
-            };
-            if let Err(d) = authorize(
-                c,
-                &id,
-                &uid,
-                Action::ManageMember {
-                    role: m.member_type,
-                },
-            )? {
-                return Ok(Err(Refusal::Denied(d)));
-            }
+        .write(move |c| -> BwResult<_> {
+            let m = members::find(c, &id, &member_id)?.ok_or(BwError::NotFound)?;
+            let role = m.member_type;
+            authorize(c, &id, &uid, Action::ManageMember { role })?;
             if m.status != MemberStatus::Accepted || m.user_id.is_none() {
-                return Ok(Err(Refusal::Rule("User not valid.".into())));
+                return Err(BwError::BadRequest("User not valid.".into()));
             }
             members::confirm(c, &m.id, &key)?;
-            Ok(Ok(()))
+            Ok(())
         })
-        .await?
-        .map_err(refusal)?;
+        .await?;
     Ok(HttpResponse::Ok().finish())
 }
 

@@ -16,19 +16,19 @@ use serde_json::json;
 use crate::bitwarden::body::Body;
 use crate::bitwarden::call::BwCall;
 use crate::bitwarden::crypto;
-use crate::bitwarden::error::BwError;
+use crate::bitwarden::error::{BwError, BwResult};
 use crate::bitwarden::ids::parse_guid;
 use crate::bitwarden::views;
 use crate::config::bitwarden::Deployment;
 use crate::domain::bitwarden::plan::plan;
 use crate::domain::bitwarden::policy::{self, Action, Denied, OrgFacts};
-use crate::domain::bitwarden::rules::{self, LeaveFacts, StorageRefusal};
+use crate::domain::bitwarden::rules::{self, LeaveFacts};
 use crate::domain::error::{Error, Result};
 use crate::store::bitwarden::members::BwMember;
 use crate::store::bitwarden::orgs::BwOrg;
 use crate::store::bitwarden::{keys, orgs, users};
 
-pub use create::create;
+pub use create::{create, insert_org, insert_with_owner};
 pub use secrets::{
     api_key_information, api_key_information_of_type, delete, get_api_key, rotate_api_key,
 };
@@ -38,46 +38,60 @@ pub fn org_id(raw: &str) -> std::result::Result<String, BwError> {
     parse_guid(raw).ok_or(BwError::NotFound)
 }
 
-/// What a policy check is turned into inside a store closure.
-#[derive(Debug)]
-pub enum Refusal {
-    /// The policy said no.
-    Denied(Denied),
-    /// A rule said no (400 with this message).
-    Rule(String),
+/// An organization and the caller's membership in it, read to ask the policy one question.
+pub struct OrgAccess {
+    org: Option<BwOrg>,
+    member: Option<BwMember>,
 }
 
-/// Loads an organization and the caller's membership, and asks the policy.
+impl OrgAccess {
+    /// Reads the organization and, if it exists, the caller's membership.
+    pub fn load(conn: &Connection, org_id: &str, user_id: &str) -> Result<OrgAccess> {
+        let org = orgs::find(conn, org_id)?;
+        let member = match &org {
+            Some(_) => member_rows::find_for_user(conn, org_id, user_id)?,
+            None => None,
+        };
+        Ok(OrgAccess { org, member })
+    }
+
+    /// Asks the policy whether the caller may do `action`. A missing organization is refused
+    /// as the policy refuses that action (an update: 401; the rest: 404).
+    pub fn allow(self, action: Action) -> std::result::Result<(BwOrg, Option<BwMember>), Denied> {
+        let Some(org) = self.org else {
+            return Err(match action {
+                Action::Update { .. } => Denied::Unauthorized,
+                _ => Denied::NotFound,
+            });
+        };
+        let facts = OrgFacts {
+            provider_managed: org.provider_managed,
+        };
+        let membership = self.member.as_ref().map(BwMember::as_membership);
+        policy::allows(membership.as_ref(), facts, action)?;
+        Ok((org, self.member))
+    }
+}
+
+/// Reads the caller's access to an organization (outside a transaction: for a read-only route).
+pub async fn access(call: &BwCall, org_id: &str) -> std::result::Result<OrgAccess, BwError> {
+    let (id, uid) = (org_id.to_string(), call.user_id.clone());
+    Ok(call
+        .sandbox
+        .store
+        .read(move |c| OrgAccess::load(c, &id, &uid))
+        .await?)
+}
+
+/// Loads an organization and the caller's membership, and asks the policy (inside the
+/// transaction of a write).
 pub fn authorize(
     conn: &Connection,
     org_id: &str,
     user_id: &str,
     action: Action,
-) -> Result<std::result::Result<(BwOrg, Option<BwMember>), Denied>> {
-    let Some(org) = orgs::find(conn, org_id)? else {
-        return Ok(Err(match action {
-            Action::Update { .. } => Denied::Unauthorized,
-            _ => Denied::NotFound,
-        }));
-    };
-    let member = member_rows::find_for_user(conn, org_id, user_id)?;
-    let facts = OrgFacts {
-        provider_managed: org.provider_managed,
-    };
-    Ok(policy::allows(
-        member.as_ref().map(BwMember::as_membership).as_ref(),
-        facts,
-        action,
-    )
-    .map(|()| (org, member)))
-}
-
-/// Turns a policy denial into its wire error.
-pub fn denied(d: Denied) -> BwError {
-    match d {
-        Denied::NotFound => BwError::NotFound,
-        Denied::Unauthorized => BwError::UnauthorizedEmpty,
-    }
+) -> std::result::Result<(BwOrg, Option<BwMember>), BwError> {
+    Ok(OrgAccess::load(conn, org_id, user_id)?.allow(action)?)
 }
 
 fn self_hosted(call: &BwCall) -> bool {
@@ -87,13 +101,7 @@ fn self_hosted(call: &BwCall) -> bool {
 /// `GET /organizations/{id}`: owners only; everyone else gets a 404.
 pub async fn get(call: BwCall, path: Path<String>) -> std::result::Result<HttpResponse, BwError> {
     let id = org_id(&path)?;
-    let uid = call.user_id.clone();
-    let found = call
-        .sandbox
-        .store
-        .read(move |c| authorize(c, &id, &uid, Action::View))
-        .await?;
-    let (org, _) = found.map_err(denied)?;
+    let (org, _) = access(&call, &id).await?.allow(Action::View)?;
     Ok(HttpResponse::Ok().json(views::organization(&org, self_hosted(&call))))
 }
 
@@ -180,11 +188,8 @@ pub async fn update(
     let org = call
         .sandbox
         .store
-        .write(move |c| -> Result<_> {
-            let (mut org, _) = match authorize(c, &id, &uid, action)? {
-                Ok(found) => found,
-                Err(d) => return Ok(Err(d)),
-            };
+        .write(move |c| -> BwResult<_> {
+            let (mut org, _) = authorize(c, &id, &uid, action)?;
             if !hosted {
                 if let Some(n) = name {
                     org.name = n;
@@ -199,10 +204,9 @@ pub async fn update(
             }
             org.revision_at = now;
             orgs::update(c, &org)?;
-            Ok(Ok(org))
+            Ok(org)
         })
-        .await?
-        .map_err(denied)?;
+        .await?;
     Ok(HttpResponse::Ok().json(views::organization(&org, hosted)))
 }
 
@@ -229,16 +233,7 @@ pub async fn auto_enroll_status(
                 return Ok(None);
             }
             let enabled = match orgs::reset_password_policy(c, &org.id)? {
-                Some((true, Some(data))) => serde_json::from_str::<serde_json::Value>(&data)
-                    .ok()
-                    .and_then(|v| {
-                        v.as_object().and_then(|m| {
-                            m.iter()
-                                .find(|(k, _)| k.eq_ignore_ascii_case("autoEnrollEnabled"))
-                                .and_then(|(_, v)| v.as_bool())
-                        })
-                    })
-                    .unwrap_or(false),
+                Some((true, Some(data))) => auto_enroll_enabled(&data)?,
                 _ => false,
             };
             Ok(Some((org.id, enabled)))
@@ -252,6 +247,20 @@ pub async fn auto_enroll_status(
     })))
 }
 
+/// `autoEnrollEnabled` (any casing) of the reset-password policy's stored data. Data that is
+/// no JSON is a storage fault (500, as the server's deserialiser throws), not a "disabled".
+fn auto_enroll_enabled(data: &str) -> Result<bool> {
+    let v: serde_json::Value = serde_json::from_str(data)
+        .map_err(|e| Error::Internal(format!("reset-password policy data: {e}")))?;
+    Ok(v.as_object()
+        .and_then(|m| {
+            m.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("autoEnrollEnabled"))
+                .and_then(|(_, v)| v.as_bool())
+        })
+        .unwrap_or(false))
+}
+
 /// `POST /organizations/{id}/leave`: every refusal of spec §2.6, checked and written in one
 /// transaction (so two last owners leaving at once cannot both succeed).
 pub async fn leave(call: BwCall, path: Path<String>) -> std::result::Result<HttpResponse, BwError> {
@@ -259,14 +268,9 @@ pub async fn leave(call: BwCall, path: Path<String>) -> std::result::Result<Http
     let uid = call.user_id.clone();
     call.sandbox
         .store
-        .write(move |c| -> Result<_> {
-            let (org, member) = match authorize(c, &id, &uid, Action::Leave)? {
-                Ok(found) => found,
-                Err(d) => return Ok(Err(Refusal::Denied(d))),
-            };
-            let Some(member) = member else {
-                return Ok(Err(Refusal::Denied(Denied::NotFound)));
-            };
+        .write(move |c| -> BwResult<_> {
+            let (org, member) = authorize(c, &id, &uid, Action::Leave)?;
+            let member = member.ok_or(BwError::NotFound)?;
             let user = users::find(c, &uid)?;
             let facts = LeaveFacts {
                 org_uses_key_connector_sso: org.key_connector_sso,
@@ -275,23 +279,12 @@ pub async fn leave(call: BwCall, path: Path<String>) -> std::result::Result<Http
                 member_type: member.member_type,
                 other_confirmed_owners: member_rows::other_confirmed_owners(c, &id, &member.id)?,
             };
-            if let Err(m) = rules::check_leave(facts) {
-                return Ok(Err(Refusal::Rule(m.to_string())));
-            }
+            rules::check_leave(facts).map_err(|m| BwError::BadRequest(m.into()))?;
             member_rows::delete(c, &member.id)?;
-            Ok(Ok(()))
+            Ok(())
         })
-        .await?
-        .map_err(refusal)?;
+        .await?;
     Ok(HttpResponse::Ok().finish())
-}
-
-/// Turns a refusal into its wire error.
-pub fn refusal(r: Refusal) -> BwError {
-    match r {
-        Refusal::Denied(d) => denied(d),
-        Refusal::Rule(m) => BwError::BadRequest(m),
-    }
 }
 
 /// `POST /organizations/{id}/storage` (cloud only): `storageGbAdjustment`, up to 100 GB.
@@ -323,36 +316,21 @@ pub async fn storage(
     let now = call.now_ms();
     call.sandbox
         .store
-        .write(move |c| -> Result<_> {
-            let (mut org, _) = match authorize(c, &id, &uid, Action::Storage)? {
-                Ok(found) => found,
-                Err(d) => return Ok(Err(Refusal::Denied(d))),
-            };
-            let p = plan(org.plan_type);
-            match rules::adjust_storage(
-                p.as_ref(),
+        .write(move |c| -> BwResult<_> {
+            let (mut org, _) = authorize(c, &id, &uid, Action::Storage)?;
+            let new = rules::adjust_storage(
+                plan(org.plan_type).as_ref(),
                 org.has_subscription,
                 org.max_storage_gb,
                 adjustment,
                 org.storage_bytes,
-            ) {
-                Ok(new) => {
-                    org.max_storage_gb = Some(new);
-                    org.revision_at = now;
-                    orgs::update(c, &org)?;
-                    Ok(Ok(()))
-                }
-                Err(StorageRefusal::Zero) => Ok(Err(Refusal::Rule(String::new()))),
-                Err(StorageRefusal::Message(m)) => Ok(Err(Refusal::Rule(m))),
-            }
+            )?;
+            org.max_storage_gb = Some(new);
+            org.revision_at = now;
+            orgs::update(c, &org)?;
+            Ok(())
         })
-        .await?
-        .map_err(|r| match r {
-            Refusal::Rule(m) if m.is_empty() => {
-                BwError::field("StorageGbAdjustment", "Storage adjustment cannot be 0.")
-            }
-            r => refusal(r),
-        })?;
+        .await?;
     Ok(HttpResponse::Ok().json(json!({
         "object": "payment",
         "userProfile": null,

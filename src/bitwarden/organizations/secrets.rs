@@ -7,11 +7,11 @@ use actix_web::web::{Bytes, Path};
 use actix_web::HttpResponse;
 use serde_json::json;
 
-use super::{authorize, denied, org_id, refusal, Refusal};
+use super::{access, authorize, org_id};
 use crate::bitwarden::body::{self, Body, Secret};
 use crate::bitwarden::call::BwCall;
 use crate::bitwarden::crypto;
-use crate::bitwarden::error::BwError;
+use crate::bitwarden::error::{BwError, BwResult};
 use crate::bitwarden::ids;
 use crate::bitwarden::views;
 use crate::domain::bitwarden::plan::{tier_of, ProductTier};
@@ -57,13 +57,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, BwError> {
     let id = org_id(&path)?;
     let body = Body::parse(&body, true)?;
-    let uid = call.user_id.clone();
-    let check = id.clone();
-    call.sandbox
-        .store
-        .read(move |c| authorize(c, &check, &uid, Action::Delete))
-        .await?
-        .map_err(denied)?;
+    access(&call, &id).await?.allow(Action::Delete)?;
     let secret = body::secret(&body)?;
     if !secret_ok(&call, secret).await? {
         wait_after_failure(&call).await;
@@ -72,21 +66,17 @@ pub async fn delete(
     let uid = call.user_id.clone();
     call.sandbox
         .store
-        .write(move |c| -> crate::domain::error::Result<_> {
-            let (org, _) = match authorize(c, &id, &uid, Action::Delete)? {
-                Ok(found) => found,
-                Err(d) => return Ok(Err(Refusal::Denied(d))),
-            };
+        .write(move |c| -> BwResult<_> {
+            let (org, _) = authorize(c, &id, &uid, Action::Delete)?;
             if org.features.use_key_connector {
-                return Ok(Err(Refusal::Rule(
+                return Err(BwError::BadRequest(
                     "You cannot delete an Organization that is using Key Connector.".into(),
-                )));
+                ));
             }
             orgs::delete(c, &id)?;
-            Ok(Ok(()))
+            Ok(())
         })
-        .await?
-        .map_err(refusal)?;
+        .await?;
     Ok(HttpResponse::Ok().finish())
 }
 
@@ -117,14 +107,11 @@ async fn api_key_call(
     let existing = call
         .sandbox
         .store
-        .write(move |c| -> crate::domain::error::Result<_> {
-            let (org, _) = match authorize(c, &id, &uid, Action::ApiKey { key_type: kt })? {
-                Ok(found) => found,
-                Err(d) => return Ok(Err(d)),
-            };
+        .write(move |c| -> BwResult<_> {
+            let (org, _) = authorize(c, &id, &uid, Action::ApiKey { key_type: kt })?;
             let tier = tier_of(org.plan_type);
             if !rotate && kt != 0 && !matches!(tier, ProductTier::Teams | ProductTier::Enterprise) {
-                return Ok(Err(crate::domain::bitwarden::policy::Denied::NotFound));
+                return Err(BwError::NotFound);
             }
             let key = match keys::find_api_key(c, &id, kt)? {
                 Some(k) => k,
@@ -138,10 +125,9 @@ async fn api_key_call(
                     k
                 }
             };
-            Ok(Ok((org.id, key)))
+            Ok((org.id, key))
         })
-        .await?
-        .map_err(denied)?;
+        .await?;
     let secret = body::secret(&body)?;
     if !secret_ok(&call, secret).await? {
         wait_after_failure(&call).await;
@@ -191,21 +177,15 @@ async fn key_information(
     kt: Option<i64>,
 ) -> Result<HttpResponse, BwError> {
     let id = org_id(raw_id)?;
-    let uid = call.user_id.clone();
+    let action = Action::ApiKey {
+        key_type: kt.unwrap_or(0),
+    };
+    access(&call, &id).await?.allow(action)?;
     let list = call
         .sandbox
         .store
-        .read(move |c| {
-            let action = Action::ApiKey {
-                key_type: kt.unwrap_or(0),
-            };
-            if let Err(d) = authorize(c, &id, &uid, action)? {
-                return Ok(Err(d));
-            }
-            Ok(Ok(keys::list_api_keys(c, &id, kt)?))
-        })
-        .await?
-        .map_err(denied)?;
+        .read(move |c| keys::list_api_keys(c, &id, kt))
+        .await?;
     let data = list
         .iter()
         .map(|k| json!({"object": "keyInformation", "keyType": k.key_type, "revisionDate": views::date(k.revision_at)}))

@@ -56,11 +56,13 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<BwMember> {
         organization_id: r.get(1)?,
         user_id: r.get(2)?,
         email: r.get(3)?,
-        member_type: MemberType::from_i64(t).unwrap_or(MemberType::User),
-        status: MemberStatus::from_i64(s).unwrap_or(MemberStatus::Invited),
-        permissions: p
-            .and_then(|p| serde_json::from_str(&p).ok())
-            .unwrap_or_default(),
+        member_type: MemberType::from_i64(t)
+            .ok_or(rusqlite::Error::IntegralValueOutOfRange(4, t))?,
+        status: MemberStatus::from_i64(s).ok_or(rusqlite::Error::IntegralValueOutOfRange(5, s))?,
+        permissions: match p {
+            Some(p) => super::json_column(6, &p)?,
+            None => Permissions::default(),
+        },
         key: r.get(7)?,
         claimed: r.get(8)?,
         invite_token: r.get(9)?,

@@ -36,6 +36,17 @@ pub fn rotate_jwt_key(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Decodes a JSON text column; text that does not decode is an error (a 500), never read as
+/// the type's defaults.
+pub(crate) fn json_column<T: serde::de::DeserializeOwned>(
+    idx: usize,
+    text: &str,
+) -> rusqlite::Result<T> {
+    serde_json::from_str(text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 /// Reads a per-sandbox setting of the dialect.
 pub fn setting(conn: &Connection, name: &str) -> Result<Option<String>> {
     Ok(conn

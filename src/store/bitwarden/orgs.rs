@@ -73,7 +73,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<BwOrg> {
         max_collections: r.get(8)?,
         max_storage_gb: r.get(9)?,
         storage_bytes: r.get(10)?,
-        features: serde_json::from_str(&features).unwrap_or_default(),
+        features: super::json_column(11, &features)?,
         enabled: r.get(12)?,
         public_key: r.get(13)?,
         private_key: r.get(14)?,
