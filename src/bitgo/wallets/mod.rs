@@ -235,6 +235,8 @@ pub fn wallet_doc(
     )?;
     doc["admin"] = json!({"policy": {
         "id": w.id,
+        "date": crate::bitgo::views::iso(w.created_at),
+        "latest": true,
         "label": "default",
         "version": rules.len(),
         "rules": rules.iter().map(crate::domain::wallet_policy::Rule::to_json).collect::<Vec<_>>(),
@@ -256,7 +258,7 @@ pub async fn list_wallets(
     };
     if let Some(t) = query.get("type") {
         if t != "trading" {
-            return authed.reply(StatusCode::OK, &json!({"wallets": []}));
+            return authed.reply(StatusCode::OK, &json!({"coin": coin, "wallets": []}));
         }
     }
     let enterprise = query
@@ -265,6 +267,7 @@ pub async fn list_wallets(
         .cloned();
     let scopes = authed.principal.token.scope.clone();
     let user = authed.principal.user_id().to_string();
+    let listed_coin = coin.clone();
     let docs = authed
         .call
         .sandbox
@@ -304,7 +307,10 @@ pub async fn list_wallets(
             Ok(out)
         })
         .await?;
-    authed.reply(StatusCode::OK, &json!({"wallets": docs}))
+    authed.reply(
+        StatusCode::OK,
+        &json!({"coin": listed_coin, "wallets": docs}),
+    )
 }
 
 /// `GET /api/v2/{coin}/wallet/{id}/addresses`: a Go Account has one receive address.
@@ -319,13 +325,8 @@ pub async fn list_addresses(authed: Authed, req: HttpRequest) -> Result<HttpResp
         .store
         .read(move |c| access::load_visible(c, &id, &user, &scopes))
         .await?;
-    let address = json!({
-        "id": a.wallet.id,
-        "address": view::receive_address(&a.wallet.id),
-        "coin": coin,
-        "wallet": a.wallet.id,
-        "label": a.wallet.label,
-    });
+    let mut address = view::address_json(&a.wallet.id, &coin);
+    address["label"] = a.wallet.label.clone().into();
     authed.reply(
         StatusCode::OK,
         &json!({"coin": coin, "addresses": [address], "count": 1, "totalAddressCount": 1}),

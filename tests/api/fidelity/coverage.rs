@@ -89,10 +89,21 @@ fn describe(op: &str, seen: &BTreeMap<String, Seen>, excused: &BTreeSet<String>)
         .get(op)
         .map(|s| s.conformed.iter().map(u16::to_string).collect())
         .unwrap_or_default();
-    let note = if excused.contains(op) {
-        "; oneOf excused"
+    let mut notes: Vec<String> = excused
+        .iter()
+        .filter_map(|e| e.strip_prefix(op)?.strip_prefix(": "))
+        .map(|erratum| format!("BitGo erratum: {erratum}"))
+        .collect();
+    if let Some((_, gap)) = super::errata::KNOWN_GAPS.iter().find(|(g, _)| *g == op) {
+        notes.push(format!("known gap: {gap}"));
+    }
+    let statuses = if statuses.is_empty() {
+        "none".to_string()
     } else {
-        ""
+        statuses.join(" ")
     };
-    format!("`{op}` ({}{note})", statuses.join(" "))
+    match notes.is_empty() {
+        true => format!("`{op}` ({statuses})"),
+        false => format!("`{op}` ({statuses}; {})", notes.join("; ")),
+    }
 }

@@ -145,22 +145,17 @@ async fn enterprises(c: &Checker<'_>, brennan: &Auth) {
         )
         .await;
     c.send("POST", &users, json!({"username": 5}), &login).await;
+    approvals(c, &pending.json()).await;
     let dale = app.user_id(DALE);
     c.call(
         "PUT",
-        &format!("{users}?userId={dale}&permission=view"),
+        &format!("{users}?userId={dale}&role=auditor"),
         None,
         login.clone(),
     )
     .await;
-    c.call(
-        "DELETE",
-        &format!("{users}?userId={dale}"),
-        None,
-        login.clone(),
-    )
-    .await;
-    approvals(c, &pending.json()).await;
+    c.send("DELETE", &users, json!({"username": DALE}), &login)
+        .await;
 }
 
 async fn approvals(c: &Checker<'_>, pending: &Value) {
@@ -232,7 +227,7 @@ async fn organizations(c: &Checker<'_>, brennan: &Auth) {
         .send(
             "POST",
             &children,
-            json!({"email": "child@example.test", "idempotencyKey": "fid", "additionalAdmins": [app.user_id(SERVICE)]}),
+            json!({"email": "child@example.test", "idempotencyKey": "fid", "additionalAdmins": [app.user_id(BRENNAN)]}),
             brennan,
         )
         .await
@@ -244,13 +239,34 @@ async fn organizations(c: &Checker<'_>, brennan: &Auth) {
     c.send(
         "POST",
         &format!("{children}/{child}/user"),
-        json!({"userId": app.user_id(SERVICE), "permissions": ["admin"]}),
-        brennan,
+        json!({"email": DALE, "permissions": ["auditor"]}),
+        &login,
     )
     .await;
 }
 
 async fn wallets(c: &Checker<'_>, service: &Auth, acct: &GoAccount) {
+    let (_, xpub) = orgbox::auth::signed_message::key_pair(&[72; 32]).unwrap();
+    let key = c
+        .send("POST", "/api/v2/ofc/key", json!({"pub": xpub, "encryptedPrv": "{\"iv\":\"x\"}",
+              "originalPasscodeEncryptionCode": "code", "keyType": "independent", "source": "user"}), service)
+        .await
+        .ok();
+    c.get(
+        &format!("/api/v2/ofc/key/{}", key["id"].as_str().unwrap()),
+        service,
+    )
+    .await
+    .ok();
+    c.send(
+        "POST",
+        "/api/v2/ofc/wallet/add",
+        json!({"label": "Fidelity", "m": 1, "n": 1, "type": "trading",
+           "enterprise": child(c.app), "keys": [key["id"]]}),
+        service,
+    )
+    .await
+    .ok();
     let w = format!("/api/v2/ofc/wallet/{}", acct.id);
     c.send("POST", "/api/v2/ofc/key", json!({"pub": 5}), service)
         .await;
@@ -344,14 +360,14 @@ async fn policies(c: &Checker<'_>, brennan: &Auth, service: &Auth, acct: &GoAcco
     let rule = format!("/api/v2/ofc/wallet/{}/policy/rule", acct.id);
     let body = json!({"id": "fid", "type": "advancedWhitelist", "action": {"type": "deny"},
                       "condition": {"add": {"item": "elsewhere", "type": "address"}}});
-    c.send("POST", &rule, body.clone(), service).await;
-    c.send("POST", &rule, json!({"type": 5}), service).await;
-    c.send("PUT", &rule, body.clone(), service).await;
+    c.send("POST", &rule, body.clone(), brennan).await;
+    c.send("POST", &rule, json!({"type": 5}), brennan).await;
+    c.send("PUT", &rule, body.clone(), brennan).await;
     c.send(
         "DELETE",
         &rule,
         json!({"id": "fid", "type": "advancedWhitelist", "action": {"type": "deny"}}),
-        service,
+        brennan,
     )
     .await;
     let mut bulk = body;
@@ -394,8 +410,10 @@ async fn trading(c: &Checker<'_>, service: &Auth, acct: &GoAccount) {
     c.get(&format!("{a}/products"), service).await.ok();
     let order = |kind: &str, id: &str| {
         json!({"clientOrderId": id, "product": "BTC-USD", "type": kind, "side": "buy",
-               "quantity": "0.01", "quantityCurrency": "BTC", "limitPrice": "1"})
+               "quantity": "0.01", "quantityCurrency": "BTC"})
     };
+    let mut limit = order("limit", "f2");
+    limit["limitPrice"] = "1".into();
     let filled = c
         .send(
             "POST",
@@ -406,12 +424,7 @@ async fn trading(c: &Checker<'_>, service: &Auth, acct: &GoAccount) {
         .await
         .ok();
     let resting = c
-        .send(
-            "POST",
-            &format!("{a}/orders"),
-            order("limit", "f2"),
-            service,
-        )
+        .send("POST", &format!("{a}/orders"), limit, service)
         .await
         .ok();
     c.send(
