@@ -6,19 +6,18 @@ use serde_json::{json, Map, Value};
 
 use crate::auth::password;
 use crate::auth::throttle::ThrottleKey;
-use crate::auth::token::RawToken;
 use crate::bitgo::call::{Authed, Call};
 use crate::bitgo::error::BitgoError;
+use crate::bitgo::tokens::new_token;
 use crate::bitgo::views::{TokenView, UserView};
 use crate::domain::error::{AuthFailure, Error};
-use crate::domain::ids::new_id;
-use crate::domain::ip::IpRestriction;
 use crate::domain::policy;
 use crate::domain::scope::ScopeSet;
 use crate::domain::token_rules::{check_otp, unlock_seconds, OtpFailure, TokenKind};
 use crate::request::json::{integer_field, string_field};
+use crate::store::profile;
 use crate::store::tokens::{self, TokenRow};
-use crate::store::{profile, users};
+use crate::store::users::{self, UserRow};
 
 type Body = Map<String, Value>;
 
@@ -77,26 +76,19 @@ async fn begin_attempt(call: &Call, keys: &[ThrottleKey]) -> Result<(), Error> {
     })
 }
 
-/// `POST /api/auth/v1/session` (the SDK) and `/api/v{1,2}/user/login` (curl): email, password
-/// (plain or the SDK's HMAC form) and OTP give a short-lived token, unlocked for the default
-/// unlock time because the OTP was just given.
-pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
-    let body: Body = call.json()?;
-    let email = required(&body, "email")
-        .or_else(|e| required(&body, "username").map_err(|_| e))?
+/// The user a login body names, once its password and OTP are right: throttled per email and
+/// client address; an unknown email and a wrong password cost the same and answer the same.
+async fn check_login(call: &Call, body: &Body) -> Result<UserRow, Error> {
+    let email = required(body, "email")
+        .or_else(|e| required(body, "username").map_err(|_| e))?
         .to_lowercase();
-    let given_password = required(&body, "password")?.to_string();
+    let given_password = required(body, "password")?.to_string();
     let otp = string_field(body.get("otp"), "otp")?.map(str::to_string);
-    let extensible = body
-        .get("extensible")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-
     let keys = [
         ThrottleKey::Password(email.clone()),
         ThrottleKey::Address(call.client_ip),
     ];
-    begin_attempt(&call, &keys).await?;
+    begin_attempt(call, &keys).await?;
     let lookup = email.clone();
     let user = call
         .sandbox
@@ -104,44 +96,48 @@ pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
         .read(move |conn| users::find_by_username(conn, &lookup))
         .await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    // An unknown email and a wrong password cost the same and answer the same.
-    let matches = password_matches(&call, stored, email, given_password).await?;
+    let matches = password_matches(call, stored, email, given_password).await?;
     let user = match user {
         Some(user) if matches => user,
-        _ => return Err(Error::Unauthenticated(AuthFailure::BadCredentials).into()),
+        _ => return Err(Error::Unauthenticated(AuthFailure::BadCredentials)),
     };
     check_otp(otp.as_deref(), &call.state.auth.otps, false).map_err(otp_error)?;
     if !user.is_active {
-        return Err(Error::Unauthenticated(AuthFailure::InactiveUser).into());
+        return Err(Error::Unauthenticated(AuthFailure::InactiveUser));
     }
     call.sandbox.throttle.succeeded(&keys);
+    Ok(user)
+}
+
+/// `POST /api/auth/v1/session` (the SDK) and `/api/v{1,2}/user/login` (curl): email, password
+/// (plain or the SDK's HMAC form) and OTP give a short-lived token, unlocked for the default
+/// unlock time because the OTP was just given.
+pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
+    let body: Body = call.json()?;
+    let extensible = body
+        .get("extensible")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let user = check_login(&call, &body).await?;
 
     let auth = &call.state.auth;
     let unlock = unlock_seconds(None, auth.unlock_default_seconds, auth.unlock_max_seconds)
         .map_err(Error::Internal)?;
     let now = call.now_ms();
-    let raw = RawToken::generate();
-    let id = new_id(now);
+    let expires_at = now + auth.login_token_seconds * 1000;
+    let (raw, row) = new_token(
+        &call,
+        &user.id,
+        TokenKind::Login,
+        ScopeSet::login(),
+        now,
+        expires_at,
+    );
     let row = TokenRow {
-        sealed_token: call.state.server_key.seal(raw.expose().as_bytes(), &id),
-        token_hash: raw.hash(),
-        id,
-        user_id: user.id.clone(),
-        kind: TokenKind::Login,
-        label: None,
-        scope: ScopeSet::login(),
-        ip_restrict: IpRestriction::default(),
-        created_ip: call.client_ip.map(|ip| ip.to_string()),
-        enterprise_id: None,
         is_extensible: extensible,
-        tx_value_limit: None,
-        tx_value: 0,
-        tx_count: 0,
-        created_at: now,
-        expires_at: now + auth.login_token_seconds * 1000,
-        revoked_at: None,
         unlocked_at: Some(now),
         unlock_expires_at: Some(now + unlock * 1000),
+        ..row
     };
     let (token_id, expires_at, scope) = (row.id.clone(), row.expires_at, row.scope.clone());
     let profile = call

@@ -6,10 +6,10 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::auth::token::RawToken;
-use crate::bitgo::call::Authed;
+use crate::bitgo::call::{Authed, Call};
 use crate::bitgo::error::BitgoError;
 use crate::bitgo::views::TokenView;
-use crate::domain::error::Error;
+use crate::domain::error::{Error, Result};
 use crate::domain::ids::{is_hex_id, new_id};
 use crate::domain::ip::IpRestriction;
 use crate::domain::policy;
@@ -26,33 +26,92 @@ const MAX_PAGE: usize = 200;
 /// Page size when `limit` is not given (BitGo's documented default).
 const DEFAULT_PAGE: usize = 100;
 
+/// A new token of `kind` for `user_id`, valid until `expires_at` (ms), its raw value sealed
+/// under the server key and never stored in the clear; the caller sets what else it carries
+/// (label, IP restriction, unlock, ...), which starts empty.
+pub(crate) fn new_token(
+    call: &Call,
+    user_id: &str,
+    kind: TokenKind,
+    scope: ScopeSet,
+    now: i64,
+    expires_at: i64,
+) -> (RawToken, TokenRow) {
+    let raw = RawToken::generate();
+    let id = new_id(now);
+    let row = TokenRow {
+        sealed_token: call.state.server_key.seal(raw.expose().as_bytes(), &id),
+        token_hash: raw.hash(),
+        id,
+        user_id: user_id.to_string(),
+        kind,
+        label: None,
+        scope,
+        ip_restrict: IpRestriction::default(),
+        created_ip: call.client_ip.map(|ip| ip.to_string()),
+        enterprise_id: None,
+        is_extensible: false,
+        tx_value_limit: None,
+        tx_value: 0,
+        tx_count: 0,
+        created_at: now,
+        expires_at,
+        revoked_at: None,
+        unlocked_at: None,
+        unlock_expires_at: None,
+    };
+    (raw, row)
+}
+
+/// What a create-token body asks for, checked.
+struct TokenRequest {
+    label: String,
+    scope: ScopeSet,
+    seconds: i64,
+    ip_restrict: IpRestriction,
+    enterprise_id: Option<String>,
+    tx_value_limit: Option<i64>,
+}
+
+/// Checks a create-token body; the scopes asked for must be within `caller`'s.
+fn parse_token_request(body: &Map<String, Value>, caller: &ScopeSet) -> Result<TokenRequest> {
+    let label = check_label(string_field(body.get("label"), "label")?).map_err(Error::Invalid)?;
+    let requested = string_list_field(body.get("scope"), "scope")?
+        .ok_or_else(|| Error::Invalid("invalid scope: scope is required".into()))?;
+    let scope = ScopeSet::parse_requested(&requested, caller).map_err(Error::Invalid)?;
+    let seconds =
+        token_seconds(integer_field(body.get("duration"), "duration")?).map_err(Error::Invalid)?;
+    let ip_restrict = IpRestriction::parse(
+        &string_list_field(body.get("ipRestrict"), "ipRestrict")?.unwrap_or_default(),
+    )
+    .map_err(Error::Invalid)?;
+    let enterprise_id = string_field(body.get("enterprise"), "enterprise")?.map(str::to_string);
+    if let Some(e) = &enterprise_id {
+        if !is_hex_id(e) {
+            return Err(Error::Invalid(format!("invalid enterprise id {e:?}")));
+        }
+    }
+    let tx_value_limit = integer_field(body.get("txValueLimit"), "txValueLimit")?;
+    if tx_value_limit.is_some_and(|v| v < 0) {
+        return Err(Error::Invalid("txValueLimit must not be negative".into()));
+    }
+    Ok(TokenRequest {
+        label,
+        scope,
+        seconds,
+        ip_restrict,
+        enterprise_id,
+        tx_value_limit,
+    })
+}
+
 /// `POST /api/auth/v1/accesstoken` (the SDK) and `/api/v{1,2}/user/accesstoken`: only with a
 /// login token and an OTP (or an unlocked session). The reply is the only place the raw token
 /// ever appears.
 pub async fn create_access_token(authed: Authed) -> Result<HttpResponse, BitgoError> {
     policy::may_create_access_token(authed.principal.token.kind)?;
     let body: Map<String, Value> = authed.call.json()?;
-    let label = check_label(string_field(body.get("label"), "label")?).map_err(Error::Invalid)?;
-    let requested = string_list_field(body.get("scope"), "scope")?
-        .ok_or_else(|| Error::Invalid("invalid scope: scope is required".into()))?;
-    let scope = ScopeSet::parse_requested(&requested, &authed.principal.token.scope)
-        .map_err(Error::Invalid)?;
-    let seconds =
-        token_seconds(integer_field(body.get("duration"), "duration")?).map_err(Error::Invalid)?;
-    let ip_rule = IpRestriction::parse(
-        &string_list_field(body.get("ipRestrict"), "ipRestrict")?.unwrap_or_default(),
-    )
-    .map_err(Error::Invalid)?;
-    let enterprise = string_field(body.get("enterprise"), "enterprise")?.map(str::to_string);
-    if let Some(e) = &enterprise {
-        if !is_hex_id(e) {
-            return Err(Error::Invalid(format!("invalid enterprise id {e:?}")).into());
-        }
-    }
-    let tx_value_limit = integer_field(body.get("txValueLimit"), "txValueLimit")?;
-    if tx_value_limit.is_some_and(|v| v < 0) {
-        return Err(Error::Invalid("txValueLimit must not be negative".into()).into());
-    }
+    let asked = parse_token_request(&body, &authed.principal.token.scope)?;
     let now = authed.now_ms();
     let unlocked = is_unlocked(authed.principal.token.unlock_expires_at, now);
     check_otp(
@@ -62,39 +121,29 @@ pub async fn create_access_token(authed: Authed) -> Result<HttpResponse, BitgoEr
     )
     .map_err(|f| Error::NeedsOtp(f.message()))?;
 
-    let raw = RawToken::generate();
-    let id = new_id(now);
+    let user_id = authed.principal.user_id();
+    let expires_at = now + asked.seconds * 1000;
+    let (raw, row) = new_token(
+        &authed.call,
+        user_id,
+        TokenKind::Api,
+        asked.scope,
+        now,
+        expires_at,
+    );
     let row = TokenRow {
-        sealed_token: authed
-            .call
-            .state
-            .server_key
-            .seal(raw.expose().as_bytes(), &id),
-        token_hash: raw.hash(),
-        id,
-        user_id: authed.principal.user_id().to_string(),
-        kind: TokenKind::Api,
-        label: Some(label),
-        scope,
-        ip_restrict: ip_rule,
-        created_ip: authed.call.client_ip.map(|ip| ip.to_string()),
-        enterprise_id: enterprise,
-        is_extensible: false,
-        tx_value_limit,
-        tx_value: 0,
-        tx_count: 0,
-        created_at: now,
-        expires_at: now + seconds * 1000,
-        revoked_at: None,
-        unlocked_at: None,
-        unlock_expires_at: None,
+        label: Some(asked.label),
+        ip_restrict: asked.ip_restrict,
+        enterprise_id: asked.enterprise_id,
+        tx_value_limit: asked.tx_value_limit,
+        ..row
     };
     let max_live = authed.call.state.auth.max_live_tokens_per_user;
     let (row, orgs) = authed
         .call
         .sandbox
         .store
-        .write(move |conn| -> crate::domain::error::Result<_> {
+        .write(move |conn| -> Result<_> {
             if let Some(cap) = policy::live_token_cap(max_live) {
                 let live = tokens::count_live_api_tokens(conn, &row.user_id, row.created_at, cap)?;
                 policy::may_add_access_token(live, cap)?;
@@ -217,7 +266,7 @@ pub async fn delete_access_token(
         .call
         .sandbox
         .store
-        .write(move |conn| -> crate::domain::error::Result<_> {
+        .write(move |conn| -> Result<_> {
             let not_found = || Error::NotFound(format!("access token {id} not found"));
             let row = tokens::find_for_user(conn, &user_id, &id)?.ok_or_else(not_found)?;
             policy::may_revoke_token(&caller_id, &scopes, &row.id, row.kind)?;

@@ -8,6 +8,7 @@ use serde::Serialize as DeriveSerialize;
 use crate::auth::token::sha256_hex;
 use crate::bitgo::views::{iso, UserView};
 use crate::domain::role::EnterprisePermission;
+use crate::store::users::UserRow;
 
 #[derive(DeriveSerialize)]
 #[serde(rename_all = "camelCase")]
@@ -246,44 +247,8 @@ impl Serialize for UserEnvelope<'_> {
                 organizations: Organizations(view),
                 country: &u.country,
                 timezone: &u.timezone,
-                identity: Identity {
-                    verified: true,
-                    kyc: Kyc {
-                        available: true,
-                        required: true,
-                        fully_required: false,
-                        failure_count: 0,
-                        has_video_id: false,
-                        is_screening_required: false,
-                        overall_state: "approved",
-                        data: KycData {
-                            state: "approved",
-                            fields: KycFields {
-                                country: &u.country,
-                                first_name: &u.first_name,
-                                last_name: &u.last_name,
-                            },
-                        },
-                        passport: Passport {
-                            required: false,
-                            state: "unverified",
-                        },
-                        documents: State {
-                            state: "unverified",
-                        },
-                        residency: State {
-                            state: "unverified",
-                        },
-                    },
-                },
-                otp_devices: [OtpDevice {
-                    id: sha256_hex(format!("otp-device:{}", u.id).as_bytes())[..32].to_string(),
-                    create_date: created.clone(),
-                    kind: "totp",
-                    label: "orgbox sandbox authenticator (any accepted OTP, e.g. 000000)",
-                    verified: true,
-                    scopes: [],
-                }],
+                identity: sandbox_identity(u),
+                otp_devices: [otp_device(u, created.clone())],
                 agreements: Agreements {
                     terms_of_use: 1,
                     terms_of_use_acceptance_date: created,
@@ -312,6 +277,52 @@ impl Serialize for UserEnvelope<'_> {
             },
         }
         .serialize(s)
+    }
+}
+
+/// The user's `identity`: verified, with the sandbox's approved KYC.
+fn sandbox_identity(u: &UserRow) -> Identity<'_> {
+    Identity {
+        verified: true,
+        kyc: Kyc {
+            available: true,
+            required: true,
+            fully_required: false,
+            failure_count: 0,
+            has_video_id: false,
+            is_screening_required: false,
+            overall_state: "approved",
+            data: KycData {
+                state: "approved",
+                fields: KycFields {
+                    country: &u.country,
+                    first_name: &u.first_name,
+                    last_name: &u.last_name,
+                },
+            },
+            passport: Passport {
+                required: false,
+                state: "unverified",
+            },
+            documents: State {
+                state: "unverified",
+            },
+            residency: State {
+                state: "unverified",
+            },
+        },
+    }
+}
+
+/// The user's one sandbox OTP device, created with the user.
+fn otp_device(u: &UserRow, created: String) -> OtpDevice {
+    OtpDevice {
+        id: sha256_hex(format!("otp-device:{}", u.id).as_bytes())[..32].to_string(),
+        create_date: created,
+        kind: "totp",
+        label: "orgbox sandbox authenticator (any accepted OTP, e.g. 000000)",
+        verified: true,
+        scopes: [],
     }
 }
 

@@ -40,61 +40,17 @@ impl UserView<'_> {
     pub fn to_json(&self) -> Value {
         let u = self.user;
         let full = format!("{} {}", u.first_name, u.last_name);
-        let enterprises: Vec<Value> = self
-            .memberships
-            .iter()
-            .map(|m| {
-                json!({
-                    "id": m.enterprise.id,
-                    "name": m.enterprise.name,
-                    "permissions": permission_names(&m.permissions),
-                    "beneficialOwner": false,
-                    "kycState": m.enterprise.kyc_state,
-                    "bitgoOrg": BITGO_ORG,
-                })
-            })
-            .collect();
-        let organizations: Vec<Value> = self
-            .organizations
-            .iter()
-            .map(|(o, role)| {
-                json!({
-                    "id": o.id,
-                    "name": o.name,
-                    "role": role.as_str(),
-                    "permissions": role.permissions(),
-                })
-            })
-            .collect();
         let mut user = json!({
             "id": u.id,
             "username": u.username,
             "name": {"first": u.first_name, "last": u.last_name, "full": full},
             "email": {"email": u.username, "verified": true},
             "phone": {"phone": "", "verified": false},
-            "enterprises": enterprises,
-            "organizations": organizations,
+            "enterprises": self.enterprises_json(),
+            "organizations": self.organizations_json(),
             "country": u.country,
             "timezone": u.timezone,
-            "identity": {
-                "verified": true,
-                "kyc": {
-                    "available": true,
-                    "required": true,
-                    "fullyRequired": false,
-                    "failureCount": 0,
-                    "hasVideoID": false,
-                    "isScreeningRequired": false,
-                    "overallState": "approved",
-                    "data": {
-                        "state": "approved",
-                        "fields": {"country": u.country, "firstName": u.first_name, "lastName": u.last_name}
-                    },
-                    "passport": {"required": false, "state": "unverified"},
-                    "documents": {"state": "unverified"},
-                    "residency": {"state": "unverified"}
-                }
-            },
+            "identity": identity_json(u),
             "otpDevices": [{
                 "id": otp_device_id(&u.id),
                 "createDate": iso(u.created_at),
@@ -127,6 +83,59 @@ impl UserView<'_> {
         }
         user
     }
+
+    fn enterprises_json(&self) -> Vec<Value> {
+        self.memberships
+            .iter()
+            .map(|m| {
+                json!({
+                    "id": m.enterprise.id,
+                    "name": m.enterprise.name,
+                    "permissions": permission_names(&m.permissions),
+                    "beneficialOwner": false,
+                    "kycState": m.enterprise.kyc_state,
+                    "bitgoOrg": BITGO_ORG,
+                })
+            })
+            .collect()
+    }
+
+    fn organizations_json(&self) -> Vec<Value> {
+        self.organizations
+            .iter()
+            .map(|(o, role)| {
+                json!({
+                    "id": o.id,
+                    "name": o.name,
+                    "role": role.as_str(),
+                    "permissions": role.permissions(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The user's `identity`: verified, with the sandbox's approved KYC.
+fn identity_json(u: &UserRow) -> Value {
+    json!({
+        "verified": true,
+        "kyc": {
+            "available": true,
+            "required": true,
+            "fullyRequired": false,
+            "failureCount": 0,
+            "hasVideoID": false,
+            "isScreeningRequired": false,
+            "overallState": "approved",
+            "data": {
+                "state": "approved",
+                "fields": {"country": u.country, "firstName": u.first_name, "lastName": u.last_name}
+            },
+            "passport": {"required": false, "state": "unverified"},
+            "documents": {"state": "unverified"},
+            "residency": {"state": "unverified"}
+        }
+    })
 }
 
 /// A stable id for the user's sandbox OTP device.

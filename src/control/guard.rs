@@ -36,9 +36,12 @@ impl FromRequest for Admin {
 fn admit(req: &HttpRequest) -> Result<Admin, ControlError> {
     let RequestContext { state, sandbox } = RequestContext::of(req)?;
     site::check(req, &state)?;
-    state.control.admits(bearer(req)).map_err(|refusal| {
-        ControlError::new(StatusCode::UNAUTHORIZED, refusal.code(), refusal.message())
-    })?;
+    state
+        .control
+        .admits(bearer(req).token())
+        .map_err(|refusal| {
+            ControlError::new(StatusCode::UNAUTHORIZED, refusal.code(), refusal.message())
+        })?;
     Ok(Admin { sandbox, state })
 }
 

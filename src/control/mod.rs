@@ -4,8 +4,10 @@
 //! the [`Admin`] extractor, which applies the same-site rules ([`site`]) and the admin key
 //! when one applies.
 
+pub mod bitwarden;
 pub mod clock;
 pub mod console;
+pub mod enterprises;
 pub mod faults;
 pub mod guard;
 pub mod invitations;
@@ -150,6 +152,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
             )
             .service(web::resource("/prices/{asset}").route(web::put().to(wallets::set_price)))
             .configure(configure_sandbox_control)
+            .configure(enterprises::configure)
+            .configure(bitwarden::configure)
             .default_service(web::to(not_found)),
     );
 }

@@ -17,3 +17,4 @@ pub mod scope;
 pub mod time;
 pub mod token_rules;
 pub mod wallet_policy;
+pub mod withdrawal;

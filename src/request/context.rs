@@ -52,6 +52,16 @@ pub enum Bearer<'a> {
     Token(&'a str),
 }
 
+impl<'a> Bearer<'a> {
+    /// The token, if the header holds one.
+    pub fn token(self) -> Option<&'a str> {
+        match self {
+            Bearer::Token(t) => Some(t),
+            Bearer::Absent | Bearer::Malformed => None,
+        }
+    }
+}
+
 /// Reads `Authorization: Bearer <value>` from `req`.
 pub fn bearer(req: &HttpRequest) -> Bearer<'_> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {

@@ -147,30 +147,15 @@ where
         .ok_or(Error::Unauthenticated(AuthFailure::UnknownToken))?;
     let row = found.token;
 
-    let mut replay_key = None;
-    let (raw_token, version, signed) = match signature {
-        Err(raw) => (raw, AuthVersion::V2, false),
+    let (raw_token, version, replay_key) = match signature {
+        Err(raw) => (raw, AuthVersion::V2, None),
         Ok((version, timestamp, hmac)) => {
-            let raw = key
-                .open(&row.sealed_token, &row.id)
-                .and_then(|b| String::from_utf8(b).ok())
-                .map(RawToken::from_string)
-                .ok_or_else(|| {
-                    Error::Internal(format!(
-                        "token {} cannot be unsealed with this server key",
-                        row.id
-                    ))
-                })?;
-            let signed_at = check_timestamp(&timestamp, Clock::real_now_ms(), window_ms)?;
-            let subject =
-                request_subject(version, facts.method, &timestamp, facts.target, facts.body);
-            if !verify_hex(raw.expose().as_bytes(), &subject, &hmac) {
-                return Err(Error::Unauthenticated(AuthFailure::BadSignature));
-            }
-            replay_key = Some((hmac, signed_at));
-            (raw, version, true)
+            let (raw, signed_at) =
+                verify_signature(key, &row, facts, version, &timestamp, &hmac, window_ms)?;
+            (raw, version, Some((hmac, signed_at)))
         }
     };
+    let signed = replay_key.is_some();
 
     check_usable(row.expires_at, row.revoked_at, sandbox.clock.now_ms())
         .map_err(Error::Unauthenticated)?;
@@ -200,6 +185,35 @@ where
         },
         preloaded,
     ))
+}
+
+/// Checks a signed request's HMAC (keyed by the token `row`'s raw value, unsealed with `key`)
+/// and its timestamp; returns the raw token and the signing time.
+fn verify_signature(
+    key: &ServerKey,
+    row: &TokenRow,
+    facts: &RequestFacts<'_>,
+    version: AuthVersion,
+    timestamp: &str,
+    hmac: &str,
+    window_ms: i64,
+) -> Result<(RawToken, i64)> {
+    let raw = key
+        .open(&row.sealed_token, &row.id)
+        .and_then(|b| String::from_utf8(b).ok())
+        .map(RawToken::from_string)
+        .ok_or_else(|| {
+            Error::Internal(format!(
+                "token {} cannot be unsealed with this server key",
+                row.id
+            ))
+        })?;
+    let signed_at = check_timestamp(timestamp, Clock::real_now_ms(), window_ms)?;
+    let subject = request_subject(version, facts.method, timestamp, facts.target, facts.body);
+    if !verify_hex(raw.expose().as_bytes(), &subject, hmac) {
+        return Err(Error::Unauthenticated(AuthFailure::BadSignature));
+    }
+    Ok((raw, signed_at))
 }
 
 /// A signed request's `Auth-Timestamp` (milliseconds) must be within `window_ms` of the real

@@ -148,21 +148,9 @@ async fn personal_api_keys_log_in_and_may_call_organizations() {
     let bw = spawn_bw().await;
     let token = bw.login(ART).await;
     let user_id = claims(&token)["sub"].as_str().unwrap().to_string();
-    let key: String = bw
-        .app
-        .state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .read(move |c| {
-            Ok(c.query_row(
-                "SELECT api_key FROM bw_users WHERE id = ?1",
-                [&user_id],
-                |r| r.get(0),
-            )?)
-        })
-        .await
-        .unwrap();
+    let key = bw.app.text(&format!(
+        "SELECT api_key FROM bw_users WHERE id = '{user_id}'"
+    ));
     let client_id = format!("user.{}", claims(&token)["sub"].as_str().unwrap());
     let mut pairs = vec![
         ("grant_type", "client_credentials"),
@@ -218,7 +206,7 @@ async fn organization_api_keys_get_api_organization_tokens_that_cannot_call_the_
         .await;
     expect_empty(&refused, 403);
     // A Free organization has no API: its key does not log in.
-    bw.sql("UPDATE bw_organizations SET features = json_set(features, '$.useApi', json('false')) WHERE id = ?1", bw.org_id.clone()).await;
+    bw.patch_org(&bw.org_id, json!({"features": {"useApi": false}}));
     let r = bw
         .token(&[
             ("grant_type", "client_credentials"),
@@ -239,12 +227,7 @@ async fn tokens_expire_on_the_sandbox_clock_and_bad_tokens_get_an_empty_401() {
     expect_empty(&bw.app.get("/api/sync", Auth::None).await, 401);
     let forged = format!("{}x", &token[..token.len() - 1]);
     expect_empty(&bw.get("/api/sync", &forged).await, 401);
-    bw.app
-        .state
-        .sandboxes
-        .default_sandbox()
-        .clock
-        .advance(3_601_000);
+    bw.app.advance_clock_ms(3_601_000);
     expect_empty(&bw.get("/api/organizations", &token).await, 401);
 }
 

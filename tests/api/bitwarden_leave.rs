@@ -164,21 +164,9 @@ async fn the_last_two_owners_leaving_at_once_leave_one_owner() {
         let mut statuses = [ra.status, rb.status];
         statuses.sort();
         assert_eq!(statuses, [200, 400], "exactly one owner may leave");
-        let owners: i64 = bw
+        let owners = bw
             .app
-            .state
-            .sandboxes
-            .default_sandbox()
-            .store
-            .read(|c| {
-                Ok(c.query_row(
-                    "SELECT count(*) FROM bw_memberships WHERE type = 0 AND status = 2",
-                    [],
-                    |r| r.get(0),
-                )?)
-            })
-            .await
-            .unwrap();
+            .count("SELECT count(*) FROM bw_memberships WHERE type = 0 AND status = 2");
         assert_eq!(owners, 1);
     }
 }

@@ -33,19 +33,7 @@ async fn upload(bw: &BwApp, path: &str, token: &str, license: &Value) -> Resp {
 
 async fn installation(bw: &BwApp) -> String {
     bw.app
-        .state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .read(|c| {
-            Ok(c.query_row(
-                "SELECT value FROM bw_settings WHERE name = 'installation_id'",
-                [],
-                |r| r.get(0),
-            )?)
-        })
-        .await
-        .unwrap()
+        .text("SELECT value FROM bw_settings WHERE name = 'installation_id'")
 }
 
 async fn download(bw: &BwApp, token: &str) -> Value {
@@ -59,6 +47,17 @@ async fn download(bw: &BwApp, token: &str) -> Value {
     )
     .await
     .ok()
+}
+
+/// The same data directory (so the same signing key and installation id) started self-hosted.
+async fn self_hosted(cloud: BwApp) -> BwApp {
+    let BwApp { app, org_id } = cloud;
+    let app = spawn_app_in(app.dir, |c| {
+        c.bitwarden.users = orgbox::config::bitwarden::BitwardenConfig::default().users;
+        c.bitwarden.deployment = Deployment::SelfHosted;
+    })
+    .await;
+    BwApp { app, org_id }
 }
 
 #[actix_rt::test]
@@ -101,16 +100,7 @@ async fn a_downloaded_license_applies_on_the_self_hosted_sandbox_and_tampering_i
         .await;
     assert_eq!(deleted.status, 200);
     let org_id = cloud.org_id.clone();
-    let BwApp { app, .. } = cloud;
-    let hosted_app = spawn_app_in(app.dir, |c| {
-        c.bitwarden.users = orgbox::config::bitwarden::BitwardenConfig::default().users;
-        c.bitwarden.deployment = Deployment::SelfHosted;
-    })
-    .await;
-    let hosted = BwApp {
-        app: hosted_app,
-        org_id: org_id.clone(),
-    };
+    let hosted = self_hosted(cloud).await;
     let token = hosted.login(KRAMER).await;
 
     let before = hosted.snapshot().await;
@@ -246,30 +236,21 @@ async fn a_license_from_another_sandbox_is_refused() {
 
 #[actix_rt::test]
 async fn an_update_must_fit_the_seats_in_use() {
-    let hosted = spawn_bw_with(|c| c.bitwarden.deployment = Deployment::SelfHosted).await;
-    let token = hosted.login(ART).await;
-    let org_id = hosted.org_id.clone();
-    // A license this sandbox signs for its own organization, with fewer seats than members.
-    let license: Value = hosted
-        .app
-        .state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write(move |c| -> orgbox::domain::error::Result<_> {
-            let org = orgbox::store::bitwarden::orgs::find(c, &org_id)?.unwrap();
-            let installation = orgbox::bitwarden::license::installation_id(c)?;
-            let mut l = orgbox::bitwarden::license::build(
-                &org,
-                &installation,
-                orgbox::sandbox::Clock::real_now_ms(),
-            );
-            l.insert("seats".into(), json!(2));
-            orgbox::bitwarden::license::sign(&orgbox::bitwarden::license::signing_key(c)?, &mut l)?;
-            Ok(Value::Object(l))
-        })
+    // A license this sandbox signed for its own organization with fewer seats than members:
+    // downloaded on the cloud sandbox while billing had set 2 seats (then set back), and
+    // applied after the same data directory starts self-hosted.
+    let cloud = spawn_bw().await;
+    let owner = cloud.login(ART).await;
+    let org = cloud
+        .get(&format!("/api/organizations/{}", cloud.org_id), &owner)
         .await
-        .unwrap();
+        .ok();
+    cloud.patch_org(&cloud.org_id, json!({"seats": 2}));
+    let license = download(&cloud, &owner).await;
+    assert_eq!(license["seats"], 2);
+    cloud.patch_org(&cloud.org_id, json!({"seats": org["seats"]}));
+    let hosted = self_hosted(cloud).await;
+    let token = hosted.login(ART).await;
     let before = hosted.snapshot().await;
     let r = upload(
         &hosted,

@@ -46,15 +46,7 @@ async fn seeded_members_can_unwrap_the_organization_key_and_it_opens_the_org_pri
         .await
         .ok();
     assert_eq!(full["hasPublicAndPrivateKeys"], true);
-    let private: String = bw
-        .app
-        .state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .read(|c| Ok(c.query_row("SELECT private_key FROM bw_organizations", [], |r| r.get(0))?))
-        .await
-        .unwrap();
+    let private = bw.app.text("SELECT private_key FROM bw_organizations");
     let der = crypto::decrypt_type2(&org_key, &private).unwrap();
     let public = bw
         .get(
@@ -162,15 +154,7 @@ async fn an_invitation_is_accepted_with_its_token_by_the_invited_address_only() 
         json!({"emails": [KRAMER.replace("kramer", "puddy")], "type": 2}),
     )
     .await;
-    let link: String = bw
-        .app
-        .state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .read(|c| Ok(c.query_row("SELECT link FROM outbox", [], |r| r.get(0))?))
-        .await
-        .unwrap();
+    let link = bw.app.text("SELECT link FROM outbox");
     let param = |name: &str| {
         link.split(&format!("{name}="))
             .nth(1)

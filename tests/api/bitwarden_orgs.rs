@@ -4,6 +4,7 @@ use orgbox::config::bitwarden::Deployment;
 use serde_json::{json, Value};
 
 use crate::bitwarden_support::*;
+use crate::helpers::{Auth, Req};
 
 const KEY: &str = "4.AAAA";
 const PRIVATE: &str = "2.AAAAAAAAAAAAAAAAAAAAAA==|AAAA|AAAA";
@@ -510,11 +511,7 @@ async fn storage_adjusts_within_the_rules() {
         400,
         "Maximum storage is 100 GB.",
     );
-    bw.sql(
-        "UPDATE bw_organizations SET storage_bytes = 4 * 1073741824 WHERE id = ?1",
-        bw.org_id.clone(),
-    )
-    .await;
+    bw.patch_org(&bw.org_id, json!({"storageBytes": 4_i64 * 1_073_741_824}));
     let before_used = bw.snapshot().await;
     let r = bw
         .call("POST", &path, &owner, json!({"storageGbAdjustment": -3}))
@@ -580,11 +577,10 @@ async fn auto_enroll_status_reads_the_reset_password_policy_by_sso_identifier() 
         .call("POST", "/api/organizations", &token, create_body(0))
         .await
         .ok();
-    bw.sql(
-        "UPDATE bw_organizations SET identifier = 'kramerica' WHERE id = ?1",
-        free["id"].as_str().unwrap().to_string(),
-    )
-    .await;
+    bw.patch_org(
+        free["id"].as_str().unwrap(),
+        json!({"identifier": "kramerica"}),
+    );
     let outsider = bw.login(GEORGE).await;
     expect_bw_error(
         &bw.get("/api/organizations/kramerica/auto-enroll-status", &outsider)
@@ -598,7 +594,15 @@ async fn auto_enroll_status_reads_the_reset_password_policy_by_sso_identifier() 
 async fn deleting_an_sso_link_removes_only_the_callers_link() {
     let bw = spawn_bw().await;
     let token = bw.login(KRAMER).await;
-    bw.sql("INSERT INTO bw_sso_users (user_id, organization_id, external_id) SELECT id, (SELECT id FROM bw_organizations), 'ext' FROM bw_users WHERE email = ?1", KRAMER.to_string()).await;
+    bw.app
+        .control(
+            Req::post(&format!(
+                "/sandbox/bitwarden/organizations/{}/sso-links",
+                bw.org_id
+            ))
+            .json(&json!({"email": KRAMER, "externalId": "ext"})),
+        )
+        .ok();
     let org = &bw.get("/api/organizations", &token).await.ok()["data"][0];
     assert_eq!(org["ssoBound"], true);
     let r = bw
@@ -651,21 +655,16 @@ async fn invitations_need_manage_users_fill_seats_and_land_in_the_outbox() {
         (puddy["status"].clone(), puddy["type"].clone()),
         (json!(0), json!(2))
     );
-    let mail: (String, String) = bw
-        .app
-        .state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .read(|c| {
-            Ok(c.query_row(
-                "SELECT source, recipient FROM outbox WHERE kind = 'invitation'",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?)
-        })
-        .await
-        .unwrap();
+    let outbox = bw.app.get("/sandbox/outbox", Auth::None).await.ok();
+    let invitation = outbox["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rfind(|m| m["kind"] == "invitation")
+        .unwrap()
+        .clone();
+    let text = |k: &str| invitation[k].as_str().unwrap().to_string();
+    let mail = (text("source"), text("to"));
     assert_eq!(
         mail,
         ("bitwarden".to_string(), "puddy@vandelay.test".to_string())

@@ -135,56 +135,29 @@ impl BwApp {
         json!({"masterPasswordHash": client_hash(email, MASTER)})
     }
 
-    /// Runs SQL on the default sandbox's store (test arrangement for states no route reaches).
-    pub async fn sql(&self, sql: &'static str, param: String) {
+    /// Sets what Bitwarden's own services set on the organization `id` (seats, storage used,
+    /// SSO identifier, feature flags): `PATCH /sandbox/bitwarden/organizations/{id}`.
+    pub fn patch_org(&self, id: &str, patch: Value) -> Value {
+        let path = format!("/sandbox/bitwarden/organizations/{id}");
         self.app
-            .state
-            .sandboxes
-            .default_sandbox()
-            .store
-            .write(move |c| -> orgbox::domain::error::Result<()> {
-                c.execute(sql, [param])?;
-                Ok(())
-            })
-            .await
-            .unwrap();
+            .control(Req::method("PATCH", &path).json(&patch))
+            .ok()
     }
 
     /// Every Bitwarden row, as text, to compare before and after a refusal.
     pub async fn snapshot(&self) -> Vec<String> {
         self.app
-            .state
-            .sandboxes
-            .default_sandbox()
-            .store
-            .read(|c| {
-                let mut out = Vec::new();
-                for table in [
-                    "bw_users",
-                    "bw_organizations",
-                    "bw_memberships",
-                    "bw_org_api_keys",
-                    "bw_policies",
-                    "bw_sso_users",
-                ] {
-                    let mut stmt = c.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))?;
-                    let n = stmt.column_count();
-                    let rows = stmt.query_map([], |r| {
-                        let mut line = table.to_string();
-                        for i in 0..n {
-                            let v: rusqlite::types::Value = r.get(i)?;
-                            line.push_str(&format!("|{v:?}"));
-                        }
-                        Ok(line)
-                    })?;
-                    for row in rows {
-                        out.push(row?);
-                    }
-                }
-                Ok(out)
-            })
-            .await
-            .unwrap()
+            .snapshot(&[
+                "bw_users",
+                "bw_organizations",
+                "bw_memberships",
+                "bw_org_api_keys",
+                "bw_policies",
+                "bw_sso_users",
+            ])
+            .lines()
+            .map(str::to_string)
+            .collect()
     }
 }
 

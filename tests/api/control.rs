@@ -8,7 +8,7 @@ use crate::fixtures::{lone_enterprise, mail_to, world};
 use crate::helpers::*;
 
 /// Asserts a control-plane error: the status and `{error, code}`; returns the code.
-fn control_error(r: &Resp, status: u16) -> String {
+pub fn control_error(r: &Resp, status: u16) -> String {
     assert_eq!(r.status, status, "{}", String::from_utf8_lossy(&r.body));
     let b = r.json();
     assert!(b["error"].is_string(), "{b}");
@@ -240,7 +240,11 @@ async fn a_configured_admin_key_guards_every_control_route() {
 
 #[actix_web::test]
 async fn switched_off_every_control_path_is_a_404() {
-    let app = spawn_app_with(|c| c.sandbox.enabled = false).await;
+    // Arranged with the control plane on, then the same data directory with it off.
+    let on = spawn_app().await;
+    let eid = lone_enterprise(&on, &[(DALE, EnterprisePermission::Auditor)]);
+    let TestApp { dir, .. } = on;
+    let app = spawn_app_in(dir, |c| c.sandbox.enabled = false).await;
     for path in [
         "/sandbox/health",
         "/sandbox/outbox",
@@ -249,8 +253,8 @@ async fn switched_off_every_control_path_is_a_404() {
         let code = control_error(&app.get(path, Auth::None).await, 404);
         assert_eq!(code, "control_plane_disabled");
     }
-    // Mail is still captured, only not served.
-    let eid = lone_enterprise(&app, &[(DALE, EnterprisePermission::Auditor)]);
+    // Mail is still captured, only not served: the same data directory with the control plane
+    // on shows it.
     let login = app.login(BRENNAN).await;
     app.post(
         &format!("/api/v2/enterprise/{eid}/user"),
@@ -259,6 +263,8 @@ async fn switched_off_every_control_path_is_a_404() {
     )
     .await
     .ok();
+    let TestApp { dir, .. } = app;
+    let app = spawn_app_in(dir, |_| {}).await;
     assert_eq!(mail_to(&app, SERVICE).len(), 1);
 }
 

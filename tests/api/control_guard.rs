@@ -52,6 +52,22 @@ fn writes(app: &TestApp) -> Vec<(&'static str, String, Value)> {
             format!("/sandbox/organizations/{org}/admins"),
             json!({"email": DALE}),
         ),
+        (
+            "POST",
+            format!("/sandbox/enterprises/{}/members", app.demo.enterprise_id),
+            json!({"email": SERVICE, "permissions": ["admin"]}),
+        ),
+        (
+            "PATCH",
+            "/sandbox/bitwarden/organizations/00000000-0000-0000-0000-000000000000".into(),
+            json!({"seats": 1}),
+        ),
+        (
+            "POST",
+            "/sandbox/bitwarden/organizations/00000000-0000-0000-0000-000000000000/sso-links"
+                .into(),
+            json!({"email": "planted@evil.example"}),
+        ),
         ("PUT", "/sandbox/prices/ofctbtc".into(), json!({"usd": "1"})),
         ("POST", "/sandbox/snapshots/before/load".into(), json!({})),
         ("POST", "/sandbox/snapshots/planted".into(), json!({})),

@@ -1,6 +1,5 @@
 //! Enterprises: get and list, for members with `enterprise_view_all`.
 
-use orgbox::store::enterprises::{self, EnterpriseRow};
 use serde_json::json;
 
 use crate::helpers::*;
@@ -119,21 +118,12 @@ async fn all_scope_grants_the_read() {
 async fn only_members_see_an_enterprise() {
     let app = spawn_app().await;
     let other = "e".repeat(32);
-    let row = EnterpriseRow {
-        id: other.clone(),
-        name: "Someone Else".into(),
-        organization_id: None,
-        business_model: "bitgoAsAService".into(),
-        account_type: "entity".into(),
-        kyc_state: "approved".into(),
-        created_at: 0,
-    };
-    app.state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write_blocking(|c| enterprises::insert(c, &row))
-        .unwrap();
+    app.seed(json!({
+        "now": 0,
+        "enterprises": [{"key": "else", "id": other, "name": "Someone Else",
+                         "businessModel": "bitgoAsAService", "accountType": "entity",
+                         "kycState": "approved"}],
+    }));
     let token = app.token_with(&["enterprise_view_all"]).await;
     let b = app
         .get(

@@ -3,8 +3,7 @@
 //! captured mail.
 
 use orgbox::domain::role::EnterprisePermission;
-use orgbox::store::enterprises::{self, EnterpriseRow};
-use orgbox::store::{outbox, users};
+use serde_json::{json, Value};
 
 use crate::helpers::*;
 
@@ -58,15 +57,10 @@ pub fn counts(app: &TestApp) -> Vec<i64> {
 
 /// A user's id by email.
 pub fn user_id(app: &TestApp, email: &str) -> String {
-    let email = email.to_string();
-    app.state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write_blocking(move |c| users::find_by_username(c, &email))
-        .unwrap()
-        .unwrap()
-        .id
+    app.text(&format!(
+        "SELECT id FROM users WHERE username = '{}'",
+        email.to_lowercase()
+    ))
 }
 
 /// An enterprise (outside the demo organization) whose only admin is Brennan, with `others`
@@ -79,8 +73,9 @@ pub fn lone_enterprise(app: &TestApp, others: &[(&str, EnterprisePermission)]) -
     id
 }
 
-/// Inserts enterprise `id` named `name`, in `organization` (if any), of `business_model`, with
-/// `members` (emails) and their permission; the first joined before the others.
+/// Creates enterprise `id` named `name`, in `organization` (if any), of `business_model`
+/// (a seeding fixture), with `members` (emails) and their permission (the control plane); the
+/// first joined before the others.
 pub fn insert_enterprise(
     app: &TestApp,
     id: &str,
@@ -89,39 +84,46 @@ pub fn insert_enterprise(
     business_model: &str,
     members: &[(&str, EnterprisePermission)],
 ) {
-    let members: Vec<(String, EnterprisePermission)> =
-        members.iter().map(|(e, p)| (user_id(app, e), *p)).collect();
-    let row = EnterpriseRow {
-        id: id.to_string(),
-        name: name.into(),
-        organization_id: organization.map(str::to_string),
-        business_model: business_model.into(),
-        account_type: "entity".into(),
-        kyc_state: "approved".into(),
-        created_at: 0,
-    };
-    app.state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write_blocking(move |c| -> orgbox::domain::error::Result<_> {
-            enterprises::insert(c, &row)?;
-            for (i, (u, p)) in members.iter().enumerate() {
-                let joined = if i == 0 { 1 } else { 2 };
-                enterprises::upsert_member(c, &row.id, u, &[*p], joined)?;
-            }
-            Ok(())
-        })
-        .unwrap();
+    app.seed(json!({
+        "now": 0,
+        "enterprises": [{"key": id, "id": id, "name": name, "organization": organization,
+                         "businessModel": business_model, "accountType": "entity",
+                         "kycState": "approved"}],
+    }));
+    for (i, (email, permission)) in members.iter().enumerate() {
+        let joined = if i == 0 { 1 } else { 2 };
+        app.control(
+            Req::post(&format!("/sandbox/enterprises/{id}/members")).json(&json!({
+                "email": email, "permissions": [permission.as_str()], "joinedAt": joined,
+            })),
+        )
+        .ok();
+    }
+}
+
+/// One captured mail, as `GET /sandbox/outbox` shows it.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    /// What it is: `invitation`, `notification`, `otp`, ...
+    pub kind: String,
+    /// Plain-text body.
+    pub body: String,
+    /// A link to follow, if any.
+    pub link: Option<String>,
 }
 
 /// The mail captured for `to`, newest first.
-pub fn mail_to(app: &TestApp, to: &str) -> Vec<outbox::OutboxRow> {
-    let to = to.to_string();
-    app.state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write_blocking(move |c| outbox::list(c, Some(&to), 100))
+pub fn mail_to(app: &TestApp, to: &str) -> Vec<Mail> {
+    let path = format!("/sandbox/outbox?to={}&limit=100", to.replace('+', "%2B"));
+    let text = |m: &Value, k: &str| m[k].as_str().unwrap().to_string();
+    app.control(Req::get(&path)).ok()["messages"]
+        .as_array()
         .unwrap()
+        .iter()
+        .map(|m| Mail {
+            kind: text(m, "kind"),
+            body: text(m, "body"),
+            link: m["link"].as_str().map(str::to_string),
+        })
+        .collect()
 }

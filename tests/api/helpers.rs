@@ -56,6 +56,9 @@ pub struct TestApp {
     pub dir: tempfile::TempDir,
     /// The HTTPS listener's address, when one is configured.
     pub tls: Option<std::net::SocketAddr>,
+    /// The control plane's admin key, when one is configured (sent by the control-plane
+    /// helpers).
+    admin_key: Option<String>,
     client: awc::Client,
 }
 
@@ -249,87 +252,127 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
 pub async fn spawn_app_in(dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = test_config(dir.path());
     tweak(&mut config);
+    let admin_key = Some(config.sandbox.admin_key.clone()).filter(|k| !k.is_empty());
     let app = Application::build(config).await.expect("app builds");
     let base = format!("http://{}", app.address());
     let state = app.state();
     let demo = app.demo().clone();
     let tls = app.tls_address();
     actix_web::rt::spawn(app.run_until_stopped());
-    let client = awc::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .disable_redirects()
-        .finish();
+    // The server starts when its future is first polled: let it, so that a synchronous
+    // helper (which blocks this thread) never waits on a server that has not started.
+    actix_web::rt::task::yield_now().await;
     TestApp {
         base,
         state,
         demo,
         dir,
         tls,
-        client,
+        admin_key,
+        client: client(),
+    }
+}
+
+fn client() -> awc::Client {
+    awc::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .disable_redirects()
+        .finish()
+}
+
+/// Sends `req` to the server at `base` with `client`, signing it as asked.
+async fn send_with(client: &awc::Client, base: &str, req: Req) -> Resp {
+    let url = format!("{base}{}", req.path);
+    let mut r = client.request(req.method.clone(), url);
+    if let Some(ct) = &req.content_type {
+        r = r.insert_header(("Content-Type", ct.as_str()));
+    }
+    let body = req.body.clone().unwrap_or_default();
+    match &req.auth {
+        Auth::None => {}
+        Auth::Raw(t) => r = r.insert_header(("Authorization", format!("Bearer {t}"))),
+        Auth::V2(t) | Auth::V3(t) => {
+            let version = if matches!(req.auth, Auth::V3(_)) {
+                AuthVersion::V3
+            } else {
+                AuthVersion::V2
+            };
+            let ts = req.timestamp.unwrap_or_else(Clock::real_now_ms).to_string();
+            let signed = req.signed_body.as_deref().unwrap_or(&body);
+            let subject = request_subject(version, req.method.as_str(), &ts, &req.path, signed);
+            r = r
+                .insert_header((
+                    "Authorization",
+                    format!("Bearer {}", sha256_hex(t.as_bytes())),
+                ))
+                .insert_header(("Auth-Timestamp", ts.clone()))
+                .insert_header(("HMAC", hmac_hex(t.as_bytes(), &subject)))
+                .insert_header((
+                    "BitGo-Auth-Version",
+                    if version == AuthVersion::V3 {
+                        "3.0"
+                    } else {
+                        "2.0"
+                    },
+                ));
+        }
+    }
+    for (k, v) in &req.headers {
+        r = r.insert_header((k.as_str(), v.as_str()));
+    }
+    for (k, v) in &req.appended {
+        let value = actix_web::http::header::HeaderValue::from_bytes(v).expect("header bytes");
+        r = r.append_header((k.as_str(), value));
+    }
+    let mut resp = if req.body.is_some() {
+        r.send_body(body).await
+    } else {
+        r.send().await
+    }
+    .expect("request sent");
+    let body = resp
+        .body()
+        .limit(16 * 1024 * 1024)
+        .await
+        .expect("body read");
+    Resp {
+        status: resp.status().as_u16(),
+        headers: resp.headers().clone(),
+        body,
     }
 }
 
 impl TestApp {
     /// Sends a request, signing it as asked.
     pub async fn send(&self, req: Req) -> Resp {
-        let url = format!("{}{}", self.base, req.path);
-        let mut r = self.client.request(req.method.clone(), url);
-        if let Some(ct) = &req.content_type {
-            r = r.insert_header(("Content-Type", ct.as_str()));
+        send_with(&self.client, &self.base, req).await
+    }
+
+    /// Sends a request from a thread of its own and waits for the answer: for the synchronous
+    /// helpers (rows, counts, balances, set-up through the control plane), which tests call
+    /// without `.await`.
+    pub fn send_blocking(&self, req: Req) -> Resp {
+        let base = self.base.clone();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new()
+                .block_on(async move { send_with(&client(), &base, req).await })
+        })
+        .join()
+        .expect("the request thread")
+    }
+
+    /// A control-plane request (with the admin key when one is configured), answered
+    /// synchronously.
+    pub fn control(&self, req: Req) -> Resp {
+        match &self.admin_key {
+            Some(key) => self.send_blocking(req.auth(Auth::Raw(key.clone()))),
+            None => self.send_blocking(req),
         }
-        let body = req.body.clone().unwrap_or_default();
-        match &req.auth {
-            Auth::None => {}
-            Auth::Raw(t) => r = r.insert_header(("Authorization", format!("Bearer {t}"))),
-            Auth::V2(t) | Auth::V3(t) => {
-                let version = if matches!(req.auth, Auth::V3(_)) {
-                    AuthVersion::V3
-                } else {
-                    AuthVersion::V2
-                };
-                let ts = req.timestamp.unwrap_or_else(Clock::real_now_ms).to_string();
-                let signed = req.signed_body.as_deref().unwrap_or(&body);
-                let subject = request_subject(version, req.method.as_str(), &ts, &req.path, signed);
-                r = r
-                    .insert_header((
-                        "Authorization",
-                        format!("Bearer {}", sha256_hex(t.as_bytes())),
-                    ))
-                    .insert_header(("Auth-Timestamp", ts.clone()))
-                    .insert_header(("HMAC", hmac_hex(t.as_bytes(), &subject)))
-                    .insert_header((
-                        "BitGo-Auth-Version",
-                        if version == AuthVersion::V3 {
-                            "3.0"
-                        } else {
-                            "2.0"
-                        },
-                    ));
-            }
-        }
-        for (k, v) in &req.headers {
-            r = r.insert_header((k.as_str(), v.as_str()));
-        }
-        for (k, v) in &req.appended {
-            let value = actix_web::http::header::HeaderValue::from_bytes(v).expect("header bytes");
-            r = r.append_header((k.as_str(), value));
-        }
-        let mut resp = if req.body.is_some() {
-            r.send_body(body).await
-        } else {
-            r.send().await
-        }
-        .expect("request sent");
-        let body = resp
-            .body()
-            .limit(16 * 1024 * 1024)
-            .await
-            .expect("body read");
-        Resp {
-            status: resp.status().as_u16(),
-            headers: resp.headers().clone(),
-            body,
-        }
+    }
+
+    /// Applies a seeding fixture through `POST /sandbox/seed`; returns its report.
+    pub fn seed(&self, fixture: Value) -> Value {
+        self.control(Req::post("/sandbox/seed").json(&fixture)).ok()
     }
 
     /// GET with auth.
@@ -412,67 +455,17 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no demo user {email}"))
     }
 
-    /// Creates a user with the demo password who belongs to nothing; returns their id.
+    /// Creates a user with the demo password who belongs to nothing (through a seeding
+    /// fixture); returns their id.
     pub fn add_outsider(&self, email: &str) -> String {
-        let id = orgbox::domain::ids::new_id(0);
-        let row = orgbox::store::users::UserRow {
-            id: id.clone(),
-            username: email.to_string(),
-            first_name: "Out".into(),
-            last_name: "Sider".into(),
-            password_hash: orgbox::auth::password::hash_for_storage(email, PASSWORD, 1_000),
-            country: "USA".into(),
-            timezone: "UTC".into(),
-            is_active: true,
-            created_at: 0,
-            last_login_at: None,
-        };
-        self.state
-            .sandboxes
-            .default_sandbox()
-            .store
-            .write_blocking(|c| orgbox::store::users::insert(c, &row))
-            .unwrap();
-        id
-    }
-
-    /// Every row of `tables` (table names or parenthesised queries), rendered as text:
-    /// compare before and after a refused request.
-    pub fn snapshot(&self, tables: &[&str]) -> String {
-        self.state
-            .sandboxes
-            .default_sandbox()
-            .store
-            .write_blocking(|c| -> orgbox::domain::error::Result<_> {
-                let mut out = String::new();
-                for table in tables {
-                    let mut stmt = c.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))?;
-                    let columns = stmt.column_count();
-                    let mut rows = stmt.query([])?;
-                    while let Some(row) = rows.next()? {
-                        out.push_str(table);
-                        for i in 0..columns {
-                            let v: rusqlite::types::Value = row.get(i)?;
-                            out.push_str(&format!(" {v:?}"));
-                        }
-                        out.push('\n');
-                    }
-                }
-                Ok(out)
-            })
-            .unwrap()
-    }
-
-    /// One number from SQL.
-    pub fn count(&self, sql: &str) -> i64 {
-        self.state
-            .sandboxes
-            .default_sandbox()
-            .store
-            .write_blocking(|c| -> orgbox::domain::error::Result<_> {
-                Ok(c.query_row(sql, [], |r| r.get(0))?)
-            })
-            .unwrap()
+        let report = self.seed(json!({
+            "now": 0,
+            "users": [{"email": email, "firstName": "Out", "lastName": "Sider", "password": PASSWORD}],
+        }));
+        report["ids"][email.to_lowercase()]
+            .as_str()
+            .expect("the outsider's id")
+            .to_string()
     }
 
     /// The caller's listed access tokens (first page).
@@ -487,12 +480,14 @@ impl TestApp {
             .clone()
     }
 
-    /// Moves the default sandbox's clock.
+    /// Moves the default sandbox's clock (`POST /sandbox/clock`).
     pub fn advance_clock(&self, seconds: i64) {
-        self.state
-            .sandboxes
-            .default_sandbox()
-            .clock
-            .advance(seconds * 1000);
+        self.advance_clock_ms(seconds * 1000);
+    }
+
+    /// Moves the default sandbox's clock by `ms` milliseconds.
+    pub fn advance_clock_ms(&self, ms: i64) {
+        self.control(Req::post("/sandbox/clock").json(&json!({"advanceMs": ms})))
+            .ok();
     }
 }

@@ -138,17 +138,16 @@ async fn an_inactive_user_can_neither_log_in_nor_use_a_token() {
     let app = spawn_app().await;
     let login = app.login(BRENNAN).await;
     let api = app.token_with(&["profile"]).await;
-    let store = app.state.sandboxes.default_sandbox().store.clone();
-    store
-        .write(|c| -> orgbox::domain::error::Result<_> {
-            c.execute(
-                "UPDATE users SET is_active = 0 WHERE username = ?1",
-                [BRENNAN],
-            )?;
-            Ok(())
-        })
+    // Deactivated by a seeding fixture that names Brennan as he is, but inactive.
+    let me = app
+        .get("/api/v2/user/me", Auth::Raw(login.clone()))
         .await
-        .unwrap();
+        .ok();
+    let name = &me["user"]["name"];
+    app.seed(json!({"users": [{
+        "email": BRENNAN, "firstName": name["first"], "lastName": name["last"],
+        "password": PASSWORD, "active": false,
+    }]}));
     let b = login_with(&app, BRENNAN, PASSWORD).await.expect_error(401);
     assert_eq!(b["context"]["reason"], "user_inactive");
     for auth in [

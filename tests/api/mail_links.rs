@@ -6,6 +6,9 @@ use serde_json::json;
 use crate::fixtures::{lone_enterprise, mail_to};
 use crate::helpers::*;
 
+/// The admin key of the apps behind a proxy.
+const ADMIN_KEY: &str = "proxied-admin-key";
+
 /// Brennan adds `email` to his lone enterprise (made on first use) with `headers` on the
 /// request; returns the link of the invitation mail (the mail's text carries the same link).
 async fn invitation_link(app: &TestApp, email: &str, headers: &[(&str, &str)]) -> String {
@@ -66,7 +69,13 @@ async fn a_trusted_proxy_names_the_host_and_a_public_url_wins_over_it() {
         ("X-Forwarded-Host", "box.example.test"),
         ("X-Forwarded-Proto", "https"),
     ];
-    let app = spawn_app_with(|c| c.server.trusted_proxies = vec!["127.0.0.1".into()]).await;
+    // Behind a trusted proxy the control plane needs its admin key (the helpers that arrange
+    // the enterprise and read the mail send it).
+    let app = spawn_app_with(|c| {
+        c.server.trusted_proxies = vec!["127.0.0.1".into()];
+        c.sandbox.admin_key = ADMIN_KEY.into();
+    })
+    .await;
     let link = invitation_link(&app, "proxied@example.test", &forwarded).await;
     assert!(
         link.starts_with("https://box.example.test/sandbox/invitations/"),
@@ -75,6 +84,7 @@ async fn a_trusted_proxy_names_the_host_and_a_public_url_wins_over_it() {
     let app = spawn_app_with(|c| {
         c.server.trusted_proxies = vec!["127.0.0.1".into()];
         c.server.public_url = Some("https://orgbox.example.test/base/".into());
+        c.sandbox.admin_key = ADMIN_KEY.into();
     })
     .await;
     let link = invitation_link(&app, "public@example.test", &forwarded).await;

@@ -2,6 +2,7 @@
 //! directory, so tests run in parallel.
 
 mod helpers;
+mod rows;
 
 mod approval_refusals;
 mod approvals;
@@ -20,6 +21,7 @@ mod child_enterprises;
 mod console;
 mod console_pages;
 mod control;
+mod control_arrange;
 mod control_guard;
 mod enterprise_settings;
 mod enterprise_users;

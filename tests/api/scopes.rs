@@ -73,21 +73,18 @@ async fn a_scope_the_session_does_not_hold_is_refused_and_nothing_is_created() {
 #[actix_web::test]
 async fn a_token_stored_with_all_never_grants_user_manage() {
     let app = spawn_app().await;
-    let login = app.login(BRENNAN).await;
-    let t = app.create_token(&login, &["profile"], json!({})).await;
-    let (id, raw) = (
-        t["id"].as_str().unwrap().to_string(),
-        t["token"].as_str().unwrap().to_string(),
+    // As a data directory written before `all` was expanded would hold it: a seeding fixture
+    // stores a token's scope names as given.
+    let report = app.seed(json!({"tokens": [{"user": BRENNAN, "label": "old", "scope": ["all"]}]}));
+    let raw = report["tokens"][0]["token"].as_str().unwrap().to_string();
+    let id = report["tokens"][0]["id"].as_str().unwrap();
+    assert_eq!(
+        app.text(&format!(
+            "SELECT scope FROM access_tokens WHERE id = '{id}'"
+        )),
+        "all",
+        "the arrangement: a token stored with `all`"
     );
-    // As a data directory written before `all` was expanded would hold it.
-    let store = app.state.sandboxes.default_sandbox().store.clone();
-    store
-        .write(move |c| -> orgbox::domain::error::Result<_> {
-            c.execute("UPDATE access_tokens SET scope = 'all' WHERE id = ?1", [id])?;
-            Ok(())
-        })
-        .await
-        .unwrap();
     app.get("/api/v2/user/me", Auth::Raw(raw.clone()))
         .await
         .ok();

@@ -74,15 +74,7 @@ async fn tokens_stay_valid_across_a_restart_and_the_demo_world_is_not_reseeded()
         .await
         .ok();
     again.get("/api/v2/user/me", Auth::Raw(token)).await.ok();
-    let users: i64 = again
-        .state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write_blocking(|c| -> orgbox::domain::error::Result<_> {
-            Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
-        })
-        .unwrap();
+    let users = again.count("SELECT count(*) FROM users");
     assert_eq!(
         users, 4,
         "three demo users and the child enterprise's end user"
@@ -92,17 +84,7 @@ async fn tokens_stay_valid_across_a_restart_and_the_demo_world_is_not_reseeded()
 #[actix_web::test]
 async fn passwords_are_stored_as_salted_pbkdf2() {
     let app = spawn_app().await;
-    let hashes: Vec<String> = app
-        .state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write_blocking(|c| -> orgbox::domain::error::Result<_> {
-            let mut s = c.prepare("SELECT password_hash FROM users")?;
-            let rows = s.query_map([], |r| r.get::<_, String>(0))?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
-        })
-        .unwrap();
+    let hashes = app.texts("SELECT password_hash FROM users");
     assert_eq!(hashes.len(), 4, "three demo users and the child's end user");
     for h in &hashes {
         assert!(h.starts_with("pbkdf2-sha256$1000$"), "{h}");

@@ -254,13 +254,20 @@ async fn a_child_enterprise_trades_only_after_its_kyc_is_approved() {
     let token = service_token(&app).await;
     let acct = create_go_account(&app, &token, &child(&app), 34).await;
     faucet(&app, &acct.id, "ofctusd", 10_000_000).await;
-    let e = child(&app);
-    app.state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write_blocking(move |c| orgbox::store::enterprises::set_kyc_state(c, &e, "pending"))
-        .unwrap();
+    // The child's KYC back to pending: its enterprise document as a seeding fixture, but for
+    // `kycState`.
+    let e = app
+        .get(
+            &format!("/api/v2/enterprise/{}", child(&app)),
+            Auth::V2(token.clone()),
+        )
+        .await
+        .ok();
+    app.seed(json!({"enterprises": [{
+        "key": "child", "id": e["id"], "name": e["name"], "organization": e["organizationId"],
+        "businessModel": e["businessModel"], "accountType": e["accountType"],
+        "kycState": "pending",
+    }]}));
     let r = order(
         &app,
         &token,

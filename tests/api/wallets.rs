@@ -21,28 +21,23 @@ pub fn child(app: &TestApp) -> String {
 }
 
 /// Makes `email` a member of the demo child enterprise with `permission`, and one of its video
-/// approvers when `video_approver`, straight in the store; returns the user's id.
+/// approvers when `video_approver`, through the control plane (as BitGo support would: no
+/// approval, no mail); returns the user's id.
 pub fn join_child(
     app: &TestApp,
     email: &str,
     permission: EnterprisePermission,
     video_approver: bool,
 ) -> String {
-    let (enterprise, user) = (child(app), app.user_id(email));
-    let u = user.clone();
-    app.state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write_blocking(move |c| -> orgbox::domain::error::Result<_> {
-            orgbox::store::enterprises::upsert_member(c, &enterprise, &u, &[permission], 0)?;
-            if video_approver {
-                orgbox::store::enterprise_users::set_video_id_user(c, &enterprise, &u, true)?;
-            }
-            Ok(())
-        })
-        .unwrap();
-    user
+    let mut member = json!({"email": email, "permissions": [permission.as_str()]});
+    if video_approver {
+        member["videoApprover"] = json!(true);
+    }
+    let path = format!("/sandbox/enterprises/{}/members", child(app));
+    app.control(Req::post(&path).json(&member)).ok()["userId"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// Creates a Go Account in `enterprise` as the holder of `token` (key, then wallet/add).
@@ -122,23 +117,27 @@ pub async fn withdraw(
     .await
 }
 
-/// The ledger's available and held of one asset, and whether they equal the sum of rows.
+/// The ledger's available and held of one asset, and whether they equal the sum of rows (as
+/// `GET /sandbox/wallets/{id}/ledger` shows them).
 pub fn balance(app: &TestApp, wallet: &str, asset: &str) -> (i64, i64) {
-    let (w, a) = (wallet.to_string(), asset.to_string());
-    let (b, sum) = app
-        .state
-        .sandboxes
-        .default_sandbox()
-        .store
-        .write_blocking(move |c| -> orgbox::domain::error::Result<_> {
-            Ok((
-                orgbox::store::ledger::balance(c, &w, &a)?,
-                orgbox::store::ledger::sum_of_rows(c, &w, &a)?,
-            ))
-        })
-        .unwrap();
+    let ledger = app
+        .control(Req::get(&format!("/sandbox/wallets/{wallet}/ledger")))
+        .ok();
+    let units = |v: &Value| v.as_str().unwrap().parse::<i64>().unwrap();
+    let (b, sum) = ledger["balances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["asset"] == asset)
+        .map_or(((0, 0), (0, 0)), |b| {
+            let s = &b["sumOfRows"];
+            (
+                (units(&b["available"]), units(&b["held"])),
+                (units(&s["available"]), units(&s["held"])),
+            )
+        });
     assert_eq!(b, sum, "the balance equals the sum of its ledger rows");
-    (b.available, b.held)
+    b
 }
 
 #[actix_rt::test]

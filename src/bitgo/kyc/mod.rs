@@ -15,14 +15,13 @@ use serde_json::{json, Value};
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
 use crate::domain::error::Error;
-use crate::domain::ids::new_uuid;
-use crate::domain::kyc::{self, Outcome, Schedule};
+use crate::domain::kyc;
 use crate::domain::policy;
 use crate::domain::role::OrgRole;
 use crate::domain::scope::Scope;
-use crate::store::child_enterprises::CHILD;
-use crate::store::kyc::{self as identities, IdentityFilter, IdentityRow};
-use crate::store::{enterprises, organizations};
+use crate::service;
+use crate::store::kyc::{self as identities, IdentityFilter};
+use crate::store::organizations;
 
 /// `POST /api/evs/v1/identity`: `{id, status}` (status `initiating`).
 pub async fn create_identity(authed: Authed) -> Result<HttpResponse, BitgoError> {
@@ -36,76 +35,7 @@ pub async fn create_identity(authed: Authed) -> Result<HttpResponse, BitgoError>
         .call
         .sandbox
         .store
-        .write(move |conn| {
-            let s = submission;
-            let role = match organizations::find_by_id(conn, &s.organization_id)? {
-                Some(_) => organizations::role_of(conn, &s.organization_id, &caller)?,
-                None => None,
-            };
-            policy::may_submit_kyc(role, &s.organization_id)?;
-            let enterprise = enterprises::find_by_id(conn, &s.enterprise_id)?
-                .filter(|e| {
-                    e.organization_id.as_deref() == Some(s.organization_id.as_str())
-                        && e.business_model == CHILD
-                })
-                .ok_or_else(|| {
-                    Error::NotFound(format!(
-                        "enterpriseId: {} is not a child enterprise of organization {}",
-                        s.enterprise_id, s.organization_id
-                    ))
-                })?;
-            if enterprises::permissions_of(conn, &enterprise.id, &s.user_id)?.is_none() {
-                return Err(Error::Invalid(format!(
-                    "invalid userId: {} is not a user of enterprise {}",
-                    s.user_id, enterprise.id
-                )));
-            }
-            let existing = identities::list(
-                conn,
-                std::slice::from_ref(&s.organization_id),
-                &IdentityFilter {
-                    enterprise_id: Some(s.enterprise_id.clone()),
-                    user_id: Some(s.user_id.clone()),
-                    ..IdentityFilter::default()
-                },
-            )?;
-            if let Some(open) = existing
-                .iter()
-                .find(|i| i.schedule.status_at(now) != kyc::DECLINED)
-            {
-                return Err(Error::Conflict(format!(
-                    "user {} already has identity {} ({}); update it with PATCH \
-                     /api/evs/v1/identity/{}",
-                    s.user_id,
-                    open.id,
-                    open.schedule.status_at(now),
-                    open.id
-                )));
-            }
-            let schedule = Schedule::starting(
-                now,
-                delays.review_after_seconds.saturating_mul(1000),
-                delays.decision_after_seconds.saturating_mul(1000),
-                s.outcome,
-            );
-            let identity = IdentityRow {
-                id: new_uuid(),
-                organization_id: s.organization_id,
-                enterprise_id: s.enterprise_id,
-                user_id: s.user_id,
-                transaction_type: s.transaction_type,
-                fields: s.fields,
-                status: schedule.status_at(now).to_string(),
-                error_description: None,
-                schedule,
-                created_by: Some(caller),
-                created_at: now,
-                updated_at: now,
-            };
-            identities::insert(conn, &identity)?;
-            identities::write_status(conn, &identity, now)?;
-            Ok(identity)
-        })
+        .write(move |conn| service::kyc::submit(conn, submission, &caller, &delays, now))
         .await?;
     authed.reply(
         StatusCode::OK,
@@ -132,7 +62,7 @@ pub async fn list_identities(
     query: web::Query<IdentityQuery>,
 ) -> Result<HttpResponse, BitgoError> {
     authed.require(Scope::EnterpriseViewAll)?;
-    crate::service::kyc::settle(&authed.call.sandbox.store, authed.now_ms()).await?;
+    service::kyc::settle(&authed.call.sandbox.store, authed.now_ms()).await?;
     let q = query.into_inner();
     let caller = authed.principal.user_id().to_string();
     let now = authed.now_ms();
@@ -181,48 +111,14 @@ pub async fn patch_identity(
     let now = authed.now_ms();
     let body: Value = authed.call.json()?;
     let patch = kyc::validate_patch(&body, now)?;
-    crate::service::kyc::settle(&authed.call.sandbox.store, authed.now_ms()).await?;
+    service::kyc::settle(&authed.call.sandbox.store, authed.now_ms()).await?;
     let identity_id = id.into_inner();
     let caller = authed.principal.user_id().to_string();
     let identity = authed
         .call
         .sandbox
         .store
-        .write(move |conn| {
-            let not_found = || Error::NotFound(format!("identity {identity_id} not found"));
-            let mut identity = identities::find_by_id(conn, &identity_id)?.ok_or_else(not_found)?;
-            let role = organizations::role_of(conn, &identity.organization_id, &caller)?;
-            policy::may_submit_kyc(role, &identity.organization_id).map_err(|e| match e {
-                Error::NotFound(_) => not_found(),
-                other => other,
-            })?;
-            let status = identity.schedule.status_at(now);
-            if kyc::is_decided(status) {
-                return Err(Error::Conflict(format!(
-                    "identity {identity_id} is already {status} and can no longer be updated"
-                )));
-            }
-            for (field, current) in [
-                ("organizationId", &identity.organization_id),
-                ("enterpriseId", &identity.enterprise_id),
-                ("userId", &identity.user_id),
-            ] {
-                if let Some(sent) = patch.get(field) {
-                    if sent.as_str() != Some(current.as_str()) {
-                        return Err(Error::Invalid(format!(
-                            "invalid {field}: it cannot be changed on an identity"
-                        )));
-                    }
-                }
-            }
-            if let Some(debug) = patch.get("debugStatus") {
-                identity.schedule.outcome = Outcome::from_debug_status(debug.as_str())?;
-            }
-            identity.fields.extend(patch);
-            identity.updated_at = now;
-            identities::update(conn, &identity)?;
-            Ok(identity)
-        })
+        .write(move |conn| service::kyc::patch(conn, &identity_id, patch, &caller, now))
         .await?;
     let mut doc = identity_json(&identity, now);
     if let Value::Object(map) = &mut doc {

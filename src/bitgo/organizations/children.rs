@@ -12,15 +12,15 @@ use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
 use crate::bitgo::organizations::{caller_role, organization_id};
 use crate::bitgo::views::enterprise_json;
-use crate::domain::enterprise_change::EnterpriseChange;
 use crate::domain::error::{Error, Result};
 use crate::domain::ids::is_hex_id;
 use crate::domain::policy;
 use crate::domain::role::EnterprisePermission;
 use crate::domain::scope::Scope;
-use crate::service::approvals::{self, Context, Submitted};
+use crate::service::approvals::Submitted;
+use crate::service::organizations::{self, OrgCaller};
 use crate::store::child_enterprises::{self, ChildFilter};
-use crate::store::{enterprises, users};
+use crate::store::enterprises;
 
 /// Parsed list filters and page size.
 fn list_filter(query: Vec<(String, String)>) -> Result<(ChildFilter, usize)> {
@@ -146,7 +146,39 @@ pub async fn add_child_enterprise_user(
         }
         Some(_) => return Err(Error::Invalid("invalid email: expected a string".into()).into()),
     };
-    let permissions: Vec<String> =
+    let permissions = child_user_permissions(&body)?;
+    let caller = authed.principal.user_id().to_string();
+    let now = authed.now_ms();
+    let base = base_url(&req);
+    let (user_id, submitted) = authed
+        .call
+        .sandbox
+        .store
+        .write(move |conn| {
+            let who = OrgCaller {
+                org_id: &org_id,
+                user_id: &caller,
+                now_ms: now,
+                base_url: &base,
+            };
+            organizations::add_child_user(conn, &who, &enterprise_id, &email, permissions)
+        })
+        .await?;
+    match submitted {
+        Submitted::Applied => authed.reply(StatusCode::OK, &json!({ "userId": user_id })),
+        Submitted::Pending(opened) => {
+            let first = opened
+                .first()
+                .ok_or_else(|| Error::Internal("no approval opened".into()))?;
+            authed.reply(StatusCode::ACCEPTED, &approval_json(first, &[]))
+        }
+    }
+}
+
+/// `permissions` of an added child enterprise user: `admin` when absent, else a non-empty
+/// list of admin, auditor, wallet.create.
+fn child_user_permissions(body: &Value) -> Result<Vec<String>> {
+    let permissions =
         match body.get("permissions") {
             None | Some(Value::Null) => vec![EnterprisePermission::Admin],
             Some(Value::Array(items)) if !items.is_empty() => items
@@ -165,54 +197,7 @@ pub async fn add_child_enterprise_user(
             Some(_) => return Err(Error::Invalid(
                 "invalid permissions: expected a non-empty array of admin, auditor, wallet.create"
                     .into(),
-            )
-            .into()),
-        }
-        .iter()
-        .map(|p| p.as_str().to_string())
-        .collect();
-    let caller = authed.principal.user_id().to_string();
-    let now = authed.now_ms();
-    let base = base_url(&req);
-    let (user_id, submitted) = authed
-        .call
-        .sandbox
-        .store
-        .write(move |conn| -> Result<_> {
-            policy::may_manage_organization(caller_role(conn, &org_id, &caller)?, &org_id)?;
-            let enterprise = enterprises::find_by_id(conn, &enterprise_id)?
-                .filter(|e| e.organization_id.as_deref() == Some(org_id.as_str()))
-                .ok_or_else(|| {
-                    Error::NotFound(format!(
-                        "enterprise {enterprise_id} not found in organization {org_id}"
-                    ))
-                })?;
-            let user = users::find_by_username(conn, &email)?.ok_or_else(|| {
-                Error::NotFound(format!("no user with email {email}: the user must exist"))
-            })?;
-            let change = EnterpriseChange::AddUser {
-                email: user.username,
-                user_id: Some(user.id.clone()),
-                permissions,
-                video_id_user: false,
-                organization_id: Some(org_id),
-            };
-            let ctx = Context {
-                enterprise: &enterprise,
-                actor_id: &caller,
-                now_ms: now,
-                base_url: &base,
-            };
-            Ok((user.id, approvals::submit(conn, &ctx, vec![change])?))
-        })
-        .await?;
-    match submitted {
-        Submitted::Applied => authed.reply(StatusCode::OK, &json!({ "userId": user_id })),
-        Submitted::Pending(opened) => {
-            let first = opened
-                .first()
-                .ok_or_else(|| Error::Internal("no approval opened".into()))?;
-            authed.reply(StatusCode::ACCEPTED, &approval_json(first, &[]))
-        }
-    }
+            )),
+        };
+    Ok(permissions.iter().map(|p| p.as_str().to_string()).collect())
 }

@@ -40,18 +40,7 @@ pub(crate) fn base_url(req: &HttpRequest) -> String {
     crate::request::public_base(req)
 }
 
-/// The caller's role in `org_id`, or `None` when the organization does not exist or the
-/// caller is not in it (both look the same from outside: a 404).
-pub(crate) fn caller_role(
-    conn: &rusqlite::Connection,
-    org_id: &str,
-    caller: &str,
-) -> crate::domain::error::Result<Option<OrgRole>> {
-    match organizations::find_by_id(conn, org_id)? {
-        Some(_) => organizations::role_of(conn, org_id, caller),
-        None => Ok(None),
-    }
-}
+pub(crate) use crate::service::organizations::caller_role;
 
 /// Everything the organization document shows.
 struct OrganizationView {

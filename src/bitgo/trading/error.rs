@@ -9,6 +9,7 @@ use crate::bitgo::error::BitgoError;
 use crate::domain::error::{AuthFailure, Error};
 use crate::domain::ids::{random_chars, BASE36};
 use crate::request::status::status_of;
+use crate::service::trading::account::OrderRefusal;
 
 /// An error on its way out through the trading API.
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +89,39 @@ impl From<Error> for TradingError {
         TradingError {
             needs_unlock: matches!(e, Error::NeedsUnlock(_)),
             ..TradingError::new(status, name, message, None)
+        }
+    }
+}
+
+impl From<OrderRefusal> for TradingError {
+    fn from(r: OrderRefusal) -> Self {
+        let bad = StatusCode::BAD_REQUEST;
+        match r {
+            OrderRefusal::KycNotApproved(state) => TradingError::new(
+                bad,
+                "backend:trade:KYCNotApproved",
+                format!("the enterprise's KYC is {state}: trading starts once it is approved"),
+                None,
+            ),
+            OrderRefusal::ClientOrderIdInUse => TradingError::new(
+                StatusCode::CONFLICT,
+                "backend:common:inUse",
+                "clientOrderId is already in use",
+                Some("clientOrderId"),
+            ),
+            OrderRefusal::BuysNothing => TradingError::new(
+                bad,
+                "backend:trade:invalidQuantity",
+                "the quantity buys nothing at this price",
+                Some("quantity"),
+            ),
+            OrderRefusal::NotCancelable(status) => TradingError::new(
+                bad,
+                "backend:trade:orderNotCancelable",
+                format!("the order is {status} and cannot be cancelled"),
+                None,
+            ),
+            OrderRefusal::Engine(e) => e.into(),
         }
     }
 }

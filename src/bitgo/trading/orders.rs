@@ -17,32 +17,26 @@ use crate::domain::money;
 use crate::domain::policy::{self, MoneyAction};
 use crate::domain::scope::Scope;
 use crate::service::access::{self, Caller};
-use crate::service::pricing::price_cents;
+use crate::service::trading::account::{self, NewOrder, Trader};
 use crate::service::trading::{self, Product};
 use crate::store::orders::{self, OrderRow};
 
-/// What a place-order body asks for, checked.
-struct NewOrder {
-    product: Product,
-    side: String,
-    order_type: String,
-    quantity: String,
-    quantity_currency: String,
-    limit_cents: Option<i64>,
-    client_order_id: Option<String>,
-}
+/// The fields of a place-order body.
+struct Fields<'a>(&'a Map<String, Value>);
 
-fn parse_order(body: &Map<String, Value>) -> Result<NewOrder, TradingError> {
-    let text = |f: &'static str| -> Result<Option<String>, TradingError> {
-        match body.get(f) {
+impl Fields<'_> {
+    /// A text field (a number is taken as its text).
+    fn text(&self, f: &'static str) -> Result<Option<String>, TradingError> {
+        match self.0.get(f) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(Value::Number(n)) => Ok(Some(n.to_string())),
             Some(_) => Err(TradingError::invalid(f, format!("{f} must be a string"))),
         }
-    };
-    let required = |f: &'static str| -> Result<String, TradingError> {
-        text(f)?.ok_or_else(|| {
+    }
+
+    fn required(&self, f: &'static str) -> Result<String, TradingError> {
+        self.text(f)?.ok_or_else(|| {
             TradingError::new(
                 StatusCode::BAD_REQUEST,
                 "backend:common:required",
@@ -50,8 +44,12 @@ fn parse_order(body: &Map<String, Value>) -> Result<NewOrder, TradingError> {
                 Some(f),
             )
         })
-    };
-    let product_name = required("product")?;
+    }
+}
+
+fn parse_order(body: &Map<String, Value>) -> Result<NewOrder, TradingError> {
+    let fields = Fields(body);
+    let product_name = fields.required("product")?;
     let product = trading::product(&product_name)?.ok_or_else(|| {
         TradingError::new(
             StatusCode::BAD_REQUEST,
@@ -60,73 +58,11 @@ fn parse_order(body: &Map<String, Value>) -> Result<NewOrder, TradingError> {
             Some("product"),
         )
     })?;
-    let side = required("side")?;
-    if side != "buy" && side != "sell" {
-        return Err(TradingError::invalid("side", "side must be buy or sell"));
-    }
-    let order_type = required("type")?;
-    if !["market", "limit"].contains(&order_type.as_str()) {
-        return Err(TradingError::invalid(
-            "type",
-            "this sandbox fills market and limit orders",
-        ));
-    }
-    if let Some(f) = text("fundingType")? {
-        if f == "margin" {
-            return Err(TradingError::new(
-                StatusCode::BAD_REQUEST,
-                "backend:trade:productMarginTradingDisabled",
-                "margin trading is not available in this sandbox",
-                None,
-            ));
-        } else if f != "funded" {
-            return Err(TradingError::invalid(
-                "fundingType",
-                "fundingType must be funded or margin",
-            ));
-        }
-    }
-    let quantity = required("quantity")?;
-    let quantity_currency = text("quantityCurrency")?
-        .unwrap_or_else(|| product.base.currency.to_string())
-        .to_ascii_uppercase();
-    if quantity_currency != product.base.currency && quantity_currency != product.quote.currency {
-        return Err(TradingError::invalid(
-            "quantityCurrency",
-            format!(
-                "quantityCurrency must be {} or {}",
-                product.base.currency, product.quote.currency
-            ),
-        ));
-    }
-    if side == "sell" && quantity_currency != product.base.currency {
-        return Err(TradingError::new(
-            StatusCode::BAD_REQUEST,
-            "backend:trade:invalidUserIntent",
-            "sell orders must be placed in base quantity",
-            None,
-        ));
-    }
-    let limit_cents = match (order_type.as_str(), text("limitPrice")?) {
-        ("limit", None) => {
-            return Err(TradingError::new(
-                StatusCode::BAD_REQUEST,
-                "backend:common:required",
-                "limitPrice is required for a limit order",
-                Some("limitPrice"),
-            ))
-        }
-        (_, Some(l)) => Some(money::parse_price_cents(&l).map_err(|e| {
-            TradingError::new(
-                StatusCode::BAD_REQUEST,
-                "backend:trade:invalidLimitPrice",
-                e.to_string(),
-                Some("limitPrice"),
-            )
-        })?),
-        (_, None) => None,
-    };
-    let client_order_id = text("clientOrderId")?;
+    let (side, order_type) = parse_kind(&fields)?;
+    let quantity = fields.required("quantity")?;
+    let quantity_currency = parse_quantity_currency(&fields, product, &side)?;
+    let limit_cents = parse_limit(&fields, &order_type)?;
+    let client_order_id = fields.text("clientOrderId")?;
     if client_order_id
         .as_ref()
         .is_some_and(|c| c.is_empty() || c.len() > 64)
@@ -147,6 +83,88 @@ fn parse_order(body: &Map<String, Value>) -> Result<NewOrder, TradingError> {
         limit_cents,
         client_order_id,
     })
+}
+
+/// `side`, `type` and `fundingType`: a funded market or limit buy or sell.
+fn parse_kind(fields: &Fields<'_>) -> Result<(String, String), TradingError> {
+    let side = fields.required("side")?;
+    if side != "buy" && side != "sell" {
+        return Err(TradingError::invalid("side", "side must be buy or sell"));
+    }
+    let order_type = fields.required("type")?;
+    if !["market", "limit"].contains(&order_type.as_str()) {
+        return Err(TradingError::invalid(
+            "type",
+            "this sandbox fills market and limit orders",
+        ));
+    }
+    if let Some(f) = fields.text("fundingType")? {
+        if f == "margin" {
+            return Err(TradingError::new(
+                StatusCode::BAD_REQUEST,
+                "backend:trade:productMarginTradingDisabled",
+                "margin trading is not available in this sandbox",
+                None,
+            ));
+        } else if f != "funded" {
+            return Err(TradingError::invalid(
+                "fundingType",
+                "fundingType must be funded or margin",
+            ));
+        }
+    }
+    Ok((side, order_type))
+}
+
+/// `quantityCurrency`: the product's base (the default) or quote currency; a sell is in base.
+fn parse_quantity_currency(
+    fields: &Fields<'_>,
+    product: Product,
+    side: &str,
+) -> Result<String, TradingError> {
+    let quantity_currency = fields
+        .text("quantityCurrency")?
+        .unwrap_or_else(|| product.base.currency.to_string())
+        .to_ascii_uppercase();
+    if quantity_currency != product.base.currency && quantity_currency != product.quote.currency {
+        return Err(TradingError::invalid(
+            "quantityCurrency",
+            format!(
+                "quantityCurrency must be {} or {}",
+                product.base.currency, product.quote.currency
+            ),
+        ));
+    }
+    if side == "sell" && quantity_currency != product.base.currency {
+        return Err(TradingError::new(
+            StatusCode::BAD_REQUEST,
+            "backend:trade:invalidUserIntent",
+            "sell orders must be placed in base quantity",
+            None,
+        ));
+    }
+    Ok(quantity_currency)
+}
+
+/// `limitPrice` in USD cents: required for a limit order.
+fn parse_limit(fields: &Fields<'_>, order_type: &str) -> Result<Option<i64>, TradingError> {
+    match (order_type, fields.text("limitPrice")?) {
+        ("limit", None) => Err(TradingError::new(
+            StatusCode::BAD_REQUEST,
+            "backend:common:required",
+            "limitPrice is required for a limit order",
+            Some("limitPrice"),
+        )),
+        (_, Some(l)) => Ok(Some(money::parse_price_cents(&l).map_err(|e| {
+            TradingError::new(
+                StatusCode::BAD_REQUEST,
+                "backend:trade:invalidLimitPrice",
+                e.to_string(),
+                Some("limitPrice"),
+            )
+        })?)),
+        (_, None) => Ok(None),
+    }
 }
 
 /// `POST /api/prime/trading/v1/accounts/{accountId}/orders`.
@@ -179,85 +197,13 @@ pub async fn place_order(
         .sandbox
         .store
         .write(move |c| -> Result<OrderRow, TradingError> {
-            let a = access::load(c, &account, &user)?;
-            let token = access::current_token(c, &token)?;
-            let caller = Caller::new(&token, now, false);
-            a.may_transact(&caller, MoneyAction::PlaceOrder)?;
-            if a.is_child() && a.enterprise.kyc_state != "approved" {
-                return Err(TradingError::new(
-                    StatusCode::BAD_REQUEST,
-                    "backend:trade:KYCNotApproved",
-                    format!(
-                        "the enterprise's KYC is {}: trading starts once it is approved",
-                        a.enterprise.kyc_state
-                    ),
-                    None,
-                ));
-            }
-            let id = trading::new_order_id();
-            let client_order_id = n.client_order_id.clone().unwrap_or_else(|| id.clone());
-            if orders::client_id_taken(c, &a.wallet.id, &client_order_id)? {
-                return Err(TradingError::new(
-                    StatusCode::CONFLICT,
-                    "backend:common:inUse",
-                    "clientOrderId is already in use",
-                    Some("clientOrderId"),
-                ));
-            }
-            let price = price_cents(c, &config, n.product.base)?;
-            let qty_asset = if n.quantity_currency == n.product.base.currency {
-                n.product.base
-            } else {
-                n.product.quote
+            let who = Trader {
+                account_id: &account,
+                user_id: &user,
+                token: &token,
+                now_ms: now,
             };
-            let qty = money::parse_decimal(&n.quantity, qty_asset, "quantity")?;
-            let base_quantity = if qty_asset.id == n.product.base.id {
-                qty
-            } else {
-                let at = n.limit_cents.unwrap_or(price);
-                i64::try_from(money::base_for_quote(qty, n.product.base, at)).unwrap_or(0)
-            };
-            if base_quantity <= 0 {
-                return Err(TradingError::new(
-                    StatusCode::BAD_REQUEST,
-                    "backend:trade:invalidQuantity",
-                    "the quantity buys nothing at this price",
-                    Some("quantity"),
-                ));
-            }
-            // What the order commits, at the worse of its limit and the price.
-            let at = n.limit_cents.map_or(price, |l| l.max(price));
-            let value = money::usd_cents(base_quantity, n.product.base, at);
-            access::charge(c, &token, caller.unlocked, value)?;
-            let mut o = OrderRow {
-                id,
-                account_id: a.wallet.id.clone(),
-                enterprise_id: a.enterprise.id.clone(),
-                user_id: user.clone(),
-                client_order_id,
-                product: n.product.id(),
-                side: n.side.clone(),
-                order_type: n.order_type.clone(),
-                quantity: n.quantity.clone(),
-                quantity_currency: n.quantity_currency.clone(),
-                base_quantity,
-                limit_price_cents: n.limit_cents,
-                status: "pending_open".into(),
-                hold_asset: None,
-                hold_amount: 0,
-                filled_quantity: 0,
-                filled_quote: 0,
-                canceled_by: None,
-                created_at: now,
-                completed_at: None,
-            };
-            match n.limit_cents {
-                Some(limit) if !money::limit_crosses(&n.side, limit, price) => {
-                    trading::rest(c, &mut o, n.product, limit, now)?
-                }
-                _ => trading::fill(c, &mut o, n.product, price, now)?,
-            }
-            Ok(o)
+            Ok(account::place(c, &who, &n, &config)?)
         })
         .await?;
     Ok(authed.reply(StatusCode::OK, &order_json(&order))?)
@@ -351,20 +297,13 @@ pub async fn cancel_order(
         .sandbox
         .store
         .write(move |c| -> Result<OrderRow, TradingError> {
-            let a = access::load(c, &account, &user)?;
-            a.may_transact(&Caller::new(&token, now, false), MoneyAction::CancelOrder)?;
-            let mut o = orders::find(c, &a.wallet.id, &id)?
-                .ok_or_else(|| Error::NotFound(format!("order {id} not found")))?;
-            if o.status != "open" {
-                return Err(TradingError::new(
-                    StatusCode::BAD_REQUEST,
-                    "backend:trade:orderNotCancelable",
-                    format!("the order is {} and cannot be cancelled", o.status),
-                    None,
-                ));
-            }
-            trading::cancel(c, &mut o, &user, now)?;
-            Ok(o)
+            let who = Trader {
+                account_id: &account,
+                user_id: &user,
+                token: &token,
+                now_ms: now,
+            };
+            Ok(account::cancel(c, &who, &id)?)
         })
         .await?;
     Ok(authed.reply(StatusCode::OK, &order_json(&o))?)

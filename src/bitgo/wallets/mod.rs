@@ -18,10 +18,10 @@ use crate::bitgo::error::BitgoError;
 use crate::domain::error::{Error, Result};
 use crate::domain::ids::{is_hex_id, new_id};
 use crate::domain::money;
-use crate::domain::policy;
 use crate::domain::scope::Scope;
 use crate::request::json::{integer_field, string_field, string_list_field};
-use crate::service::access;
+use crate::service::wallets::NewWallet;
+use crate::service::{self, access};
 use crate::store::wallets::{self, KeyRow, WalletRow};
 use crate::store::{enterprises, ledger};
 
@@ -108,6 +108,45 @@ pub async fn get_key(authed: Authed, req: HttpRequest) -> Result<HttpResponse, B
     authed.reply(StatusCode::OK, &view::key_json(&key))
 }
 
+/// What a wallet/add body asks for, checked: `(label, enterprise id, user key id)`.
+fn parse_new_wallet(body: &Map<String, Value>) -> Result<(String, String, String)> {
+    let label = string_field(body.get("label"), "label")?
+        .filter(|l| !l.trim().is_empty())
+        .ok_or_else(|| Error::Invalid("label is required".into()))?
+        .to_string();
+    if label.chars().count() > 256 {
+        return Err(Error::Invalid("label is longer than 256 characters".into()));
+    }
+    match string_field(body.get("type"), "type")? {
+        Some("trading") => {}
+        other => {
+            return Err(Error::Invalid(format!(
+                "type must be \"trading\" for an ofc wallet (Go Account), not {other:?}"
+            )))
+        }
+    }
+    for f in ["m", "n"] {
+        if integer_field(body.get(f), f)?.is_some_and(|v| v != 1) {
+            return Err(Error::Invalid(format!("{f} must be 1 for a Go Account")));
+        }
+    }
+    let enterprise = string_field(body.get("enterprise"), "enterprise")?
+        .ok_or_else(|| Error::Invalid("enterprise is required".into()))?
+        .to_ascii_lowercase();
+    if !is_hex_id(&enterprise) {
+        return Err(Error::Invalid(format!(
+            "invalid enterprise id {enterprise:?}"
+        )));
+    }
+    let keys = string_list_field(body.get("keys"), "keys")?.unwrap_or_default();
+    let [key_id] = keys.as_slice() else {
+        return Err(Error::Invalid(
+            "keys must hold exactly one key id (the user key)".into(),
+        ));
+    };
+    Ok((label, enterprise, key_id.to_ascii_lowercase()))
+}
+
 /// `POST /api/v2/ofc/wallet/add` `{label, m:1, n:1, type:'trading', enterprise, keys}`.
 pub async fn add_wallet(authed: Authed, req: HttpRequest) -> Result<HttpResponse, BitgoError> {
     authed.require(Scope::WalletCreate)?;
@@ -116,84 +155,30 @@ pub async fn add_wallet(authed: Authed, req: HttpRequest) -> Result<HttpResponse
         return Err(Error::Invalid("Go Accounts are created under the ofc coin".into()).into());
     }
     let body: Map<String, Value> = authed.call.json()?;
-    let label = string_field(body.get("label"), "label")?
-        .filter(|l| !l.trim().is_empty())
-        .ok_or_else(|| Error::Invalid("label is required".into()))?
-        .to_string();
-    if label.chars().count() > 256 {
-        return Err(Error::Invalid("label is longer than 256 characters".into()).into());
-    }
-    match string_field(body.get("type"), "type")? {
-        Some("trading") => {}
-        other => {
-            return Err(Error::Invalid(format!(
-                "type must be \"trading\" for an ofc wallet (Go Account), not {other:?}"
-            ))
-            .into())
-        }
-    }
-    for f in ["m", "n"] {
-        if integer_field(body.get(f), f)?.is_some_and(|v| v != 1) {
-            return Err(Error::Invalid(format!("{f} must be 1 for a Go Account")).into());
-        }
-    }
-    let enterprise = string_field(body.get("enterprise"), "enterprise")?
-        .ok_or_else(|| Error::Invalid("enterprise is required".into()))?
-        .to_ascii_lowercase();
-    if !is_hex_id(&enterprise) {
-        return Err(Error::Invalid(format!("invalid enterprise id {enterprise:?}")).into());
-    }
-    let keys = string_list_field(body.get("keys"), "keys")?.unwrap_or_default();
-    let [key_id] = keys.as_slice() else {
-        return Err(
-            Error::Invalid("keys must hold exactly one key id (the user key)".into()).into(),
-        );
-    };
-    let key_id = key_id.to_ascii_lowercase();
+    let (label, enterprise, key_id) = parse_new_wallet(&body)?;
     let scopes = authed.principal.token.scope.clone();
     let user = authed.principal.user_id().to_string();
     let now = authed.now_ms();
-    let doc = authed
+    let created = authed
         .call
         .sandbox
         .store
-        .write(move |c| -> Result<_> {
-            let e = enterprises::find_by_id(c, &enterprise)?
-                .ok_or_else(|| Error::NotFound(format!("enterprise {enterprise} not found")))?;
-            policy::may_create_wallet(
-                &scopes,
-                &e.id,
-                enterprises::permissions_of(c, &e.id, &user)?.as_deref(),
-            )?;
-            wallets::find_key(c, &key_id)?
-                .filter(|k| k.user_id == user)
-                .ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "key {key_id} not found: add it with POST /api/v2/ofc/key first"
-                    ))
-                })?;
-            let w = WalletRow {
-                id: new_id(now),
-                coin: "ofc".into(),
-                wallet_type: "trading".into(),
-                label,
-                enterprise_id: e.id.clone(),
-                user_key_id: key_id,
-                created_by: user.clone(),
-                created_at: now,
+        .write(move |c| {
+            let w = NewWallet {
+                label: &label,
+                enterprise_id: &enterprise,
+                user_key_id: &key_id,
             };
-            wallets::insert(c, &w)?;
-            let held = policy::wallet_creator_permissions(access::org_role_for(c, &e, &user)?);
-            wallets::set_user(c, &w.id, &user, held, now)?;
-            Ok(view::wallet_json(
-                &w,
-                "ofc",
-                &wallets::users(c, &w.id)?,
-                &[],
-                e.organization_id.as_deref(),
-            ))
+            service::wallets::create(c, &user, &scopes, &w, now)
         })
         .await?;
+    let doc = view::wallet_json(
+        &created.wallet,
+        "ofc",
+        &created.users,
+        &[],
+        created.organization_id.as_deref(),
+    );
     authed.reply(StatusCode::OK, &doc)
 }
 

@@ -27,6 +27,21 @@ pub const ROUTES: &[Route] = &[
         "/sandbox/kyc/{id}/complete",
         "Decide a KYC identity",
     ),
+    (
+        "POST",
+        "/sandbox/enterprises/{id}/members",
+        "Set an enterprise member's permissions at once",
+    ),
+    (
+        "PATCH",
+        "/sandbox/bitwarden/organizations/{id}",
+        "Set a Bitwarden organization's seats, storage used, SSO identifier or features",
+    ),
+    (
+        "POST",
+        "/sandbox/bitwarden/organizations/{id}/sso-links",
+        "Link a Bitwarden user to the organization's SSO",
+    ),
     ("GET", "/sandbox/sandboxes", "List named sandboxes"),
     (
         "POST",

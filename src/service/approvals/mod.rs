@@ -135,62 +135,14 @@ pub fn apply(conn: &Connection, ctx: &Context<'_>, change: &EnterpriseChange) ->
             video_id_user,
             organization_id,
             ..
-        } => {
-            let permissions = change.permissions()?;
-            let target = InvitationTarget {
-                enterprise_id: Some(enterprise_id.to_string()),
-                organization_id: None,
-                invited_by: Some(ctx.actor_id.to_string()),
-            };
-            let invited = invitations::invite(conn, email, &target, &random_hex(32), ctx.now_ms)?;
-            enterprises::upsert_member(
-                conn,
-                enterprise_id,
-                &invited.user_id,
-                &permissions,
-                ctx.now_ms,
-            )?;
-            if *video_id_user {
-                enterprise_users::set_video_id_user(conn, enterprise_id, &invited.user_id, true)?;
-            }
-            if let Some(org) = organization_id {
-                organizations::add_member_if_absent(
-                    conn,
-                    org,
-                    &invited.user_id,
-                    OrgRole::Customer,
-                    ctx.now_ms,
-                )?;
-            }
-            let roles = names(&permissions);
-            match invited.token {
-                Some(token) => {
-                    let link = format!("{}/sandbox/invitations/{token}", ctx.base_url);
-                    mail(
-                        conn,
-                        ctx,
-                        "invitation",
-                        email,
-                        &format!("You have been invited to join {name} on BitGo"),
-                        &format!(
-                            "You have been invited to join the enterprise {name} as {roles}.\n\n\
-                             Set your password to accept: {link}\n\n\
-                             Then log in with POST /api/v2/user/login as {email}."
-                        ),
-                        Some(link.clone()),
-                    )
-                }
-                None => mail(
-                    conn,
-                    ctx,
-                    "notification",
-                    email,
-                    &format!("You have been added to {name} on BitGo"),
-                    &format!("You have been added to the enterprise {name} as {roles}."),
-                    None,
-                ),
-            }
-        }
+        } => add_user(
+            conn,
+            ctx,
+            change,
+            email,
+            *video_id_user,
+            organization_id.as_deref(),
+        ),
         EnterpriseChange::RemoveUser { user_id, email } => {
             enterprise_users::remove(conn, enterprise_id, user_id)?;
             mail(
@@ -222,6 +174,74 @@ pub fn apply(conn: &Connection, ctx: &Context<'_>, change: &EnterpriseChange) ->
         EnterpriseChange::SetApprovalsRequired { requested } => {
             enterprise_users::set_approvals_required(conn, enterprise_id, *requested)
         }
+    }
+}
+
+/// Applies an `AddUser` change: invites (or finds) the user, makes them a member with the
+/// change's permissions (and a video approver, and an organization customer, if asked), and
+/// mails them.
+fn add_user(
+    conn: &Connection,
+    ctx: &Context<'_>,
+    change: &EnterpriseChange,
+    email: &str,
+    video_id_user: bool,
+    organization_id: Option<&str>,
+) -> Result<()> {
+    let (enterprise_id, name) = (ctx.enterprise.id.as_str(), ctx.enterprise.name.as_str());
+    let permissions = change.permissions()?;
+    let target = InvitationTarget {
+        enterprise_id: Some(enterprise_id.to_string()),
+        organization_id: None,
+        invited_by: Some(ctx.actor_id.to_string()),
+    };
+    let invited = invitations::invite(conn, email, &target, &random_hex(32), ctx.now_ms)?;
+    enterprises::upsert_member(
+        conn,
+        enterprise_id,
+        &invited.user_id,
+        &permissions,
+        ctx.now_ms,
+    )?;
+    if video_id_user {
+        enterprise_users::set_video_id_user(conn, enterprise_id, &invited.user_id, true)?;
+    }
+    if let Some(org) = organization_id {
+        organizations::add_member_if_absent(
+            conn,
+            org,
+            &invited.user_id,
+            OrgRole::Customer,
+            ctx.now_ms,
+        )?;
+    }
+    let roles = names(&permissions);
+    match invited.token {
+        Some(token) => {
+            let link = format!("{}/sandbox/invitations/{token}", ctx.base_url);
+            mail(
+                conn,
+                ctx,
+                "invitation",
+                email,
+                &format!("You have been invited to join {name} on BitGo"),
+                &format!(
+                    "You have been invited to join the enterprise {name} as {roles}.\n\n\
+                     Set your password to accept: {link}\n\n\
+                     Then log in with POST /api/v2/user/login as {email}."
+                ),
+                Some(link.clone()),
+            )
+        }
+        None => mail(
+            conn,
+            ctx,
+            "notification",
+            email,
+            &format!("You have been added to {name} on BitGo"),
+            &format!("You have been added to the enterprise {name} as {roles}."),
+            None,
+        ),
     }
 }
 

@@ -43,10 +43,19 @@ pub struct Outgoing<'a> {
     pub now_ms: i64,
     /// Seconds until an outside withdrawal confirms.
     pub settle_after_seconds: i64,
-    /// The signed payload (`{payload, signature}`) of a `tx/send`; an approval shows it under
+    /// The signed payload of a `tx/send`; an approval shows it under
     /// `info.transactionRequest.coinSpecific.<asset>.halfSigned`, where the SDK's
     /// `PendingApproval.approve()` reads it.
-    pub half_signed: Option<Value>,
+    pub half_signed: Option<HalfSigned<'a>>,
+}
+
+/// A `tx/send`'s `halfSigned`: the payload of a build and the user key's signature of it.
+#[derive(Debug, Clone, Copy)]
+pub struct HalfSigned<'a> {
+    /// The payload string, as `tx/build` returned it.
+    pub payload: &'a str,
+    /// The signature, as sent.
+    pub signature: &'a str,
 }
 
 /// The change a withdrawal's pending approval carries (internal JSON).
@@ -233,8 +242,8 @@ pub fn hold_for_approval(
     let info = json!({
         "type": TRANSACTION_REQUEST,
         "transactionRequest": {
-            "coinSpecific": {o.asset.id: match &o.half_signed {
-                Some(h) => json!({"halfSigned": h}),
+            "coinSpecific": {o.asset.id: match o.half_signed {
+                Some(h) => json!({"halfSigned": {"payload": h.payload, "signature": h.signature}}),
                 None => json!({}),
             }},
             "recipients": [{"address": o.address, "amount": o.amount.to_string()}],
