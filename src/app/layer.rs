@@ -18,7 +18,7 @@ use actix_web::{HttpMessage, HttpResponse};
 
 use crate::app::answers;
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::unserved::Unserved;
+use crate::bitgo::unserved::{Stubbed, Unserved};
 use crate::request::note::PrincipalNote;
 use crate::request::state::AppState;
 use crate::sandbox::faults::FaultHit;
@@ -94,6 +94,7 @@ fn new_entry(req: &ServiceRequest, path: &str) -> JournalEntry {
         refused_by: None,
         reason: None,
         fault: None,
+        stub: None,
     }
 }
 
@@ -136,6 +137,8 @@ fn note_outcome<B>(
             }
             if let Some(err) = res.response().error() {
                 note_refusal(entry, err);
+            } else if let Some(s) = res.response().extensions().get::<Stubbed>() {
+                entry.stub = Some(s.0.clone());
             } else if let Some(u) = res.response().extensions().get::<Unserved>() {
                 entry.refused_by = Some("NotImplemented".into());
                 entry.reason = Some(format!("not served: {} {}", u.0.method, u.0.template));

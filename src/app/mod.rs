@@ -334,12 +334,12 @@ pub fn app_config(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
 
 /// An unmatched path gets the 404 body of the dialect whose paths it looks like; a route
 /// BitGo documents (and orgbox does not serve yet) gets BitGo's 501 naming it.
-async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
+async fn not_found(req: actix_web::HttpRequest, body: web::Bytes) -> actix_web::HttpResponse {
     use actix_web::ResponseError;
     if !bitgo::documents(&req) && crate::bitwarden::owns_path(bitgo::routed_path(&req)) {
         crate::bitwarden::error::BwError::NotFound.error_response()
     } else {
-        match bitgo::not_found(req).await {
+        match bitgo::not_found(req, body).await {
             Ok(r) => r,
             Err(e) => e.error_response(),
         }

@@ -59,6 +59,7 @@ mod simulated_deposits;
 mod snapshot_schema;
 mod snapshots;
 mod spending;
+mod stubs;
 mod token_lifecycle;
 mod token_reach;
 mod tokens;

@@ -51,6 +51,10 @@ fn index() -> &'static HashMap<usize, Vec<SpecRoute>> {
 #[derive(Debug, Clone, Copy)]
 pub struct Unserved(pub &'static SpecRoute);
 
+/// Left on a stub's answer for the journal: the stub's id.
+#[derive(Debug, Clone)]
+pub struct Stubbed(pub String);
+
 /// How many operations the table holds.
 pub fn count() -> usize {
     index().values().map(Vec::len).sum()

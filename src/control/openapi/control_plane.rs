@@ -114,6 +114,14 @@ pub const ROUTES: &[Route] = &[
         "Load a saved snapshot",
     ),
     ("GET", "/sandbox/digest", "SHA-256 of the state"),
+    ("GET", "/sandbox/stubs", "List the stubs of unserved BitGo operations"),
+    (
+        "PUT",
+        "/sandbox/stubs",
+        "Stub an unserved BitGo operation {method, path, match?, response: {status, headers?, body}}",
+    ),
+    ("DELETE", "/sandbox/stubs", "Remove every stub"),
+    ("DELETE", "/sandbox/stubs/{id}", "Remove a stub"),
     (
         "POST",
         "/sandbox/seed",

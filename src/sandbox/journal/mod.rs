@@ -46,6 +46,9 @@ pub struct JournalEntry {
     /// The fault rule that answered it instead of the handler, if one did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fault: Option<u64>,
+    /// The sandbox stub that answered it (an operation orgbox does not serve), if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stub: Option<String>,
 }
 
 /// Longest path (and query string) an entry keeps, bytes; a longer one is cut at a character
@@ -200,6 +203,7 @@ mod tests {
             refused_by: None,
             reason: None,
             fault: None,
+            stub: None,
         }
     }
 
