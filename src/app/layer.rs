@@ -17,8 +17,12 @@ use actix_web::web::{self, Bytes, Data};
 use actix_web::{HttpMessage, HttpResponse};
 
 use crate::app::answers;
-use crate::bitgo::error::BitgoError;
+use crate::app::capture;
+use crate::bitgo::error::{BitgoError, FiatError};
+use crate::bitgo::trading::error::TradingError;
 use crate::bitgo::unserved::{Stubbed, Unserved};
+use crate::bitwarden::error::BwError;
+use crate::control::ControlError;
 use crate::request::note::PrincipalNote;
 use crate::request::state::AppState;
 use crate::sandbox::faults::FaultHit;
@@ -54,14 +58,24 @@ pub async fn sandbox_layer(
 
     let started = Instant::now();
     let mut entry = new_entry(&req, inner_path);
+    let (journaled, cap) = (sandbox.journal.enabled(), sandbox.journal.body_bytes());
+    if journaled {
+        capture::request(&mut req, &mut entry, cap).await;
+    }
     if let Some(response) = inject_fault(&sandbox, &mut entry).await {
         finish(&sandbox, entry, started);
         return Ok(req.into_response(response));
     }
     let mut result = next.call(req).await;
     note_outcome(&mut entry, &mut result);
+    let result = match result {
+        Ok(res) if journaled => {
+            Ok(capture::response(res.map_into_boxed_body(), &mut entry, cap).await)
+        }
+        other => other.map(|r| r.map_into_boxed_body()),
+    };
     finish(&sandbox, entry, started);
-    result.map(|r| r.map_into_boxed_body())
+    result
 }
 
 /// The request's sandbox and the length of its `/s/{name}` prefix (0 for the default
@@ -95,6 +109,9 @@ fn new_entry(req: &ServiceRequest, path: &str) -> JournalEntry {
         reason: None,
         fault: None,
         stub: None,
+        request_headers: Vec::new(),
+        request_body: None,
+        response_body: None,
     }
 }
 
@@ -156,13 +173,29 @@ fn finish(sandbox: &Sandbox, mut entry: JournalEntry, started: Instant) {
     sandbox.journal.record(entry);
 }
 
+/// Names the rule that refused the request, in the words of the dialect that answered.
 fn note_refusal(entry: &mut JournalEntry, err: &actix_web::Error) {
-    if let Some(bitgo) = err.as_error::<BitgoError>() {
-        entry.refused_by = Some(bitgo.0.code().to_string());
-        entry.reason = Some(bitgo.0.to_string());
+    let rule = if let Some(bitgo) = err.as_error::<BitgoError>() {
+        bitgo.0.code().to_string()
+    } else if let Some(fiat) = err.as_error::<FiatError>() {
+        fiat.0 .0.code().to_string()
+    } else if let Some(trading) = err.as_error::<TradingError>() {
+        trading.error_name.to_string()
+    } else if let Some(control) = err.as_error::<ControlError>() {
+        control.code().to_string()
+    } else if let Some(bitwarden) = err.as_error::<BwError>() {
+        // The variant's name (`NotFound`, `ModelState`, ...): Bitwarden's bodies carry no code.
+        let shown = format!("{bitwarden:?}");
+        shown
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or_default()
+            .to_string()
     } else {
-        entry.reason = Some(err.to_string());
-    }
+        String::new()
+    };
+    entry.refused_by = Some(rule).filter(|r| !r.is_empty());
+    entry.reason = Some(err.to_string());
 }
 
 /// Finds the named sandbox of a `/s/{name}/...` request and points the router at the path

@@ -1,6 +1,7 @@
 //! Building and running the server: open the store, seed the demo world, bind the listener
 //! (so `port 0` works and the real address is known), and register the routes.
 pub mod answers;
+mod capture;
 pub mod layer;
 pub mod tls;
 
@@ -20,6 +21,7 @@ use crate::config::Config;
 use crate::control;
 use crate::request::admin::ControlPlane;
 use crate::request::state::AppState;
+use crate::sandbox::journal::JournalLimits;
 use crate::sandbox::layout::{
     DATABASE_FILE, SANDBOXES_DIR, SERVER_KEY_FILE, SNAPSHOTS_DIR, TEMPLATE_FILE,
 };
@@ -91,14 +93,14 @@ impl Application {
             idle_ms: i64::try_from(config.sandbox.idle_seconds.saturating_mul(1000))
                 .unwrap_or(i64::MAX),
             limits: config.auth.throttle_limits(),
-            journal_capacity: config.sandbox.journal_capacity,
+            journal: JournalLimits::of(&config.sandbox),
         })?;
         let snapshots = data_dir.join(SNAPSHOTS_DIR);
         crate::files::create_private_dir(&snapshots)?;
         let memory = Memory::new(
             clock,
             config.auth.throttle_limits(),
-            config.sandbox.journal_capacity,
+            JournalLimits::of(&config.sandbox),
         );
         let trusted_proxies =
             TrustedProxies::parse(&config.server.trusted_proxies).map_err(invalid)?;

@@ -33,6 +33,7 @@ mod fixtures;
 mod forwarding;
 mod fuzz;
 mod journal;
+mod journal_bodies;
 mod kyc;
 mod kyc_updates;
 mod ledger_races;
