@@ -23,6 +23,7 @@ mod console_pages;
 mod control;
 mod control_arrange;
 mod control_guard;
+mod control_openapi;
 mod enterprise_settings;
 mod enterprise_users;
 mod enterprises;

@@ -19,6 +19,8 @@ pub struct SpecRoute {
     pub template: &'static str,
     /// Its first OpenAPI tag.
     pub tag: &'static str,
+    /// Its `operationId` (BitGo's reference page is `developers.bitgo.com/api/{operationId}`).
+    pub operation_id: &'static str,
     segments: Vec<&'static str>,
     literals: usize,
 }
@@ -33,12 +35,14 @@ fn index() -> &'static HashMap<usize, Vec<SpecRoute>> {
             else {
                 continue;
             };
+            let operation_id = cols.next().unwrap_or_default();
             let segments: Vec<&'static str> = template.split('/').skip(1).collect();
             let literals = segments.iter().filter(|s| !s.starts_with('{')).count();
             index.entry(segments.len()).or_default().push(SpecRoute {
                 method,
                 template,
                 tag,
+                operation_id,
                 segments,
                 literals,
             });

@@ -114,6 +114,21 @@ pub const ROUTES: &[Route] = &[
         "Load a saved snapshot",
     ),
     ("GET", "/sandbox/digest", "SHA-256 of the state"),
+    (
+        "POST",
+        "/sandbox/wallets/{id}/faucet",
+        "Fund a Go Account from the faucet {asset, amount}",
+    ),
+    (
+        "GET",
+        "/sandbox/wallets/{id}/ledger",
+        "A Go Account's ledger and balances",
+    ),
+    (
+        "PUT",
+        "/sandbox/prices/{asset}",
+        "Set an asset's USD price {usd}",
+    ),
     ("GET", "/sandbox/stubs", "List the stubs of unserved BitGo operations"),
     (
         "PUT",

@@ -39,9 +39,11 @@ const SECRET_HEADERS: &[&str] = &[
 ];
 
 /// Whether a field called `name` holds a secret.
+/// A field naming a secret's id or kind (`token_id`, `tokenType`) is not one.
 pub fn is_secret_field(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    SECRET_FIELDS.iter().any(|s| lower.contains(s))
+    let about_a_secret = ["id", "ids", "type"].iter().any(|s| lower.ends_with(s));
+    SECRET_FIELDS.iter().any(|s| lower.contains(s)) && !about_a_secret
 }
 
 /// Whether a value is an extended private key (`xprv...`, `tprv...`), whatever its field.
@@ -137,7 +139,7 @@ mod tests {
     fn secret_fields_are_redacted_at_any_depth() {
         let raw = json!({"email": "a@b.test", "password": "hunter2", "otp": "000000",
             "halfSigned": {"signature": "abc", "payload": "p"}, "note": format!("xprv{}", "9".repeat(107)), "keys": [{"encryptedPrv": "x", "pub": "xpub"}],
-            "masterPasswordHash": "h", "access_token": "t", "apiKey": "k", "label": null});
+            "masterPasswordHash": "h", "access_token": "t", "token_id": "id1", "token_type": "bearer", "apiKey": "k", "label": null});
         let kept: Value = serde_json::from_str(
             &body("application/json", raw.to_string().as_bytes(), 10_000).unwrap(),
         )
@@ -156,6 +158,10 @@ mod tests {
             assert_eq!(secret, REDACTED);
         }
         assert_eq!(kept["halfSigned"]["payload"], "p");
+        assert_eq!(
+            (kept["token_id"].as_str(), kept["token_type"].as_str()),
+            (Some("id1"), Some("bearer"))
+        );
         assert_eq!(kept["keys"][0]["pub"], "xpub");
     }
 
