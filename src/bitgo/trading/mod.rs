@@ -156,6 +156,11 @@ async fn visible_account(authed: &Authed, req: &HttpRequest) -> Result<(), Tradi
     Ok(())
 }
 
+/// The id a currency answers with (the same in currencies and in products).
+fn currency_id(a: &money::Asset) -> String {
+    uuid_of(&crate::auth::token::sha256_hex(a.id.as_bytes())[..32])
+}
+
 /// `GET /api/prime/trading/v1/accounts/{accountId}/currencies`.
 pub async fn currencies(
     TradingAuthed(authed): TradingAuthed,
@@ -166,7 +171,7 @@ pub async fn currencies(
         .iter()
         .map(|a| {
             json!({
-                "id": uuid_of(&crate::auth::token::sha256_hex(a.id.as_bytes())[..32]),
+                "id": currency_id(a),
                 "symbol": a.currency, "name": a.name,
                 "increment": format_decimal(1, *a),
             })
@@ -184,16 +189,23 @@ pub async fn products(
     let data: Vec<Value> = trading::products()?
         .into_iter()
         .map(|p| {
+            // The sizes orgbox does not bound are BitGo's own example's (`Product` in its file).
             json!({
                 "id": uuid_of(&crate::auth::token::sha256_hex(p.id().as_bytes())[..32]),
                 "name": p.id(),
+                "baseCurrencyId": currency_id(&p.base),
                 "baseCurrency": p.base.currency,
+                "quoteCurrencyId": currency_id(&p.quote),
                 "quoteCurrency": p.quote.currency,
                 "baseMinSize": format_decimal(1, p.base),
+                "baseMaxSize": "10000.00",
                 "baseIncrement": format_decimal(1, p.base),
+                "quoteMinSize": "0.01",
+                "quoteMaxSize": "100000000.00",
                 "quoteIncrement": "0.01",
+                "quoteDisplayPrecision": 2,
                 "isTradeDisabled": false,
-                "isMarginTradeDisabled": true,
+                "isMarginTradeSupported": false,
             })
         })
         .collect();

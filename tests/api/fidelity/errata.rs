@@ -65,8 +65,4 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
         "GET /api/policy/v1/organizations/{organizationId}/rules",
         "rules are wallet-policy rules; BitGo's policy service lists PolicyRule1 (uniqueId, name, status, touchpoint, scope, clauses, ...)",
     ),
-    (
-        "GET /api/prime/trading/v1/accounts/{accountId}/products",
-        "products lack baseCurrencyId, quoteCurrencyId, baseMaxSize, quoteMinSize, quoteMaxSize, quoteDisplayPrecision, isMarginTradeSupported",
-    ),
 ];
