@@ -42,18 +42,6 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
         "a wallet's admin.policy.rules[] lack lockDate, which this list's schema requires (orgbox does not model policy locking)",
     ),
     (
-        "GET /api/v2/{coin}/wallet/{walletId}/transfer",
-        "transfers lack height, confirmations, usd, usdRate, tags, comment, coinSpecific; no top-level coin",
-    ),
-    (
-        "GET /api/v2/enterprise/{enterpriseId}/transfer",
-        "transfers lack height, confirmations, usd, usdRate, tags, comment, coinSpecific; null confirmedTime",
-    ),
-    (
-        "POST /api/v2/{coin}/wallet/{walletId}/tx/send",
-        "the transfer's confirmedTime and pendingApproval are null where BitGo has strings",
-    ),
-    (
         "POST /api/v2/{coin}/wallet/{walletId}/tx/initiate",
         "202 answers {pendingApproval, status}; BitGo's file documents the PendingApproval itself",
     ),
