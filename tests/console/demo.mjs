@@ -221,7 +221,9 @@ async function main() {
     await step('journal bodies and copy as curl', async () => {
       await page.type('#journal-path', '*/tx/initiate');
       await waitText(page, '#journal-rows td.path', 'tx/initiate');
-      await clickNow(page, '#journal-rows tr');
+      // The row itself, clicked in the page (the table may be redrawn while the filter is typed).
+      await page.$$eval('#journal-rows tr', (rows) => rows.find((r) => r.textContent.includes('/tx/initiate')).click());
+      await waitText(page, '#journal-line', '/tx/initiate');
       const request = await text(page, '#journal-request');
       const response = await text(page, '#journal-response');
       check('the request body is shown pretty-printed', request.includes('"recipients": [') && request.includes('"otp": "[redacted]"'), request);
