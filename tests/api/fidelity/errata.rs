@@ -38,10 +38,6 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
         "answers 202 with the pending approval when the child has another admin; BitGo's file documents 200 only",
     ),
     (
-        "GET /api/v2/{coin}/wallet",
-        "a wallet's admin.policy.rules[] lack lockDate, which this list's schema requires (orgbox does not model policy locking)",
-    ),
-    (
         "POST /api/v2/{coin}/wallet/{walletId}/tx/initiate",
         "202 answers {pendingApproval, status}; BitGo's file documents the PendingApproval itself",
     ),
