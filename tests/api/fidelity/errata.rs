@@ -42,10 +42,6 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
         "202 answers {pendingApproval, status}; BitGo's file documents the PendingApproval itself",
     ),
     (
-        "PUT /api/v2/pendingapprovals/{approvalId}",
-        "resolvers[].resolutionType says \"approved\"; BitGo's file allows only pending states there",
-    ),
-    (
         "GET /api/policy/v1/organizations/{organizationId}/rules",
         "rules are wallet-policy rules; BitGo's policy service lists PolicyRule1 (uniqueId, name, status, touchpoint, scope, clauses, ...)",
     ),
