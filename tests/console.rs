@@ -107,7 +107,7 @@ fn console_asks_for_the_admin_key() {
 
 /// With 1,000 enterprises and 10,000 journal entries the console pages both, finds an
 /// enterprise and filters the journal by email (its times are printed, not asserted; the
-/// figures in the README come from `bench/console.py`).
+/// figures in docs/performance.md come from `bench/console.py`).
 #[test]
 fn console_pages_a_large_world() {
     let node_dir = support::repo_root().join("tests").join("console");

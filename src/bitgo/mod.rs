@@ -49,12 +49,13 @@ fn resource(paths: Vec<String>) -> actix_web::Resource {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Documented routes that a served `{id}` pattern below would shadow: they are not
     // served, so they answer 501 like every other documented route orgbox lacks.
+    // The hottest route first, as a single static path: a resource with several paths is
+    // matched with a regex set, and actix tries resources in order (before the shadowed
+    // list too, whose `{coin}` pattern is a regex; no shadowed path is this one).
+    cfg.service(resource(vec!["/api/v2/user/me".into()]).route(web::get().to(user::get_me)));
     for path in SHADOWED {
         cfg.service(web::resource(path).to(not_found));
     }
-    // The hottest route first, as a single static path: a resource with several paths is
-    // matched with a regex set, and actix tries resources in order.
-    cfg.service(resource(vec!["/api/v2/user/me".into()]).route(web::get().to(user::get_me)));
     cfg.service(resource(both("/client/constants")).route(web::get().to(meta::get_constants)))
         .service(resource(both("/ping")).route(web::get().to(meta::ping)))
         .service(

@@ -5,6 +5,7 @@ mod auth;
 pub mod bitwarden;
 mod demo;
 mod kyc;
+pub mod listen;
 mod money;
 mod sandbox;
 mod server;
@@ -136,6 +137,12 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(emails(bw), emails(bw_defaults));
+    }
+
+    #[test]
+    fn without_a_config_file_every_setting_is_the_stock_files() {
+        let file = Config::parse(include_str!("../../config.toml")).expect("config.toml parses");
+        assert_eq!(format!("{file:#?}"), format!("{:#?}", Config::default()));
     }
 
     #[test]

@@ -8,10 +8,10 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::control::body;
 use crate::control::{Admin, ControlError};
 use crate::domain::error::Error;
 use crate::domain::money;
-use crate::request::json::parse_body;
 use crate::service::{deposits, trading};
 use crate::store::{ledger, wallets};
 
@@ -29,7 +29,7 @@ pub async fn faucet(
     body: Bytes,
 ) -> Result<HttpResponse, ControlError> {
     let wallet_id = id.into_inner().to_ascii_lowercase();
-    let request: Faucet = parse_body(&body)?;
+    let request: Faucet = body::json(&body)?;
     let asset = money::asset(&request.asset)?;
     let amount = match &request.amount {
         Value::String(s) => money::parse_amount(s, "amount")?,
@@ -99,7 +99,7 @@ pub async fn set_price(
     body: Bytes,
 ) -> Result<HttpResponse, ControlError> {
     let asset = money::asset(&asset.into_inner())?;
-    let request: Price = parse_body(&body)?;
+    let request: Price = body::json(&body)?;
     let raw = match &request.usd {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod faults;
 pub mod journal;
 pub mod layout;
+pub mod lock;
 pub mod named;
 pub mod snapshots;
 

@@ -67,6 +67,7 @@ mod token_reach;
 mod tokens;
 mod trading;
 mod trading_rounding;
+mod user_object;
 mod wallet_access;
 mod wallet_policies;
 mod wallets;

@@ -192,16 +192,58 @@ const ENTERPRISE_RISK: &[&str] = &[
     "riskInsights",
 ];
 
+/// One row of [`PLANS`]: type, name, tier, annual, base seats, most seats (`None`: seats
+/// can be added), most collections, feature flags.
+type PlanRow = (
+    i64,
+    &'static str,
+    ProductTier,
+    bool,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    &'static [&'static str],
+);
+
+/// Every plan the server knows but Custom (6), which only an admin portal sets up. Kept as one
+/// row a plan (not reformatted), so it reads as the table it is.
+#[rustfmt::skip]
+const PLANS: &[PlanRow] = {
+    use ProductTier::*;
+    const FAMILIES: &[&str] = &["selfHost", "totp"];
+    const FAMILIES_PREMIUM: &[&str] = &["selfHost", "totp", "premium"];
+    &[
+        (0, "Free", Free, false, 2, Some(2), Some(2), &[]),
+        (1, "Families 2019", Families, true, 5, Some(5), None, FAMILIES),
+        (2, "Teams (Monthly) 2019", Teams, false, 5, None, None, TEAMS),
+        (3, "Teams (Annually) 2019", Teams, true, 5, None, None, TEAMS),
+        (4, "Enterprise (Monthly) 2019", Enterprise, false, 0, None, None, ENTERPRISE),
+        (5, "Enterprise (Annually) 2019", Enterprise, true, 0, None, None, ENTERPRISE),
+        (7, "Families 2025", Families, true, 6, Some(6), None, FAMILIES_PREMIUM),
+        (8, "Teams (Monthly) 2020", Teams, false, 0, None, None, TEAMS),
+        (9, "Teams (Annually) 2020", Teams, true, 0, None, None, TEAMS),
+        (10, "Enterprise (Monthly) 2020", Enterprise, false, 0, None, None, ENTERPRISE),
+        (11, "Enterprise (Annually) 2020", Enterprise, true, 0, None, None, ENTERPRISE),
+        (12, "Teams (Monthly) 2023", Teams, false, 0, None, None, TEAMS),
+        (13, "Teams (Annually) 2023", Teams, true, 0, None, None, TEAMS),
+        (14, "Enterprise (Monthly) 2023", Enterprise, false, 0, None, None, ENTERPRISE),
+        (15, "Enterprise (Annually) 2023", Enterprise, true, 0, None, None, ENTERPRISE),
+        (16, "Teams Starter 2023", TeamsStarter, false, 10, Some(10), None, TEAMS),
+        (17, "Teams (Monthly)", Teams, false, 0, None, None, TEAMS_SCIM),
+        (18, "Teams (Annually)", Teams, true, 0, None, None, TEAMS_SCIM),
+        (19, "Enterprise (Monthly)", Enterprise, false, 0, None, None, ENTERPRISE_RISK),
+        (20, "Enterprise (Annually)", Enterprise, true, 0, None, None, ENTERPRISE_RISK),
+        (21, "Teams Starter", TeamsStarter, false, 10, Some(10), None, TEAMS),
+        (22, "Families", Families, true, 6, Some(6), None, FAMILIES_PREMIUM),
+    ]
+};
+
 /// The plan of a `PlanType`, or `None` for unknown types and Custom (6), which only an admin
 /// portal sets up.
 pub fn plan(plan_type: i64) -> Option<Plan> {
-    let p = |name: &'static str,
-             tier: ProductTier,
-             is_annual: bool,
-             base_seats: i64,
-             max_seats: Option<i64>,
-             max_collections: Option<i64>,
-             flags: &[&str]| Plan {
+    let &(_, name, tier, is_annual, base_seats, max_seats, max_collections, flags) =
+        PLANS.iter().find(|row| row.0 == plan_type)?;
+    Some(Plan {
         plan_type,
         name,
         tier,
@@ -215,136 +257,6 @@ pub fn plan(plan_type: i64) -> Option<Plan> {
         has_premium_access_option: plan_type == 1,
         has_key_connector: tier == ProductTier::Enterprise,
         features: features(flags),
-    };
-    use ProductTier::*;
-    Some(match plan_type {
-        0 => p("Free", Free, false, 2, Some(2), Some(2), &[]),
-        1 => p(
-            "Families 2019",
-            Families,
-            true,
-            5,
-            Some(5),
-            None,
-            &["selfHost", "totp"],
-        ),
-        2 => p("Teams (Monthly) 2019", Teams, false, 5, None, None, TEAMS),
-        3 => p("Teams (Annually) 2019", Teams, true, 5, None, None, TEAMS),
-        4 => p(
-            "Enterprise (Monthly) 2019",
-            Enterprise,
-            false,
-            0,
-            None,
-            None,
-            ENTERPRISE,
-        ),
-        5 => p(
-            "Enterprise (Annually) 2019",
-            Enterprise,
-            true,
-            0,
-            None,
-            None,
-            ENTERPRISE,
-        ),
-        7 => p(
-            "Families 2025",
-            Families,
-            true,
-            6,
-            Some(6),
-            None,
-            &["selfHost", "totp", "premium"],
-        ),
-        22 => p(
-            "Families",
-            Families,
-            true,
-            6,
-            Some(6),
-            None,
-            &["selfHost", "totp", "premium"],
-        ),
-        8 => p("Teams (Monthly) 2020", Teams, false, 0, None, None, TEAMS),
-        9 => p("Teams (Annually) 2020", Teams, true, 0, None, None, TEAMS),
-        10 => p(
-            "Enterprise (Monthly) 2020",
-            Enterprise,
-            false,
-            0,
-            None,
-            None,
-            ENTERPRISE,
-        ),
-        11 => p(
-            "Enterprise (Annually) 2020",
-            Enterprise,
-            true,
-            0,
-            None,
-            None,
-            ENTERPRISE,
-        ),
-        12 => p("Teams (Monthly) 2023", Teams, false, 0, None, None, TEAMS),
-        13 => p("Teams (Annually) 2023", Teams, true, 0, None, None, TEAMS),
-        14 => p(
-            "Enterprise (Monthly) 2023",
-            Enterprise,
-            false,
-            0,
-            None,
-            None,
-            ENTERPRISE,
-        ),
-        15 => p(
-            "Enterprise (Annually) 2023",
-            Enterprise,
-            true,
-            0,
-            None,
-            None,
-            ENTERPRISE,
-        ),
-        16 => p(
-            "Teams Starter 2023",
-            TeamsStarter,
-            false,
-            10,
-            Some(10),
-            None,
-            TEAMS,
-        ),
-        21 => p(
-            "Teams Starter",
-            TeamsStarter,
-            false,
-            10,
-            Some(10),
-            None,
-            TEAMS,
-        ),
-        17 => p("Teams (Monthly)", Teams, false, 0, None, None, TEAMS_SCIM),
-        18 => p("Teams (Annually)", Teams, true, 0, None, None, TEAMS_SCIM),
-        19 => p(
-            "Enterprise (Monthly)",
-            Enterprise,
-            false,
-            0,
-            None,
-            None,
-            ENTERPRISE_RISK,
-        ),
-        20 => p(
-            "Enterprise (Annually)",
-            Enterprise,
-            true,
-            0,
-            None,
-            None,
-            ENTERPRISE_RISK,
-        ),
-        _ => return None,
     })
 }
 

@@ -106,7 +106,7 @@ fn stored(a: &ApprovalRow) -> Result<(&str, RoleChange)> {
     Ok((org_id, change))
 }
 
-/// Whether `actor` may resolve the held role change `a` (`policy.rs` decides).
+/// Whether `actor` may resolve the held role change `a` (`domain::policy` decides).
 pub fn check_resolver(
     conn: &Connection,
     a: &ApprovalRow,

@@ -79,7 +79,7 @@ pub fn resolve(
     Ok((a, resolutions))
 }
 
-/// Whether `actor` may resolve `a` (any kind but a withdrawal), as `policy.rs` says for its
+/// Whether `actor` may resolve `a` (any kind but a withdrawal), as `domain::policy` says for its
 /// kind; `membership` is the actor's permissions on the approval's enterprise.
 fn check_resolver(
     conn: &Connection,
