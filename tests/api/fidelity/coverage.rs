@@ -1,11 +1,11 @@
-//! The coverage table of `docs/bitgo-coverage.md`: which of BitGo's operations orgbox serves,
+//! The coverage table of `docs/coverage.md`: which of BitGo's operations orgbox serves,
 //! by tag, and which statuses of each the fidelity run checked against BitGo's schemas.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{served_operations, Seen};
 
-const PAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/bitgo-coverage.md");
+const PAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/coverage.md");
 const TABLE: &str = include_str!("../../../src/bitgo/openapi_routes.tsv");
 const START: &str = "<!-- coverage:start -->";
 const END: &str = "<!-- coverage:end -->";
@@ -25,7 +25,7 @@ pub fn check_table(seen: &BTreeMap<String, Seen>, excused: &BTreeSet<String>) {
     }
     assert!(
         written == page,
-        "docs/bitgo-coverage.md is stale: run `ORGBOX_WRITE_COVERAGE=1 cargo test --test api \
+        "docs/coverage.md is stale: run `ORGBOX_WRITE_COVERAGE=1 cargo test --test api \
          -- fidelity` and commit it"
     );
 }

@@ -3,7 +3,7 @@
 //! for the errors it can produce, and generated probes (no credentials; unknown ids; an empty
 //! body) call each again; every answer whose status BitGo documents is checked against that
 //! status's JSON Schema (`src/bitgo/openapi_schemas.json`, extracted from BitGo's file by
-//! `tests/openapi/schemas.py`). The coverage table in `docs/bitgo-coverage.md` is written from
+//! `tests/openapi/schemas.py`). The coverage table in `docs/coverage.md` is written from
 //! the same run (`ORGBOX_WRITE_COVERAGE=1` rewrites it; otherwise a stale table fails).
 
 mod coverage;
