@@ -6,8 +6,8 @@
 //! it accepts an invitation on its page, and a page of another origin cannot seed.
 //! Needs Node.js 18+ and Chromium (`CHROME`, or `chromium` / `chromium-browser` /
 //! `google-chrome` on PATH); the npm packages are installed into `tests/console/node_modules`
-//! with `npm ci` when missing. With `ORGBOX_UPDATE_SCREENSHOT=1` the run's screenshot replaces
-//! `tests/console/console.png`.
+//! with `npm ci` when missing. With `ORGBOX_UPDATE_SCREENSHOT=1` the demo script's screenshot
+//! replaces `docs/console.png`.
 
 mod support;
 
@@ -34,14 +34,7 @@ fn console_works_in_a_real_browser() {
         server.banner
     );
     let shots = tempfile::tempdir().expect("temp dir");
-    let screenshot = if std::env::var("ORGBOX_UPDATE_SCREENSHOT").as_deref() == Ok("1") {
-        support::repo_root()
-            .join("tests")
-            .join("console")
-            .join("console.png")
-    } else {
-        shots.path().join("console.png")
-    };
+    let screenshot = shots.path().join("console.png");
 
     run_script(
         &node_dir,
