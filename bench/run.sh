@@ -120,3 +120,11 @@ DRIVER_PID=$!
 wait "$DRIVER_PID"
 DRIVER_PID=""
 fi
+
+# The journal's memory with bodies at 10,000 entries (BENCH_ONLY=journal: only this).
+if [[ -z "$ONLY" || "$ONLY" == journal ]]; then
+python3 "$ROOT/bench/journal.py" --bin "$BIN" &
+DRIVER_PID=$!
+wait "$DRIVER_PID"
+DRIVER_PID=""
+fi

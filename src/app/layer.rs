@@ -17,8 +17,12 @@ use actix_web::web::{self, Bytes, Data};
 use actix_web::{HttpMessage, HttpResponse};
 
 use crate::app::answers;
-use crate::bitgo::error::BitgoError;
-use crate::bitgo::unserved::Unserved;
+use crate::app::capture;
+use crate::bitgo::error::{BitgoError, FiatError};
+use crate::bitgo::trading::error::TradingError;
+use crate::bitgo::unserved::{Stubbed, Unserved};
+use crate::bitwarden::error::BwError;
+use crate::control::ControlError;
 use crate::request::note::PrincipalNote;
 use crate::request::state::AppState;
 use crate::sandbox::deliveries::Deliveries;
@@ -61,6 +65,10 @@ pub async fn sandbox_layer(
 
     let started = Instant::now();
     let mut entry = new_entry(&req, inner_path);
+    let (journaled, cap) = (sandbox.journal.enabled(), sandbox.journal.body_bytes());
+    if journaled {
+        capture::request(&mut req, &mut entry, cap).await;
+    }
     if let Some(response) = inject_fault(&sandbox, &mut entry).await {
         finish(&sandbox, entry, started);
         return Ok(req.into_response(response));
@@ -68,8 +76,14 @@ pub async fn sandbox_layer(
     let mut result = next.call(req).await;
     drop(poke);
     note_outcome(&mut entry, &mut result);
+    let result = match result {
+        Ok(res) if journaled => {
+            Ok(capture::response(res.map_into_boxed_body(), &mut entry, cap).await)
+        }
+        other => other.map(|r| r.map_into_boxed_body()),
+    };
     finish(&sandbox, entry, started);
-    result.map(|r| r.map_into_boxed_body())
+    result
 }
 
 /// Pokes the webhook delivery pool for a sandbox when dropped (after the handler answered,
@@ -115,6 +129,10 @@ fn new_entry(req: &ServiceRequest, path: &str) -> JournalEntry {
         reason: None,
         fault: None,
         webhook: None,
+        stub: None,
+        request_headers: Vec::new(),
+        request_body: None,
+        response_body: None,
     }
 }
 
@@ -157,6 +175,8 @@ fn note_outcome<B>(
             }
             if let Some(err) = res.response().error() {
                 note_refusal(entry, err);
+            } else if let Some(s) = res.response().extensions().get::<Stubbed>() {
+                entry.stub = Some(s.0.clone());
             } else if let Some(u) = res.response().extensions().get::<Unserved>() {
                 entry.refused_by = Some("NotImplemented".into());
                 entry.reason = Some(format!("not served: {} {}", u.0.method, u.0.template));
@@ -174,13 +194,29 @@ fn finish(sandbox: &Sandbox, mut entry: JournalEntry, started: Instant) {
     sandbox.journal.record(entry);
 }
 
+/// Names the rule that refused the request, in the words of the dialect that answered.
 fn note_refusal(entry: &mut JournalEntry, err: &actix_web::Error) {
-    if let Some(bitgo) = err.as_error::<BitgoError>() {
-        entry.refused_by = Some(bitgo.0.code().to_string());
-        entry.reason = Some(bitgo.0.to_string());
+    let rule = if let Some(bitgo) = err.as_error::<BitgoError>() {
+        bitgo.0.code().to_string()
+    } else if let Some(fiat) = err.as_error::<FiatError>() {
+        fiat.0 .0.code().to_string()
+    } else if let Some(trading) = err.as_error::<TradingError>() {
+        trading.error_name.to_string()
+    } else if let Some(control) = err.as_error::<ControlError>() {
+        control.code().to_string()
+    } else if let Some(bitwarden) = err.as_error::<BwError>() {
+        // The variant's name (`NotFound`, `ModelState`, ...): Bitwarden's bodies carry no code.
+        let shown = format!("{bitwarden:?}");
+        shown
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or_default()
+            .to_string()
     } else {
-        entry.reason = Some(err.to_string());
-    }
+        String::new()
+    };
+    entry.refused_by = Some(rule).filter(|r| !r.is_empty());
+    entry.reason = Some(err.to_string());
 }
 
 /// Finds the named sandbox of a `/s/{name}/...` request and points the router at the path

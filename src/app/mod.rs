@@ -3,6 +3,7 @@
 //! directory's lock, open and seed it, then register the routes.
 pub mod answers;
 pub mod banner;
+mod capture;
 pub mod layer;
 pub mod listeners;
 pub mod open;
@@ -200,7 +201,7 @@ fn app_state(
     let memory = Memory::new(
         opened.clock,
         config.auth.throttle_limits(),
-        config.sandbox.journal_capacity,
+        crate::sandbox::journal::JournalLimits::of(&config.sandbox),
     );
     let tls_ca_pem = listeners
         .https_address()
@@ -298,12 +299,12 @@ pub fn app_config(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
 
 /// An unmatched path gets the 404 body of the dialect whose paths it looks like; a route
 /// BitGo documents (and orgbox does not serve yet) gets BitGo's 501 naming it.
-async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
+async fn not_found(req: actix_web::HttpRequest, body: web::Bytes) -> actix_web::HttpResponse {
     use actix_web::ResponseError;
     if !bitgo::documents(&req) && crate::bitwarden::owns_path(bitgo::routed_path(&req)) {
         crate::bitwarden::error::BwError::NotFound.error_response()
     } else {
-        match bitgo::not_found(req).await {
+        match bitgo::not_found(req, body).await {
             Ok(r) => r,
             Err(e) => e.error_response(),
         }

@@ -138,7 +138,7 @@ fn open_named(config: &Config) -> std::io::Result<Registry> {
         idle_ms: i64::try_from(config.sandbox.idle_seconds.saturating_mul(1000))
             .unwrap_or(i64::MAX),
         limits: config.auth.throttle_limits(),
-        journal_capacity: config.sandbox.journal_capacity,
+        journal: crate::sandbox::journal::JournalLimits::of(&config.sandbox),
     })
     .map_err(at(&dir))
 }

@@ -10,6 +10,7 @@ pub mod kyc;
 pub mod meta;
 pub mod organizations;
 pub mod session;
+pub mod stubbed;
 pub mod tokens;
 pub mod trading;
 pub mod transfers;
@@ -273,9 +274,12 @@ fn configure_organizations(cfg: &mut web::ServiceConfig) {
 
 /// A served path with a method it lacks: 501 when BitGo documents that method there (another
 /// route orgbox does not serve), else BitGo's 405.
-async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, BitgoError> {
+async fn method_not_allowed(
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, BitgoError> {
     if unserved::find(req.method().as_str(), req.match_info().as_str()).is_some() {
-        return not_found(req).await;
+        return not_found(req, body).await;
     }
     Err(Error::MethodNotAllowed.into())
 }
@@ -295,15 +299,21 @@ pub fn documents(req: &HttpRequest) -> bool {
     unserved::find(req.method().as_str(), routed_path(req)).is_some()
 }
 
-/// The answer for any path no route matches: a 501 naming the route when BitGo documents it
-/// (orgbox does not serve it yet), else BitGo's 404 body.
-pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, BitgoError> {
+/// The answer for any path no route matches: for a route BitGo documents (orgbox does not
+/// serve it), the sandbox stub that matches it, else a 501 naming the route and how to stub
+/// it; for any other path BitGo's 404 body.
+pub async fn not_found(req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, BitgoError> {
     if let Some(route) = unserved::find(req.method().as_str(), routed_path(&req)) {
+        if let Some(answer) = stubbed::answer(&req, route, &body).await? {
+            return Ok(answer);
+        }
         let mut response = error::answer(
             actix_web::http::StatusCode::NOT_IMPLEMENTED,
             &format!(
-                "orgbox does not serve {} {} (BitGo API tag {:?}) yet",
-                route.method, route.template, route.tag
+                "orgbox does not serve {} {} (BitGo API tag {:?}) yet; a sandbox stub can answer \
+                 it: PUT /sandbox/stubs {{\"method\": \"{}\", \"path\": \"{}\", \"response\": \
+                 {{\"status\": 200, \"body\": ...}}}}, the body as BitGo's OpenAPI file shapes it",
+                route.method, route.template, route.tag, route.method, route.template
             ),
             None,
         );

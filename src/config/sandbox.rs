@@ -5,6 +5,12 @@ use serde::Deserialize;
 /// Entries a sandbox's journal holds unless configured.
 pub const DEFAULT_JOURNAL_CAPACITY: usize = 1000;
 
+/// Bytes of each request or response body a journal entry keeps unless configured.
+pub const DEFAULT_JOURNAL_BODY_BYTES: usize = 16 * 1024;
+
+/// Bytes a sandbox's journal holds in all unless configured.
+pub const DEFAULT_JOURNAL_MEMORY_BYTES: usize = 64 * 1024 * 1024;
+
 /// `[sandbox]`: the control plane. Open with no key only while every listener is on loopback
 /// and no proxy is trusted; otherwise (or with `admin_key` set) every `/sandbox/...` call needs
 /// `Authorization: Bearer <key>`.
@@ -18,6 +24,11 @@ pub struct SandboxConfig {
     pub admin_key: String,
     /// Requests each sandbox's journal holds (oldest dropped); 0 records nothing.
     pub journal_capacity: usize,
+    /// Bytes of each request and response body a journal entry keeps (secrets redacted,
+    /// longer bodies cut); 0 keeps no bodies.
+    pub journal_body_bytes: usize,
+    /// Bytes each sandbox's journal holds in all, bodies included (oldest dropped past it).
+    pub journal_memory_bytes: usize,
     /// Most named sandboxes at once.
     pub max_named: usize,
     /// Most named sandboxes with an open database at once (least recently used are closed).
@@ -40,6 +51,8 @@ impl Default for SandboxConfig {
             enabled: true,
             admin_key: String::new(),
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
+            journal_body_bytes: DEFAULT_JOURNAL_BODY_BYTES,
+            journal_memory_bytes: DEFAULT_JOURNAL_MEMORY_BYTES,
             max_named: 10_000,
             max_open: 64,
             idle_seconds: 60,

@@ -21,6 +21,7 @@ pub mod sandboxes;
 pub mod seeding;
 pub mod site;
 pub mod snapshots;
+pub mod stubs;
 pub mod wallets;
 pub mod webhooks;
 
@@ -214,6 +215,13 @@ fn configure_sandbox_control(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/snapshots/{name}/load").route(web::post().to(snapshots::load_named)))
     .service(web::resource("/digest").route(web::get().to(snapshots::digest)))
+    .service(
+        web::resource("/stubs")
+            .route(web::get().to(stubs::list_stubs))
+            .route(web::put().to(stubs::put_stub))
+            .route(web::delete().to(stubs::clear_stubs)),
+    )
+    .service(web::resource("/stubs/{id}").route(web::delete().to(stubs::delete_stub)))
     .service(
         web::resource("/seed")
             .app_data(Accepts::JsonOrToml)

@@ -15,6 +15,7 @@ pub mod organization;
 pub mod policy;
 pub mod role;
 pub mod scope;
+pub mod stub;
 pub mod time;
 pub mod token_rules;
 pub mod transfer;

@@ -20,8 +20,8 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::auth::replay::ReplayGuard;
 use crate::auth::throttle::{Throttle, ThrottleLimits};
-use crate::config::DEFAULT_JOURNAL_CAPACITY;
 use crate::domain::error::Result;
+use crate::sandbox::journal::JournalLimits;
 use crate::store::{copy, Store};
 
 pub use clock::Clock;
@@ -52,13 +52,13 @@ pub struct Memory {
 }
 
 impl Memory {
-    /// Fresh memory: a system clock, no counters, an empty journal of `journal_capacity`.
-    pub fn new(clock: Clock, limits: ThrottleLimits, journal_capacity: usize) -> Memory {
+    /// Fresh memory: a system clock, no counters, an empty journal with `journal` limits.
+    pub fn new(clock: Clock, limits: ThrottleLimits, journal: JournalLimits) -> Memory {
         Memory {
             clock: Arc::new(clock),
             throttle: Arc::new(Throttle::new(limits)),
             replays: Arc::new(ReplayGuard::default()),
-            journal: Arc::new(Journal::new(journal_capacity)),
+            journal: Arc::new(Journal::with_limits(journal)),
             faults: Arc::new(Faults::default()),
             inboxes: Arc::new(Inboxes::default()),
         }
@@ -92,7 +92,7 @@ impl Sandbox {
         Sandbox::with_memory(
             name,
             store,
-            &Memory::new(clock, limits, DEFAULT_JOURNAL_CAPACITY),
+            &Memory::new(clock, limits, JournalLimits::default()),
         )
     }
 

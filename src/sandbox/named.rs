@@ -32,8 +32,8 @@ pub struct NamedConfig {
     pub idle_ms: i64,
     /// Password and OTP limits of each.
     pub limits: ThrottleLimits,
-    /// Journal entries each holds.
-    pub journal_capacity: usize,
+    /// What each one's journal holds.
+    pub journal: crate::sandbox::journal::JournalLimits,
 }
 
 /// A named sandbox, open or closed.
@@ -260,7 +260,7 @@ impl Registry {
             path,
             created_at_ms,
             source,
-            memory: Memory::new(Clock::system(), c.limits, c.journal_capacity),
+            memory: Memory::new(Clock::system(), c.limits, c.journal),
             open: Mutex::new(None),
             last_used_ms: AtomicI64::new(0),
             registry: Arc::downgrade(&self.inner),

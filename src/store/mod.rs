@@ -21,6 +21,7 @@ pub mod orders;
 pub mod organizations;
 pub mod outbox;
 pub mod profile;
+pub mod stubs;
 pub mod tokens;
 pub mod transfers;
 pub mod users;

@@ -1,5 +1,7 @@
 //! Stored wallet policy rules, per wallet or per organization.
 
+use std::collections::HashMap;
+
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
@@ -130,6 +132,14 @@ pub fn remove(conn: &Connection, scope: &str, rule_id: &str) -> Result<bool> {
         "DELETE FROM wallet_policy_rules WHERE scope = ?1 AND rule_id = ?2",
         params![scope, rule_id],
     )? > 0)
+}
+
+/// When each rule of `scope` was set (ms), by rule id.
+pub fn set_times(conn: &Connection, scope: &str) -> Result<HashMap<String, i64>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT rule_id, created_at FROM wallet_policy_rules WHERE scope = ?1")?;
+    let rows = stmt.query_map([scope], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<HashMap<String, i64>>>()?)
 }
 
 /// The rules of `scope`, oldest first.

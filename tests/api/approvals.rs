@@ -168,7 +168,9 @@ async fn another_admin_approves_and_the_change_applies_with_its_invitation() {
     assert_eq!(done["state"], "approved");
     assert_eq!(done["approvers"], json!([user_id(&app, DALE)]));
     assert_eq!(done["resolvers"][0]["user"], user_id(&app, DALE).as_str());
-    assert_eq!(done["resolvers"][0]["resolutionType"], "approved");
+    // BitGo's resolutionType is the open state resolved; resolutionAction what was done.
+    assert_eq!(done["resolvers"][0]["resolutionType"], "pending");
+    assert_eq!(done["resolvers"][0]["resolutionAction"], "approve");
     assert!(done["approvedDate"].is_string());
     assert!(is_member(&app, NEWBIE));
     let mail = mail_to(&app, NEWBIE);
@@ -202,7 +204,8 @@ async fn the_creator_cannot_approve_their_own_request_but_may_reject_it() {
     assert_eq!(world(&app), before);
     let rejected = app.send(put(id, "rejected", Auth::Raw(brennan))).await.ok();
     assert_eq!(rejected["state"], "rejected");
-    assert_eq!(rejected["resolvers"][0]["resolutionType"], "rejected");
+    assert_eq!(rejected["resolvers"][0]["resolutionType"], "pending");
+    assert_eq!(rejected["resolvers"][0]["resolutionAction"], "reject");
     assert!(!is_member(&app, NEWBIE));
     assert!(mail_to(&app, NEWBIE).is_empty());
 }

@@ -236,6 +236,13 @@ async fn a_large_withdrawal_waits_for_a_video_approver_and_is_held() {
     let mut statuses = [x.status, y.status];
     statuses.sort();
     assert_eq!(statuses, [200, 409]);
+    let applied = if x.status == 200 { x.json() } else { y.json() };
+    let resolver = &applied["resolvers"][0];
+    assert_eq!(
+        (&resolver["resolutionType"], &resolver["resolutionAction"]),
+        (&json!("pendingVideoApproval"), &json!("approve")),
+        "BitGo names the open state resolved, and the action: {applied}"
+    );
     assert_eq!(balance(&app, &a.id, "ofctbtc"), (1_000_000_000, 0));
     // A second large one, rejected: released.
     let r = withdraw(&app, &token, &a, "ofctbtc", "tb1qbig", 600_000_000).await;

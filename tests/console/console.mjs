@@ -157,9 +157,11 @@ async function main() {
       (await page.$eval(account, (n) => n.textContent))
         .includes('users: service@prestige-worldwide.test (admin spend view), chazz@prestige-worldwide.test (view)'));
     const approval = await page.$eval(`.approval[data-id="${approvalId}"]`, (n) => n.textContent).catch(() => '');
-    check('the pending approval shows its creator and who may resolve it',
-      approval.includes(BRENNAN) && approval.includes('may resolve') && approval.includes(DALE) &&
-      !approval.split('may resolve')[1].includes(BRENNAN), approval);
+    const waitsFor = approval.split('awaiting')[1] || '';
+    check('the pending approval says in words what it does and who may resolve it',
+      approval.startsWith('add ' + NEW_ADMIN + ' as admin') && waitsFor.includes('a second admin') &&
+      waitsFor.includes(DALE) && !waitsFor.split('(asked by')[0].includes(BRENNAN) &&
+      waitsFor.includes('(asked by ' + BRENNAN + ')') && !approval.includes('{'), approval);
 
     // The journal: what happened before, and a request made while the page is open.
     check('the journal shows the login', await waitText(page, '#journal-rows td.path', '/api/v2/user/login'));
@@ -186,7 +188,9 @@ async function main() {
     await page.$eval('#journal-status', (n) => { n.value = ''; n.dispatchEvent(new Event('input', { bubbles: true })); });
     await waitText(page, '#journal-rows td.path', 'console-probe=1');
     await page.click('#journal-rows tr');
-    check('a click opens the request detail', (await page.$eval('#journal-detail', (n) => n.textContent)).includes('"latencyUs"'));
+    check('a click opens the request with both bodies',
+      (await page.$eval('#journal-response', (n) => n.textContent)).includes('"username": "' + BRENNAN + '"') &&
+      (await page.$eval('#journal-request', (n) => n.textContent)).includes('authorization: [redacted]'));
 
     // Outbox: the invitation to the new admin's address waits for the approval; the demo's own
     // mail is listed with an accept link when there is one.

@@ -40,17 +40,27 @@ pub fn approval_json(a: &ApprovalRow, resolutions: &[Resolution]) -> Value {
     doc.insert("userIds".into(), a.user_ids.clone().into());
     doc.insert("approvalsRequired".into(), a.approvals_required.into());
     doc.insert("singleRunResults".into(), json!([]));
+    // BitGo's `resolutionType` is the open state the resolver acted on (`pending`,
+    // `pendingVideoApproval`, ...); its `resolutionAction` says what they did.
+    let resolved_in = if a.state.is_open() {
+        a.state.as_str()
+    } else {
+        a.change
+            .get("heldAs")
+            .and_then(Value::as_str)
+            .unwrap_or("pending")
+    };
     let resolvers: Vec<Value> = resolutions
         .iter()
         .map(|r| {
-            let (kind, action) = match r.decision {
-                Decision::Approve => ("approved", "approve"),
-                Decision::Reject => ("rejected", "reject"),
+            let action = match r.decision {
+                Decision::Approve => "approve",
+                Decision::Reject => "reject",
             };
             json!({
                 "user": r.user_id,
                 "date": iso(r.at_ms),
-                "resolutionType": kind,
+                "resolutionType": resolved_in,
                 "resolutionAction": action
             })
         })

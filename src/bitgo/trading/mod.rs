@@ -2,6 +2,7 @@
 //! (a trading account is a Go Account: same id), balances from the ledger, currencies,
 //! products, orders and trades. Errors use the trading body (`error.rs`).
 
+pub mod authed;
 pub mod error;
 pub mod orders;
 pub mod view;
@@ -11,6 +12,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use crate::bitgo::call::Authed;
+use crate::bitgo::trading::authed::TradingAuthed;
 use crate::bitgo::wallets::path_param;
 use crate::domain::error::Result;
 use crate::domain::ledger::Balance;
@@ -37,7 +39,9 @@ fn require_view(authed: &Authed) -> Result<(), TradingError> {
 }
 
 /// `GET /api/prime/trading/v1/user/current`.
-pub async fn current_user(authed: Authed) -> Result<HttpResponse, TradingError> {
+pub async fn current_user(
+    TradingAuthed(authed): TradingAuthed,
+) -> Result<HttpResponse, TradingError> {
     require_view(&authed)?;
     let id = authed.principal.user_id().to_string();
     let user = authed
@@ -56,7 +60,9 @@ pub async fn current_user(authed: Authed) -> Result<HttpResponse, TradingError> 
 }
 
 /// `GET /api/prime/trading/v1/accounts`: the Go Accounts the caller may see.
-pub async fn list_accounts(authed: Authed) -> Result<HttpResponse, TradingError> {
+pub async fn list_accounts(
+    TradingAuthed(authed): TradingAuthed,
+) -> Result<HttpResponse, TradingError> {
     require_view(&authed)?;
     let user = authed.principal.user_id().to_string();
     let scopes = authed.principal.token.scope.clone();
@@ -105,7 +111,10 @@ fn balance_json(asset: money::Asset, b: Balance) -> Value {
 }
 
 /// `GET /api/prime/trading/v1/accounts/{accountId}/balances`: every asset, from the ledger.
-pub async fn balances(authed: Authed, req: HttpRequest) -> Result<HttpResponse, TradingError> {
+pub async fn balances(
+    TradingAuthed(authed): TradingAuthed,
+    req: HttpRequest,
+) -> Result<HttpResponse, TradingError> {
     require_view(&authed)?;
     let id = path_param(&req, "accountId")?;
     let user = authed.principal.user_id().to_string();
@@ -147,14 +156,22 @@ async fn visible_account(authed: &Authed, req: &HttpRequest) -> Result<(), Tradi
     Ok(())
 }
 
+/// The id a currency answers with (the same in currencies and in products).
+fn currency_id(a: &money::Asset) -> String {
+    uuid_of(&crate::auth::token::sha256_hex(a.id.as_bytes())[..32])
+}
+
 /// `GET /api/prime/trading/v1/accounts/{accountId}/currencies`.
-pub async fn currencies(authed: Authed, req: HttpRequest) -> Result<HttpResponse, TradingError> {
+pub async fn currencies(
+    TradingAuthed(authed): TradingAuthed,
+    req: HttpRequest,
+) -> Result<HttpResponse, TradingError> {
     visible_account(&authed, &req).await?;
     let data: Vec<Value> = money::ASSETS
         .iter()
         .map(|a| {
             json!({
-                "id": uuid_of(&crate::auth::token::sha256_hex(a.id.as_bytes())[..32]),
+                "id": currency_id(a),
                 "symbol": a.currency, "name": a.name,
                 "increment": format_decimal(1, *a),
             })
@@ -164,21 +181,31 @@ pub async fn currencies(authed: Authed, req: HttpRequest) -> Result<HttpResponse
 }
 
 /// `GET /api/prime/trading/v1/accounts/{accountId}/products`.
-pub async fn products(authed: Authed, req: HttpRequest) -> Result<HttpResponse, TradingError> {
+pub async fn products(
+    TradingAuthed(authed): TradingAuthed,
+    req: HttpRequest,
+) -> Result<HttpResponse, TradingError> {
     visible_account(&authed, &req).await?;
     let data: Vec<Value> = trading::products()?
         .into_iter()
         .map(|p| {
+            // The sizes orgbox does not bound are BitGo's own example's (`Product` in its file).
             json!({
                 "id": uuid_of(&crate::auth::token::sha256_hex(p.id().as_bytes())[..32]),
                 "name": p.id(),
+                "baseCurrencyId": currency_id(&p.base),
                 "baseCurrency": p.base.currency,
+                "quoteCurrencyId": currency_id(&p.quote),
                 "quoteCurrency": p.quote.currency,
                 "baseMinSize": format_decimal(1, p.base),
+                "baseMaxSize": "10000.00",
                 "baseIncrement": format_decimal(1, p.base),
+                "quoteMinSize": "0.01",
+                "quoteMaxSize": "100000000.00",
                 "quoteIncrement": "0.01",
+                "quoteDisplayPrecision": 2,
                 "isTradeDisabled": false,
-                "isMarginTradeDisabled": true,
+                "isMarginTradeSupported": false,
             })
         })
         .collect();

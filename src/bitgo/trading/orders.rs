@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
-use crate::bitgo::call::Authed;
+use crate::bitgo::trading::authed::TradingAuthed;
 use crate::bitgo::trading::error::TradingError;
 use crate::bitgo::trading::view::{order_json, trade_json};
 use crate::bitgo::wallets::path_param;
@@ -168,7 +168,10 @@ fn parse_limit(fields: &Fields<'_>, order_type: &str) -> Result<Option<i64>, Tra
 }
 
 /// `POST /api/prime/trading/v1/accounts/{accountId}/orders`.
-pub async fn place_order(authed: Authed, req: HttpRequest) -> Result<HttpResponse, TradingError> {
+pub async fn place_order(
+    TradingAuthed(authed): TradingAuthed,
+    req: HttpRequest,
+) -> Result<HttpResponse, TradingError> {
     let account = path_param(&req, "accountId")?;
     let body: Map<String, Value> = authed.call.json()?;
     let user = authed.principal.user_id().to_string();
@@ -208,7 +211,7 @@ pub async fn place_order(authed: Authed, req: HttpRequest) -> Result<HttpRespons
 
 /// `GET /api/prime/trading/v1/accounts/{accountId}/orders?offset&limit&status&clientOrderId`.
 pub async fn list_orders(
-    authed: Authed,
+    TradingAuthed(authed): TradingAuthed,
     req: HttpRequest,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, TradingError> {
@@ -252,7 +255,10 @@ pub async fn list_orders(
 }
 
 /// `GET /api/prime/trading/v1/accounts/{accountId}/orders/{orderId}`.
-pub async fn get_order(authed: Authed, req: HttpRequest) -> Result<HttpResponse, TradingError> {
+pub async fn get_order(
+    TradingAuthed(authed): TradingAuthed,
+    req: HttpRequest,
+) -> Result<HttpResponse, TradingError> {
     policy::require_scope(&authed.principal.token.scope, Scope::TradeView)?;
     let account = path_param(&req, "accountId")?;
     let id = path_param(&req, "orderId")?;
@@ -275,7 +281,10 @@ pub async fn get_order(authed: Authed, req: HttpRequest) -> Result<HttpResponse,
 
 /// `PUT /api/prime/trading/v1/accounts/{accountId}/orders/{orderId}/cancel`: an open order
 /// is cancelled and its hold released; a finished one cannot be.
-pub async fn cancel_order(authed: Authed, req: HttpRequest) -> Result<HttpResponse, TradingError> {
+pub async fn cancel_order(
+    TradingAuthed(authed): TradingAuthed,
+    req: HttpRequest,
+) -> Result<HttpResponse, TradingError> {
     let account = path_param(&req, "accountId")?;
     let id = path_param(&req, "orderId")?;
     let (user, token) = (
@@ -302,7 +311,7 @@ pub async fn cancel_order(authed: Authed, req: HttpRequest) -> Result<HttpRespon
 
 /// `GET /api/prime/trading/v1/accounts/{accountId}/trades[?orderId]` and `/trades/{tradeId}`.
 pub async fn list_trades(
-    authed: Authed,
+    TradingAuthed(authed): TradingAuthed,
     req: HttpRequest,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, TradingError> {

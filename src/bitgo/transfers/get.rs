@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
-use crate::bitgo::transfers::list::transfer_json;
+use crate::bitgo::transfers::list::{transfer_json, usd_rates};
 use crate::bitgo::wallets::{ofc_coin, path_param};
 use crate::domain::error::Error;
 use crate::service::access;
@@ -20,7 +20,8 @@ pub async fn get_transfer(authed: Authed, req: HttpRequest) -> Result<HttpRespon
     let given = path_param(&req, "transferId")?;
     let scopes = authed.principal.token.scope.clone();
     let user = authed.principal.user_id().to_string();
-    let t = authed
+    let config = authed.call.state.money.clone();
+    let (t, rate) = authed
         .call
         .sandbox
         .store
@@ -32,10 +33,15 @@ pub async fn get_transfer(authed: Authed, req: HttpRequest) -> Result<HttpRespon
                 Some(t) => Some(t),
                 None => transfers::find_by_txid(c, &a.wallet.id, &given)?,
             };
-            found
+            let t = found
                 .filter(|t| coin == "ofc" || t.asset == coin)
-                .ok_or_else(|| Error::NotFound(format!("transfer {given} not found")))
+                .ok_or_else(|| Error::NotFound(format!("transfer {given} not found")))?;
+            let rate = usd_rates(c, &config, std::slice::from_ref(&t))?
+                .get(&t.asset)
+                .copied()
+                .unwrap_or(0);
+            Ok((t, rate))
         })
         .await?;
-    authed.reply(StatusCode::OK, &transfer_json(&t, authed.now_ms()))
+    authed.reply(StatusCode::OK, &transfer_json(&t, authed.now_ms(), rate))
 }

@@ -22,16 +22,41 @@ use crate::service::pricing::price_cents;
 use crate::store::enterprises;
 use crate::store::transfers::{self, TransferRow};
 
+/// The height BitGo gives a transfer not yet in a block.
+const UNCONFIRMED_HEIGHT: i64 = 999_999_999;
+
+/// The USD price (cents per whole unit) of each asset of `rows`, for their `usd` figures.
+pub fn usd_rates(
+    conn: &rusqlite::Connection,
+    config: &crate::config::MoneyConfig,
+    rows: &[TransferRow],
+) -> Result<HashMap<String, i64>> {
+    let mut rates = HashMap::new();
+    for t in rows {
+        if !rates.contains_key(&t.asset) {
+            let asset = money::asset(&t.asset)?;
+            rates.insert(t.asset.clone(), price_cents(conn, config, asset)?);
+        }
+    }
+    Ok(rates)
+}
+
 /// A transfer as BitGo shows it; an outside withdrawal is `signed` and a faucet or address
-/// deposit `unconfirmed` until its settle time on the sandbox clock, then `confirmed`.
-pub fn transfer_json(t: &TransferRow, now_ms: i64) -> Value {
+/// deposit `unconfirmed` until its settle time on the sandbox clock, then `confirmed`. `rate_cents` is its asset's USD price per whole unit.
+/// An off-chain transfer has no block: unconfirmed it has BitGo's unconfirmed height, once
+/// confirmed height 0 and one confirmation.
+pub fn transfer_json(t: &TransferRow, now_ms: i64, rate_cents: i64) -> Value {
     let state = crate::domain::transfer::shown_state(&t.state, t.settle_at, now_ms);
+    let confirmed = state == "confirmed";
     let signed = if t.direction == "send" {
         -t.amount
     } else {
         t.amount
     };
-    json!({
+    let usd = money::asset(&t.asset)
+        .map(|a| money::usd_cents(signed, a, rate_cents) as f64 / 100.0)
+        .unwrap_or_default();
+    let mut doc = json!({
         "id": t.id,
         "coin": t.asset,
         "wallet": t.wallet_id,
@@ -43,14 +68,27 @@ pub fn transfer_json(t: &TransferRow, now_ms: i64) -> Value {
         "valueString": signed.to_string(),
         "baseValueString": signed.to_string(),
         "state": state,
+        "height": if confirmed { 0 } else { UNCONFIRMED_HEIGHT },
+        "confirmations": i64::from(confirmed),
+        "usd": usd,
+        "usdRate": rate_cents as f64 / 100.0,
+        "tags": [t.wallet_id, t.enterprise_id],
+        "comment": "",
+        "coinSpecific": {},
         "date": iso(t.created_at),
         "createdTime": iso(t.created_at),
-        "confirmedTime": t.settle_at.filter(|at| now_ms >= *at).map(iso),
-        "pendingApproval": t.pending_approval_id,
         "createdBy": t.created_by,
         "entries": [{"address": t.address, "value": signed, "valueString": signed.to_string()}],
         "history": [{"date": iso(t.created_at), "action": "created"}],
-    })
+    });
+    // BitGo leaves out the times and links a transfer does not have (never `null`).
+    if let Some(at) = t.settle_at.filter(|at| now_ms >= *at) {
+        doc["confirmedTime"] = iso(at).into();
+    }
+    if let Some(approval) = &t.pending_approval_id {
+        doc["pendingApproval"] = approval.clone().into();
+    }
+    doc
 }
 
 fn page(query: &HashMap<String, String>) -> Result<(Option<String>, usize)> {
@@ -70,19 +108,25 @@ fn page(query: &HashMap<String, String>) -> Result<(Option<String>, usize)> {
     Ok((prev, limit))
 }
 
+/// A page of transfers; `coin` is the wallet's coin on a wallet's list (BitGo requires it
+/// there), none on an enterprise's.
 fn reply_page(
     authed: &Authed,
-    rows: Vec<TransferRow>,
+    (rows, rates): (Vec<TransferRow>, HashMap<String, i64>),
     limit: usize,
+    coin: Option<String>,
 ) -> Result<HttpResponse, BitgoError> {
     let now = authed.now_ms();
     let more = rows.len() > limit;
     let shown: Vec<Value> = rows
         .iter()
         .take(limit)
-        .map(|t| transfer_json(t, now))
+        .map(|t| transfer_json(t, now, rates.get(&t.asset).copied().unwrap_or_default()))
         .collect();
     let mut body = json!({"transfers": shown});
+    if let Some(coin) = coin {
+        body["coin"] = coin.into();
+    }
     if more {
         if let Some(last) = rows.get(limit - 1) {
             body["nextBatchPrevId"] = last.id.clone().into();
@@ -102,6 +146,8 @@ pub async fn list_wallet_transfers(
     let (prev, limit) = page(&query)?;
     let scopes = authed.principal.token.scope.clone();
     let user = authed.principal.user_id().to_string();
+    let config = authed.call.state.money.clone();
+    let wallet_coin = coin.clone();
     let rows = authed
         .call
         .sandbox
@@ -113,10 +159,11 @@ pub async fn list_wallet_transfers(
             if coin != "ofc" {
                 rows.retain(|t| t.asset == coin);
             }
-            Ok(rows)
+            let rates = usd_rates(c, &config, &rows)?;
+            Ok((rows, rates))
         })
         .await?;
-    reply_page(&authed, rows, limit)
+    reply_page(&authed, rows, limit, Some(wallet_coin))
 }
 
 /// `GET /api/v2/enterprise/{id}/transfer`: members of the enterprise with admin or auditor
@@ -135,6 +182,7 @@ pub async fn list_enterprise_transfers(
     let (prev, limit) = page(&query)?;
     let user = authed.principal.user_id().to_string();
     let scopes = authed.principal.token.scope.clone();
+    let config = authed.call.state.money.clone();
     let rows = authed
         .call
         .sandbox
@@ -146,10 +194,12 @@ pub async fn list_enterprise_transfers(
             let org_role = access::org_role_for(c, &e, &user)?;
             policy::may_view_child_enterprise(perms.as_deref(), org_role, &e.id)?;
             policy::may_use_token_in(&scopes, &e.id)?;
-            transfers::list(c, None, Some(&e.id), prev.as_deref(), limit + 1)
+            let rows = transfers::list(c, None, Some(&e.id), prev.as_deref(), limit + 1)?;
+            let rates = usd_rates(c, &config, &rows)?;
+            Ok((rows, rates))
         })
         .await?;
-    reply_page(&authed, rows, limit)
+    reply_page(&authed, rows, limit, None)
 }
 
 /// `POST /api/fiat/v1/sandbox/transaction/simulate` `{walletId, currency, amount?, type:

@@ -20,6 +20,7 @@ use crate::domain::error::{Error, Result};
 use crate::domain::money::{self, Asset};
 use crate::domain::token_rules::check_otp;
 use crate::request::json::{string_field, string_list_field};
+use crate::service::pricing::price_cents;
 use crate::service::withdrawals::{self, HalfSigned, Order, Requester, Sent, SignedSend};
 use crate::store::approvals::ApprovalRow;
 use crate::store::tokens::TokenRow;
@@ -163,22 +164,26 @@ pub async fn send(authed: Authed, req: HttpRequest) -> Result<HttpResponse, Bitg
                 },
                 signature_valid: verified,
             };
-            withdrawals::send(c, &requester(&user, &token, now, otp), &signed, &config)
+            let sent = withdrawals::send(c, &requester(&user, &token, now, otp), &signed, &config)?;
+            Ok::<_, Error>((sent, price_cents(c, &config, asset)?))
         })
         .await?;
     match outcome {
-        Sent::Transfer(t) => {
+        (Sent::Transfer(t), rate_cents) => {
             let reply = json!({
-                "transfer": list::transfer_json(&t, now),
+                "transfer": list::transfer_json(&t, now, rate_cents),
                 "txid": t.txid,
                 "status": t.state,
             });
             authed.reply(StatusCode::OK, &reply)
         }
-        Sent::Held {
-            approval,
-            triggered_policy,
-        } => authed.reply(
+        (
+            Sent::Held {
+                approval,
+                triggered_policy,
+            },
+            _,
+        ) => authed.reply(
             StatusCode::ACCEPTED,
             &held_json(&approval, triggered_policy),
         ),

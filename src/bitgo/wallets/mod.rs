@@ -214,18 +214,33 @@ pub fn wallet_doc(
         &ledger::balances(c, &w.id)?,
         org,
     );
-    let rules = crate::store::wallet_policies::list(
-        c,
-        &crate::store::wallet_policies::wallet_scope(&w.id),
-    )?;
+    let scope = crate::store::wallet_policies::wallet_scope(&w.id);
+    let rules = crate::store::wallet_policies::list(c, &scope)?;
+    let set_at = crate::store::wallet_policies::set_times(c, &scope)?;
+    let shown: Vec<Value> = rules
+        .iter()
+        .map(|rule| {
+            let mut doc = rule.to_json();
+            if let Some(at) = set_at.get(&rule.id) {
+                doc["lockDate"] = crate::bitgo::views::iso(at + POLICY_LOCK_MS).into();
+            }
+            doc
+        })
+        .collect();
     doc["admin"] = json!({"policy": {
         "id": w.id,
+        "date": crate::bitgo::views::iso(w.created_at),
+        "latest": true,
         "label": "default",
         "version": rules.len(),
-        "rules": rules.iter().map(crate::domain::wallet_policy::Rule::to_json).collect::<Vec<_>>(),
+        "rules": shown,
     }});
     Ok(doc)
 }
+
+/// BitGo locks a wallet-policy rule 48 hours after it is set (its `lockDate`: "the time at
+/// which this rule becomes immutable"). orgbox shows the date but does not enforce the lock.
+const POLICY_LOCK_MS: i64 = 48 * 3600 * 1000;
 
 /// `GET /api/v2/{coin}/wallet` and `GET /api/v2/wallets?type=trading&enterprise=`: the Go
 /// Accounts the caller may see, of one enterprise or of every enterprise they belong to
@@ -241,7 +256,7 @@ pub async fn list_wallets(
     };
     if let Some(t) = query.get("type") {
         if t != "trading" {
-            return authed.reply(StatusCode::OK, &json!({"wallets": []}));
+            return authed.reply(StatusCode::OK, &json!({"coin": coin, "wallets": []}));
         }
     }
     let enterprise = query
@@ -250,6 +265,7 @@ pub async fn list_wallets(
         .cloned();
     let scopes = authed.principal.token.scope.clone();
     let user = authed.principal.user_id().to_string();
+    let listed_coin = coin.clone();
     let docs = authed
         .call
         .sandbox
@@ -289,5 +305,8 @@ pub async fn list_wallets(
             Ok(out)
         })
         .await?;
-    authed.reply(StatusCode::OK, &json!({"wallets": docs}))
+    authed.reply(
+        StatusCode::OK,
+        &json!({"coin": listed_coin, "wallets": docs}),
+    )
 }

@@ -284,7 +284,9 @@ pub async fn add_organization_rule(
     outcome.reply(&authed)
 }
 
-/// `GET /api/policy/v1/organizations/{organizationId}/rules`: `{rules}`.
+/// `GET /api/policy/v1/organizations/{organizationId}/rules`: `{rules, nextBatchPrevId}`, every
+/// rule on one page (BitGo's `PaginatedResultsWithNextBatchPrevId` requires the cursor; an
+/// empty one says there is no further page).
 pub async fn list_organization_rules(
     authed: Authed,
     req: HttpRequest,
@@ -305,7 +307,10 @@ pub async fn list_organization_rules(
         })
         .await?;
     let shown: Vec<Value> = rules.iter().map(Rule::to_json).collect();
-    authed.reply(StatusCode::OK, &json!({"rules": shown}))
+    authed.reply(
+        StatusCode::OK,
+        &json!({"rules": shown, "nextBatchPrevId": ""}),
+    )
 }
 
 /// `PUT /api/v2/policy/rule/bulk` `{updates: [{walletId, coin, id, type: advancedWhitelist,

@@ -7,14 +7,14 @@ use crate::domain::ledger::Balance;
 use crate::domain::money::{self, WalletPermission};
 use crate::store::wallets::{KeyRow, WalletRow};
 
-/// A keychain as `POST /api/v2/{coin}/key` returns it.
+/// A keychain as `POST /api/v2/{coin}/key` returns it. No `ethAddress`: BitGo's `Key` has it
+/// only as a string, and an offchain key has none (the SDK checks it only when present).
 pub fn key_json(k: &KeyRow) -> Value {
     let mut v = json!({
         "id": k.id,
         "pub": k.pub_key,
         "source": k.source,
         "type": k.key_type,
-        "ethAddress": Value::Null,
         "coinSpecific": {},
     });
     if let Some(p) = &k.encrypted_prv {
@@ -27,6 +27,19 @@ pub fn key_json(k: &KeyRow) -> Value {
 /// transfers (the SDK's `OfcToken.isValidAddress` accepts it).
 pub fn receive_address(wallet_id: &str) -> String {
     format!("bg-{wallet_id}")
+}
+
+/// The Go Account's one address as BitGo lists it: chain 0, index 0 (BitGo's `WalletAddress`
+/// requires both; an offchain account has no derivation, so the first of each).
+pub fn address_json(wallet_id: &str, coin: &str) -> Value {
+    json!({
+        "id": wallet_id,
+        "address": receive_address(wallet_id),
+        "coin": coin,
+        "wallet": wallet_id,
+        "chain": 0,
+        "index": 0,
+    })
 }
 
 /// A wallet as BitGo returns it. Under an asset's coin (`ofctbtc`) the balance fields are
@@ -61,11 +74,13 @@ pub fn wallet_json(
         "multisigType": "onchain",
         "deleted": false,
         "disableTransactionNotifications": false,
+        "allowBackupKeySigning": false,
+        "hasLargeNumberOfAddresses": false,
         "freeze": {},
         "admin": {},
         "coinSpecific": {},
         "startDate": iso(w.created_at),
-        "receiveAddress": {"address": receive_address(&w.id), "coin": coin, "wallet": w.id},
+        "receiveAddress": address_json(&w.id, coin),
         "balances": balances.iter().map(|(asset, b)| json!({
             "coin": asset,
             "balanceString": b.total().to_string(),

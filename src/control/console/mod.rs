@@ -23,6 +23,7 @@ use crate::request::state::AppState;
 
 const INDEX_HTML: &str = include_str!("assets/index.html");
 const APP_JS: &str = include_str!("assets/app.js");
+const ACTIONS_JS: &str = include_str!("assets/actions.js");
 const APP_CSS: &str = include_str!("assets/app.css");
 
 /// The console's policy: only its own script and style, nothing inline, no frames. A name that
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
             web::scope("/console")
                 .service(get_only("/", web::get().to(index)))
                 .service(get_only("/app.js", web::get().to(script)))
+                .service(get_only("/actions.js", web::get().to(actions_script)))
                 .service(get_only("/app.css", web::get().to(style))),
         )
         .service(
@@ -96,6 +98,10 @@ async fn index(_page: ConsolePage, state: web::Data<AppState>) -> HttpResponse {
 
 async fn script(_page: ConsolePage, state: web::Data<AppState>) -> HttpResponse {
     asset(&state, "text/javascript; charset=utf-8", APP_JS)
+}
+
+async fn actions_script(_page: ConsolePage, state: web::Data<AppState>) -> HttpResponse {
+    asset(&state, "text/javascript; charset=utf-8", ACTIONS_JS)
 }
 
 async fn style(_page: ConsolePage, state: web::Data<AppState>) -> HttpResponse {

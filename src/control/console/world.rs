@@ -20,7 +20,7 @@ use crate::domain::organization::OrgMember;
 use crate::domain::policy;
 use crate::service::access;
 use crate::store::child_enterprises::CHILD;
-use crate::store::{console, enterprise_users, enterprises, organizations, users};
+use crate::store::{console, enterprise_users, enterprises, kyc, organizations, users};
 
 /// Enterprises per page unless asked otherwise.
 const DEFAULT_PAGE: usize = 25;
@@ -47,15 +47,16 @@ pub async fn show_world(admin: Admin, req: HttpRequest) -> Result<HttpResponse, 
     if limit == 0 || limit > MAX_PAGE {
         return Err(Error::Invalid(format!("limit must be 1 to {MAX_PAGE}")).into());
     }
+    let now = admin.sandbox.clock.now_ms();
     let world = admin
         .sandbox
         .store
-        .read(move |conn| read_world(conn, &q, limit))
+        .read(move |conn| read_world(conn, &q, limit, now))
         .await?;
     Ok(HttpResponse::Ok().json(world))
 }
 
-fn read_world(conn: &Connection, q: &WorldQuery, limit: usize) -> Result<Value> {
+fn read_world(conn: &Connection, q: &WorldQuery, limit: usize, now: i64) -> Result<Value> {
     let viewer = match q.viewer.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         Some(v) => {
             let found = match users::find_by_id(conn, v)? {
@@ -87,7 +88,8 @@ fn read_world(conn: &Connection, q: &WorldQuery, limit: usize) -> Result<Value> 
             }
             None => None,
         };
-        let view = enterprise_view(conn, &e, facts, viewer_id)?;
+        let mut view = enterprise_view(conn, &e, facts, viewer_id)?;
+        view["kycIdentities"] = kyc_identities(conn, &e, now)?;
         match groups.last_mut() {
             Some((org, list)) if *org == e.organization_id => list.push(view),
             _ => groups.push((e.organization_id.clone(), vec![view])),
@@ -151,6 +153,23 @@ impl OrgFacts {
             "enterprises": enterprises,
         }))
     }
+}
+
+/// The enterprise's KYC identities, `{id, userId, status}` as of `now`, for the console's
+/// decide buttons.
+fn kyc_identities(conn: &Connection, e: &enterprises::EnterpriseRow, now: i64) -> Result<Value> {
+    let Some(org) = &e.organization_id else {
+        return Ok(json!([]));
+    };
+    let filter = kyc::IdentityFilter {
+        enterprise_id: Some(e.id.clone()),
+        ..Default::default()
+    };
+    let found = kyc::list(conn, std::slice::from_ref(org), &filter)?;
+    Ok(found
+        .iter()
+        .map(|i| json!({"id": i.id, "userId": i.user_id, "status": i.schedule.status_at(now)}))
+        .collect())
 }
 
 fn enterprise_view(

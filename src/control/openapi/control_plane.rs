@@ -116,6 +116,29 @@ pub const ROUTES: &[Route] = &[
     ("GET", "/sandbox/digest", "SHA-256 of the state"),
     (
         "POST",
+        "/sandbox/wallets/{id}/faucet",
+        "Fund a Go Account from the faucet {asset, amount}",
+    ),
+    (
+        "GET",
+        "/sandbox/wallets/{id}/ledger",
+        "A Go Account's ledger and balances",
+    ),
+    (
+        "PUT",
+        "/sandbox/prices/{asset}",
+        "Set an asset's USD price {usd}",
+    ),
+    ("GET", "/sandbox/stubs", "List the stubs of unserved BitGo operations"),
+    (
+        "PUT",
+        "/sandbox/stubs",
+        "Stub an unserved BitGo operation {method, path, match?, response: {status, headers?, body}}",
+    ),
+    ("DELETE", "/sandbox/stubs", "Remove every stub"),
+    ("DELETE", "/sandbox/stubs/{id}", "Remove a stub"),
+    (
+        "POST",
         "/sandbox/seed",
         "Apply a seeding fixture (JSON or TOML)",
     ),

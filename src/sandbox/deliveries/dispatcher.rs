@@ -19,7 +19,7 @@ use crate::auth::seal::ServerKey;
 use crate::auth::signing::hmac_hex;
 use crate::domain::error::Result;
 use crate::domain::webhook::retry_delay_ms;
-use crate::sandbox::journal::{JournalEntry, WebhookNote};
+use crate::sandbox::journal::{redact, JournalEntry, WebhookNote};
 use crate::sandbox::{Clock, Sandbox};
 use crate::store::webhooks;
 use crate::store::webhooks::notifications::{self, AttemptRow, NotificationRow, Outcome};
@@ -316,6 +316,19 @@ async fn deliver(guard: Guard, client: awc::Client, pick: Pick) {
         refused_by: None,
         reason: None,
         fault: None,
+        stub: None,
+        // The payload and the receiver's answer, as the journal keeps bodies (its signature
+        // header is a secret and not kept).
+        request_headers: Vec::new(),
+        request_body: redact::body(
+            "application/json",
+            pick.n.payload.as_bytes(),
+            sandbox.journal.body_bytes(),
+        ),
+        response_body: answer
+            .snippet
+            .as_deref()
+            .and_then(|s| redact::body("", s.as_bytes(), sandbox.journal.body_bytes())),
         webhook: Some(WebhookNote {
             webhook_id: pick.n.webhook_id.clone(),
             notification_id: pick.n.id.clone(),

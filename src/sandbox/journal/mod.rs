@@ -1,8 +1,12 @@
 //! The request journal of one sandbox: every vendor request with its time, method, path,
 //! status, latency, the token's id (never the token) and, for a refusal, the rule that refused
-//! it; and every webhook delivery attempt orgbox made. A bounded ring (oldest dropped) behind a short mutex: recording is one push. Which
-//! entries a query selects lives in `filter`.
+//! it, with both bodies and the request's headers (secrets redacted, see `redact`); and every
+//! webhook delivery attempt orgbox made. A ring bounded by entries and by memory (oldest
+//! dropped) behind a short mutex: recording is one push. Which entries a query selects lives
+//! in `filter`.
+mod entry;
 mod filter;
+pub mod redact;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,64 +14,8 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
+pub use entry::{JournalEntry, JournalLimits, WebhookNote};
 pub use filter::{glob_match, JournalFilter, StatusMatch, MAX_GLOB_BYTES};
-
-/// One recorded request.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JournalEntry {
-    /// Position in this sandbox's journal, from 1; never reused.
-    pub seq: u64,
-    /// When it arrived (real clock, ms since the epoch).
-    pub at_ms: i64,
-    /// HTTP method.
-    pub method: String,
-    /// The path within the sandbox (without the `/s/{name}` prefix), no query.
-    pub path: String,
-    /// The query string, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    /// Response status.
-    pub status: u16,
-    /// Time to the response head, microseconds.
-    pub latency_us: u64,
-    /// The id of the token that authenticated it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token_id: Option<String>,
-    /// The id of the user it authenticated as.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// For a refusal: the rule's name (BitGo's error `name`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub refused_by: Option<String>,
-    /// For a refusal: the reason given to the client.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The fault rule that answered it instead of the handler, if one did.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fault: Option<u64>,
-    /// For a webhook delivery orgbox made (method POST, `path` the webhook's URL, `status` 0
-    /// when nothing answered): which notification, which attempt.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub webhook: Option<WebhookNote>,
-}
-
-/// What the journal notes of a webhook delivery attempt.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookNote {
-    /// The webhook.
-    pub webhook_id: String,
-    /// The notification delivered.
-    pub notification_id: String,
-    /// Its type.
-    pub webhook_type: String,
-    /// Which attempt (1 for the first).
-    pub attempt: i64,
-    /// What went wrong, if anything did.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
 
 /// Longest path (and query string) an entry keeps, bytes; a longer one is cut at a character
 /// boundary and ends with [`TRUNCATED`].
@@ -78,26 +26,30 @@ pub const TRUNCATED: &str = "...[truncated]";
 
 /// `text` cut to at most [`MAX_RECORDED_BYTES`] (marker included) at a character boundary.
 fn bounded(text: &mut String) {
-    if text.len() <= MAX_RECORDED_BYTES {
-        return;
-    }
-    let mut cut = MAX_RECORDED_BYTES - TRUNCATED.len();
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    text.truncate(cut);
-    text.push_str(TRUNCATED);
+    *text = redact::cut(std::mem::take(text), MAX_RECORDED_BYTES);
 }
 
 struct Ring {
     next_seq: u64,
     entries: VecDeque<Arc<JournalEntry>>,
     dropped: u64,
+    bytes: usize,
+}
+
+impl Ring {
+    fn drop_oldest(&mut self) {
+        if let Some(e) = self.entries.pop_front() {
+            self.bytes = self.bytes.saturating_sub(e.weight());
+            self.dropped += 1;
+        }
+    }
 }
 
 /// One sandbox's journal.
 pub struct Journal {
     capacity: AtomicUsize,
+    body_bytes: usize,
+    memory_bytes: usize,
     ring: Mutex<Ring>,
 }
 
@@ -115,19 +67,40 @@ pub struct JournalPage {
     pub dropped: u64,
     /// Most entries held.
     pub capacity: usize,
+    /// About how many bytes the entries held take.
+    pub bytes: usize,
+    /// Most bytes the entries may take.
+    pub memory_cap: usize,
 }
 
 impl Journal {
-    /// An empty journal holding at most `capacity` entries (0: records nothing).
+    /// An empty journal holding at most `capacity` entries (0: records nothing), with the
+    /// default body and memory caps.
     pub fn new(capacity: usize) -> Journal {
+        Journal::with_limits(JournalLimits {
+            capacity,
+            ..JournalLimits::default()
+        })
+    }
+
+    /// An empty journal with these limits.
+    pub fn with_limits(limits: JournalLimits) -> Journal {
         Journal {
-            capacity: AtomicUsize::new(capacity),
+            capacity: AtomicUsize::new(limits.capacity),
+            body_bytes: limits.body_bytes,
+            memory_bytes: limits.memory_bytes,
             ring: Mutex::new(Ring {
                 next_seq: 1,
                 entries: VecDeque::new(),
                 dropped: 0,
+                bytes: 0,
             }),
         }
+    }
+
+    /// Most bytes of each body an entry keeps (0: none).
+    pub fn body_bytes(&self) -> usize {
+        self.body_bytes
     }
 
     fn ring(&self) -> std::sync::MutexGuard<'_, Ring> {
@@ -150,13 +123,16 @@ impl Journal {
         if let Some(query) = entry.query.as_mut() {
             bounded(query);
         }
+        let weight = entry.weight();
         let mut ring = self.ring();
         entry.seq = ring.next_seq;
         ring.next_seq += 1;
-        while ring.entries.len() >= capacity {
-            ring.entries.pop_front();
-            ring.dropped += 1;
+        while !ring.entries.is_empty()
+            && (ring.entries.len() >= capacity || ring.bytes + weight > self.memory_bytes)
+        {
+            ring.drop_oldest();
         }
+        ring.bytes += weight;
         ring.entries.push_back(Arc::new(entry));
     }
 
@@ -164,9 +140,13 @@ impl Journal {
     /// The lock is held only to copy the entries' handles: matching runs outside it, so a
     /// slow query never holds up recording.
     pub fn query(&self, filter: &JournalFilter, limit: usize) -> JournalPage {
-        let (entries, dropped): (Vec<Arc<JournalEntry>>, u64) = {
+        let (entries, dropped, bytes): (Vec<Arc<JournalEntry>>, u64, usize) = {
             let ring = self.ring();
-            (ring.entries.iter().cloned().collect(), ring.dropped)
+            (
+                ring.entries.iter().cloned().collect(),
+                ring.dropped,
+                ring.bytes,
+            )
         };
         let mut requests = Vec::new();
         let mut count = 0;
@@ -182,6 +162,8 @@ impl Journal {
             held: entries.len(),
             dropped,
             capacity: self.capacity.load(Ordering::Relaxed),
+            bytes,
+            memory_cap: self.memory_bytes,
         }
     }
 
@@ -190,6 +172,7 @@ impl Journal {
         let mut ring = self.ring();
         ring.entries = VecDeque::new();
         ring.dropped = 0;
+        ring.bytes = 0;
     }
 
     /// Changes the bound, dropping the oldest entries beyond it.
@@ -197,8 +180,7 @@ impl Journal {
         self.capacity.store(capacity, Ordering::Relaxed);
         let mut ring = self.ring();
         while ring.entries.len() > capacity {
-            ring.entries.pop_front();
-            ring.dropped += 1;
+            ring.drop_oldest();
         }
     }
 }
@@ -222,7 +204,30 @@ mod tests {
             reason: None,
             fault: None,
             webhook: None,
+            stub: None,
+            request_headers: Vec::new(),
+            request_body: None,
+            response_body: None,
         }
+    }
+
+    #[test]
+    fn the_memory_cap_drops_the_oldest() {
+        let j = Journal::with_limits(JournalLimits {
+            capacity: 1000,
+            body_bytes: 4096,
+            memory_bytes: 20_000,
+        });
+        for i in 0..50 {
+            let mut e = entry("POST", "/a", 200, i);
+            e.request_body = Some("x".repeat(1000));
+            j.record(e);
+        }
+        let page = j.query(&JournalFilter::default(), 1);
+        assert!(page.bytes <= 20_000, "{}", page.bytes);
+        assert!(page.held < 20 && page.held > 10, "{}", page.held);
+        assert_eq!(page.dropped as usize + page.held, 50);
+        assert_eq!(page.requests[0].seq, 50);
     }
 
     #[test]

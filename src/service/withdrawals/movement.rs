@@ -67,6 +67,10 @@ pub struct HeldWithdrawal {
     pub transfer_id: String,
     /// Who may approve it.
     pub approvers: Vec<String>,
+    /// The open state it was held in (`pending`, `pendingVideoApproval`), which its
+    /// resolvers' `resolutionType` names once it is resolved; absent in older rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_as: Option<String>,
 }
 
 /// The Go Account id an address names, if it is one (`<id>` or `bg-<id>`).
@@ -239,6 +243,7 @@ pub fn hold_for_approval(
     let change = HeldWithdrawal {
         transfer_id: t.id.clone(),
         approvers: approvers.clone(),
+        held_as: Some(state.as_str().to_string()),
     };
     let info = json!({
         "type": TRANSACTION_REQUEST,

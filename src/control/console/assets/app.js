@@ -182,7 +182,11 @@ async function loadClock() {
   $('clock-freeze').dataset.frozen = c.frozen ? '1' : '';
   const faults = await control('/sandbox/faults');
   const rules = Array.isArray(faults) ? faults : (faults && faults.faults) || [];
-  fill($('fault-list'), rules.length ? rules.map((r) => el('li', {}, JSON.stringify(r)))
+  fill($('fault-list'), rules.length ? rules.map((r) => el('li', { 'data-id': r.id },
+    (r.method || 'any method') + ' ' + r.path + ' \u2192 ' + (r.drop ? 'connection dropped' : (r.status || 'delay') + (r.message ? ' "' + r.message + '"' : '')) +
+    (r.delayMs ? ', after ' + r.delayMs + ' ms' : '') + (r.probability < 1 ? ', ' + Math.round(r.probability * 100) + '% of requests' : '') +
+    (r.remaining !== undefined && r.remaining !== null ? ', ' + r.remaining + ' left' : '') + ', hit ' + r.hits + ' times',
+    el('button', { type: 'button', className: 'clear-fault', onclick: () => clearFault(r.id) }, 'clear')))
     : el('li', { className: 'muted' }, 'none'));
 }
 
@@ -236,6 +240,7 @@ async function loadWorld() {
   const names = new Set([...$('act-users').options].map((o) => o.value));
   for (const o of orgs) for (const e of o.enterprises) for (const u of e.users) names.add(u.username);
   fill($('act-users'), [...names].sort().map((name) => el('option', { value: name })));
+  if (typeof pickersFrom === 'function') pickersFrom(world);
 }
 
 function orgNode(o) {
@@ -291,13 +296,26 @@ function entNode(e, children) {
   el('ul', { className: 'users' }, users),
   e.goAccounts.length ? el('div', { className: 'accounts' }, e.goAccounts.map(accountNode)) : null,
   approvals.length ? el('div', { className: 'approvals' }, el('h3', {}, 'pending approvals'), approvals) : null,
+  (e.kycIdentities || []).length ? el('div', { className: 'kyc' }, el('h3', {}, 'KYC identities'),
+    e.kycIdentities.map((k) => kycNode(e, k))) : null,
   children.map((c) => entNode(c, [])));
+}
+
+/** One KYC identity, with buttons to decide it now while it is open. */
+function kycNode(e, k) {
+  const user = e.users.find((u) => u.id === k.userId);
+  const open = k.status !== 'approved' && k.status !== 'declined';
+  return el('div', { className: 'identity', 'data-id': k.id },
+    'identity of ', el('strong', {}, user ? user.username : k.userId), ' ', tag(k.status, open ? 'pending' : 'kyc'),
+    open ? [el('button', { type: 'button', className: 'kyc-approve', onclick: () => decideKyc(k, 'approved') }, 'approve KYC'),
+      el('button', { type: 'button', className: 'kyc-decline', onclick: () => decideKyc(k, 'declined') }, 'decline')] : null);
 }
 
 function accountNode(a) {
   const view = a.viewAs;
   return el('div', { className: 'account', 'data-id': a.id },
-    el('div', { className: 'name' }, 'Go Account ', el('span', { className: 'account-name' }, a.label),
+    el('div', { className: 'name' }, /go account/i.test(a.label) ? null : 'Go Account ',
+      el('span', { className: 'account-name' }, a.label),
       tag(a.type), el('span', { className: 'muted' }, ' ' + a.id)),
     view ? el('div', { className: 'view-as' }, verdictTag('view', view.view),
       verdictTag('trade', view.trade), verdictTag('withdraw', view.withdraw)) : null,
@@ -321,14 +339,42 @@ function accountNode(a) {
       'buy 0.001 BTC as ' + state.session.username) : null);
 }
 
+/** A list in words: "a", "a or b", "a, b or c". */
+function either(names) {
+  return names.length <= 1 ? names.join('') : names.slice(0, -1).join(', ') + ' or ' + names[names.length - 1];
+}
+
+/** What an approval would do, in words. */
+function approvalWords(a) {
+  const info = a.info || {};
+  const perms = (p) => (Array.isArray(p) ? p : [p]).filter(Boolean).join(' and ');
+  const u = info.updateEnterpriseRequest;
+  if (u && u.action === 'add') return 'add ' + u.email + ' as ' + perms(u.permissions) + (u.isVideoIdUser ? ' (video approver)' : '');
+  if (u && u.action === 'remove') return 'remove ' + (u.email || u.userId) + ' from the enterprise';
+  if (u && u.action === 'update') return 'make ' + (u.email || u.userId) + ' ' + perms(u.permissions);
+  const n = info.updateApprovalsRequiredRequest;
+  if (n) return 'require ' + n.requestedApprovalsRequired + ' approvals for changes';
+  const t = info.transactionRequest;
+  if (t) {
+    const to = (t.recipients || [])[0] || {};
+    const asset = Object.keys(t.coinSpecific || {})[0] || '';
+    return 'withdraw ' + t.requestedAmount + ' ' + asset + ' base units' + (t.usdValue ? ' (' + t.usdValue + ' USD)' : '') + ' to ' + to.address;
+  }
+  return info.type || a.kind;
+}
+
+/** Who the approval waits for, in words. */
+function awaiting(a) {
+  const who = a.mayResolve.length ? either(a.mayResolve) : 'nobody who may';
+  if (a.state === 'pendingVideoApproval') return 'awaiting a video approver: ' + who;
+  if (a.state === 'pendingFinalApproval') return 'awaiting a final approval: ' + who;
+  return 'awaiting a second admin: ' + who;
+}
+
 function approvalNode(a) {
-  const what = a.info && a.info.type ? a.info.type : a.kind;
-  const detail = a.info && a.info.updateEnterpriseRequest
-    ? JSON.stringify(a.info.updateEnterpriseRequest) : '';
   return el('div', { className: 'approval', 'data-id': a.id },
-    tag(a.state, 'pending'), ' ', what, ' ', el('span', { className: 'muted' }, detail),
-    ' by ', el('strong', {}, a.creator),
-    '; may resolve: ', a.mayResolve.length ? a.mayResolve.join(', ') : 'nobody',
+    el('span', { className: 'what' }, approvalWords(a)), ' \u2014 ', awaiting(a),
+    el('span', { className: 'muted' }, ' (asked by ' + a.creator + ')'),
     el('button', { type: 'button', className: 'approve', onclick: () => resolve(a, 'approved') }, 'approve'),
     el('button', { type: 'button', className: 'reject', onclick: () => resolve(a, 'rejected') }, 'reject'));
 }
@@ -434,6 +480,7 @@ async function loadBitwarden() {
       m.email || '(no email)', ' ', el('span', { className: 'muted' }, m.name || ''),
       tag(m.type, m.type === 'Owner' || m.type === 'Admin' ? 'admin' : ''), tag(m.status))))))
     : el('p', { className: 'muted' }, 'no organizations'));
+  if (typeof bitwardenPicker === 'function') bitwardenPicker(orgs);
 }
 
 // ---- Tokens ------------------------------------------------------------------------------
@@ -485,8 +532,9 @@ async function loadOutbox() {
   const msgs = data.messages || [];
   fill($('outbox-list'), msgs.length ? msgs.map((m) => {
     const href = safeLink(m.link);
-    return el('li', {},
-      el('span', { className: 'muted' }, m.createdAt), ' to ', el('strong', {}, m.to), ': ', m.subject,
+    return el('li', { 'data-id': m.id },
+      el('span', { className: 'muted' }, m.createdAt), ' to ', el('strong', {}, m.to), ': ',
+      el('details', { className: 'mail' }, el('summary', {}, m.subject), el('pre', { className: 'mail-body' }, m.body || '')),
       href ? [' ', el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, 'accept link')] : null);
   }) : el('li', { className: 'muted' }, 'no mail'));
 }
@@ -546,16 +594,57 @@ async function loadJournal() {
   $('journal-newest').disabled = state.journal.before === null;
   const key = JSON.stringify([state.journal.before, data.count, rows.map((r) => [r.seq, principal(r)])]);
   if (key === state.journalSeen) return;
+  // The journal is the change feed: a new entry on the live page means the world moved.
+  const newest = state.journal.before === null && rows.length ? rows[0].seq : null;
+  if (newest !== null && state.newestSeq !== undefined && newest !== state.newestSeq) refreshPanels(false);
+  if (newest !== null) state.newestSeq = newest;
   state.journalSeen = key;
   fill($('journal-rows'), rows.map((r) => el('tr', {
     className: 's' + String(r.status)[0], 'data-seq': r.seq,
-    onclick: () => { $('journal-detail').textContent = JSON.stringify(r, null, 2); },
+    onclick: () => showEntry(r),
   },
   el('td', {}, r.seq), el('td', {}, iso(r.atMs)), el('td', { className: 'st' }, r.status),
   el('td', {}, r.method), el('td', { className: 'path' }, r.path + (r.query ? '?' + r.query : '')),
   el('td', { className: 'who' }, principal(r)),
   el('td', {}, (r.latencyUs / 1000).toFixed(1) + ' ms'),
   el('td', { className: 'refused' }, r.refusedBy || (r.fault ? 'fault ' + r.fault : '')))));
+}
+
+/** A body as the journal kept it, pretty-printed when it is JSON. */
+function pretty(body) {
+  if (!body) return '(no body)';
+  try { return JSON.stringify(JSON.parse(body), null, 2); } catch (_) { return body; }
+}
+
+/** A shell word, single-quoted. */
+function shellWord(text) { return "'" + String(text).replace(/'/g, "'\\''") + "'"; }
+
+/** The entry as a curl command line (secrets stay redacted: put your own token back). */
+function curlOf(r) {
+  const skip = new Set(['host', 'content-length', 'connection', 'accept-encoding']);
+  const parts = ['curl', '-X', r.method, shellWord(location.origin + state.base + r.path + (r.query ? '?' + r.query : ''))];
+  for (const [k, v] of r.requestHeaders || []) if (!skip.has(k.toLowerCase())) parts.push('-H', shellWord(k + ': ' + v));
+  if (r.requestBody) parts.push('--data-raw', shellWord(r.requestBody));
+  return parts.join(' ');
+}
+
+/** Shows one journal entry: its line, both bodies pretty-printed, and copy-as-curl. */
+function showEntry(r) {
+  $('journal-detail').hidden = false;
+  $('journal-line').textContent = '#' + r.seq + ' ' + r.method + ' ' + r.path + (r.query ? '?' + r.query : '') + ' \u2192 ' + r.status +
+    (r.refusedBy ? ' refused by ' + r.refusedBy : '') + (r.reason ? ': ' + r.reason : '');
+  const headers = (r.requestHeaders || []).map(([k, v]) => k + ': ' + v).join('\n');
+  $('journal-request').textContent = (headers ? headers + '\n\n' : '') + pretty(r.requestBody);
+  $('journal-response').textContent = pretty(r.responseBody);
+  $('journal-curl').dataset.curl = curlOf(r);
+  $('journal-copied').textContent = '';
+}
+
+async function copyCurl() {
+  const text = $('journal-curl').dataset.curl || '';
+  try { await navigator.clipboard.writeText(text); $('journal-copied').textContent = 'copied'; } catch (_) {
+    $('journal-copied').textContent = text; // no clipboard (plain http, a headless browser): shown instead
+  }
 }
 
 /** Moves the journal a page back (`older`), forward (`newer`) or to the live newest page. */
@@ -577,6 +666,20 @@ function pageJournal(where) {
 }
 
 // ---- Wiring ------------------------------------------------------------------------------
+
+/** Redraws every panel but the sandboxes list (after an action, or a new journal entry). */
+async function refreshPanels(withJournal = true) {
+  await Promise.all([
+    guarded('clock', loadClock),
+    guarded('world', loadWorld),
+    guarded('tokens', loadTokens),
+    guarded('bitwarden', loadBitwarden),
+    guarded('outbox', loadOutbox),
+    guarded('webhooks', loadWebhooks),
+  ]);
+  if (withJournal) await guarded('journal', loadJournal);
+  document.body.dataset.refreshed = String(Date.now());
+}
 
 async function refreshAll() {
   say('');
@@ -621,12 +724,8 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('clock-freeze').addEventListener('click', () => moveClock({ freeze: !$('clock-freeze').dataset.frozen }));
   $('clock-reset').addEventListener('click', () => moveClock({ reset: true }));
-  $('world-refresh').addEventListener('click', () => {
-    guarded('world', loadWorld);
-    guarded('tokens', loadTokens);
-    guarded('bitwarden', loadBitwarden);
-    guarded('webhooks', loadWebhooks);
-  });
+  $('world-refresh').addEventListener('click', () => refreshPanels());
+  $('journal-curl').addEventListener('click', copyCurl);
   $('world-prev').addEventListener('click', () => pageWorld(-1));
   $('world-next').addEventListener('click', () => pageWorld(1));
   let searchTimer = null;
