@@ -12,6 +12,7 @@ use crate::bitwarden::ids;
 use crate::bitwarden::license;
 use crate::bitwarden::organizations::insert_org;
 use crate::config::bitwarden::{BitwardenConfig, BitwardenUser};
+use crate::domain::bitwarden::org_policies::RESET_PASSWORD;
 use crate::domain::bitwarden::plan::{plan, Plan};
 use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
 use crate::domain::error::{Error, Result};
@@ -20,12 +21,10 @@ use crate::seed::cache;
 use crate::store::bitwarden::keys;
 use crate::store::bitwarden::members::{self, BwMember};
 use crate::store::bitwarden::orgs::{self, BwOrg};
+use crate::store::bitwarden::policies::{self, BwPolicy};
 use crate::store::bitwarden::users::{self, BwUser};
 use crate::store::bitwarden::{self as bwstore, setting, setting_or_insert};
 use crate::store::Store;
-
-/// Policy type of account recovery (reset password), which carries `autoEnrollEnabled`.
-const RESET_PASSWORD_POLICY: i64 = 8;
 
 /// `bw_settings` name of the seeded demo organization's id.
 pub const DEMO_ORG_SETTING: &str = "demo_organization_id";
@@ -198,6 +197,7 @@ fn user_row(u: &BitwardenUser, m: UserMaterial, cfg: &BitwardenConfig, now: i64)
         api_key: u.api_key.clone().unwrap_or_else(|| ids::random_alnum(30)),
         premium: false,
         uses_key_connector: u.uses_key_connector,
+        two_factor_enabled: u.two_factor,
         created_at: now,
         revision_at: now,
     }
@@ -260,7 +260,18 @@ fn seed_org(
         }
         if let Some(auto_enroll) = auto_enroll {
             let data = serde_json::json!({ "autoEnrollEnabled": auto_enroll }).to_string();
-            orgs::set_policy(c, &org.id, RESET_PASSWORD_POLICY, true, Some(&data))?;
+            policies::upsert(
+                c,
+                &BwPolicy {
+                    id: ids::new_guid(),
+                    organization_id: org.id.clone(),
+                    policy_type: RESET_PASSWORD,
+                    enabled: true,
+                    data: Some(data),
+                    created_at: org.created_at,
+                    revision_at: org.created_at,
+                },
+            )?;
         }
         Ok(())
     })?;
@@ -343,16 +354,11 @@ fn membership_row(
         _ => None,
     };
     Ok(BwMember {
-        id: ids::new_guid(),
-        organization_id: org_id.to_string(),
         user_id: Some(user.id.clone()),
         email: Some(user.email.clone()),
-        member_type,
-        status,
         permissions,
         key,
         claimed: u.claimed,
-        invite_token: None,
-        created_at,
+        ..BwMember::new(ids::new_guid(), org_id, member_type, status, created_at)
     })
 }

@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
         70,
         include_str!("migrations/0070_refresh_token_families.sql"),
     ),
+    (110, include_str!("migrations/0110_bitwarden_admin.sql")),
 ];
 
 /// The version a fully migrated file has.

@@ -1,0 +1,3 @@
+//! Collections of an organization.
+
+pub mod access;
