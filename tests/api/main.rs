@@ -10,6 +10,7 @@ mod bitwarden_identity;
 mod bitwarden_keys;
 mod bitwarden_leave;
 mod bitwarden_license;
+mod bitwarden_member_admin;
 mod bitwarden_members;
 mod bitwarden_orgs;
 mod bitwarden_races;
