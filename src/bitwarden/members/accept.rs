@@ -14,8 +14,8 @@ use crate::bitwarden::body::Body;
 use crate::bitwarden::call::{jwt_key, BwCall, Caller};
 use crate::bitwarden::error::{BwError, BwResult};
 use crate::bitwarden::event_log::{self, Actor, Subject};
+use crate::domain::bitwarden::acceptance::{check_accept, AcceptFacts};
 use crate::domain::bitwarden::events::types;
-use crate::domain::bitwarden::members::{check_accept, AcceptFacts};
 use crate::domain::bitwarden::org_policies::{
     single_org_refusal, two_factor_required, SingleOrgRefusal, RESET_PASSWORD,
 };

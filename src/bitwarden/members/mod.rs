@@ -6,6 +6,7 @@
 pub mod accept;
 pub mod confirm;
 pub mod invite;
+pub mod invite_request;
 pub mod invite_token;
 pub mod list;
 pub mod manage;

@@ -7,7 +7,7 @@ use actix_web::HttpResponse;
 use rusqlite::Connection;
 use serde_json::{Map, Value};
 
-use super::invite::{read_permissions, read_role};
+use super::invite_request::{read_permissions, read_role};
 use super::path_ids;
 use crate::bitwarden::body::Body;
 use crate::bitwarden::call::BwCall;

@@ -3,6 +3,7 @@
 //! Every handler asks `domain::bitwarden::policy` first, and every check-then-write runs in one
 //! store transaction.
 
+pub mod auto_enroll;
 pub mod create;
 pub mod secrets;
 
@@ -20,15 +21,15 @@ use crate::bitwarden::ids::parse_guid;
 use crate::bitwarden::views;
 use crate::config::bitwarden::Deployment;
 use crate::domain::bitwarden::events::types;
-use crate::domain::bitwarden::org_policies::RESET_PASSWORD;
 use crate::domain::bitwarden::plan::plan;
 use crate::domain::bitwarden::policy::{self, Action, Denied, Gate, Membership, OrgFacts};
 use crate::domain::bitwarden::rules::{self, LeaveFacts};
-use crate::domain::error::{Error, Result};
+use crate::domain::error::Result;
 use crate::store::bitwarden::members::{self as member_rows, BwMember};
 use crate::store::bitwarden::orgs::BwOrg;
-use crate::store::bitwarden::{keys, member_writes, orgs, policies, users};
+use crate::store::bitwarden::{keys, member_writes, orgs, users};
 
+pub use auto_enroll::auto_enroll_status;
 pub use create::{create, insert_org, insert_with_owner};
 pub use secrets::{
     api_key_information, api_key_information_of_type, delete, get_api_key, rotate_api_key,
@@ -241,62 +242,6 @@ pub async fn update(
         })
         .await?;
     Ok(HttpResponse::Ok().json(views::organization(&org, hosted)))
-}
-
-/// `GET /organizations/{identifier}/auto-enroll-status`: by SSO identifier, for any member.
-pub async fn auto_enroll_status(
-    call: BwCall,
-    path: Path<String>,
-) -> std::result::Result<HttpResponse, BwError> {
-    let identifier = path.into_inner();
-    let uid = call.user_id.clone();
-    let answer = call
-        .sandbox
-        .store
-        .read(move |c| {
-            if users::find(c, &uid)?.is_none() {
-                return Err(Error::Unauthenticated(
-                    crate::domain::error::AuthFailure::UnknownToken,
-                ));
-            }
-            let Some(org) = orgs::find_by_identifier(c, &identifier)? else {
-                return Ok(None);
-            };
-            if member_rows::find_for_user(c, &org.id, &uid)?.is_none() {
-                return Ok(None);
-            }
-            let enabled = match policies::find(c, &org.id, RESET_PASSWORD)? {
-                Some(p) if p.enabled => p
-                    .data
-                    .as_deref()
-                    .map(auto_enroll_enabled)
-                    .transpose()?
-                    .unwrap_or(false),
-                _ => false,
-            };
-            Ok(Some((org.id, enabled)))
-        })
-        .await?;
-    let (id, enabled) = answer.ok_or(BwError::NotFound)?;
-    Ok(HttpResponse::Ok().json(json!({
-        "object": "organizationAutoEnrollStatus",
-        "id": id,
-        "resetPasswordEnabled": enabled,
-    })))
-}
-
-/// `autoEnrollEnabled` (any casing) of the reset-password policy's stored data. Data that is
-/// no JSON is a storage fault (500, as the server's deserialiser throws), not a "disabled".
-fn auto_enroll_enabled(data: &str) -> Result<bool> {
-    let v: serde_json::Value = serde_json::from_str(data)
-        .map_err(|e| Error::Internal(format!("reset-password policy data: {e}")))?;
-    Ok(v.as_object()
-        .and_then(|m| {
-            m.iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("autoEnrollEnabled"))
-                .and_then(|(_, v)| v.as_bool())
-        })
-        .unwrap_or(false))
 }
 
 /// `POST /organizations/{id}/leave`: every refusal of spec §2.6, checked and written in one

@@ -5,6 +5,7 @@
 //! event log's types (`events`), and refresh-token rotation (`refresh`). `access_table` walks every role through every action.
 //! No HTTP, no SQL, no clock.
 
+pub mod acceptance;
 #[cfg(test)]
 mod access_table;
 pub mod claims;
