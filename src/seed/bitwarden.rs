@@ -3,12 +3,12 @@
 //! the configured plan with its own keys shared to each member as `4.` strings, and the
 //! per-sandbox secrets (JWT key, installation id).
 
+use crate::auth::token::sha256_hex;
 use crate::bitwarden::accounts::{
     make_org_material, make_user_material, OrgMaterial, UserMaterial,
 };
 use crate::bitwarden::call::JWT_KEY_SETTING;
 use crate::bitwarden::crypto;
-use crate::bitwarden::ids;
 use crate::bitwarden::license;
 use crate::bitwarden::organizations::insert_org;
 use crate::config::bitwarden::{BitwardenConfig, BitwardenUser};
@@ -18,7 +18,7 @@ use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
 use crate::domain::error::{Error, Result};
 use crate::domain::ids::random_hex;
 use crate::seed::cache;
-use crate::store::bitwarden::keys;
+use crate::store::bitwarden::keys::{self, OrgApiKey};
 use crate::store::bitwarden::members::{self, BwMember};
 use crate::store::bitwarden::orgs::{self, BwOrg};
 use crate::store::bitwarden::policies::{self, BwPolicy};
@@ -55,6 +55,29 @@ pub struct BitwardenDemo {
     pub installation_id: String,
     /// The users.
     pub users: Vec<SeededUser>,
+}
+
+/// A stable GUID for a demo object, derived from its kind and name, so the same config gives
+/// the same ids on every machine (as the BitGo demo world's).
+fn demo_guid(kind: &str, key: &str) -> String {
+    let h = demo_hex(kind, key);
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
+}
+
+/// A stable demo secret (API key, license key) of `len` (at most 64) characters.
+fn demo_secret(kind: &str, key: &str, len: usize) -> String {
+    demo_hex(kind, key)[..len].to_string()
+}
+
+fn demo_hex(kind: &str, key: &str) -> String {
+    sha256_hex(format!("orgbox-bitwarden-demo:{kind}:{key}").as_bytes())
 }
 
 fn internal(e: impl std::fmt::Display) -> Error {
@@ -178,9 +201,9 @@ fn derive_material(
 
 /// A new user's row from its config entry and key material.
 fn user_row(u: &BitwardenUser, m: UserMaterial, cfg: &BitwardenConfig, now: i64) -> BwUser {
+    let email = crypto::normalize_email(&u.email);
     BwUser {
-        id: ids::new_guid(),
-        email: crypto::normalize_email(&u.email),
+        id: demo_guid("user", &email),
         name: Some(u.name.clone()),
         kdf: 0,
         kdf_iterations: i64::from(cfg.kdf_iterations),
@@ -193,8 +216,12 @@ fn user_row(u: &BitwardenUser, m: UserMaterial, cfg: &BitwardenConfig, now: i64)
         user_key: Some(m.encrypted_user_key),
         public_key: Some(m.public_key),
         private_key: Some(m.encrypted_private_key),
-        security_stamp: ids::new_guid(),
-        api_key: u.api_key.clone().unwrap_or_else(|| ids::random_alnum(30)),
+        security_stamp: demo_guid("security-stamp", &email),
+        api_key: u
+            .api_key
+            .clone()
+            .unwrap_or_else(|| demo_secret("user-api-key", &email, 30)),
+        email,
         premium: false,
         uses_key_connector: u.uses_key_connector,
         two_factor_enabled: u.two_factor,
@@ -255,6 +282,12 @@ fn seed_org(
     let auto_enroll = cfg.auto_enroll;
     store.write_blocking(move |c| -> Result<_> {
         insert_org(c, &org)?;
+        let api_key = OrgApiKey {
+            key_type: 0,
+            api_key: demo_secret("organization-api-key", &org.id, 30),
+            revision_at: org.created_at,
+        };
+        keys::upsert_api_key(c, &org.id, &api_key)?;
         for m in &memberships {
             members::insert(c, m)?;
         }
@@ -263,7 +296,7 @@ fn seed_org(
             policies::upsert(
                 c,
                 &BwPolicy {
-                    id: ids::new_guid(),
+                    id: demo_guid("policy", &format!("{}:{RESET_PASSWORD}", org.id)),
                     organization_id: org.id.clone(),
                     policy_type: RESET_PASSWORD,
                     enabled: true,
@@ -294,7 +327,7 @@ fn org_row(
     let mut features = p.features.clone();
     features.use_password_manager = true;
     BwOrg {
-        id: ids::new_guid(),
+        id: demo_guid("organization", &cfg.organization),
         identifier: Some(if cfg.identifier.is_empty() {
             cfg.organization.to_lowercase().replace(' ', "-")
         } else {
@@ -313,7 +346,7 @@ fn org_row(
         enabled: true,
         public_key: Some(material.public_key.clone()),
         private_key: Some(material.encrypted_private_key.clone()),
-        license_key: ids::random_alnum(20),
+        license_key: demo_secret("license-key", &cfg.organization, 20),
         expiration_date: None,
         key_connector_sso: cfg.key_connector,
         provider_managed: false,
@@ -359,6 +392,12 @@ fn membership_row(
         permissions,
         key,
         claimed: u.claimed,
-        ..BwMember::new(ids::new_guid(), org_id, member_type, status, created_at)
+        ..BwMember::new(
+            demo_guid("member", &format!("{org_id}:{}", user.email)),
+            org_id,
+            member_type,
+            status,
+            created_at,
+        )
     })
 }

@@ -741,3 +741,34 @@ async fn the_demo_world_is_seeded_once_per_data_directory() {
     assert_eq!(orgs["data"].as_array().unwrap().len(), 1);
     assert_eq!(orgs["data"][0]["name"], "Vandelay Imports");
 }
+
+#[actix_rt::test]
+async fn the_demo_world_has_the_same_ids_and_api_keys_on_every_machine() {
+    let rows = "SELECT group_concat(x, ' ') FROM (
+        SELECT id || ':' || api_key || ':' || security_stamp AS x FROM bw_users
+        UNION ALL SELECT id || ':' || license_key FROM bw_organizations
+        UNION ALL SELECT id FROM bw_memberships
+        UNION ALL SELECT organization_id || ':' || type || ':' || api_key FROM bw_org_api_keys
+        ORDER BY 1)";
+    let (one, two) = (spawn_bw().await, spawn_bw().await);
+    assert_eq!(one.org_id, two.org_id);
+    assert_eq!(one.app.text(rows), two.app.text(rows));
+    // The derived ids are GUIDs the routes accept, and the derived key opens the org token.
+    let owner = one.login(ART).await;
+    one.get(&format!("/api/organizations/{}", one.org_id), &owner)
+        .await
+        .ok();
+    let key = one
+        .app
+        .text("SELECT api_key FROM bw_org_api_keys WHERE type = 0");
+    let client_id = format!("organization.{}", one.org_id);
+    let r = one
+        .token(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &client_id),
+            ("client_secret", &key),
+            ("scope", "api.organization"),
+        ])
+        .await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+}
