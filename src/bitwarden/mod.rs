@@ -10,6 +10,7 @@ pub mod collections;
 pub mod crypto;
 pub mod error;
 pub mod event_log;
+pub mod events;
 pub mod identity;
 pub mod ids;
 pub mod jwt;

@@ -10,6 +10,10 @@ use super::{both, resource};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     member_routes(cfg);
     member_action_routes(cfg);
+    cfg.service(
+        resource(both("/organizations/{id}/events"))
+            .route(web::get().to(super::events::organization_events)),
+    );
 }
 
 /// Members: lists, invitations and bulk changes.
