@@ -10,6 +10,7 @@ use super::{both, resource};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     member_routes(cfg);
     member_action_routes(cfg);
+    collection_routes(cfg);
     cfg.service(
         resource(both("/organizations/{id}/events"))
             .route(web::get().to(super::events::organization_events)),
@@ -70,4 +71,25 @@ fn member_action_routes(cfg: &mut web::ServiceConfig) {
             .route(web::patch().to(manage::restore)),
     )
     .service(resource(member("/restore/vnext")).route(web::put().to(manage::restore)));
+}
+
+/// Collections (`CollectionsController`).
+fn collection_routes(cfg: &mut web::ServiceConfig) {
+    use super::collections::crud;
+    let at = |p: &str| both(&format!("/organizations/{{id}}/collections{p}"));
+    cfg.service(
+        resource(at(""))
+            .route(web::get().to(crud::list))
+            .route(web::post().to(crud::create)),
+    )
+    .service(resource(at("/details")).route(web::get().to(crud::list_details)))
+    .service(
+        resource(at("/{collection}"))
+            .route(web::get().to(crud::get))
+            .route(web::put().to(crud::update))
+            .route(web::post().to(crud::update))
+            .route(web::delete().to(crud::delete)),
+    )
+    .service(resource(at("/{collection}/details")).route(web::get().to(crud::details)))
+    .service(resource(at("/{collection}/delete")).route(web::post().to(crud::delete)));
 }

@@ -154,6 +154,12 @@ impl BwApp {
                 "bw_org_api_keys",
                 "bw_policies",
                 "bw_sso_users",
+                "bw_collections",
+                "bw_collection_users",
+                "bw_collection_groups",
+                "bw_groups",
+                "bw_group_users",
+                "bw_events",
             ])
             .lines()
             .map(str::to_string)
