@@ -11,6 +11,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     member_routes(cfg);
     member_action_routes(cfg);
     collection_routes(cfg);
+    public_routes(cfg);
     cfg.service(
         resource(both("/organizations/{id}/events"))
             .route(web::get().to(super::events::organization_events)),
@@ -92,4 +93,19 @@ fn collection_routes(cfg: &mut web::ServiceConfig) {
     )
     .service(resource(at("/{collection}/details")).route(web::get().to(crud::details)))
     .service(resource(at("/{collection}/delete")).route(web::post().to(crud::delete)));
+}
+
+/// The Public API, for the organization API key's token.
+fn public_routes(cfg: &mut web::ServiceConfig) {
+    use super::public::members;
+    cfg.service(
+        resource(both("/public/members"))
+            .route(web::get().to(members::list_members))
+            .route(web::post().to(members::create)),
+    )
+    .service(
+        resource(both("/public/members/{id}"))
+            .route(web::get().to(members::get_member))
+            .route(web::delete().to(members::remove)),
+    );
 }
