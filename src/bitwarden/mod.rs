@@ -17,6 +17,7 @@ pub mod jwt;
 pub mod license;
 pub mod members;
 pub mod organizations;
+pub mod policies;
 pub mod public;
 mod routes;
 pub mod selection;

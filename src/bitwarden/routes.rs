@@ -13,6 +13,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     collection_routes(cfg);
     public_routes(cfg);
     cfg.service(
+        resource(both("/organizations/{id}/policies")).route(web::get().to(super::policies::list)),
+    )
+    .service(
+        resource(both("/organizations/{id}/policies/{type}"))
+            .route(web::get().to(super::policies::get))
+            .route(web::put().to(super::policies::put)),
+    )
+    .service(
         resource(both("/organizations/{id}/events"))
             .route(web::get().to(super::events::organization_events)),
     );

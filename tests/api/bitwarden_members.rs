@@ -142,7 +142,7 @@ async fn an_accepted_member_is_confirmed_with_a_key_only_a_manager_may_give() {
 }
 
 /// Invites `email` as a user and returns (memberId, token) from the mailed link.
-async fn invite_link(bw: &BwApp, owner: &str, email: &str) -> (String, String) {
+pub async fn invite_link(bw: &BwApp, owner: &str, email: &str) -> (String, String) {
     let invite = format!("/api/organizations/{}/users/invite", bw.org_id);
     let r = bw
         .call(
@@ -168,7 +168,7 @@ async fn invite_link(bw: &BwApp, owner: &str, email: &str) -> (String, String) {
     (param("organizationUserId"), param("token"))
 }
 
-async fn register(bw: &BwApp, email: &str) -> String {
+pub async fn register(bw: &BwApp, email: &str) -> String {
     let body = json!({"email": email, "masterPasswordHash": client_hash(email, MASTER),
         "key": "2.AAAAAAAAAAAAAAAAAAAAAA==|AAAA|AAAA", "kdfIterations": ITERATIONS});
     bw.app
