@@ -6,9 +6,11 @@ Runs, in the same run and interleaved round by round, wrk -t2 -c64 against:
   orgbox raw   GET /api/v2/user/me, Authorization: Bearer <raw token>
   orgbox v2    GET /api/v2/user/me, v2-signed (one signature, valid 5 minutes)
 with orgbox at its default logging level and its journal on, and reports orgbox as a fraction
-of physref (target >= 50 %) and p99 (target < 10 ms). Then times named-sandbox create and
-reset over HTTP (target < 10 ms each) and measures RSS with 1,000 named sandboxes (target
-< 200 MB), each touched once.
+of physref (target >= 50 %) and p99 (target < 10 ms). Beside each it prints the server's CPU
+time per request (user + system, from /proc) and physref's as a fraction of it: on a machine
+shared with other work, req/s moves with whatever else runs, CPU per request far less. Then
+times named-sandbox create and reset over HTTP (target < 10 ms each) and measures RSS with
+1,000 named sandboxes (target < 200 MB), each touched once.
 """
 import argparse
 import hashlib
@@ -86,16 +88,28 @@ def rss_mb(pid):
     return 0.0
 
 
-def wrk(port, path, headers, conns, duration, work):
+def cpu_seconds(pid):
+    """User + system CPU of the whole process (all threads), seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(port, path, headers, conns, duration, work, pid=None):
+    """req/s, p50 ms, p99 ms, non-2xx, and the server's CPU microseconds per request (when
+    its pid is given): a figure that other work on the machine disturbs far less than req/s."""
     script = os.path.join(work, f"h{abs(hash(tuple(headers.items())))}.lua")
     with open(script, "w") as f:
         for k, v in headers.items():
             f.write(f'wrk.headers["{k}"] = "{v}"\n')
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     out = subprocess.run(
         ["wrk", f"-t2", f"-c{conns}", f"-d{duration}s", "--latency", "-s", script, f"http://{HOST}:{port}{path}"],
         capture_output=True, text=True,
     ).stdout
+    cpu = cpu_seconds(pid) - cpu_before if pid else float("nan")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    served = int(re.search(r"(\d+) requests in", out).group(1))
 
     def ms(label):
         m = re.search(rf"\s{label}\s+([\d.]+)(us|ms|s)", out)
@@ -105,7 +119,7 @@ def wrk(port, path, headers, conns, duration, work):
         return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
 
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, ms("50%"), ms("99%"), int(non2xx.group(1)) if non2xx else 0
+    return rps, ms("50%"), ms("99%"), int(non2xx.group(1)) if non2xx else 0, cpu * 1e6 / max(served, 1)
 
 
 def v2_headers(raw, path):
@@ -147,7 +161,7 @@ def main():
 
 def run(args, work):
     ref_port, ob_port = free_port(), free_port()
-    spawn([args.physref, os.path.join(work, "physref.sqlite"), str(ref_port)])
+    ref = spawn([args.physref, os.path.join(work, "physref.sqlite"), str(ref_port)])
     env = dict(os.environ)
     env.pop("RUST_LOG", None)  # orgbox's default level
     ob = spawn([args.bin, "--config", args.config, "--listen", f"{HOST}:{ob_port}", "--data-dir",
@@ -162,16 +176,18 @@ def run(args, work):
         "physref": (ref_port, {"Authorization": "Bearer t"}),
         "orgbox raw": (ob_port, {"Authorization": f"Bearer {raw}"}),
     }
+    pids = {"physref": ref.pid, "orgbox raw": ob.pid, "orgbox v2": ob.pid}
     order = ["physref", "orgbox raw", "orgbox v2"]
     if args.compare_config:
         b_port = free_port()
-        spawn([args.bin, "--config", args.compare_config, "--listen", f"{HOST}:{b_port}", "--data-dir",
-               os.path.join(work, "data-b")], env=env, log_path=os.path.join(work, "orgbox-b.log"))
+        b = spawn([args.bin, "--config", args.compare_config, "--listen", f"{HOST}:{b_port}", "--data-dir",
+                   os.path.join(work, "data-b")], env=env, log_path=os.path.join(work, "orgbox-b.log"))
         wait_ready(b_port, "/api/v2/ping")
         s_b, login_b = call(b_port, "POST", "/api/v2/user/login", {"email": EMAIL, "password": PASSWORD, "otp": "000000"})
         assert s_b == 200, login_b
         targets["compare raw"] = (b_port, {"Authorization": f"Bearer {login_b['access_token']}"})
         runs["compare raw"] = []
+        pids["compare raw"] = b.pid
         order.append("compare raw")
     for name, (port, headers) in targets.items():
         wrk(port, ME, headers, args.conns, 2, work)  # warm-up
@@ -181,21 +197,24 @@ def run(args, work):
                 port, headers = ob_port, v2_headers(raw, ME)
             else:
                 port, headers = targets[name]
-            res = wrk(port, ME, headers, args.conns, args.duration, work)
+            res = wrk(port, ME, headers, args.conns, args.duration, work, pids[name])
             runs[name].append(res)
-            log(f"round {r + 1} {name:<11} {res[0]:>9.0f} req/s  p50 {res[1]:.2f} ms  p99 {res[2]:.2f} ms  non-2xx {res[3]}")
+            log(f"round {r + 1} {name:<11} {res[0]:>9.0f} req/s  p50 {res[1]:.2f} ms  p99 {res[2]:.2f} ms  "
+                f"non-2xx {res[3]}  cpu {res[4]:.1f} us/req")
     journal = call(ob_port, "GET", "/sandbox/journal/count")[1]
     journal = journal.get("count") if isinstance(journal, dict) else "no"
 
     print()
     print(f"hot path, wrk -t2 -c{args.conns}, {args.rounds} interleaved rounds of {args.duration} s (median of rounds)")
-    print(f"{'target':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of physref':>11}")
+    print(f"{'target':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of physref':>11} {'cpu us/req':>11} {'physref/cpu':>12}")
     ref = statistics.median(r[0] for r in runs["physref"])
+    ref_cpu = statistics.median(r[4] for r in runs["physref"])
     for name, rs in runs.items():
         rps = statistics.median(r[0] for r in rs)
         p50 = statistics.median(r[1] for r in rs)
         p99 = statistics.median(r[2] for r in rs)
-        print(f"{name:<12} {rps:>9.0f} {p50:>8.2f} {p99:>8.2f} {rps / ref:>10.0%}")
+        cpu = statistics.median(r[4] for r in rs)
+        print(f"{name:<12} {rps:>9.0f} {p50:>8.2f} {p99:>8.2f} {rps / ref:>10.0%} {cpu:>11.1f} {ref_cpu / cpu:>11.0%}")
     print(f"(orgbox's default journal held {journal} entries; target: >= 50 % of physref, p99 < 10 ms)")
 
     if args.named <= 0:

@@ -67,7 +67,7 @@ if [[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)"
 fi
 
 # BENCH_ONLY=hotpath runs only the comparison with physref (and the named-sandbox figures);
-# BENCH_ONLY=console only the console at scale.
+# BENCH_ONLY=console only the console at scale; BENCH_ONLY=webhooks only the webhook figures.
 ONLY="${BENCH_ONLY:-}"
 if [[ -z "$ONLY" ]]; then
 python3 "$ROOT/bench/bench.py" \
@@ -98,6 +98,19 @@ DRIVER_PID=$!
 wait "$DRIVER_PID"
 DRIVER_PID=""
 
+fi
+
+# Webhook deliveries per second to a local receiver, and the hot path while at least 1,000
+# deliveries wait (BENCH_ONLY=webhooks: only this).
+if [[ -z "$ONLY" || "$ONLY" == webhooks ]]; then
+python3 "$ROOT/bench/webhooks.py" \
+    --bin "$BIN" \
+    --config "$ROOT/config.toml" \
+    --rounds "${BENCH_ROUNDS:-3}" \
+    --duration "${BENCH_DURATION:-8}" &
+DRIVER_PID=$!
+wait "$DRIVER_PID"
+DRIVER_PID=""
 fi
 
 # The console with 1,000 enterprises and 10,000 journal entries (BENCH_ONLY=console: only this).

@@ -1,6 +1,8 @@
 #![recursion_limit = "256"]
 //! orgbox: an offline, stateful sandbox of BitGo's and Bitwarden's organization APIs.
-//! Layers, top down: dialects (`bitgo`, `bitwarden`) over `auth` over `domain` over `store`.
+//! Layers, top down (imports run down only; `tests/layers.rs` keeps it, docs/layout.md says
+//! where things go): `cli`, `app`, `seed`, the dialects (`bitgo`, `bitwarden`, `control`),
+//! `request`, `service`, `sandbox`, `config`, `store`, `auth`, `domain`, `files`.
 
 pub mod app;
 pub mod auth;

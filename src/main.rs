@@ -15,12 +15,15 @@ async fn main() -> std::io::Result<()> {
     let config = match args.config() {
         Ok(config) => config,
         Err(e) => {
-            eprintln!("orgbox: {e}");
+            eprintln!(
+                "orgbox: {e}\n(the repository's config.toml documents every key with its default; \
+                 flags: orgbox --help)"
+            );
             std::process::exit(2);
         }
     };
     match args.command {
-        None | Some(Command::Serve) => {}
+        None | Some(Command::Serve(_)) => {}
         Some(command) => match orgbox::cli::ops::run(command, &config) {
             Ok(out) => {
                 println!("{out}");
@@ -32,15 +35,9 @@ async fn main() -> std::io::Result<()> {
             }
         },
     }
-    let listen = config.server.listen;
+    // Every startup error names the address or path that failed and what to do.
     let app = match Application::build(config).await {
         Ok(app) => app,
-        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
-            eprintln!(
-                "orgbox: cannot listen on {listen}: {e} (try --listen 127.0.0.1:0 for a free port)"
-            );
-            std::process::exit(1);
-        }
         Err(e) => {
             eprintln!("orgbox: {e}");
             std::process::exit(1);

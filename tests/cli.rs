@@ -103,6 +103,8 @@ fn against_a_running_server() {
     let (ok, out) = orgbox(&["snapshot", "load", garbage.to_str().unwrap(), "--url", base]);
     assert!(!ok);
     assert!(out.contains("not a usable orgbox snapshot"), "{out}");
+    assert!(out.contains("file is not a database"), "{out}");
+    assert!(!out.contains("internal error"), "{out}");
     let (ok, out) = orgbox(&["reset", "--url", base, "--sandbox", "nope"]);
     assert!(!ok);
     assert!(out.contains("404"), "{out}");
@@ -163,17 +165,60 @@ fn against_a_data_directory() {
         data_dir,
     ]);
     assert!(!ok && out.contains("trigger \"widen\""), "{out}");
+    let text = data.path().join("notes.sqlite");
+    std::fs::write(&text, "these are notes, not a database\n".repeat(40)).unwrap();
+    let (ok, out) = orgbox(&[
+        "snapshot",
+        "load",
+        text.to_str().unwrap(),
+        "--data-dir",
+        data_dir,
+    ]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("not a usable orgbox snapshot: file is not a database"),
+        "{out}"
+    );
     let server = Server::start_in(data, &[]);
     assert_eq!(
         login(&server.base_url, "", "ada@acme.test", "Acme-Password-2026"),
         200
     );
+    // While a server holds the directory, every offline command is refused at once, naming
+    // the directory, the server's pid and address, and the --url to use instead; nothing
+    // changes.
+    let before = digest(&server.base_url, "");
+    let dir = server.data_dir.path().to_str().unwrap().to_string();
+    let snapshot = file.to_str().unwrap();
+    for args in [
+        &["reset", "--data-dir", &dir][..],
+        &["snapshot", "load", snapshot, "--data-dir", &dir][..],
+        &[
+            "snapshot",
+            "save",
+            "/tmp/never-written.sqlite",
+            "--data-dir",
+            &dir,
+        ][..],
+        &["seed", fixture.to_str().unwrap(), "--data-dir", &dir][..],
+    ] {
+        let (ok, out) = orgbox(args);
+        assert!(!ok, "{args:?} ran on a held directory: {out}");
+        for needle in [
+            format!("data directory {dir} is in use"),
+            format!("pid {}", server.pid()),
+            format!("--url {}", server.base_url),
+        ] {
+            assert!(out.contains(&needle), "{args:?}: {needle:?} not in {out}");
+        }
+    }
+    assert_eq!(digest(&server.base_url, ""), before);
+    assert!(!Path::new("/tmp/never-written.sqlite").exists());
 
     let (ok, out) = orgbox(&["reset", "--data-dir", "/nonexistent/orgbox"]);
     assert!(!ok);
     assert!(
-        out.contains("does not exist") || out.contains("template"),
+        out.contains("/nonexistent/orgbox is not a data directory"),
         "{out}"
     );
-    let _ = Path::new("");
 }

@@ -75,9 +75,26 @@ fn console_asks_for_the_admin_key() {
     );
 }
 
+/// The webhook panel shows a webhook's deliveries with every attempt (a 500, then the retry).
+#[test]
+fn console_shows_webhook_deliveries() {
+    let node_dir = support::repo_root().join("tests").join("console");
+    let chrome = prepare(&node_dir);
+    let server = support::Server::start();
+    run_script(
+        &node_dir,
+        "webhooks.mjs",
+        &[
+            ("ORGBOX_URL", server.base_url.as_str()),
+            ("CHROME", chrome.to_str().expect("utf-8 path")),
+        ],
+        &server,
+    );
+}
+
 /// With 1,000 enterprises and 10,000 journal entries the console pages both, finds an
 /// enterprise and filters the journal by email (its times are printed, not asserted; the
-/// figures in the README come from `bench/console.py`).
+/// figures in docs/performance.md come from `bench/console.py`).
 #[test]
 fn console_pages_a_large_world() {
     let node_dir = support::repo_root().join("tests").join("console");

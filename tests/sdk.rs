@@ -3,7 +3,9 @@
 //! signature, manages access tokens, reads the enterprise, adds and removes enterprise users and
 //! resolves their pending approvals as a second admin, reads the organization and creates a
 //! child enterprise, and creates a Go Account with `coin('ofc').wallets().generateWallet` and withdraws
-//! from it with the SDK's own build, sign and send. Needs Node.js 18+ on PATH; the
+//! from it with the SDK's own build, sign and send; and `tests/sdk/tour.mjs`, the tour
+//! docs/bitgo-sdk.md shows verbatim (the demo Go Account withdrawn from with
+//! `send({ walletPassphrase })`). Needs Node.js 18+ on PATH; the
 //! npm packages are installed into `tests/sdk/node_modules` with `npm ci` when missing.
 
 mod support;
@@ -65,27 +67,77 @@ fn http_post(base_url: &str, path: &str, json: &str) -> String {
     reply
 }
 
+/// The SDK tour of docs/bitgo-sdk.md (`tests/sdk/tour.mjs`, shown there verbatim), run twice
+/// in a row against one server: login, the demo Go Account found by its label, a withdrawal
+/// signed with the keychain the SDK decrypts with the demo password, and a large one held for
+/// video approval (then cancelled, so the tour can run again).
+#[test]
+fn the_docs_sdk_tour_runs_twice_against_one_server() {
+    let server = support::Server::start();
+    for run in 1..=2 {
+        let (status, lines) = run_node("tour.mjs", &server.base_url);
+        let text = lines.join("\n");
+        assert!(
+            status.success(),
+            "run {run} of the tour failed ({status}):\n{text}"
+        );
+        for needle in [
+            " signed",
+            " pendingVideoApproval",
+            "cancelled; spendable 1000000000 satoshi",
+        ] {
+            assert!(
+                text.contains(needle),
+                "run {run}: {needle:?} not in\n{text}"
+            );
+        }
+    }
+    drop(server);
+}
+
 fn run_suite(base_url: &str) {
+    let (status, lines) = run_node("compat.mjs", base_url);
+    let failures: Vec<&String> = lines.iter().filter(|l| l.starts_with("not ok")).collect();
+    let summary = lines
+        .iter()
+        .rev()
+        .find(|l| l.ends_with(" failed") && l.contains(" passed, "))
+        .cloned()
+        .unwrap_or_else(|| "no summary line (the script died early)".to_string());
+    assert!(
+        status.success() && failures.is_empty(),
+        "the official BitGo SDK suite failed ({status}): {summary}\n{}",
+        failures
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// Runs `node <script>` in tests/sdk against `base_url` (installing the packages once);
+/// returns its exit status and stdout lines.
+fn run_node(script: &str, base_url: &str) -> (std::process::ExitStatus, Vec<String>) {
     let sdk_dir = support::repo_root().join("tests").join("sdk");
-    // Both tests run in parallel; one installs.
+    // The tests run in parallel; one installs.
     static INSTALL: std::sync::Once = std::sync::Once::new();
     INSTALL.call_once(|| {
         support::require_node("the SDK compatibility test");
         support::npm_ci_unless_installed(
             &sdk_dir,
-            &sdk_dir.join("node_modules/@bitgo/sdk-api/package.json"),
+            &sdk_dir.join("node_modules/@bitgo/sdk-core/package.json"),
         );
     });
 
     let mut child = Command::new("node")
-        .arg("compat.mjs")
+        .arg(script)
         .current_dir(&sdk_dir)
         .env("ORGBOX_URL", base_url)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("spawn `node compat.mjs`");
+        .expect("spawn node");
 
     // Echo both streams line by line as they arrive (visible with --nocapture or on failure)
     // and keep stdout for the failure message.
@@ -112,28 +164,11 @@ fn run_suite(base_url: &str) {
         if started.elapsed() > RUN_TIMEOUT {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("the SDK suite did not finish within {RUN_TIMEOUT:?}; it was killed");
+            panic!("node {script} did not finish within {RUN_TIMEOUT:?}; it was killed");
         }
         thread::sleep(Duration::from_millis(50));
     };
     let _ = stdout_reader.join();
     let _ = stderr_reader.join();
-
-    let lines: Vec<String> = rx.try_iter().collect();
-    let failures: Vec<&String> = lines.iter().filter(|l| l.starts_with("not ok")).collect();
-    let summary = lines
-        .iter()
-        .rev()
-        .find(|l| l.ends_with(" failed") && l.contains(" passed, "))
-        .cloned()
-        .unwrap_or_else(|| "no summary line (the script died early)".to_string());
-    assert!(
-        status.success() && failures.is_empty(),
-        "the official BitGo SDK suite failed ({status}): {summary}\n{}",
-        failures
-            .iter()
-            .map(|l| l.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    (status, rx.try_iter().collect())
 }

@@ -17,9 +17,19 @@ fn json_of(section: &str) -> serde_json::Value {
 /// and `env`; fails on a non-zero exit and returns stdout.
 fn run_seed_script(script: &str, env: &[(&str, &str)]) -> String {
     let server = Server::start();
+    let host = server.base_url.trim_start_matches("http://").to_string();
+    let mut all = vec![("ORGBOX_HOST", host.as_str())];
+    all.extend_from_slice(env);
+    run_script(script, &all)
+}
+
+/// Runs `tests/seed/<script>` with bash, the demo password and `env` (which says where the
+/// server is); fails on a non-zero exit and returns stdout.
+fn run_script(script: &str, env: &[(&str, &str)]) -> String {
     let mut cmd = Command::new("bash");
     cmd.arg(repo_root().join("tests/seed").join(script))
-        .env("ORGBOX_HOST", server.base_url.trim_start_matches("http://"))
+        .env_remove("ORGBOX_HOST")
+        .env_remove("ORGBOX_URL")
         .env("PASSWORD", "Prestige-Worldwide-2026");
     for (k, v) in env {
         cmd.env(k, v);
@@ -186,4 +196,39 @@ fn seed_000_steps_2_and_4_add_admins_through_approval_and_support() {
     assert_eq!(administered.as_array().unwrap().len(), 1, "{administered}");
     assert_eq!(administered[0]["role"], "admin");
     assert_eq!(administered[0]["name"], "Prestige Worldwide");
+}
+
+/// The whole walk, twice on one server, found through ORGBOX_URL: the child enterprise (and the
+/// one the second run makes) never stands in for the parent enterprise, which the scripts
+/// pick by name, and steps 2 and 4 add new admins each time.
+#[test]
+fn the_whole_walk_runs_twice_on_one_server_through_orgbox_url() {
+    let server = Server::start();
+    let env = [
+        ("ORGBOX_URL", server.base_url.as_str()),
+        ("EMAIL", "brennan@prestige-worldwide.test"),
+        ("APPROVER", "dale@prestige-worldwide.test"),
+        ("SERVICE_EMAIL", "service@prestige-worldwide.test"),
+        ("END_USER_EMAIL", "john.doe@example.test"),
+    ];
+    for run in 1..=2 {
+        for script in [
+            "seed000_steps_1_and_3.sh",
+            "seed000_child_enterprise_and_kyc.sh",
+            "seed000_steps_2_and_4.sh",
+        ] {
+            let stdout = run_script(script, &env);
+            for wrong in [
+                "not a member",
+                "Cannot iterate",
+                "nested brace",
+                "\"error\"",
+            ] {
+                assert!(
+                    !stdout.contains(wrong),
+                    "run {run}, {script}: {wrong}\n{stdout}"
+                );
+            }
+        }
+    }
 }

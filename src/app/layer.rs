@@ -21,6 +21,7 @@ use crate::bitgo::error::BitgoError;
 use crate::bitgo::unserved::Unserved;
 use crate::request::note::PrincipalNote;
 use crate::request::state::AppState;
+use crate::sandbox::deliveries::Deliveries;
 use crate::sandbox::faults::FaultHit;
 use crate::sandbox::journal::JournalEntry;
 use crate::sandbox::{split_prefix, Clock, Resolved, Sandbox, PREFIX};
@@ -47,9 +48,15 @@ pub async fn sandbox_layer(
         Ok(resolved) => resolved,
         Err(response) => return Ok(req.into_response(response)),
     };
+    // A request that may have changed state (a write, a clock move) may have left webhook
+    // notifications behind: the delivery pool looks at its sandbox once it has answered.
+    let pokes = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+    let poke = PokeOnDrop(pokes.then(|| (state.deliveries.clone(), Arc::clone(&sandbox))));
     let inner_path = &req.path()[prefix_len..];
     if is_control(inner_path) || (!sandbox.journal.enabled() && !sandbox.faults.any()) {
-        return next.call(req).await.map(|r| r.map_into_boxed_body());
+        let result = next.call(req).await;
+        drop(poke);
+        return result.map(|r| r.map_into_boxed_body());
     }
 
     let started = Instant::now();
@@ -59,9 +66,22 @@ pub async fn sandbox_layer(
         return Ok(req.into_response(response));
     }
     let mut result = next.call(req).await;
+    drop(poke);
     note_outcome(&mut entry, &mut result);
     finish(&sandbox, entry, started);
     result.map(|r| r.map_into_boxed_body())
+}
+
+/// Pokes the webhook delivery pool for a sandbox when dropped (after the handler answered,
+/// or when the request was given up).
+struct PokeOnDrop(Option<(Arc<Deliveries>, Arc<Sandbox>)>);
+
+impl Drop for PokeOnDrop {
+    fn drop(&mut self) {
+        if let Some((deliveries, sandbox)) = self.0.take() {
+            deliveries.poke(&sandbox);
+        }
+    }
 }
 
 /// The request's sandbox and the length of its `/s/{name}` prefix (0 for the default
@@ -94,6 +114,7 @@ fn new_entry(req: &ServiceRequest, path: &str) -> JournalEntry {
         refused_by: None,
         reason: None,
         fault: None,
+        webhook: None,
     }
 }
 

@@ -74,7 +74,8 @@ impl AllowedHosts {
     }
 }
 
-fn valid_name(name: &str) -> bool {
+/// A host name: dot-separated labels of ASCII letters, digits and `-`, at most 253 bytes.
+pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 253
         && name.split('.').all(|label| {

@@ -10,5 +10,6 @@ pub mod replay;
 pub mod seal;
 pub mod signed_message;
 pub mod signing;
+pub mod sjcl;
 pub mod throttle;
 pub mod token;

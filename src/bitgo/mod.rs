@@ -1,6 +1,7 @@
 //! The BitGo dialect: routes, wire shapes and BitGo's error body. Both path versions (`/api/v1`
 //! and `/api/v2`) are served where the SDK and the docs disagree.
 
+pub mod addresses;
 pub mod approvals;
 pub mod call;
 pub mod enterprise;
@@ -17,6 +18,7 @@ pub mod user;
 pub mod user_wire;
 pub mod views;
 pub mod wallets;
+pub mod webhooks;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -40,7 +42,7 @@ fn both(path: &str) -> Vec<String> {
 }
 
 /// A resource whose unknown methods answer BitGo's 405.
-fn resource(paths: Vec<String>) -> actix_web::Resource {
+pub(crate) fn resource(paths: Vec<String>) -> actix_web::Resource {
     web::resource(paths).default_service(web::to(method_not_allowed))
 }
 
@@ -48,12 +50,13 @@ fn resource(paths: Vec<String>) -> actix_web::Resource {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Documented routes that a served `{id}` pattern below would shadow: they are not
     // served, so they answer 501 like every other documented route orgbox lacks.
+    // The hottest route first, as a single static path: a resource with several paths is
+    // matched with a regex set, and actix tries resources in order (before the shadowed
+    // list too, whose `{coin}` pattern is a regex; no shadowed path is this one).
+    cfg.service(resource(vec!["/api/v2/user/me".into()]).route(web::get().to(user::get_me)));
     for path in SHADOWED {
         cfg.service(web::resource(path).to(not_found));
     }
-    // The hottest route first, as a single static path: a resource with several paths is
-    // matched with a regex set, and actix tries resources in order.
-    cfg.service(resource(vec!["/api/v2/user/me".into()]).route(web::get().to(user::get_me)));
     cfg.service(resource(both("/client/constants")).route(web::get().to(meta::get_constants)))
         .service(resource(both("/ping")).route(web::get().to(meta::ping)))
         .service(
@@ -110,6 +113,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(configure_approvals)
         .configure(configure_organizations)
         .configure(configure_go_accounts)
+        .configure(addresses::configure)
+        .configure(webhooks::configure)
         .configure(configure_trading);
 }
 
@@ -169,12 +174,12 @@ fn configure_go_accounts(cfg: &mut web::ServiceConfig) {
         .service(resource(v2("/{coin}/wallet")).route(web::get().to(wallets::list_wallets)))
         .service(resource(v2("/{coin}/wallet/{id}")).route(web::get().to(wallets::get_wallet)))
         .service(
-            resource(v2("/{coin}/wallet/{id}/addresses"))
-                .route(web::get().to(wallets::list_addresses)),
-        )
-        .service(
             resource(v2("/{coin}/wallet/{id}/transfer"))
                 .route(web::get().to(transfers::list::list_wallet_transfers)),
+        )
+        .service(
+            resource(v2("/{coin}/wallet/{id}/transfer/{transferId}"))
+                .route(web::get().to(transfers::get::get_transfer)),
         )
         .service(
             resource(v2("/{coin}/wallet/{id}/tx/build")).route(web::post().to(transfers::build)),

@@ -14,6 +14,7 @@ use crate::domain::error::{AuthFailure, Error};
 use crate::domain::policy;
 use crate::domain::scope::ScopeSet;
 use crate::domain::token_rules::{check_otp, unlock_seconds, OtpFailure, TokenKind};
+use crate::request::context::note_issued_to;
 use crate::request::json::{integer_field, string_field};
 use crate::store::profile;
 use crate::store::tokens::{self, TokenRow};
@@ -155,11 +156,6 @@ pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
         memberships: &profile.memberships,
         organizations: &profile.organizations,
     };
-    // The journal names who logged in (the request itself carried no token).
-    let note = crate::request::note::PrincipalNote {
-        user_id: profile.user.id.clone(),
-        token_id: None,
-    };
     let mut response = call.reply(
         StatusCode::OK,
         &json!({
@@ -173,7 +169,8 @@ pub async fn login(call: Call) -> Result<HttpResponse, BitgoError> {
             "user": user.to_json(),
         }),
     )?;
-    response.extensions_mut().insert(note);
+    // The journal names who logged in (the request itself carried no token).
+    note_issued_to(&mut response, &profile.user.id);
     Ok(response)
 }
 

@@ -18,6 +18,7 @@ use crate::domain::token_rules::{
     check_label, check_otp, check_usable, is_unlocked, token_seconds, TokenKind,
 };
 use crate::request::json::{integer_field, string_field, string_list_field};
+use crate::service::webhooks;
 use crate::store::tokens::{self, TokenRow};
 use crate::store::{enterprises, profile};
 
@@ -154,6 +155,7 @@ pub async fn create_access_token(authed: Authed) -> Result<HttpResponse, BitgoEr
                 })?;
             }
             tokens::insert(conn, &row)?;
+            webhooks::report_access_token(conn, &row, "created", row.created_at)?;
             let orgs = profile::organization_ids(conn, &row.user_id)?;
             Ok((row, orgs))
         })
@@ -274,6 +276,7 @@ pub async fn delete_access_token(
             check_usable(row.expires_at, row.revoked_at, now).map_err(|_| not_found())?;
             tokens::revoke(conn, &id, now)?;
             let row = tokens::find_for_user(conn, &user_id, &id)?.ok_or_else(not_found)?;
+            webhooks::report_access_token(conn, &row, "revoked", now)?;
             Ok((row, profile::organization_ids(conn, &user_id)?))
         })
         .await?;

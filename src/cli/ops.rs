@@ -1,16 +1,18 @@
 //! What the subcommands do, through a running server's control plane (`--url`) or directly
-//! on the data directory's files (a server running on the same directory keeps its
-//! in-memory clock, journal and faults; the files change under it safely, as SQLite allows).
+//! on the data directory's files. Directly only while no server holds the directory: the
+//! command takes the directory's lock for as long as it works, and a held directory is
+//! refused at once with who holds it and the `--url` to use instead, so nothing is ever
+//! written by two processes.
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
 use crate::auth::seal::ServerKey;
-use crate::cli::http;
-use crate::cli::{Command, SnapshotAction, Target};
+use crate::cli::{http, webhooks, Command, SnapshotAction, Target};
 use crate::config::Config;
 use crate::sandbox::layout::{DATABASE_FILE, SANDBOXES_DIR, SERVER_KEY_FILE, TEMPLATE_FILE};
+use crate::sandbox::lock::{DataDirLock, Holder, LockError};
 use crate::sandbox::named::valid_name;
 use crate::sandbox::{snapshots, Clock};
 use crate::service::seeding;
@@ -19,7 +21,10 @@ use crate::store::{copy, Store};
 /// Runs a subcommand; returns what to print, or the error.
 pub fn run(command: Command, config: &Config) -> Result<String, String> {
     match command {
-        Command::Serve => Err("serve runs the server".into()),
+        Command::Serve(_) => Err("serve runs the server".into()),
+        Command::Health { url, admin_key } => {
+            crate::cli::health::run(url.as_deref(), admin_key.as_deref(), config)
+        }
         Command::Reset(target) => match &target.url {
             Some(url) => remote(
                 url,
@@ -81,7 +86,19 @@ pub fn run(command: Command, config: &Config) -> Result<String, String> {
                 None => local_seed(config, &target, &file),
             }
         }
+        Command::Webhooks { action } => {
+            let (target, method, path, body) = webhooks::request(action);
+            let url = target.url.clone().ok_or(
+                "webhooks needs a running server (--url): deliveries and inboxes live in it",
+            )?;
+            remote(&url, &target, method, &path, "application/json", &body).map(|b| pretty(&b))
+        }
     }
+}
+
+/// An error in words, for the operator's terminal.
+fn words(e: crate::domain::error::Error) -> String {
+    e.for_operator()
 }
 
 /// A JSON reply pretty-printed, anything else as text.
@@ -122,6 +139,32 @@ fn remote(
     Ok(reply.body)
 }
 
+/// Takes the data directory for `command`, or says who holds it and how to reach them.
+fn take(config: &Config, command: &str) -> Result<DataDirLock, String> {
+    let dir = &config.server.data_dir;
+    if !dir.is_dir() {
+        return Err(format!(
+            "{} is not a data directory (start orgbox once with --data-dir {}, or pass --url \
+             to reach a running server)",
+            dir.display(),
+            dir.display()
+        ));
+    }
+    DataDirLock::acquire(dir, &Holder::this_process(command, None, None)).map_err(|e| match &e {
+        LockError::Held {
+            holder: Some(Holder {
+                http: Some(url), ..
+            }),
+            ..
+        } => format!(
+            "{e}; reach it through its control plane instead: add --url {url} (and \
+             --admin-key when it needs one)"
+        ),
+        LockError::Held { .. } => format!("{e}; stop it, or use --url to reach it"),
+        LockError::Io { .. } => e.to_string(),
+    })
+}
+
 fn database_of(config: &Config, target: &Target) -> Result<PathBuf, String> {
     let dir = &config.server.data_dir;
     let path = match &target.sandbox {
@@ -141,17 +184,18 @@ fn database_of(config: &Config, target: &Target) -> Result<PathBuf, String> {
 
 fn open_store(config: &Config, target: &Target) -> Result<Store, String> {
     let path = database_of(config, target)?;
-    Store::open(&path).map_err(|e| format!("{}: {e}", path.display()))
+    Store::open(&path).map_err(|e| format!("{}: {}", path.display(), words(e)))
 }
 
 fn local_reset(config: &Config, target: &Target) -> Result<String, String> {
+    let _lock = take(config, "orgbox reset")?;
     let template = config.server.data_dir.join(TEMPLATE_FILE);
     let source = Connection::open_with_flags(&template, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| format!("{}: {e} (start orgbox once to make it)", template.display()))?;
     let store = open_store(config, target)?;
     store
         .exclusive_blocking(|conn| copy::restore_into(&source, conn))
-        .map_err(|e| e.to_string())?;
+        .map_err(words)?;
     Ok(format!(
         "reset {} to the template",
         target.sandbox.as_deref().unwrap_or("the default sandbox")
@@ -166,6 +210,7 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> Result<(), String> {
 }
 
 fn local_save(config: &Config, target: &Target, file: &Path) -> Result<String, String> {
+    let _lock = take(config, "orgbox snapshot save")?;
     let store = open_store(config, target)?;
     let dir = file
         .parent()
@@ -174,15 +219,15 @@ fn local_save(config: &Config, target: &Target, file: &Path) -> Result<String, S
     let tmp = snapshots::TempDb::new(dir);
     store
         .exclusive_blocking(|conn| copy::save_to_file(conn, tmp.path()))
-        .map_err(|e| e.to_string())?;
+        .map_err(words)?;
     std::fs::rename(tmp.path(), file).map_err(|e| format!("{}: {e}", file.display()))?;
     Ok(format!("saved to {}", file.display()))
 }
 
 fn local_load(config: &Config, target: &Target, file: &Path) -> Result<String, String> {
+    let _lock = take(config, "orgbox snapshot load")?;
     let store = open_store(config, target)?;
-    let version =
-        snapshots::load_into(&store, file, &config.server.data_dir).map_err(|e| e.to_string())?;
+    let version = snapshots::load_into(&store, file, &config.server.data_dir).map_err(words)?;
     Ok(format!(
         "loaded {} (schema version {version})",
         file.display()
@@ -190,20 +235,19 @@ fn local_load(config: &Config, target: &Target, file: &Path) -> Result<String, S
 }
 
 fn local_seed(config: &Config, target: &Target, file: &Path) -> Result<String, String> {
-    let fixture = seeding::read_file(file).map_err(|e| e.to_string())?;
-    let key = ServerKey::load_or_create(
-        &config.server.data_dir.join(SERVER_KEY_FILE),
-        config.server.allow_shared_key_file,
-    )
-    .map_err(|e| e.to_string())?;
+    let _lock = take(config, "orgbox seed")?;
+    let fixture = seeding::read_file(file).map_err(words)?;
+    let key_file = config.server.data_dir.join(SERVER_KEY_FILE);
+    let key = ServerKey::load_or_create(&key_file, config.server.allow_shared_key_file)
+        .map_err(|e| format!("{}: {e}", key_file.display()))?;
     let store = open_store(config, target)?;
     let passwords = store
         .read_blocking(|c| seeding::prepare_passwords(c, &fixture, config.auth.pbkdf2_iterations))
-        .map_err(|e| e.to_string())?;
+        .map_err(words)?;
     let report = store
         .write_blocking(|conn| {
             seeding::apply(conn, &fixture, &passwords, Clock::real_now_ms(), &key)
         })
-        .map_err(|e| e.to_string())?;
+        .map_err(words)?;
     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
 }

@@ -5,9 +5,11 @@ mod auth;
 pub mod bitwarden;
 mod demo;
 mod kyc;
+pub mod listen;
 mod money;
 mod sandbox;
 mod server;
+mod webhooks;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +21,7 @@ pub use kyc::KycConfig;
 pub use money::MoneyConfig;
 pub use sandbox::{SandboxConfig, DEFAULT_JOURNAL_CAPACITY};
 pub use server::ServerConfig;
+pub use webhooks::WebhooksConfig;
 
 /// Everything orgbox can be told at start.
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -38,6 +41,8 @@ pub struct Config {
     pub bitwarden: crate::config::bitwarden::BitwardenConfig,
     /// Go Accounts: prices, the video-approval threshold, build expiry and settlement.
     pub money: MoneyConfig,
+    /// Webhook deliveries: allowed targets, workers, timeout and retries.
+    pub webhooks: WebhooksConfig,
 }
 
 /// Why a configuration could not be loaded.
@@ -136,6 +141,12 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(emails(bw), emails(bw_defaults));
+    }
+
+    #[test]
+    fn without_a_config_file_every_setting_is_the_stock_files() {
+        let file = Config::parse(include_str!("../../config.toml")).expect("config.toml parses");
+        assert_eq!(format!("{file:#?}"), format!("{:#?}", Config::default()));
     }
 
     #[test]

@@ -20,8 +20,11 @@ pub struct ServerConfig {
     /// Start even when `server.key` is readable by its group or others.
     pub allow_shared_key_file: bool,
     /// A second, HTTPS listener serving the same routes (the `bw` CLI refuses plain HTTP);
-    /// its self-signed certificate is made once in the data directory. Off when absent.
-    pub tls_listen: Option<SocketAddr>,
+    /// its certificate comes from a local CA made once in the data directory.
+    pub tls_listen: crate::config::listen::TlsListen,
+    /// Host names or IP addresses the HTTPS certificate names besides `localhost`,
+    /// `127.0.0.1` and `::1` (a container's service name, say).
+    pub tls_names: Vec<String>,
     /// Where clients reach orgbox (`https://orgbox.example.test`, behind a proxy or in a
     /// container network): the base of links in captured mail, and a host the control plane
     /// answers. When absent, links use the request's host if orgbox answers it, else the
@@ -37,7 +40,8 @@ impl Default for ServerConfig {
             max_body_bytes: 1024 * 1024,
             trusted_proxies: Vec::new(),
             allow_shared_key_file: false,
-            tls_listen: None,
+            tls_listen: crate::config::listen::TlsListen::Auto,
+            tls_names: Vec::new(),
             public_url: None,
         }
     }

@@ -10,10 +10,10 @@ use serde_json::{json, Value};
 
 use chrono::DateTime;
 
+use crate::control::body;
 use crate::control::{Admin, ControlError};
 use crate::domain::error::Error;
 use crate::domain::time::{iso, Precision};
-use crate::request::json::parse_body;
 use crate::sandbox::Clock;
 
 #[derive(Deserialize)]
@@ -60,7 +60,7 @@ fn parse_time(value: &Value) -> Result<i64, Error> {
 
 /// `POST /sandbox/clock`: moves the clock; answers with it.
 pub async fn move_clock(admin: Admin, body: Bytes) -> Result<HttpResponse, ControlError> {
-    let request: MoveClock = parse_body(&body)?;
+    let request: MoveClock = body::json(&body)?;
     let set = request.set.as_ref().map(parse_time).transpose()?;
     let advance = match (request.advance_ms, request.advance_seconds) {
         (Some(ms), None) => Some(ms),

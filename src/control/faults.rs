@@ -8,9 +8,9 @@ use actix_web::web::{self, Bytes};
 use actix_web::HttpResponse;
 use serde_json::json;
 
+use crate::control::body;
 use crate::control::{Admin, ControlError};
 use crate::domain::error::Error;
-use crate::request::json::parse_body;
 use crate::sandbox::faults::FaultSpec;
 
 /// `GET /sandbox/faults`: `{faults}`.
@@ -20,7 +20,7 @@ pub async fn list_faults(admin: Admin) -> HttpResponse {
 
 /// `POST /sandbox/faults`: 201 `{id, faults}`.
 pub async fn add_fault(admin: Admin, body: Bytes) -> Result<HttpResponse, ControlError> {
-    let spec: FaultSpec = parse_body(&body)?;
+    let spec: FaultSpec = body::json(&body)?;
     let id = admin.sandbox.faults.add(spec).map_err(Error::Invalid)?;
     Ok(HttpResponse::Created().json(json!({ "id": id, "faults": admin.sandbox.faults.list() })))
 }

@@ -151,8 +151,7 @@ pub async fn accept_invitation(
 ) -> Result<HttpResponse, ControlError> {
     let token = token.into_inner();
     // The same-site rules let only JSON through to here (see `control::site`).
-    let parsed: AcceptBody =
-        serde_json::from_slice(&body).map_err(|e| Error::MalformedJson(e.to_string()))?;
+    let parsed: AcceptBody = crate::control::body::json(&body)?;
     let password_text = parsed
         .password
         .ok_or_else(|| Error::Invalid("password is required".into()))?;

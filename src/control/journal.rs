@@ -58,9 +58,7 @@ fn filter_of(q: &JournalQuery) -> Result<JournalFilter, ControlError> {
 }
 
 fn parse_query(req: &actix_web::HttpRequest) -> Result<JournalQuery, ControlError> {
-    web::Query::<JournalQuery>::from_query(req.query_string())
-        .map(web::Query::into_inner)
-        .map_err(|e| Error::Invalid(format!("invalid query string: {e}")).into())
+    crate::control::body::query(req)
 }
 
 /// The filter and page size (default 100) a journal query string asks for.

@@ -6,10 +6,10 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 
 use crate::bitgo::kyc::view::identity_json;
+use crate::control::body;
 use crate::control::{Admin, ControlError};
 use crate::domain::error::Error;
 use crate::domain::kyc::Outcome;
-use crate::request::json::parse_body;
 use crate::service::kyc;
 
 #[derive(Deserialize)]
@@ -25,7 +25,7 @@ pub async fn complete_identity(
     body: Bytes,
 ) -> Result<HttpResponse, ControlError> {
     let identity_id = id.into_inner();
-    let request: Complete = parse_body(&body)?;
+    let request: Complete = body::json(&body)?;
     let outcome = match request.status.as_deref() {
         None => Outcome::Approved,
         Some(s) => Outcome::parse(s).ok_or_else(|| {

@@ -5,6 +5,7 @@
 //! when one applies.
 
 pub mod bitwarden;
+pub mod body;
 pub mod clock;
 pub mod console;
 pub mod enterprises;
@@ -21,6 +22,7 @@ pub mod seeding;
 pub mod site;
 pub mod snapshots;
 pub mod wallets;
+pub mod webhooks;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
@@ -152,6 +154,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
             )
             .service(web::resource("/prices/{asset}").route(web::put().to(wallets::set_price)))
             .configure(configure_sandbox_control)
+            .configure(webhooks::configure)
             .configure(enterprises::configure)
             .configure(bitwarden::configure)
             .default_service(web::to(not_found)),
@@ -219,13 +222,41 @@ fn configure_sandbox_control(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/openapi.json").route(web::get().to(openapi::openapi)));
 }
 
-/// `GET /sandbox/health`: `{status, version, sandbox}`.
-async fn health(admin: Admin) -> HttpResponse {
+/// `GET /sandbox/health`: `{status, version, sandbox, https, tlsCaPem}`: `https` is the
+/// HTTPS listener's base URL on the host this request came to (what `bw config server`
+/// takes), `tlsCaPem` the CA that signs its certificate (for `NODE_EXTRA_CA_CERTS`); both
+/// null when HTTPS is off.
+async fn health(
+    admin: Admin,
+    req: HttpRequest,
+    state: web::Data<crate::request::state::AppState>,
+) -> HttpResponse {
+    let listening = &state.listening;
+    let https = listening.https.map(|tls| {
+        let info = req.connection_info();
+        let host = host_without_port(info.host());
+        let host = if host.is_empty() {
+            tls.ip().to_string()
+        } else {
+            host.to_string()
+        };
+        format!("https://{host}:{}", tls.port())
+    });
     HttpResponse::Ok().json(json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
         "sandbox": admin.sandbox.name,
+        "https": https,
+        "tlsCaPem": listening.tls_ca_pem,
     }))
+}
+
+/// `example.test:3080` -> `example.test`, `[::1]:3080` -> `[::1]`.
+fn host_without_port(host: &str) -> &str {
+    match host.rfind(':') {
+        Some(at) if !host[at..].contains(']') => &host[..at],
+        _ => host,
+    }
 }
 
 async fn not_found(_admin: Admin, req: HttpRequest) -> Result<HttpResponse, ControlError> {
@@ -248,6 +279,14 @@ async fn switched_off() -> Result<HttpResponse, ControlError> {
 mod tests {
     use super::*;
     use actix_web::test::TestRequest;
+
+    #[test]
+    fn hosts_lose_their_port() {
+        assert_eq!(host_without_port("example.test:3080"), "example.test");
+        assert_eq!(host_without_port("[::1]:3080"), "[::1]");
+        assert_eq!(host_without_port("[::1]"), "[::1]");
+        assert_eq!(host_without_port("orgbox"), "orgbox");
+    }
 
     #[test]
     fn invitation_tokens_never_reach_the_access_log() {

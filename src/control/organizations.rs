@@ -9,12 +9,12 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::control::body;
 use crate::control::{Admin, ControlError};
 use crate::domain::error::Error;
 use crate::domain::ids::is_hex_id;
 use crate::domain::organization::check_role_assignment;
 use crate::domain::role::OrgRole;
-use crate::request::json::parse_body;
 use crate::store::{enterprises, organizations, users};
 
 #[derive(Deserialize)]
@@ -32,7 +32,7 @@ pub async fn make_organization_admin(
     body: Bytes,
 ) -> Result<HttpResponse, ControlError> {
     let org_id = id.into_inner();
-    let request: MakeAdmin = parse_body(&body)?;
+    let request: MakeAdmin = body::json(&body)?;
     if let Some(id) = request.user_id.as_deref().filter(|id| !is_hex_id(id)) {
         return Err(Error::Invalid(format!("invalid userId {id:?}: expected 32 hex")).into());
     }

@@ -1,6 +1,6 @@
 //! `GET /sandbox/outbox`: the mail orgbox would have sent, newest first.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -23,9 +23,7 @@ struct OutboxQuery {
 /// `GET /sandbox/outbox?to=&limit=`: `{messages: [{id, source, kind, to, subject, body, link,
 /// createdAt}]}`, newest first, optionally only to one recipient (case-insensitive).
 pub async fn list_outbox(admin: Admin, req: HttpRequest) -> Result<HttpResponse, ControlError> {
-    let q = web::Query::<OutboxQuery>::from_query(req.query_string())
-        .map_err(|e| Error::Invalid(format!("invalid query string: {e}")))?
-        .into_inner();
+    let q: OutboxQuery = crate::control::body::query(&req)?;
     let limit = match q.limit.as_deref() {
         None | Some("") => DEFAULT_LIMIT,
         Some(l) => l

@@ -11,9 +11,9 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::control::body;
 use crate::control::{Admin, ControlError};
 use crate::domain::error::Error;
-use crate::request::json::parse_body;
 use crate::sandbox::{snapshots, Sandbox};
 
 #[derive(Deserialize)]
@@ -42,7 +42,7 @@ pub async fn list_sandboxes(admin: Admin) -> HttpResponse {
 /// `POST /sandbox/sandboxes {name, snapshot?}`: 201 with the new sandbox and `basePath`
 /// (`/s/{name}`), a copy of the seeded template or of a saved snapshot; 409 if it exists.
 pub async fn create_sandbox(admin: Admin, body: Bytes) -> Result<HttpResponse, ControlError> {
-    let request: CreateSandbox = parse_body(&body)?;
+    let request: CreateSandbox = body::json(&body)?;
     let state = admin.state.clone();
     let now = admin.sandbox.clock.now_ms();
     let (view, took) = web::block(move || {

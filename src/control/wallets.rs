@@ -1,5 +1,5 @@
 //! Money on the control plane: `POST /sandbox/wallets/{id}/faucet {asset, amount}` credits a
-//! Go Account (a ledger row like any deposit), `GET /sandbox/wallets/{id}/ledger` shows its
+//! Go Account (a ledger row like any deposit, confirmed `[money] settle_after_seconds` later), `GET /sandbox/wallets/{id}/ledger` shows its
 //! rows and balances, and `PUT /sandbox/prices/{asset} {usd}` sets a USD price (filling the
 //! resting limit orders it crosses).
 
@@ -8,10 +8,10 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::control::body;
 use crate::control::{Admin, ControlError};
 use crate::domain::error::Error;
 use crate::domain::money;
-use crate::request::json::parse_body;
 use crate::service::{deposits, trading};
 use crate::store::{ledger, wallets};
 
@@ -29,7 +29,7 @@ pub async fn faucet(
     body: Bytes,
 ) -> Result<HttpResponse, ControlError> {
     let wallet_id = id.into_inner().to_ascii_lowercase();
-    let request: Faucet = parse_body(&body)?;
+    let request: Faucet = body::json(&body)?;
     let asset = money::asset(&request.asset)?;
     let amount = match &request.amount {
         Value::String(s) => money::parse_amount(s, "amount")?,
@@ -37,10 +37,11 @@ pub async fn faucet(
         _ => return Err(Error::Invalid("amount must be base units".into()).into()),
     };
     let now = access.sandbox.clock.now_ms();
+    let confirm_after = access.state.money.settle_after_seconds.saturating_mul(1000);
     let (transfer_id, balance) = access
         .sandbox
         .store
-        .write(move |c| deposits::faucet(c, &wallet_id, asset, amount, now))
+        .write(move |c| deposits::faucet(c, &wallet_id, asset, amount, now, confirm_after))
         .await?;
     Ok(HttpResponse::Ok().json(json!({
         "transferId": transfer_id,
@@ -99,7 +100,7 @@ pub async fn set_price(
     body: Bytes,
 ) -> Result<HttpResponse, ControlError> {
     let asset = money::asset(&asset.into_inner())?;
-    let request: Price = parse_body(&body)?;
+    let request: Price = body::json(&body)?;
     let raw = match &request.usd {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),

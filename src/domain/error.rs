@@ -92,6 +92,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// The message for the operator's terminal (the CLI, a failed start): an internal error's
+    /// detail too, which a client's answer never carries.
+    pub fn for_operator(&self) -> String {
+        match self {
+            Error::Internal(detail) => detail.trim_start_matches("sqlite: ").to_string(),
+            other => other.to_string(),
+        }
+    }
+
     /// The stable name of the error (BitGo's `name`; the journal's `refusedBy`). Never rename
     /// one: clients match on them.
     pub fn code(&self) -> &'static str {

@@ -2,6 +2,7 @@
 //! client IP, and get back an answer with a reason.
 pub mod error;
 
+pub mod address;
 pub mod approval;
 pub mod bitwarden;
 pub mod enterprise_change;
@@ -16,5 +17,7 @@ pub mod role;
 pub mod scope;
 pub mod time;
 pub mod token_rules;
+pub mod transfer;
 pub mod wallet_policy;
+pub mod webhook;
 pub mod withdrawal;

@@ -100,7 +100,7 @@ impl ControlPlane {
                 self.exposure.as_deref().unwrap_or("beyond loopback")
             ),
             (Some(_), None) => {
-                "needs Authorization: Bearer <[sandbox] admin_key from config.toml>".into()
+                "needs Authorization: Bearer <the admin key: [sandbox] admin_key, --admin-key or ORGBOX_ADMIN_KEY>".into()
             }
         }
     }

@@ -88,6 +88,15 @@ pub fn note_principal(req: &HttpRequest, user_id: &str, token_id: Option<&str>) 
     });
 }
 
+/// Leaves on a login's or token grant's `response` which user it answered for, so the journal
+/// names that user although the request carried no token.
+pub fn note_issued_to(response: &mut actix_web::HttpResponse, user_id: &str) {
+    response.extensions_mut().insert(PrincipalNote {
+        user_id: user_id.to_string(),
+        token_id: None,
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,7 +37,22 @@ pub struct AppState {
     pub bitwarden: crate::config::bitwarden::BitwardenConfig,
     /// Go Account prices, thresholds and timings.
     pub money: MoneyConfig,
+    /// The webhook delivery pool (and its settings: allowed targets, inbox size).
+    pub deliveries: std::sync::Arc<crate::sandbox::deliveries::Deliveries>,
     /// The demo users' password (config.toml `[demo]`), which the console offers behind the
     /// control plane's guard so a newcomer can act as a demo user; the banner prints it too.
     pub demo_password: String,
+    /// Where this server listens, as `GET /sandbox/health` tells it.
+    pub listening: Listening,
+}
+
+/// The listeners as bound, for clients that need to find the HTTPS one (`bw`).
+#[derive(Debug, Clone)]
+pub struct Listening {
+    /// The plain HTTP listener's address.
+    pub http: std::net::SocketAddr,
+    /// The HTTPS listener's address, when there is one.
+    pub https: Option<std::net::SocketAddr>,
+    /// The PEM of the local CA that signs the HTTPS certificate, when there is one.
+    pub tls_ca_pem: Option<String>,
 }

@@ -10,3 +10,7 @@ pub const SANDBOXES_DIR: &str = "sandboxes";
 pub const SNAPSHOTS_DIR: &str = "snapshots";
 /// Name of the server key file inside the data directory.
 pub const SERVER_KEY_FILE: &str = "server.key";
+/// The lock file that gives a data directory one owner at a time (see `sandbox::lock`).
+pub const LOCK_FILE: &str = "orgbox.lock";
+/// Directory of the HTTPS listener's CA and certificate inside the data directory.
+pub const TLS_DIR: &str = "tls";

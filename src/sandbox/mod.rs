@@ -1,12 +1,14 @@
-//! Sandboxes: each is a store, a clock, a journal and fault rules. The default sandbox is the
+//! Sandboxes: each is a store, a clock, a journal, fault rules and webhook capture inboxes. The default sandbox is the
 //! configured database; named ones live under `/s/{name}/...`, each in its own SQLite file
 //! made from the seeded template. Handlers reach theirs through [`Sandboxes::for_request`] (or
 //! [`Sandboxes::for_http`]), never through a global.
 
 pub mod clock;
+pub mod deliveries;
 pub mod faults;
 pub mod journal;
 pub mod layout;
+pub mod lock;
 pub mod named;
 pub mod snapshots;
 
@@ -23,6 +25,7 @@ use crate::domain::error::Result;
 use crate::store::{copy, Store};
 
 pub use clock::Clock;
+pub use deliveries::inbox::Inboxes;
 pub use faults::Faults;
 pub use journal::Journal;
 pub use named::{NamedConfig, Registry};
@@ -44,6 +47,8 @@ pub struct Memory {
     pub journal: Arc<Journal>,
     /// Fault and latency rules.
     pub faults: Arc<Faults>,
+    /// Webhook capture inboxes.
+    pub inboxes: Arc<Inboxes>,
 }
 
 impl Memory {
@@ -55,6 +60,7 @@ impl Memory {
             replays: Arc::new(ReplayGuard::default()),
             journal: Arc::new(Journal::new(journal_capacity)),
             faults: Arc::new(Faults::default()),
+            inboxes: Arc::new(Inboxes::default()),
         }
     }
 }
@@ -76,6 +82,8 @@ pub struct Sandbox {
     pub journal: Arc<Journal>,
     /// Fault and latency rules.
     pub faults: Arc<Faults>,
+    /// Webhook capture inboxes.
+    pub inboxes: Arc<Inboxes>,
 }
 
 impl Sandbox {
@@ -99,12 +107,14 @@ impl Sandbox {
             replays: m.replays,
             journal: m.journal,
             faults: m.faults,
+            inboxes: m.inboxes,
         }
     }
 
     /// Back to `template`: its data (replaced in place with SQLite's backup API, under the
     /// writer lock, so no write interleaves) with a new Bitwarden JWT key, a running system
-    /// clock, no counters, an empty journal and no fault rules.
+    /// clock, no counters, an empty journal, no fault rules and empty capture inboxes (its
+    /// webhooks, secrets and pending deliveries go with the data).
     pub fn reset_blocking(&self, template: &Path) -> Result<()> {
         let source = Connection::open_with_flags(template, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         self.store
@@ -114,6 +124,7 @@ impl Sandbox {
         self.replays.clear();
         self.journal.clear();
         self.faults.clear();
+        self.inboxes.clear_all();
         Ok(())
     }
 }

@@ -67,7 +67,8 @@ pub fn checked_copy(file: &Path, scratch_dir: &Path) -> Result<(TempDb, i64)> {
     let checked = TempDb::new(scratch_dir);
     {
         let src = open_read_only(file)?;
-        copy::save_to_file(&src, checked.path()).map_err(not_a_snapshot)?;
+        // SQLite's own words ("file is not a database"), not a bare "internal error".
+        copy::save_to_file(&src, checked.path()).map_err(|e| not_a_snapshot(e.for_operator()))?;
     }
     let version = copy::verify_and_upgrade(checked.path())?;
     Ok((checked, version))
@@ -90,7 +91,10 @@ fn open_read_only(path: &Path) -> Result<Connection> {
 }
 
 fn not_a_snapshot(e: impl std::fmt::Display) -> Error {
-    Error::Invalid(format!("not a usable orgbox snapshot: {e}"))
+    Error::Invalid(format!(
+        "not a usable orgbox snapshot: {e} (a snapshot is the SQLite file that \
+         GET /sandbox/snapshot or `orgbox snapshot save` writes)"
+    ))
 }
 
 /// Where the saved snapshot `name` lives in `dir`; refuses a bad name.

@@ -3,6 +3,7 @@
 //! HTTP types).
 
 pub mod access;
+pub mod addresses;
 pub mod approvals;
 pub mod deposits;
 pub mod kyc;
@@ -11,4 +12,5 @@ pub mod pricing;
 pub mod seeding;
 pub mod trading;
 pub mod wallets;
+pub mod webhooks;
 pub mod withdrawals;

@@ -42,6 +42,8 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
         70,
         include_str!("migrations/0070_refresh_token_families.sql"),
     ),
+    (90, include_str!("migrations/0090_webhooks.sql")),
+    (91, include_str!("migrations/0091_wallet_addresses.sql")),
     (110, include_str!("migrations/0110_bitwarden_admin.sql")),
 ];
 

@@ -2,6 +2,7 @@
 //! from async code, [`Store::read`] and [`Store::write`]. Repository modules below hold plain
 //! synchronous functions over a `&Connection`.
 
+pub mod addresses;
 pub mod approvals;
 pub mod bitwarden;
 pub mod child_enterprises;
@@ -25,6 +26,7 @@ pub mod transfers;
 pub mod users;
 pub mod wallet_policies;
 pub mod wallets;
+pub mod webhooks;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};

@@ -181,6 +181,16 @@ pub fn find_for_user(conn: &Connection, user_id: &str, id: &str) -> Result<Optio
         .transpose()
 }
 
+/// The token `id`, whoever it belongs to (what a webhook simulation reports).
+pub fn find_by_id(conn: &Connection, id: &str) -> Result<Option<TokenRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM access_tokens WHERE id = ?1");
+    conn.prepare_cached(&sql)?
+        .query_row([id], from_row)
+        .optional()?
+        .map(finish)
+        .transpose()
+}
+
 /// One page of a user's usable long-lived tokens (neither expired nor revoked at `now_ms`),
 /// in id order after (or, descending, before) `after_id`.
 pub fn list_usable_api_tokens(

@@ -171,6 +171,16 @@ pub fn find(conn: &Connection, id: &str) -> Result<Option<TransferRow>> {
         .optional()?)
 }
 
+/// The transfer of `wallet_id` with transaction id `txid`, if any.
+pub fn find_by_txid(conn: &Connection, wallet_id: &str, txid: &str) -> Result<Option<TransferRow>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM transfers WHERE wallet_id = ?1 AND txid = ?2"
+        ))?
+        .query_row([wallet_id, txid], transfer_from)
+        .optional()?)
+}
+
 /// The transfer a pending approval holds, if any.
 pub fn find_by_approval(conn: &Connection, approval_id: &str) -> Result<Option<TransferRow>> {
     Ok(conn

@@ -29,10 +29,13 @@ pub struct UserRow {
     pub last_login_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, username, first_name, last_name, password_hash, country, timezone, \
-                       is_active, created_at, last_login_at";
+/// The columns [`from_row`] reads, in its order.
+pub(crate) const COLUMNS: &str =
+    "id, username, first_name, last_name, password_hash, country, timezone, \
+     is_active, created_at, last_login_at";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+/// A user from the first columns of `r`, in [`COLUMNS`] order.
+pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
         id: r.get(0)?,
         username: r.get(1)?,

@@ -69,6 +69,16 @@ pub fn insert_key(conn: &Connection, k: &KeyRow) -> Result<()> {
     Ok(())
 }
 
+/// Gives a key that has no encrypted private key this one (an existing demo keychain from
+/// before the demo key was kept encrypted); a key that has one keeps it.
+pub fn fill_encrypted_prv(conn: &Connection, id: &str, encrypted_prv: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE wallet_keys SET encrypted_prv = ?2 WHERE id = ?1 AND encrypted_prv IS NULL",
+        params![id, encrypted_prv],
+    )?;
+    Ok(())
+}
+
 /// A key by id.
 pub fn find_key(conn: &Connection, id: &str) -> Result<Option<KeyRow>> {
     Ok(conn

@@ -52,7 +52,7 @@ async fn download(bw: &BwApp, token: &str) -> Value {
 /// The same data directory (so the same signing key and installation id) started self-hosted.
 async fn self_hosted(cloud: BwApp) -> BwApp {
     let BwApp { app, org_id } = cloud;
-    let app = spawn_app_in(app.dir, |c| {
+    let app = spawn_app_in(app.stop().await, |c| {
         c.bitwarden.users = orgbox::config::bitwarden::BitwardenConfig::default().users;
         c.bitwarden.deployment = Deployment::SelfHosted;
     })

@@ -728,7 +728,7 @@ async fn the_demo_world_is_seeded_once_per_data_directory() {
         .ok();
     let before = bw.snapshot().await;
     let BwApp { app, org_id } = bw;
-    let again = crate::helpers::spawn_app_in(app.dir, |c| {
+    let again = crate::helpers::spawn_app_in(app.stop().await, |c| {
         c.bitwarden.users = orgbox::config::bitwarden::BitwardenConfig::default().users;
     })
     .await;

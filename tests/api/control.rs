@@ -243,8 +243,7 @@ async fn switched_off_every_control_path_is_a_404() {
     // Arranged with the control plane on, then the same data directory with it off.
     let on = spawn_app().await;
     let eid = lone_enterprise(&on, &[(DALE, EnterprisePermission::Auditor)]);
-    let TestApp { dir, .. } = on;
-    let app = spawn_app_in(dir, |c| c.sandbox.enabled = false).await;
+    let app = spawn_app_in(on.stop().await, |c| c.sandbox.enabled = false).await;
     for path in [
         "/sandbox/health",
         "/sandbox/outbox",
@@ -263,8 +262,7 @@ async fn switched_off_every_control_path_is_a_404() {
     )
     .await
     .ok();
-    let TestApp { dir, .. } = app;
-    let app = spawn_app_in(dir, |_| {}).await;
+    let app = spawn_app_in(app.stop().await, |_| {}).await;
     assert_eq!(mail_to(&app, SERVICE).len(), 1);
 }
 
@@ -295,4 +293,72 @@ async fn two_accepts_at_once_set_the_password_once() {
     )
     .await
     .ok();
+}
+
+#[actix_web::test]
+async fn bad_bodies_and_queries_name_the_field_and_the_type_in_words_and_change_nothing() {
+    let app = spawn_app().await;
+    let clock = app.get("/sandbox/clock", Auth::None).await.ok()["offsetMs"].clone();
+    let digest = crate::sandboxes::digest(&app, "").await;
+    for (method, path, body, wanted) in [
+        (
+            "POST",
+            "/sandbox/clock",
+            r#"{"advanceMs":"soon"}"#,
+            r#"advanceMs: expected a whole number, got the string "soon""#,
+        ),
+        (
+            "POST",
+            "/sandbox/clock",
+            r#"{"freeze":1}"#,
+            "freeze: expected true or false, got 1",
+        ),
+        (
+            "POST",
+            "/sandbox/sandboxes",
+            r#"{"name":5}"#,
+            "name: expected a string, got 5",
+        ),
+        ("POST", "/sandbox/sandboxes", "{}", "name is required"),
+        (
+            "POST",
+            "/sandbox/faults",
+            r#"{"status":"teapot"}"#,
+            r#"status: expected a whole number, 0 or more, got the string "teapot""#,
+        ),
+        (
+            "POST",
+            "/sandbox/clock",
+            r#"{"advance":1}"#,
+            "unknown field advance; the fields are reset, set, advanceMs",
+        ),
+    ] {
+        let r = app
+            .send(Req::method(method, path).raw(body.as_bytes(), "application/json"))
+            .await;
+        assert_eq!(control_error(&r, 400), "invalid_request");
+        let error = r.json()["error"].as_str().unwrap().to_string();
+        assert!(error.starts_with(wanted), "{path} {body}: {error}");
+        assert!(
+            !error.contains("i64") && !error.contains("invalid type"),
+            "{error}"
+        );
+    }
+    let r = app.get("/sandbox/journal?limit=many", Auth::None).await;
+    control_error(&r, 400);
+    assert_eq!(
+        r.json()["error"],
+        "limit: expected a whole number, got \"many\" (in the query string)"
+    );
+    assert_eq!(
+        app.get("/sandbox/clock", Auth::None).await.ok()["offsetMs"],
+        clock
+    );
+    let sandboxes = app.get("/sandbox/sandboxes", Auth::None).await.ok();
+    assert_eq!(sandboxes["count"], 0);
+    assert!(app.get("/sandbox/faults", Auth::None).await.ok()["faults"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(crate::sandboxes::digest(&app, "").await, digest);
 }

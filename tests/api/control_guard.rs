@@ -266,6 +266,19 @@ async fn a_configured_host_is_answered() {
 }
 
 #[actix_web::test]
+async fn a_name_the_https_certificate_carries_is_answered_too() {
+    let app = spawn_app_with(|c| c.server.tls_names = vec!["orgbox".into()]).await;
+    let r = app
+        .send(Req::get("/sandbox/health").header("Host", "orgbox:3080"))
+        .await;
+    assert_eq!(r.status, 200);
+    let r = app
+        .send(Req::get("/sandbox/health").header("Host", "other:3080"))
+        .await;
+    refused(&r, 421, "host_not_allowed", "other");
+}
+
+#[actix_web::test]
 async fn the_console_origin_and_plain_clients_keep_working() {
     let app = spawn_app().await;
     // What the console's own page sends.
@@ -356,7 +369,10 @@ async fn needs_the_key(app: &TestApp, reason: &str) {
 
 #[actix_web::test]
 async fn an_https_listener_beyond_loopback_puts_the_control_plane_behind_a_key() {
-    let app = spawn_app_with(|c| c.server.tls_listen = Some("0.0.0.0:0".parse().unwrap())).await;
+    let app = spawn_app_with(|c| {
+        c.server.tls_listen = orgbox::config::listen::TlsListen::At("0.0.0.0:0".parse().unwrap())
+    })
+    .await;
     needs_the_key(&app, "HTTPS listener 0.0.0.0:").await;
     // Through the HTTPS listener itself.
     let tls = app.tls.expect("an HTTPS listener");
@@ -388,7 +404,10 @@ async fn a_trusted_proxy_puts_the_control_plane_behind_a_key() {
 
 #[actix_web::test]
 async fn loopback_listeners_and_no_proxy_leave_it_open() {
-    let app = spawn_app_with(|c| c.server.tls_listen = Some("127.0.0.1:0".parse().unwrap())).await;
+    let app = spawn_app_with(|c| {
+        c.server.tls_listen = orgbox::config::listen::TlsListen::At("127.0.0.1:0".parse().unwrap())
+    })
+    .await;
     assert!(app.state.control.describe().starts_with("open"));
     app.get("/sandbox/console/demo", Auth::None).await.ok();
 }

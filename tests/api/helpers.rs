@@ -60,6 +60,8 @@ pub struct TestApp {
     /// helpers).
     admin_key: Option<String>,
     client: awc::Client,
+    server: actix_web::dev::ServerHandle,
+    running: actix_web::rt::task::JoinHandle<std::io::Result<()>>,
 }
 
 /// How a request authenticates.
@@ -258,7 +260,8 @@ pub async fn spawn_app_in(dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config
     let state = app.state();
     let demo = app.demo().clone();
     let tls = app.tls_address();
-    actix_web::rt::spawn(app.run_until_stopped());
+    let server = app.handle();
+    let running = actix_web::rt::spawn(app.run_until_stopped());
     // The server starts when its future is first polled: let it, so that a synchronous
     // helper (which blocks this thread) never waits on a server that has not started.
     actix_web::rt::task::yield_now().await;
@@ -270,6 +273,8 @@ pub async fn spawn_app_in(dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config
         tls,
         admin_key,
         client: client(),
+        server,
+        running,
     }
 }
 
@@ -343,6 +348,14 @@ async fn send_with(client: &awc::Client, base: &str, req: Req) -> Resp {
 }
 
 impl TestApp {
+    /// Stops the server, which lets go of its data directory (one server per directory), and
+    /// hands the directory back to start another on it.
+    pub async fn stop(self) -> tempfile::TempDir {
+        self.server.stop(false).await;
+        let _ = self.running.await;
+        self.dir
+    }
+
     /// Sends a request, signing it as asked.
     pub async fn send(&self, req: Req) -> Resp {
         send_with(&self.client, &self.base, req).await

@@ -66,7 +66,7 @@ async fn tokens_stay_valid_across_a_restart_and_the_demo_world_is_not_reseeded()
         .unwrap()
         .to_string();
     let first_demo = app.demo.clone();
-    let dir = app.dir;
+    let dir = app.stop().await;
     let again = spawn_app_in(dir, |_| {}).await;
     assert_eq!(again.demo.organization_id, first_demo.organization_id);
     again
@@ -175,7 +175,8 @@ async fn the_tls_key_and_its_directory_are_private_in_a_data_directory_that_exis
     // A data directory its owner made with mkdir (0755) before the first start.
     set(dir.path(), 0o755).unwrap();
     let mut config = test_config(dir.path());
-    config.server.tls_listen = Some("127.0.0.1:0".parse().unwrap());
+    config.server.tls_listen =
+        orgbox::config::listen::TlsListen::At("127.0.0.1:0".parse().unwrap());
     drop(
         orgbox::app::Application::build(config.clone())
             .await

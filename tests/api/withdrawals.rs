@@ -299,8 +299,7 @@ async fn two_hundred_parallel_withdrawals_against_a_balance_for_one_hundred() {
     assert_eq!(app.count("SELECT min(available) FROM wallet_balances"), 0);
     // The same after a restart on the same data directory.
     let id = a.id.clone();
-    let TestApp { dir, .. } = app;
-    let app = spawn_app_in(dir, |_| {}).await;
+    let app = spawn_app_in(app.stop().await, |_| {}).await;
     assert_eq!(balance(&app, &id, "ofctusd"), (0, 0));
     let token = service_token(&app).await;
     faucet(&app, &id, "ofctusd", 1_000).await;
@@ -341,8 +340,53 @@ async fn the_demo_go_account_is_funded_for_the_service_user_and_refused_to_brenn
         "OrganizationAdminCannotTransact"
     );
     // Seeding again adds nothing.
-    let TestApp { dir, .. } = app;
-    let app = spawn_app_in(dir, |_| {}).await;
+    let app = spawn_app_in(app.stop().await, |_| {}).await;
     assert_eq!(balance(&app, &acct.id, "ofctusd"), (99_990_000, 0));
     assert_eq!(app.count("SELECT count(*) FROM wallets"), 1);
+}
+
+/// The demo Go Account's user keychain as the service user reads it back.
+async fn demo_keychain(app: &TestApp) -> serde_json::Value {
+    let token = service_token(app).await;
+    let wallet_id = &app.demo.children[0].go_account_id;
+    let wallet = app
+        .get(
+            &format!("/api/v2/ofc/wallet/{wallet_id}"),
+            Auth::Raw(token.clone()),
+        )
+        .await
+        .ok();
+    let key_id = wallet["keys"][0].as_str().unwrap().to_string();
+    app.get(&format!("/api/v2/ofc/key/{key_id}"), Auth::Raw(token))
+        .await
+        .ok()
+}
+
+#[actix_rt::test]
+async fn the_demo_keychain_carries_its_key_encrypted_with_the_demo_password_as_the_sdk_does() {
+    let app = spawn_app().await;
+    let xprv = app.demo.children[0].go_account_xprv.clone();
+    let key = demo_keychain(&app).await;
+    let envelope = key["encryptedPrv"]
+        .as_str()
+        .expect("encryptedPrv")
+        .to_string();
+    assert_eq!(
+        orgbox::auth::sjcl::decrypt(PASSWORD, &envelope).as_deref(),
+        Some(xprv.as_str())
+    );
+    assert_eq!(orgbox::auth::sjcl::decrypt("wrong", &envelope), None);
+    // A directory seeded before the key was kept encrypted gains it at the next start, the
+    // same bytes a fresh seed writes.
+    app.state
+        .sandboxes
+        .default_sandbox()
+        .store
+        .write_blocking(|c| -> orgbox::domain::error::Result<_> {
+            Ok(c.execute("UPDATE wallet_keys SET encrypted_prv = NULL", [])?)
+        })
+        .unwrap();
+    assert!(demo_keychain(&app).await.get("encryptedPrv").is_none());
+    let app = spawn_app_in(app.stop().await, |_| {}).await;
+    assert_eq!(demo_keychain(&app).await["encryptedPrv"], envelope.as_str());
 }

@@ -2,7 +2,7 @@
 // a parent and 49 children, 500 in no organization) and 10,000 journal entries. Pages through
 // the world and the journal, finds an enterprise, filters the journal by a principal's email,
 // and prints the times it saw as `figure` lines (reported, never asserted: bench/console.py
-// runs this same script for the README's figures). Prints `ok` / `not ok` lines and a
+// runs this same script for the figures in docs/performance.md). Prints `ok` / `not ok` lines and a
 // `N passed, M failed` summary. Needs ORGBOX_URL and CHROME; the server's journal must hold
 // 10,000 entries (config `journal_capacity`). With SCALE_PRESEEDED=1 the world and journal
 // are taken as they are.

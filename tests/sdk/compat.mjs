@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { BitGoAPI } from '@bitgo/sdk-api';
+import { webhookSuite } from './webhooks.mjs';
 
 // sdk-api has no `enterprises()`; the SDK's own Enterprises class lives in the sdk-core copy that
 // sdk-api itself loads. Its get/list only use `bitgo.get(bitgo.url(...))` (v1 paths), no coin.
@@ -50,10 +51,10 @@ process.env.BITGO_TIMEOUT = '15';
 const FETCH_TIMEOUT_MS = 15_000;
 // Hard stop for the whole run, whatever happens.
 setTimeout(() => {
-  console.log('not ok - suite: still running after 90 s, giving up');
+  console.log('not ok - suite: still running after 150 s, giving up');
   console.log(`${passed} passed, ${failed + 1} failed`);
   process.exit(1);
-}, 90_000).unref();
+}, 150_000).unref();
 
 const USERNAME = 'brennan@prestige-worldwide.test';
 const PASSWORD = 'Prestige-Worldwide-2026';
@@ -757,6 +758,10 @@ await constantsSuite();
 for (const v of VERSIONS) {
   await versionSuite(v);
   await goAccountSuite(v);
+  await webhookSuite(v, {
+    step, check, need, rejects, clip, ofcSdk, BASE, FETCH_TIMEOUT_MS, PASSWORD, OTP, SERVICE_USER,
+    ORG_ADMIN: USERNAME, CHILD_NAME, ID_RE,
+  });
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

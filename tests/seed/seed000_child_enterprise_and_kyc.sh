@@ -5,11 +5,22 @@
 # curl calls as written, with only the host changed (https://app.bitgo-test.com and
 # $BITGO_EXPRESS_HOST become the sandbox). Step 4 (organization admins) is BitGo support's job;
 # the demo world already has one, and POST /sandbox/organizations/{id}/admins makes more.
-# Needs ORGBOX_HOST (host:port), EMAIL and PASSWORD (an organization admin), SERVICE_EMAIL (the
+# Needs ORGBOX_HOST (host:port) or ORGBOX_URL, EMAIL and PASSWORD (an organization admin), SERVICE_EMAIL (the
 # organization's service user, same password) and END_USER_EMAIL in the environment.
 set -euo pipefail
+# ORGBOX_URL (http://HOST:PORT, or a named sandbox's http://HOST:PORT/s/NAME) stands for ORGBOX_HOST.
+if [[ -z "${ORGBOX_HOST:-}" && -n "${ORGBOX_URL:-}" ]]; then
+  ORGBOX_HOST="${ORGBOX_URL#http://}"
+  ORGBOX_HOST="${ORGBOX_HOST%/}"
+fi
 : "${ORGBOX_HOST:?}" "${EMAIL:?}" "${PASSWORD:?}" "${SERVICE_EMAIL:?}" "${END_USER_EMAIL:?}"
+# The control plane's key, when the server needs one (ORGBOX_ADMIN_KEY); empty is fine when it is open.
+ADMIN_KEY_HEADER="Authorization: Bearer ${ORGBOX_ADMIN_KEY:-}"
 field() { sed -E "s/.*\"$1\":\"([^\"]+)\".*/\1/"; }
+# The enterprise named ENTERPRISE_NAME (default: the demo organization's parent enterprise) among
+# those the login lists: by name, never by position (a child enterprise may come first).
+ENTERPRISE_NAME="${ENTERPRISE_NAME:-Prestige Worldwide}"
+enterprise_named() { grep -o "{\"id\":\"[0-9a-f]\{32\}\",\"name\":\"$ENTERPRISE_NAME\"" | head -n 1 | cut -d'"' -f4; }
 user_id() { sed -E 's/.*"user":\{"id":"([0-9a-f]{32})".*/\1/'; }
 
 login() {
@@ -65,7 +76,8 @@ export ACCESS_TOKEN="$(echo "$CREATED" | field token)"
 
 echo "== step 3: fetch organization details"
 export BITGO_EXPRESS_HOST="$ORGBOX_HOST"
-export ENTERPRISE_ID="$(echo "$LOGIN" | sed -E 's/.*"enterprises":\[\{"id":"([0-9a-f]{32})".*/\1/')"
+export ENTERPRISE_ID="$(echo "$LOGIN" | enterprise_named)"
+[[ -n "$ENTERPRISE_ID" ]] || { echo "$EMAIL is in no enterprise named \"$ENTERPRISE_NAME\" (set ENTERPRISE_NAME)" >&2; exit 1; }
 ENTERPRISE=$(curl -sS -X GET \
   "http://$BITGO_EXPRESS_HOST/api/v2/enterprise/$ENTERPRISE_ID" \
   -H "Content-Type: application/json" \
@@ -154,7 +166,7 @@ echo
 
 echo "== sandbox: decide the KYC now instead of waiting for [kyc] decision_after_seconds"
 curl -sS -X POST "http://$ORGBOX_HOST/sandbox/kyc/$IDENTITY_ID/complete" \
-  -H "Content-Type: application/json" -d '{"status": "approved"}'
+  -H "$ADMIN_KEY_HEADER" -H "Content-Type: application/json" -d '{"status": "approved"}'
 echo
 
 echo "== kyc: poll again"

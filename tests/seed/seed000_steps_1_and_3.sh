@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
 # Seed 000 ("Set Up Organization"), steps 1 and 3: the documented curl calls as written, with
 # only the host changed (https://app.bitgo-test.com and $BITGO_EXPRESS_HOST become the sandbox).
-# Needs ORGBOX_HOST (host:port), EMAIL and PASSWORD in the environment.
+# Needs ORGBOX_HOST (host:port) or ORGBOX_URL, EMAIL and PASSWORD in the environment.
 set -euo pipefail
+# ORGBOX_URL (http://HOST:PORT, or a named sandbox's http://HOST:PORT/s/NAME) stands for ORGBOX_HOST.
+if [[ -z "${ORGBOX_HOST:-}" && -n "${ORGBOX_URL:-}" ]]; then
+  ORGBOX_HOST="${ORGBOX_URL#http://}"
+  ORGBOX_HOST="${ORGBOX_HOST%/}"
+fi
 : "${ORGBOX_HOST:?}" "${EMAIL:?}" "${PASSWORD:?}"
 field() { sed -E "s/.*\"$1\":\"([^\"]+)\".*/\1/"; }
+# The enterprise named ENTERPRISE_NAME (default: the demo organization's parent enterprise) among
+# those the login lists: by name, never by position (a child enterprise may come first).
+ENTERPRISE_NAME="${ENTERPRISE_NAME:-Prestige Worldwide}"
+enterprise_named() { grep -o "{\"id\":\"[0-9a-f]\{32\}\",\"name\":\"$ENTERPRISE_NAME\"" | head -n 1 | cut -d'"' -f4; }
 
 echo "== step 1: login"
 LOGIN=$(curl -sS -X POST \
@@ -52,7 +61,8 @@ CREATED=$(curl -sS -X POST \
 echo "$CREATED"
 
 export BITGO_EXPRESS_HOST="$ORGBOX_HOST"
-export ENTERPRISE_ID="$(echo "$LOGIN" | sed -E 's/.*"enterprises":\[\{"id":"([0-9a-f]{32})".*/\1/')"
+export ENTERPRISE_ID="$(echo "$LOGIN" | enterprise_named)"
+[[ -n "$ENTERPRISE_ID" ]] || { echo "$EMAIL is in no enterprise named \"$ENTERPRISE_NAME\" (set ENTERPRISE_NAME)" >&2; exit 1; }
 export ACCESS_TOKEN="$(echo "$CREATED" | field token)"
 
 echo "== step 3: fetch organization details"

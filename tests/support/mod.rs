@@ -43,16 +43,22 @@ impl Server {
         data_dir: tempfile::TempDir,
         env: &[(&str, &str)],
     ) -> Server {
-        let log_dir = tempfile::tempdir().expect("temp log dir");
-        let log = std::fs::File::create(log_dir.path().join("stderr.log")).expect("log file");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_orgbox"));
         cmd.arg("--config")
             .arg(config)
             .arg("--listen")
             .arg("127.0.0.1:0")
             .arg("--tls-listen")
-            .arg("127.0.0.1:0")
-            .arg("--data-dir")
+            .arg("127.0.0.1:0");
+        Server::launch(cmd, data_dir, env)
+    }
+
+    /// Starts `cmd` (the orgbox binary with its flags, but no `--data-dir`) on `data_dir` with
+    /// `env`, and waits for its `listening on` line.
+    pub fn launch(mut cmd: Command, data_dir: tempfile::TempDir, env: &[(&str, &str)]) -> Server {
+        let log_dir = tempfile::tempdir().expect("temp log dir");
+        let log = std::fs::File::create(log_dir.path().join("stderr.log")).expect("log file");
+        cmd.arg("--data-dir")
             .arg(data_dir.path())
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
@@ -79,9 +85,13 @@ impl Server {
             // Keep draining so the child never blocks on a full pipe.
             for _ in lines {}
         });
-        let (base_url, banner) = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("orgbox printed no `listening on` line within 60 s");
+        let Ok((base_url, banner)) = rx.recv_timeout(Duration::from_secs(60)) else {
+            let _ = child.kill();
+            panic!(
+                "orgbox printed no `listening on` line within 60 s; stderr:\n{}",
+                std::fs::read_to_string(log_dir.path().join("stderr.log")).unwrap_or_default()
+            );
+        };
         Server {
             base_url,
             banner,
@@ -89,6 +99,11 @@ impl Server {
             log_dir,
             child,
         }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Everything the server has logged on stderr so far.

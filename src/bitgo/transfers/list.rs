@@ -22,13 +22,10 @@ use crate::service::pricing::price_cents;
 use crate::store::enterprises;
 use crate::store::transfers::{self, TransferRow};
 
-/// A transfer as BitGo shows it; an outside withdrawal is `signed` until its settle time on
-/// the sandbox clock, then `confirmed`.
+/// A transfer as BitGo shows it; an outside withdrawal is `signed` and a faucet or address
+/// deposit `unconfirmed` until its settle time on the sandbox clock, then `confirmed`.
 pub fn transfer_json(t: &TransferRow, now_ms: i64) -> Value {
-    let state = match (t.state.as_str(), t.settle_at) {
-        ("signed", Some(at)) if now_ms >= at => "confirmed",
-        (s, _) => s,
-    };
+    let state = crate::domain::transfer::shown_state(&t.state, t.settle_at, now_ms);
     let signed = if t.direction == "send" {
         -t.amount
     } else {

@@ -4,6 +4,7 @@
 //! opens a pending approval. Each parses, calls one `service::withdrawals` use case inside one
 //! write, and renders BitGo's JSON.
 
+pub mod get;
 pub mod list;
 
 use actix_web::http::StatusCode;

@@ -291,28 +291,3 @@ pub async fn list_wallets(
         .await?;
     authed.reply(StatusCode::OK, &json!({"wallets": docs}))
 }
-
-/// `GET /api/v2/{coin}/wallet/{id}/addresses`: a Go Account has one receive address.
-pub async fn list_addresses(authed: Authed, req: HttpRequest) -> Result<HttpResponse, BitgoError> {
-    let coin = ofc_coin(&req)?;
-    let id = path_param(&req, "id")?;
-    let scopes = authed.principal.token.scope.clone();
-    let user = authed.principal.user_id().to_string();
-    let a = authed
-        .call
-        .sandbox
-        .store
-        .read(move |c| access::load_visible(c, &id, &user, &scopes))
-        .await?;
-    let address = json!({
-        "id": a.wallet.id,
-        "address": view::receive_address(&a.wallet.id),
-        "coin": coin,
-        "wallet": a.wallet.id,
-        "label": a.wallet.label,
-    });
-    authed.reply(
-        StatusCode::OK,
-        &json!({"coin": coin, "addresses": [address], "count": 1, "totalAddressCount": 1}),
-    )
-}

@@ -13,6 +13,7 @@ use crate::bitwarden::error::BwResult;
 use crate::bitwarden::jwt;
 use crate::config::bitwarden::BitwardenConfig;
 use crate::domain::bitwarden::role::MemberStatus;
+use crate::request::context::note_issued_to;
 use crate::request::state::AppState;
 use crate::sandbox::Sandbox;
 use crate::store::bitwarden::{members, users::BwUser};
@@ -133,11 +134,6 @@ fn user_token_body(
 /// token of its own).
 fn issued_to(user_id: &str, body: Value) -> HttpResponse {
     let mut response = HttpResponse::Ok().json(body);
-    response
-        .extensions_mut()
-        .insert(crate::request::note::PrincipalNote {
-            user_id: user_id.to_string(),
-            token_id: None,
-        });
+    note_issued_to(&mut response, user_id);
     response
 }

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -42,9 +42,7 @@ struct WorldQuery {
 /// `GET /sandbox/console/world`: `{total, offset, limit, viewer, organizations: [{id, name,
 /// members, enterprises: [...]}]}`; the group of enterprises in no organization has `id: null`.
 pub async fn show_world(admin: Admin, req: HttpRequest) -> Result<HttpResponse, ControlError> {
-    let q = web::Query::<WorldQuery>::from_query(req.query_string())
-        .map_err(|e| Error::Invalid(format!("invalid query string: {e}")))?
-        .into_inner();
+    let q: WorldQuery = crate::control::body::query(&req)?;
     let limit = q.limit.unwrap_or(DEFAULT_PAGE);
     if limit == 0 || limit > MAX_PAGE {
         return Err(Error::Invalid(format!("limit must be 1 to {MAX_PAGE}")).into());

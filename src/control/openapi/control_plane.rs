@@ -144,4 +144,31 @@ pub const ROUTES: &[Route] = &[
         "/sandbox/console/bitwarden",
         "The web console's view of the Bitwarden world (organizations, plans, seats, members)",
     ),
+    (
+        "POST",
+        "/sandbox/webhooks/trigger",
+        "Fire a webhook event end to end: {type, walletId | enterpriseId | organizationId, asset?, amount?} (a transfer is a real deposit)",
+    ),
+    (
+        "GET",
+        "/sandbox/webhooks",
+        "Every webhook with its latest notifications and their delivery attempts",
+    ),
+    ("GET", "/sandbox/webhooks/inbox", "The capture inboxes"),
+    (
+        "POST",
+        "/sandbox/webhooks/inbox/{name}",
+        "A capture inbox receives a delivery (?fail=N answers 500 to the first N)",
+    ),
+    (
+        "GET",
+        "/sandbox/webhooks/inbox/{name}",
+        "What a capture inbox received, oldest first (after, limit)",
+    ),
+    ("DELETE", "/sandbox/webhooks/inbox/{name}", "Empty a capture inbox"),
+    (
+        "POST",
+        "/sandbox/wallets/{id}/deposit",
+        "Money arrives at a deposit address: {address, amount, asset?}; unconfirmed, then confirmed on the sandbox clock",
+    ),
 ];

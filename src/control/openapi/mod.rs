@@ -12,6 +12,7 @@ mod organizations;
 mod session;
 mod trading;
 mod wallets;
+mod webhooks;
 
 use actix_web::HttpResponse;
 use serde_json::{json, Map, Value};
@@ -30,6 +31,7 @@ const VENDOR_GROUPS: &[&[Route]] = &[
     organizations::ROUTES,
     wallets::ROUTES,
     trading::ROUTES,
+    webhooks::ROUTES,
 ];
 
 /// Vendor routes served: method, path template (BitGo's spelling where it has one), summary.

@@ -15,11 +15,6 @@ pub const ROUTES: &[Route] = &[
     ("GET", "/api/v2/wallets", "List wallets"),
     ("GET", "/api/v2/{coin}/wallet/{walletId}", "Get a wallet"),
     (
-        "GET",
-        "/api/v2/{coin}/wallet/{walletId}/addresses",
-        "List addresses",
-    ),
-    (
         "POST",
         "/api/v2/{coin}/wallet/{walletId}/share",
         "Share a wallet",

@@ -7,8 +7,12 @@
 //! - `organizations.rs`: organizations, their roles and held role changes, KYC submission;
 //! - `money.rs`: money and wallets (who transacts, the spending limit, who sees, creates and
 //!   holds spend on a Go Account), tested from tables in `money_tests.rs`;
-//! - `rule_changes.rs`: who sets, changes and resolves changes of wallet policy rules.
+//! - `rule_changes.rs`: who sets, changes and resolves changes of wallet policy rules;
+//! - `addresses.rs`: who creates a deposit address on a Go Account;
+//! - `webhooks.rs`: who reads and who manages the webhooks of a wallet, an enterprise and an
+//!   organization (an organization admin watches, and still never transacts).
 
+mod addresses;
 mod enterprises;
 mod money;
 #[cfg(test)]
@@ -16,7 +20,9 @@ mod money_tests;
 mod organizations;
 mod rule_changes;
 mod tokens;
+mod webhooks;
 
+pub use addresses::may_create_address;
 pub use enterprises::{
     may_manage_enterprise, may_resolve_approval, may_resolve_video_approval, may_view_approval,
     may_view_child_enterprise, may_view_enterprise, may_view_enterprise_of_kind,
@@ -35,4 +41,8 @@ pub use rule_changes::{
 pub use tokens::{
     live_token_cap, may_add_access_token, may_create_access_token, may_manage_credentials,
     may_revoke_token, may_use_token_in, require_any_scope, require_scope, require_user_manage,
+};
+pub use webhooks::{
+    may_use_enterprise_webhooks, may_use_organization_webhooks, may_use_wallet_webhooks,
+    WalletWebhookActor, WebhookAccess,
 };

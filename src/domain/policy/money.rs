@@ -75,7 +75,8 @@ pub struct MoneyActor<'a> {
     pub wallet: Option<&'a [WalletPermission]>,
 }
 
-fn organization_admin_cannot_transact() -> Error {
+/// The refusal of every money action (and of a deposit address) to an organization admin.
+pub(super) fn organization_admin_cannot_transact() -> Error {
     Error::OrganizationAdminCannotTransact(
         "organization admins cannot initiate trades or withdrawals, nor hold spend, on any \
          enterprise of their organization (its parent, its child enterprises or any other); \

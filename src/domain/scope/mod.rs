@@ -147,6 +147,13 @@ pub const VIEW: WalletScopes = WalletScopes {
     one: Scope::WalletView,
 };
 
+/// Editing wallets (their settings and webhooks).
+pub const EDIT: WalletScopes = WalletScopes {
+    all: Scope::WalletEditAll,
+    enterprise: Scope::WalletEditEnterprise,
+    one: Scope::WalletEdit,
+};
+
 /// The wallet a scope is asked about.
 #[derive(Debug, Clone, Copy)]
 pub struct WalletTarget<'a> {

@@ -2,6 +2,10 @@
 //! create-token request's scope list is checked against the session creating it, and what a
 //! set grants and which wallets it reaches.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use super::{Scope, WalletScopes, WalletTarget, LOGIN_SCOPES};
 use crate::domain::ids::is_hex_id;
 
@@ -14,7 +18,9 @@ pub const MAX_REQUESTED_SCOPES: usize = 100;
 /// enterprise only.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ScopeSet {
-    names: Vec<String>,
+    /// Shared: every request parses its token's stored scopes, and most tokens carry one of a
+    /// few lists (a login session's 22 names), so [`ScopeSet::from_stored`] hands out one copy.
+    names: Arc<[String]>,
     enterprise: Option<String>,
 }
 
@@ -25,7 +31,8 @@ impl ScopeSet {
             names: LOGIN_SCOPES
                 .iter()
                 .map(|s| s.as_str().to_string())
-                .collect(),
+                .collect::<Vec<_>>()
+                .into(),
             enterprise: None,
         }
     }
@@ -87,7 +94,7 @@ impl ScopeSet {
         let mut kept = std::collections::HashSet::with_capacity(out.len());
         out.retain(|n| kept.insert(n.clone()));
         Ok(ScopeSet {
-            names: out,
+            names: out.into(),
             enterprise: None,
         })
     }
@@ -109,7 +116,7 @@ impl ScopeSet {
     /// Rebuilds a set from its stored form (space-separated).
     pub fn from_stored(stored: &str) -> ScopeSet {
         ScopeSet {
-            names: stored.split_whitespace().map(str::to_string).collect(),
+            names: interned(stored),
             enterprise: None,
         }
     }
@@ -162,6 +169,33 @@ impl ScopeSet {
     }
 }
 
+/// Distinct stored lists each thread keeps parsed (a thread that sees more starts afresh).
+const INTERNED_LISTS: usize = 256;
+
+/// The names of a stored scope list, parsed once per thread and list: the authentication of
+/// every request needs them, and splitting a login session's list cost 22 allocations.
+fn interned(stored: &str) -> Arc<[String]> {
+    thread_local! {
+        static PARSED: RefCell<HashMap<Box<str>, Arc<[String]>>> = RefCell::new(HashMap::new());
+    }
+    PARSED.with(|cell| {
+        let mut parsed = cell.borrow_mut();
+        if let Some(names) = parsed.get(stored) {
+            return Arc::clone(names);
+        }
+        if parsed.len() >= INTERNED_LISTS {
+            parsed.clear();
+        }
+        let names: Arc<[String]> = stored
+            .split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+            .into();
+        parsed.insert(stored.into(), Arc::clone(&names));
+        names
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +207,24 @@ mod tests {
 
     fn requested(v: &[&str]) -> Result<ScopeSet, String> {
         ScopeSet::parse_requested(&strings(v), &ScopeSet::login())
+    }
+
+    #[test]
+    fn a_stored_list_is_parsed_once_per_thread_and_read_the_same() {
+        let a = ScopeSet::from_stored("profile  trade_view\twallet_view:abc");
+        let b = ScopeSet::from_stored("profile  trade_view\twallet_view:abc");
+        assert!(Arc::ptr_eq(&a.names, &b.names));
+        assert_eq!(
+            a.names(),
+            &strings(&["profile", "trade_view", "wallet_view:abc"])
+        );
+        let other = ScopeSet::from_stored("profile");
+        assert_eq!(other.names(), &strings(&["profile"]));
+        for i in 0..(INTERNED_LISTS + 5) {
+            let set = ScopeSet::from_stored(&format!("profile wallet_view:{i}"));
+            assert_eq!(set.names()[1], format!("wallet_view:{i}"));
+        }
+        assert_eq!(ScopeSet::from_stored("").names().len(), 0);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The request journal of one sandbox: every vendor request with its time, method, path,
 //! status, latency, the token's id (never the token) and, for a refusal, the rule that refused
-//! it. A bounded ring (oldest dropped) behind a short mutex: recording is one push. Which
+//! it; and every webhook delivery attempt orgbox made. A bounded ring (oldest dropped) behind a short mutex: recording is one push. Which
 //! entries a query selects lives in `filter`.
 mod filter;
 
@@ -46,6 +46,27 @@ pub struct JournalEntry {
     /// The fault rule that answered it instead of the handler, if one did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fault: Option<u64>,
+    /// For a webhook delivery orgbox made (method POST, `path` the webhook's URL, `status` 0
+    /// when nothing answered): which notification, which attempt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<WebhookNote>,
+}
+
+/// What the journal notes of a webhook delivery attempt.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookNote {
+    /// The webhook.
+    pub webhook_id: String,
+    /// The notification delivered.
+    pub notification_id: String,
+    /// Its type.
+    pub webhook_type: String,
+    /// Which attempt (1 for the first).
+    pub attempt: i64,
+    /// What went wrong, if anything did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// Longest path (and query string) an entry keeps, bytes; a longer one is cut at a character
@@ -200,6 +221,7 @@ mod tests {
             refused_by: None,
             reason: None,
             fault: None,
+            webhook: None,
         }
     }
 

@@ -23,6 +23,7 @@ pub(super) fn seed_child_world(
     child: &DemoChild,
     service_users: &[String],
     hashes: &HashMap<String, String>,
+    password: &str,
     now_ms: i64,
 ) -> Result<DemoChildWorld> {
     let user_id = seed_user(
@@ -41,7 +42,7 @@ pub(super) fn seed_child_world(
         service_users,
         now_ms,
     )?;
-    seed_go_account(conn, &mut world, service_users, now_ms)?;
+    seed_go_account(conn, &mut world, service_users, password, now_ms)?;
     Ok(world)
 }
 

@@ -112,6 +112,7 @@ pub fn seed_demo(
                     entry,
                     &service_users,
                     &hashes,
+                    &demo.password,
                     now_ms,
                 )
             })

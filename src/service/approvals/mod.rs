@@ -15,6 +15,7 @@ use crate::domain::enterprise_change::{
 use crate::domain::error::{Error, Result};
 use crate::domain::ids::{new_id, random_hex};
 use crate::domain::role::{EnterprisePermission, OrgRole};
+use crate::service::webhooks;
 use crate::store::approvals::{self, ApprovalRow};
 use crate::store::enterprises::{self, EnterpriseRow};
 use crate::store::invitations::{self, InvitationTarget};
@@ -88,6 +89,7 @@ pub fn submit(
             resolved_at: None,
         };
         approvals::insert(conn, &row)?;
+        webhooks::report_approval(conn, &row, row.created_at)?;
         opened.push(row);
     }
     Ok(Submitted::Pending(opened))

@@ -11,6 +11,7 @@ use crate::domain::organization::{
 };
 use crate::domain::policy;
 use crate::domain::role::OrgRole;
+use crate::service::webhooks;
 use crate::store::approvals::{self, ApprovalRow};
 use crate::store::{enterprises, organizations};
 
@@ -93,6 +94,7 @@ pub fn hold(
         )
     };
     approvals::insert(conn, &row)?;
+    webhooks::report_approval(conn, &row, row.created_at)?;
     Ok(row)
 }
 
@@ -106,7 +108,7 @@ fn stored(a: &ApprovalRow) -> Result<(&str, RoleChange)> {
     Ok((org_id, change))
 }
 
-/// Whether `actor` may resolve the held role change `a` (`policy.rs` decides).
+/// Whether `actor` may resolve the held role change `a` (`domain::policy` decides).
 pub fn check_resolver(
     conn: &Connection,
     a: &ApprovalRow,

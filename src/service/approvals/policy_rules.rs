@@ -12,6 +12,7 @@ use crate::domain::policy::{self, RuleResolver};
 use crate::domain::role::{EnterprisePermission, OrgRole};
 use crate::domain::wallet_policy::{loosens, Rule, POLICY_RULE_REQUEST};
 use crate::service::access::{self, WalletAccess};
+use crate::service::webhooks;
 use crate::store::approvals::{self, ApprovalRow};
 use crate::store::wallet_policies::{self, StoredRule};
 use crate::store::{enterprise_users, organizations, wallets};
@@ -223,6 +224,7 @@ pub fn hold(
         )
     };
     approvals::insert(conn, &row)?;
+    webhooks::report_approval(conn, &row, row.created_at)?;
     Ok(row)
 }
 

@@ -13,6 +13,7 @@ use crate::domain::policy;
 use crate::domain::role::{EnterprisePermission, OrgRole};
 use crate::domain::wallet_policy::POLICY_RULE_REQUEST;
 use crate::service::approvals::{organization, policy_rules, Context};
+use crate::service::webhooks;
 use crate::service::withdrawals;
 use crate::store::approvals::{self, ApprovalRow};
 use crate::store::{enterprises, organizations};
@@ -75,11 +76,12 @@ pub fn resolve(
     approvals::set_state(conn, id, outcome.state(a.state), now)?;
     let a = approvals::find_by_id(conn, id)?
         .ok_or_else(|| Error::Internal(format!("approval {id} vanished")))?;
+    webhooks::report_approval(conn, &a, now)?;
     let resolutions = approvals::resolutions(conn, id)?;
     Ok((a, resolutions))
 }
 
-/// Whether `actor` may resolve `a` (any kind but a withdrawal), as `policy.rs` says for its
+/// Whether `actor` may resolve `a` (any kind but a withdrawal), as `domain::policy` says for its
 /// kind; `membership` is the actor's permissions on the approval's enterprise.
 fn check_resolver(
     conn: &Connection,

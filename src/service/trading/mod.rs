@@ -14,6 +14,7 @@ use crate::domain::ids::new_uuid;
 use crate::domain::ledger::EntryKind;
 use crate::domain::money::{self, Asset, CustomerSide};
 use crate::service::pricing::price_cents;
+use crate::service::webhooks;
 use crate::store::ledger;
 use crate::store::orders::{self, FillRow, OrderRow};
 
@@ -114,6 +115,7 @@ pub fn fill(
     o.filled_quote = quote;
     o.completed_at = Some(now_ms);
     orders::save(conn, o)?;
+    webhooks::report_trade(conn, o, now_ms)?;
     orders::insert_fill(
         conn,
         &FillRow {
@@ -199,7 +201,8 @@ pub fn cancel(conn: &Connection, o: &mut OrderRow, by: &str, now_ms: i64) -> Res
     o.hold_amount = 0;
     o.canceled_by = Some(by.to_string());
     o.completed_at = Some(now_ms);
-    orders::save(conn, o)
+    orders::save(conn, o)?;
+    webhooks::report_trade(conn, o, now_ms)
 }
 
 /// Fills every open limit order on the products of `asset` that its current price crosses;

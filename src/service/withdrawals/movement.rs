@@ -13,6 +13,7 @@ use crate::domain::error::{Error, Result};
 use crate::domain::ids::new_id;
 use crate::domain::ledger::EntryKind;
 use crate::domain::money::Asset;
+use crate::service::webhooks;
 use crate::store::approvals::{self, ApprovalRow};
 use crate::store::transfers::{self, TransferRow};
 use crate::store::{enterprise_users, ledger, wallets};
@@ -167,20 +168,19 @@ fn deliver(
             )?;
             let dest_wallet = wallets::find(conn, &dest)?
                 .ok_or_else(|| Error::Internal(format!("wallet {dest} vanished")))?;
-            transfers::insert(
-                conn,
-                &TransferRow {
-                    id: new_id(now_ms),
-                    wallet_id: dest,
-                    enterprise_id: dest_wallet.enterprise_id,
-                    direction: "receive".into(),
-                    address: t.wallet_id.clone(),
-                    state: "confirmed".into(),
-                    created_by: t.created_by.clone(),
-                    created_at: now_ms,
-                    ..t.clone()
-                },
-            )?;
+            let received = TransferRow {
+                id: new_id(now_ms),
+                wallet_id: dest,
+                enterprise_id: dest_wallet.enterprise_id,
+                direction: "receive".into(),
+                address: t.wallet_id.clone(),
+                state: "confirmed".into(),
+                created_by: t.created_by.clone(),
+                created_at: now_ms,
+                ..t.clone()
+            };
+            transfers::insert(conn, &received)?;
+            webhooks::report_transfer(conn, &received, now_ms)?;
             transfers::set_state(conn, &t.id, "confirmed", None)
         }
         Some(_) => Err(Error::Invalid("a Go Account cannot send to itself".into())),
@@ -190,7 +190,8 @@ fn deliver(
             "signed",
             Some(now_ms + settle_after_seconds.saturating_mul(1000)),
         ),
-    }
+    }?;
+    webhooks::report_transfer_id(conn, &t.id, now_ms)
 }
 
 /// Sends now: debits the source (refused, writing nothing, when it cannot cover it) and
@@ -273,6 +274,7 @@ pub fn hold_for_approval(
         resolved_at: None,
     };
     approvals::insert(conn, &a)?;
+    webhooks::report_approval(conn, &a, o.now_ms)?;
     Ok(a)
 }
 
@@ -330,6 +332,7 @@ pub fn apply_decision(
             now_ms,
         )?;
         transfers::set_state(conn, &t.id, "rejected", None)?;
+        webhooks::report_transfer_id(conn, &t.id, now_ms)?;
     }
     Ok(json!({"transferId": t.id}))
 }

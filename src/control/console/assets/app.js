@@ -491,6 +491,31 @@ async function loadOutbox() {
   }) : el('li', { className: 'muted' }, 'no mail'));
 }
 
+// ---- Webhooks ----------------------------------------------------------------------------
+
+/** One attempt as text: `200 in 3 ms`, or what went wrong. */
+function attemptText(a) {
+  const what = a.status !== null && a.status !== undefined ? String(a.status) : (a.error || 'no answer');
+  return `#${a.attempt} ${what} in ${a.latencyMs} ms`;
+}
+
+async function loadWebhooks() {
+  const data = await control('/sandbox/webhooks?limit=20');
+  const hooks = data.webhooks || [];
+  $('webhook-info').textContent = `${data.inFlight || 0} deliveries in flight`;
+  fill($('webhook-list'), hooks.length ? hooks.map((w) => el('div', { className: 'webhook', 'data-id': w.id },
+    el('h3', {}, tag(w.scope), ' ', tag(w.type), ' ', el('span', { className: 'url' }, w.url),
+      w.label ? [' ', el('span', { className: 'muted' }, w.label)] : null),
+    el('table', {},
+      el('thead', {}, el('tr', {}, ['event at', 'type', 'state', 'attempts'].map((h) => el('th', {}, h)))),
+      el('tbody', {}, (w.notifications || []).length ? w.notifications.map((n) => el('tr', { className: 'delivery' },
+        el('td', {}, n.eventAt), el('td', {}, n.type, n.simulation ? ' (simulated)' : ''),
+        el('td', { className: 'state' }, n.state),
+        el('td', { className: 'attempts' }, (n.attempts || []).map(attemptText).join(', ') || 'none yet')))
+        : el('tr', {}, el('td', { className: 'muted', colspan: 4 }, 'no deliveries')))))
+  ) : el('p', { className: 'muted' }, 'no webhooks'));
+}
+
 // ---- Journal -----------------------------------------------------------------------------
 
 /** Fetches a page of the journal: the newest (polled, live) or one before a `seq` cursor. */
@@ -564,6 +589,7 @@ async function refreshAll() {
     guarded('tokens', loadTokens),
     guarded('bitwarden', loadBitwarden),
     guarded('outbox', loadOutbox),
+    guarded('webhooks', loadWebhooks),
   ]);
   await guarded('journal', loadJournal);
   document.body.dataset.loaded = String(Date.now());
@@ -599,6 +625,7 @@ document.addEventListener('DOMContentLoaded', () => {
     guarded('world', loadWorld);
     guarded('tokens', loadTokens);
     guarded('bitwarden', loadBitwarden);
+    guarded('webhooks', loadWebhooks);
   });
   $('world-prev').addEventListener('click', () => pageWorld(-1));
   $('world-next').addEventListener('click', () => pageWorld(1));
