@@ -105,7 +105,11 @@ fn collection_routes(cfg: &mut web::ServiceConfig) {
 
 /// The Public API, for the organization API key's token.
 fn public_routes(cfg: &mut web::ServiceConfig) {
-    use super::public::members;
+    use super::public::{members, reads};
+    cfg.service(
+        resource(both("/public/collections")).route(web::get().to(reads::list_collections)),
+    )
+    .service(resource(both("/public/events")).route(web::get().to(reads::list_events)));
     cfg.service(
         resource(both("/public/members"))
             .route(web::get().to(members::list_members))

@@ -105,6 +105,30 @@ async fn the_organization_api_key_lists_invites_and_removes_members() {
         (json!(1503), json!(3))
     );
     assert!(last["actingUserId"].is_null());
+    // The same log through the Public API, in its own model.
+    let public = bw.get("/public/events", &token).await.ok();
+    let first = &public["data"][0];
+    assert_eq!(
+        (first["object"].clone(), first["type"].clone()),
+        (json!("event"), json!(1503))
+    );
+    assert_eq!(first["memberId"], json!(id));
+    let wide = bw
+        .get(
+            "/public/events?start=2020-01-01T00:00:00Z&end=2022-01-01T00:00:00Z",
+            &token,
+        )
+        .await;
+    assert_eq!(wide.status, 400);
+    assert_eq!(
+        wide.json()["message"],
+        "Date range must be 367 days or less."
+    );
+    let cols = bw.get("/public/collections", &token).await.ok();
+    assert_eq!(
+        (cols["object"].clone(), cols["data"].clone()),
+        (json!("list"), json!([]))
+    );
 }
 
 #[actix_rt::test]

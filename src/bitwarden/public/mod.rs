@@ -6,6 +6,7 @@
 //! (`{object: "error", message, errors}`); an unknown member is a 404 with an empty body.
 
 pub mod members;
+pub mod reads;
 
 use std::future::Future;
 use std::pin::Pin;
