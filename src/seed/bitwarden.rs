@@ -16,7 +16,7 @@ use crate::domain::bitwarden::org_policies::RESET_PASSWORD;
 use crate::domain::bitwarden::plan::{plan, Plan};
 use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
 use crate::domain::error::{Error, Result};
-use crate::domain::ids::random_hex;
+use crate::domain::ids::{random_hex, uuid_of};
 use crate::seed::cache;
 use crate::store::bitwarden::keys::{self, OrgApiKey};
 use crate::store::bitwarden::members::{self, BwMember};
@@ -60,15 +60,7 @@ pub struct BitwardenDemo {
 /// A stable GUID for a demo object, derived from its kind and name, so the same config gives
 /// the same ids on every machine (as the BitGo demo world's).
 fn demo_guid(kind: &str, key: &str) -> String {
-    let h = demo_hex(kind, key);
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[13..16],
-        &h[17..20],
-        &h[20..32]
-    )
+    uuid_of(&demo_hex(kind, key)[..32])
 }
 
 /// A stable demo secret (API key, license key) of `len` (at most 64) characters.

@@ -1,7 +1,7 @@
 //! The invitation request (`OrganizationUserInviteRequestModel`): its addresses, role,
 //! permissions, collections and groups, each refusal in the server's validation words.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::bitwarden::body::Body;
 use crate::bitwarden::error::{BwError, BwResult};
@@ -84,7 +84,7 @@ pub fn read_permissions(body: &Body) -> BwResult<Option<Permissions>> {
     let Some(p) = body.object("permissions")? else {
         return Ok(None);
     };
-    let canonical = crate::bitwarden::members::update::canonical_permissions(p.map());
+    let canonical = canonical_permissions(p.map());
     Ok(Some(
         serde_json::from_value(Value::Object(canonical)).unwrap_or_default(),
     ))
@@ -105,4 +105,33 @@ pub fn read_invitation(body: &Body) -> BwResult<Invitation> {
         access_secrets_manager: body.bool("accessSecretsManager")?.unwrap_or(false),
         external_id: None,
     })
+}
+
+/// Maps permission names in any case to the camelCase names of [`Permissions`].
+pub fn canonical_permissions(m: &Map<String, Value>) -> Map<String, Value> {
+    const NAMES: &[&str] = &[
+        "accessEventLogs",
+        "accessImportExport",
+        "accessReports",
+        "createNewCollections",
+        "editAnyCollection",
+        "deleteAnyCollection",
+        "manageGroups",
+        "managePolicies",
+        "manageSso",
+        "manageUsers",
+        "manageResetPassword",
+        "manageScim",
+        "manageAccessRules",
+        "editAssignedCollections",
+        "deleteAssignedCollections",
+    ];
+    m.iter()
+        .filter_map(|(k, v)| {
+            NAMES
+                .iter()
+                .find(|n| n.eq_ignore_ascii_case(k))
+                .map(|n| (n.to_string(), Value::Bool(v.as_bool().unwrap_or(false))))
+        })
+        .collect()
 }

@@ -5,7 +5,6 @@
 use actix_web::web::{Bytes, Path};
 use actix_web::HttpResponse;
 use rusqlite::Connection;
-use serde_json::{Map, Value};
 
 use super::invite_request::{read_permissions, read_role};
 use super::path_ids;
@@ -27,35 +26,6 @@ use crate::store::bitwarden::collections::{self, Access};
 use crate::store::bitwarden::members::{self, BwMember};
 use crate::store::bitwarden::orgs::BwOrg;
 use crate::store::bitwarden::{groups, member_writes};
-
-/// Maps permission names in any case to the camelCase names of [`Permissions`].
-pub fn canonical_permissions(m: &Map<String, Value>) -> Map<String, Value> {
-    const NAMES: &[&str] = &[
-        "accessEventLogs",
-        "accessImportExport",
-        "accessReports",
-        "createNewCollections",
-        "editAnyCollection",
-        "deleteAnyCollection",
-        "manageGroups",
-        "managePolicies",
-        "manageSso",
-        "manageUsers",
-        "manageResetPassword",
-        "manageScim",
-        "manageAccessRules",
-        "editAssignedCollections",
-        "deleteAssignedCollections",
-    ];
-    m.iter()
-        .filter_map(|(k, v)| {
-            NAMES
-                .iter()
-                .find(|n| n.eq_ignore_ascii_case(k))
-                .map(|n| (n.to_string(), Value::Bool(v.as_bool().unwrap_or(false))))
-        })
-        .collect()
-}
 
 /// What a role change asks for.
 #[derive(Debug, Clone)]
