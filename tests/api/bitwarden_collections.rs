@@ -7,22 +7,6 @@ use crate::bitwarden_support::*;
 
 const NAME: &str = "2.AAAAAAAAAAAAAAAAAAAAAA==|AAAA|AAAA";
 
-async fn member_id(bw: &BwApp, token: &str, email: &str) -> String {
-    let list = bw
-        .get(&format!("/api/organizations/{}/users", bw.org_id), token)
-        .await
-        .ok();
-    list["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == email)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 #[actix_rt::test]
 async fn collections_are_made_read_changed_and_deleted_by_those_the_rules_allow() {
     let bw = spawn_bw().await;

@@ -5,22 +5,6 @@ use serde_json::{json, Value};
 
 use crate::bitwarden_support::*;
 
-async fn member_id(bw: &BwApp, token: &str, email: &str) -> String {
-    let list = bw
-        .get(&format!("/api/organizations/{}/users", bw.org_id), token)
-        .await
-        .ok();
-    list["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == email)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 #[actix_rt::test]
 async fn member_changes_land_in_the_event_log_for_those_who_may_read_it() {
     let bw = spawn_bw().await;

@@ -16,17 +16,6 @@ async fn members(bw: &BwApp, token: &str) -> Vec<Value> {
     list["data"].as_array().unwrap().clone()
 }
 
-async fn member_id(bw: &BwApp, token: &str, email: &str) -> String {
-    members(bw, token)
-        .await
-        .iter()
-        .find(|m| m["email"] == email)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 fn role_body(member_type: i64) -> Value {
     json!({"type": member_type, "accessSecretsManager": false, "collections": [], "groups": []})
 }

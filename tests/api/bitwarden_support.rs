@@ -196,3 +196,20 @@ pub fn expect_empty(r: &Resp, status: u16) {
         String::from_utf8_lossy(&r.body)
     );
 }
+
+/// The membership id of `email` in the demo organization, read through the member list.
+pub async fn member_id(bw: &BwApp, token: &str, email: &str) -> String {
+    let list = bw
+        .get(&format!("/api/organizations/{}/users", bw.org_id), token)
+        .await
+        .ok();
+    list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == email)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
