@@ -246,3 +246,83 @@ async fn bulk_changes_answer_one_line_per_member() {
     );
     assert_eq!(members(&bw, &owner).await.len(), 2);
 }
+
+#[actix_rt::test]
+async fn bulk_confirm_and_reinvite_answer_per_member() {
+    let bw = spawn_bw().await;
+    let (owner, user) = (bw.login(ART).await, bw.login(KRAMER).await);
+    let newman = member_id(&bw, &owner, NEWMAN).await;
+    let kramer = member_id(&bw, &owner, KRAMER).await;
+    let base = format!("/api/organizations/{}/users", bw.org_id);
+    let keys = json!({"keys": [{"id": newman, "key": "4.AAAA"}, {"id": kramer, "key": "4.AAAA"}]});
+    let before = bw.snapshot().await;
+    expect_empty(
+        &bw.call("POST", &format!("{base}/confirm"), &user, keys.clone())
+            .await,
+        403,
+    );
+    assert_eq!(before, bw.snapshot().await);
+    let r = bw
+        .call("POST", &format!("{base}/confirm"), &owner, keys)
+        .await
+        .ok();
+    // Only accepted members are confirmed; Kramer (already confirmed) is left out.
+    assert_eq!(
+        r["data"],
+        json!([{"object": "OrganizationBulkConfirmResponseModel", "id": newman, "error": ""}])
+    );
+    let ms = members(&bw, &owner).await;
+    let row = ms.iter().find(|m| m["id"] == json!(newman)).unwrap();
+    assert_eq!(row["status"], 2);
+
+    // Re-sending an invitation: only to an invited member; a fresh link lands in the outbox.
+    let invite = format!("{base}/invite");
+    let r = bw
+        .call(
+            "POST",
+            &invite,
+            &owner,
+            json!({"emails": ["bania@vandelay.test"], "type": 2}),
+        )
+        .await;
+    expect_empty(&r, 200);
+    let bania = member_id(&bw, &owner, "bania@vandelay.test").await;
+    let mails = || {
+        bw.app.text(
+            "SELECT CAST(count(*) AS TEXT) FROM outbox WHERE recipient = 'bania@vandelay.test'",
+        )
+    };
+    assert_eq!(mails(), "1");
+    expect_empty(
+        &bw.call(
+            "POST",
+            &format!("{base}/{bania}/reinvite"),
+            &owner,
+            json!(null),
+        )
+        .await,
+        200,
+    );
+    assert_eq!(mails(), "2");
+    expect_bw_error(
+        &bw.call(
+            "POST",
+            &format!("{base}/{kramer}/reinvite"),
+            &owner,
+            json!(null),
+        )
+        .await,
+        400,
+        "User invalid.",
+    );
+    expect_empty(
+        &bw.call(
+            "POST",
+            &format!("{base}/{bania}/reinvite"),
+            &user,
+            json!(null),
+        )
+        .await,
+        403,
+    );
+}
