@@ -85,6 +85,57 @@ impl Bw {
 }
 
 /// The text after `prefix` on the banner line that holds it, up to the next space.
+/// `bw create/list/get/edit/delete org-collection` against the owner's session.
+fn org_collections(bw: &Bw, org_id: &str, session: &[(&str, &str)]) {
+    use base64::Engine;
+    let encode = |v: Value| base64::engine::general_purpose::STANDARD.encode(v.to_string());
+    let body = |name: &str| {
+        encode(serde_json::json!({
+            "organizationId": org_id, "name": name, "externalId": null, "groups": [], "users": []
+        }))
+    };
+    let org = ["--organizationid", org_id];
+    let created: Value = serde_json::from_str(&bw.ok(
+        &[&["create", "org-collection", &body("Sales")][..], &org[..]].concat(),
+        session,
+    ))
+    .expect("JSON");
+    assert_eq!(created["name"], "Sales", "{created}");
+    let id = created["id"].as_str().expect("collection id").to_string();
+    let listed = |bw: &Bw| -> Vec<String> {
+        let v: Value = serde_json::from_str(&bw.ok(
+            &[&["list", "org-collections"][..], &org[..]].concat(),
+            session,
+        ))
+        .expect("JSON");
+        v.as_array()
+            .expect("array")
+            .iter()
+            .map(|c| c["name"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(listed(bw), ["Sales"]);
+    bw.ok(
+        &[
+            &["edit", "org-collection", &id, &body("Sales EMEA")][..],
+            &org[..],
+        ]
+        .concat(),
+        session,
+    );
+    let got: Value = serde_json::from_str(&bw.ok(
+        &[&["get", "org-collection", &id][..], &org[..]].concat(),
+        session,
+    ))
+    .expect("JSON");
+    assert_eq!(got["name"], "Sales EMEA", "{got}");
+    bw.ok(
+        &[&["delete", "org-collection", &id][..], &org[..]].concat(),
+        session,
+    );
+    assert!(listed(bw).is_empty());
+}
+
 fn after<'a>(banner: &'a str, prefix: &str) -> &'a str {
     let start = banner
         .find(prefix)
@@ -201,6 +252,10 @@ fn official_bw_cli_logs_in_syncs_and_lists_organizations() {
         &with_session,
     );
     assert_eq!(list_members(&bw)[3].2, 2, "Newman is confirmed");
+
+    // Collections, as an admin manages them from the CLI: the name is encrypted with the
+    // organization key client-side, stored as sent, and decrypted again on the way back.
+    org_collections(&bw, &org_id, &with_session);
 
     // The session key really unlocks the vault: the organization key decrypted client-side.
     let status: Value = serde_json::from_str(&bw.ok(&["status"], &with_session)).expect("JSON");

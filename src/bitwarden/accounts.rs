@@ -186,6 +186,7 @@ mod tests {
             api_key: "k".into(),
             premium: false,
             uses_key_connector: false,
+            two_factor_enabled: false,
             created_at: 0,
             revision_at: 0,
         }
@@ -193,20 +194,12 @@ mod tests {
 
     fn member(org: &str, t: MemberType, s: MemberStatus, scim: bool) -> BwMember {
         BwMember {
-            id: format!("m-{org}"),
-            organization_id: org.into(),
             user_id: Some("u".into()),
-            email: None,
-            member_type: t,
-            status: s,
             permissions: Permissions {
                 manage_scim: scim,
                 ..Permissions::default()
             },
-            key: None,
-            claimed: false,
-            invite_token: None,
-            created_at: 0,
+            ..BwMember::new(format!("m-{org}"), org, t, s, 0)
         }
     }
 

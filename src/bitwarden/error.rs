@@ -20,6 +20,10 @@ pub enum BwError {
     /// 400 `The model state is invalid.` with `validationErrors` (keys as the server writes them).
     #[error("model state invalid")]
     ModelState(Vec<(String, String)>),
+    /// 400 `Errors have occurred.` with the messages under `An error has occurred.` (an
+    /// `AggregateException`, as a failed invitation reports what went wrong).
+    #[error("errors have occurred")]
+    Aggregate(Vec<String>),
     /// 404 `Resource not found.` (any detail is dropped, as the server does).
     #[error("not found")]
     NotFound,
@@ -74,7 +78,9 @@ impl From<Error> for BwError {
                 StatusCode::UNAUTHORIZED => BwError::UnauthorizedEmpty,
                 StatusCode::FORBIDDEN => BwError::ForbiddenEmpty,
                 StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => BwError::NotFound,
-                StatusCode::CONFLICT => BwError::Conflict(other.to_string()),
+                // A storage conflict is a fault the rules should have caught: the server
+                // answers its SqlException with a 500 and no words of the database.
+                StatusCode::CONFLICT => BwError::Internal(other.to_string()),
                 _ => BwError::BadRequest(other.to_string()),
             },
         }
@@ -83,11 +89,13 @@ impl From<Error> for BwError {
 
 impl From<Denied> for BwError {
     /// A policy denial as the server answers it: an organization the caller may not see is a
-    /// 404 `Resource not found.`, an update it may not make an empty 401.
+    /// 404 `Resource not found.`, an update it may not make an empty 401, a route gate an
+    /// empty 403.
     fn from(d: Denied) -> Self {
         match d {
             Denied::NotFound => BwError::NotFound,
             Denied::Unauthorized => BwError::UnauthorizedEmpty,
+            Denied::Forbidden => BwError::ForbiddenEmpty,
         }
     }
 }
@@ -135,7 +143,9 @@ pub fn answer(status: StatusCode, message: &str, retry_after: Option<u64>) -> Ht
 impl ResponseError for BwError {
     fn status_code(&self) -> StatusCode {
         match self {
-            BwError::BadRequest(_) | BwError::ModelState(_) => StatusCode::BAD_REQUEST,
+            BwError::BadRequest(_) | BwError::ModelState(_) | BwError::Aggregate(_) => {
+                StatusCode::BAD_REQUEST
+            }
             BwError::NotFound => StatusCode::NOT_FOUND,
             BwError::UnauthorizedEmpty | BwError::Unauthorized => StatusCode::UNAUTHORIZED,
             BwError::ForbiddenEmpty => StatusCode::FORBIDDEN,
@@ -169,6 +179,11 @@ impl ResponseError for BwError {
                     }
                 }
                 error_body("The model state is invalid.", Some(map))
+            }
+            BwError::Aggregate(messages) => {
+                let mut map = Map::new();
+                map.insert("An error has occurred.".into(), json!(messages));
+                error_body("Errors have occurred.", Some(map))
             }
             BwError::NotFound => error_body("Resource not found.", None),
             BwError::Unauthorized => error_body("Unauthorized.", None),
@@ -214,5 +229,15 @@ mod tests {
         assert!(!String::from_utf8_lossy(&body).contains("secret"));
         let (status, body) = body_of(BwError::UnauthorizedEmpty);
         assert_eq!((status, body.len()), (401, 0));
+    }
+
+    #[test]
+    fn a_storage_conflict_never_reaches_the_client_in_words() {
+        let raw = "conflict with existing data (UNIQUE constraint failed: bw_memberships.email)";
+        let (status, body) = body_of(Error::Conflict(raw.into()).into());
+        assert_eq!(status, 500);
+        let text = String::from_utf8_lossy(&body);
+        assert!(!text.contains("UNIQUE") && !text.contains("bw_"), "{text}");
+        assert!(text.contains("An unhandled server error has occurred."));
     }
 }

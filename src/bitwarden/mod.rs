@@ -6,13 +6,21 @@
 pub mod accounts;
 pub mod body;
 pub mod call;
+pub mod collections;
 pub mod crypto;
 pub mod error;
+pub mod event_log;
+pub mod events;
 pub mod identity;
 pub mod ids;
 pub mod jwt;
 pub mod license;
+pub mod members;
 pub mod organizations;
+pub mod policies;
+pub mod public;
+mod routes;
+pub mod selection;
 pub mod sync;
 pub mod views;
 
@@ -21,12 +29,12 @@ use actix_web::{web, HttpResponse};
 use crate::bitwarden::error::BwError;
 
 /// A path both self-hosted style (`/api{path}`) and cloud style (`{path}`).
-fn both(path: &str) -> Vec<String> {
+pub(crate) fn both(path: &str) -> Vec<String> {
     vec![format!("/api{path}"), path.to_string()]
 }
 
 /// A resource whose unknown methods answer Bitwarden's 404.
-fn resource(paths: Vec<String>) -> actix_web::Resource {
+pub(crate) fn resource(paths: Vec<String>) -> actix_web::Resource {
     web::resource(paths).default_service(web::to(not_found))
 }
 
@@ -43,7 +51,8 @@ const BITGO_API_SEGMENTS: &[&str] = &["auth", "evs", "prime", "fiat", "policy", 
 pub fn owns_path(path: &str) -> bool {
     let first = path.split('/').nth(1).unwrap_or_default();
     match first {
-        "identity" | "organizations" | "accounts" | "sync" | "config" | "connect" | "users" => true,
+        "identity" | "organizations" | "accounts" | "sync" | "config" | "connect" | "users"
+        | "collections" | "public" => true,
         "api" => {
             let second = path.split('/').nth(2).unwrap_or_default();
             let version = second.len() > 1
@@ -61,7 +70,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     identity_routes(cfg);
     account_routes(cfg);
     organization_routes(cfg);
-    member_routes(cfg);
+    routes::configure(cfg);
     cfg.service(
         resource(both("/organizations/{id}"))
             .route(web::get().to(organizations::get))
@@ -154,28 +163,6 @@ fn organization_routes(cfg: &mut web::ServiceConfig) {
     )
     .service(resource(both("/organizations/{id}/storage")).route(web::post().to(o::storage)))
     .service(resource(both("/organizations/{id}/public-key")).route(web::get().to(o::public_key)));
-}
-
-/// Members of an organization, and a user's public key.
-fn member_routes(cfg: &mut web::ServiceConfig) {
-    use organizations::members as m;
-    cfg.service(resource(both("/organizations/{id}/users")).route(web::get().to(m::list_members)))
-        .service(
-            resource(both("/organizations/{id}/users/invite")).route(web::post().to(m::invite)),
-        )
-        .service(
-            resource(both("/organizations/{id}/users/{member}"))
-                .route(web::get().to(m::get_member)),
-        )
-        .service(
-            resource(both("/organizations/{id}/users/{member}/accept"))
-                .route(web::post().to(m::accept)),
-        )
-        .service(
-            resource(both("/organizations/{id}/users/{member}/confirm"))
-                .route(web::post().to(m::confirm)),
-        )
-        .service(resource(both("/users/{id}/public-key")).route(web::get().to(m::user_public_key)));
 }
 
 #[cfg(test)]

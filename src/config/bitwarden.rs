@@ -72,6 +72,9 @@ pub struct BitwardenUser {
     /// The user unlocks with Key Connector.
     #[serde(default)]
     pub uses_key_connector: bool,
+    /// The user has two-step login on (the two-step login policy lets it join).
+    #[serde(default)]
+    pub two_factor: bool,
 }
 
 impl Default for BitwardenConfig {
@@ -86,6 +89,7 @@ impl Default for BitwardenConfig {
             api_key: None,
             claimed: false,
             uses_key_connector: false,
+            two_factor: false,
         };
         BitwardenConfig {
             deployment: Deployment::Cloud,

@@ -3,29 +3,28 @@
 //! the configured plan with its own keys shared to each member as `4.` strings, and the
 //! per-sandbox secrets (JWT key, installation id).
 
+use crate::auth::token::sha256_hex;
 use crate::bitwarden::accounts::{
     make_org_material, make_user_material, OrgMaterial, UserMaterial,
 };
 use crate::bitwarden::call::JWT_KEY_SETTING;
 use crate::bitwarden::crypto;
-use crate::bitwarden::ids;
 use crate::bitwarden::license;
 use crate::bitwarden::organizations::insert_org;
 use crate::config::bitwarden::{BitwardenConfig, BitwardenUser};
+use crate::domain::bitwarden::org_policies::RESET_PASSWORD;
 use crate::domain::bitwarden::plan::{plan, Plan};
 use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
 use crate::domain::error::{Error, Result};
-use crate::domain::ids::random_hex;
+use crate::domain::ids::{random_hex, uuid_of};
 use crate::seed::cache;
-use crate::store::bitwarden::keys;
+use crate::store::bitwarden::keys::{self, OrgApiKey};
 use crate::store::bitwarden::members::{self, BwMember};
 use crate::store::bitwarden::orgs::{self, BwOrg};
+use crate::store::bitwarden::policies::{self, BwPolicy};
 use crate::store::bitwarden::users::{self, BwUser};
 use crate::store::bitwarden::{self as bwstore, setting, setting_or_insert};
 use crate::store::Store;
-
-/// Policy type of account recovery (reset password), which carries `autoEnrollEnabled`.
-const RESET_PASSWORD_POLICY: i64 = 8;
 
 /// `bw_settings` name of the seeded demo organization's id.
 pub const DEMO_ORG_SETTING: &str = "demo_organization_id";
@@ -56,6 +55,21 @@ pub struct BitwardenDemo {
     pub installation_id: String,
     /// The users.
     pub users: Vec<SeededUser>,
+}
+
+/// A stable GUID for a demo object, derived from its kind and name, so the same config gives
+/// the same ids on every machine (as the BitGo demo world's).
+fn demo_guid(kind: &str, key: &str) -> String {
+    uuid_of(&demo_hex(kind, key)[..32])
+}
+
+/// A stable demo secret (API key, license key) of `len` (at most 64) characters.
+fn demo_secret(kind: &str, key: &str, len: usize) -> String {
+    demo_hex(kind, key)[..len].to_string()
+}
+
+fn demo_hex(kind: &str, key: &str) -> String {
+    sha256_hex(format!("orgbox-bitwarden-demo:{kind}:{key}").as_bytes())
 }
 
 fn internal(e: impl std::fmt::Display) -> Error {
@@ -179,9 +193,9 @@ fn derive_material(
 
 /// A new user's row from its config entry and key material.
 fn user_row(u: &BitwardenUser, m: UserMaterial, cfg: &BitwardenConfig, now: i64) -> BwUser {
+    let email = crypto::normalize_email(&u.email);
     BwUser {
-        id: ids::new_guid(),
-        email: crypto::normalize_email(&u.email),
+        id: demo_guid("user", &email),
         name: Some(u.name.clone()),
         kdf: 0,
         kdf_iterations: i64::from(cfg.kdf_iterations),
@@ -194,10 +208,15 @@ fn user_row(u: &BitwardenUser, m: UserMaterial, cfg: &BitwardenConfig, now: i64)
         user_key: Some(m.encrypted_user_key),
         public_key: Some(m.public_key),
         private_key: Some(m.encrypted_private_key),
-        security_stamp: ids::new_guid(),
-        api_key: u.api_key.clone().unwrap_or_else(|| ids::random_alnum(30)),
+        security_stamp: demo_guid("security-stamp", &email),
+        api_key: u
+            .api_key
+            .clone()
+            .unwrap_or_else(|| demo_secret("user-api-key", &email, 30)),
+        email,
         premium: false,
         uses_key_connector: u.uses_key_connector,
+        two_factor_enabled: u.two_factor,
         created_at: now,
         revision_at: now,
     }
@@ -255,12 +274,29 @@ fn seed_org(
     let auto_enroll = cfg.auto_enroll;
     store.write_blocking(move |c| -> Result<_> {
         insert_org(c, &org)?;
+        let api_key = OrgApiKey {
+            key_type: 0,
+            api_key: demo_secret("organization-api-key", &org.id, 30),
+            revision_at: org.created_at,
+        };
+        keys::upsert_api_key(c, &org.id, &api_key)?;
         for m in &memberships {
             members::insert(c, m)?;
         }
         if let Some(auto_enroll) = auto_enroll {
             let data = serde_json::json!({ "autoEnrollEnabled": auto_enroll }).to_string();
-            orgs::set_policy(c, &org.id, RESET_PASSWORD_POLICY, true, Some(&data))?;
+            policies::upsert(
+                c,
+                &BwPolicy {
+                    id: demo_guid("policy", &format!("{}:{RESET_PASSWORD}", org.id)),
+                    organization_id: org.id.clone(),
+                    policy_type: RESET_PASSWORD,
+                    enabled: true,
+                    data: Some(data),
+                    created_at: org.created_at,
+                    revision_at: org.created_at,
+                },
+            )?;
         }
         Ok(())
     })?;
@@ -283,7 +319,7 @@ fn org_row(
     let mut features = p.features.clone();
     features.use_password_manager = true;
     BwOrg {
-        id: ids::new_guid(),
+        id: demo_guid("organization", &cfg.organization),
         identifier: Some(if cfg.identifier.is_empty() {
             cfg.organization.to_lowercase().replace(' ', "-")
         } else {
@@ -302,7 +338,7 @@ fn org_row(
         enabled: true,
         public_key: Some(material.public_key.clone()),
         private_key: Some(material.encrypted_private_key.clone()),
-        license_key: ids::random_alnum(20),
+        license_key: demo_secret("license-key", &cfg.organization, 20),
         expiration_date: None,
         key_connector_sso: cfg.key_connector,
         provider_managed: false,
@@ -343,16 +379,17 @@ fn membership_row(
         _ => None,
     };
     Ok(BwMember {
-        id: ids::new_guid(),
-        organization_id: org_id.to_string(),
         user_id: Some(user.id.clone()),
         email: Some(user.email.clone()),
-        member_type,
-        status,
         permissions,
         key,
         claimed: u.claimed,
-        invite_token: None,
-        created_at,
+        ..BwMember::new(
+            demo_guid("member", &format!("{org_id}:{}", user.email)),
+            org_id,
+            member_type,
+            status,
+            created_at,
+        )
     })
 }

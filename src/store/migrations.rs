@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (90, include_str!("migrations/0090_webhooks.sql")),
     (91, include_str!("migrations/0091_wallet_addresses.sql")),
     (100, include_str!("migrations/0100_sandbox_stubs.sql")),
+    (110, include_str!("migrations/0110_bitwarden_admin.sql")),
 ];
 
 /// The version a fully migrated file has.

@@ -17,6 +17,7 @@ fn extra(email: &str, role: &str, status: Option<&str>) -> BitwardenUser {
         api_key: None,
         claimed: false,
         uses_key_connector: false,
+        two_factor: false,
     }
 }
 

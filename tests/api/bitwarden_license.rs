@@ -187,7 +187,13 @@ async fn a_downloaded_license_applies_on_the_self_hosted_sandbox_and_tampering_i
         400,
         "License is already in use by another organization.",
     );
-    // Updating with the same license is accepted; a non-owner gets a 404.
+    // Updating with the same license needs the owner claim of the new organization: the token
+    // issued before it existed gets a 404 (as on the server), a refreshed one is accepted; a
+    // non-owner gets a 404.
+    let path = format!("/api/organizations/licenses/self-hosted/{org_id}");
+    let stale = upload(&hosted, &path, &token, &license).await;
+    expect_bw_error(&stale, 404, "Resource not found.");
+    let token = hosted.login(KRAMER).await;
     let r = upload(
         &hosted,
         &format!("/api/organizations/licenses/self-hosted/{org_id}"),

@@ -154,6 +154,12 @@ impl BwApp {
                 "bw_org_api_keys",
                 "bw_policies",
                 "bw_sso_users",
+                "bw_collections",
+                "bw_collection_users",
+                "bw_collection_groups",
+                "bw_groups",
+                "bw_group_users",
+                "bw_events",
             ])
             .lines()
             .map(str::to_string)
@@ -189,4 +195,21 @@ pub fn expect_empty(r: &Resp, status: u16) {
         "expected an empty body: {}",
         String::from_utf8_lossy(&r.body)
     );
+}
+
+/// The membership id of `email` in the demo organization, read through the member list.
+pub async fn member_id(bw: &BwApp, token: &str, email: &str) -> String {
+    let list = bw
+        .get(&format!("/api/organizations/{}/users", bw.org_id), token)
+        .await
+        .ok();
+    list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == email)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }

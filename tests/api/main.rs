@@ -6,12 +6,17 @@ mod rows;
 
 mod approval_refusals;
 mod approvals;
+mod bitwarden_collections;
+mod bitwarden_events;
 mod bitwarden_identity;
 mod bitwarden_keys;
 mod bitwarden_leave;
 mod bitwarden_license;
+mod bitwarden_member_admin;
 mod bitwarden_members;
 mod bitwarden_orgs;
+mod bitwarden_policies;
+mod bitwarden_public;
 mod bitwarden_races;
 mod bitwarden_refresh;
 mod bitwarden_support;

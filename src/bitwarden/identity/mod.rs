@@ -11,7 +11,7 @@ use crate::bitwarden::call::{jwt_key, sandbox_of};
 use crate::bitwarden::crypto::{self};
 use crate::bitwarden::error::{BwError, BwResult};
 use crate::bitwarden::ids;
-use crate::store::bitwarden::{members, users, users::BwUser};
+use crate::store::bitwarden::{users, users::BwUser};
 
 /// `POST /identity/accounts/prelogin` and `/identity/accounts/prelogin/password`: the KDF
 /// settings of a known user, a deterministic fake for an unknown one.
@@ -176,6 +176,7 @@ pub async fn register(req: HttpRequest, body: Bytes) -> BwResult<HttpResponse> {
         api_key: ids::random_alnum(30),
         premium: false,
         uses_key_connector: false,
+        two_factor_enabled: false,
         created_at: now,
         revision_at: now,
     };
@@ -189,7 +190,6 @@ pub async fn register(req: HttpRequest, body: Bytes) -> BwResult<HttpResponse> {
                 )));
             }
             users::insert(c, &user)?;
-            members::link_invitations(c, &user.email, &user.id)?;
             Ok(())
         })
         .await?;

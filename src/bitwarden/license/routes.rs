@@ -33,13 +33,13 @@ pub async fn download(
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("installationId"))
         .and_then(|(_, v)| ids::parse_guid(v));
-    let uid = call.user_id.clone();
+    let caller = call.caller.clone();
     let now = call.now_ms();
     let license = call
         .sandbox
         .store
         .write(move |c| -> BwResult<_> {
-            let (org, _) = authorize(c, &id, &uid, Action::License)?;
+            let (org, _) = authorize(c, &id, &caller, Action::License)?;
             let own = installation_id(c)?;
             let known = match &installation {
                 Some(i) => *i == own || bwstore::installation_enabled(c, i)?,
@@ -112,12 +112,12 @@ pub async fn upload_update(
     }
     let id = org_id(&path)?;
     let (mut license, _) = read_upload(&req, &body)?;
-    let uid = call.user_id.clone();
+    let caller = call.caller.clone();
     let now = call.now_ms();
     call.sandbox
         .store
         .write(move |c| -> BwResult<_> {
-            let (mut org, _) = authorize(c, &id, &uid, Action::License)?;
+            let (mut org, _) = authorize(c, &id, &caller, Action::License)?;
             check(c, &mut license, now)?;
             let license_key = ci(&license, "licenseKey")
                 .and_then(Value::as_str)

@@ -13,7 +13,7 @@ use crate::bitwarden::error::{BwError, BwResult};
 use crate::bitwarden::ids;
 use crate::bitwarden::views;
 use crate::domain::bitwarden::plan::{plan, Plan};
-use crate::domain::bitwarden::role::{MemberStatus, MemberType, Permissions};
+use crate::domain::bitwarden::role::{MemberStatus, MemberType};
 use crate::domain::bitwarden::rules;
 use crate::domain::error::Result;
 use crate::store::bitwarden::keys::{self, OrgApiKey};
@@ -234,17 +234,15 @@ pub fn insert_with_owner(
     members::insert(
         c,
         &BwMember {
-            id: ids::new_guid(),
-            organization_id: org.id.clone(),
             user_id: Some(owner_id.to_string()),
-            email: None,
-            member_type: MemberType::Owner,
-            status: MemberStatus::Confirmed,
-            permissions: Permissions::default(),
             key: Some(owner_key),
-            claimed: false,
-            invite_token: None,
-            created_at: org.created_at,
+            ..BwMember::new(
+                ids::new_guid(),
+                &org.id,
+                MemberType::Owner,
+                MemberStatus::Confirmed,
+                org.created_at,
+            )
         },
     )
 }

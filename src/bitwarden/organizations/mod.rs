@@ -3,9 +3,8 @@
 //! Every handler asks `domain::bitwarden::policy` first, and every check-then-write runs in one
 //! store transaction.
 
+pub mod auto_enroll;
 pub mod create;
-pub mod members;
-use crate::store::bitwarden::members as member_rows;
 pub mod secrets;
 
 use actix_web::web::{Bytes, Path};
@@ -14,20 +13,23 @@ use rusqlite::Connection;
 use serde_json::json;
 
 use crate::bitwarden::body::Body;
-use crate::bitwarden::call::BwCall;
+use crate::bitwarden::call::{BwCall, Caller};
 use crate::bitwarden::crypto;
 use crate::bitwarden::error::{BwError, BwResult};
+use crate::bitwarden::event_log::{self, Actor, Subject};
 use crate::bitwarden::ids::parse_guid;
 use crate::bitwarden::views;
 use crate::config::bitwarden::Deployment;
+use crate::domain::bitwarden::events::types;
 use crate::domain::bitwarden::plan::plan;
-use crate::domain::bitwarden::policy::{self, Action, Denied, OrgFacts};
+use crate::domain::bitwarden::policy::{self, Action, Denied, Gate, Membership, OrgFacts};
 use crate::domain::bitwarden::rules::{self, LeaveFacts};
-use crate::domain::error::{Error, Result};
-use crate::store::bitwarden::members::BwMember;
+use crate::domain::error::Result;
+use crate::store::bitwarden::members::{self as member_rows, BwMember};
 use crate::store::bitwarden::orgs::BwOrg;
-use crate::store::bitwarden::{keys, orgs, users};
+use crate::store::bitwarden::{keys, member_writes, orgs, users};
 
+pub use auto_enroll::auto_enroll_status;
 pub use create::{create, insert_org, insert_with_owner};
 pub use secrets::{
     api_key_information, api_key_information_of_type, delete, get_api_key, rotate_api_key,
@@ -38,21 +40,27 @@ pub fn org_id(raw: &str) -> std::result::Result<String, BwError> {
     parse_guid(raw).ok_or(BwError::NotFound)
 }
 
-/// An organization and the caller's membership in it, read to ask the policy one question.
+/// An organization, the caller's membership row in it, and the membership its token's claims
+/// state, read to ask the policy one question.
 pub struct OrgAccess {
     org: Option<BwOrg>,
     member: Option<BwMember>,
+    claimed: Option<Membership>,
 }
 
 impl OrgAccess {
-    /// Reads the organization and, if it exists, the caller's membership.
-    pub fn load(conn: &Connection, org_id: &str, user_id: &str) -> Result<OrgAccess> {
+    /// Reads the organization and, if it exists, the caller's membership row.
+    pub fn load(conn: &Connection, org_id: &str, caller: &Caller) -> Result<OrgAccess> {
         let org = orgs::find(conn, org_id)?;
-        let member = match &org {
-            Some(_) => member_rows::find_for_user(conn, org_id, user_id)?,
-            None => None,
+        let member = match (&org, &caller.user_id) {
+            (Some(_), Some(uid)) => member_rows::find_for_user(conn, org_id, uid)?,
+            _ => None,
         };
-        Ok(OrgAccess { org, member })
+        Ok(OrgAccess {
+            org,
+            member,
+            claimed: caller.membership(org_id),
+        })
     }
 
     /// Asks the policy whether the caller may do `action`. A missing organization is refused
@@ -67,19 +75,26 @@ impl OrgAccess {
         let facts = OrgFacts {
             provider_managed: org.provider_managed,
         };
-        let membership = self.member.as_ref().map(BwMember::as_membership);
-        policy::allows(membership.as_ref(), facts, action)?;
+        policy::allows(self.claimed.as_ref(), facts, action)?;
         Ok((org, self.member))
+    }
+
+    /// Asks the route's gate (a refusal is the empty 403; a gate passed for an organization
+    /// that no longer exists is a 404).
+    pub fn require(self, gate: Gate) -> std::result::Result<(BwOrg, Option<Membership>), Denied> {
+        policy::require(self.claimed.as_ref(), gate)?;
+        let org = self.org.ok_or(Denied::NotFound)?;
+        Ok((org, self.claimed))
     }
 }
 
 /// Reads the caller's access to an organization (outside a transaction: for a read-only route).
 pub async fn access(call: &BwCall, org_id: &str) -> std::result::Result<OrgAccess, BwError> {
-    let (id, uid) = (org_id.to_string(), call.user_id.clone());
+    let (id, caller) = (org_id.to_string(), call.caller.clone());
     Ok(call
         .sandbox
         .store
-        .read(move |c| OrgAccess::load(c, &id, &uid))
+        .read(move |c| OrgAccess::load(c, &id, &caller))
         .await?)
 }
 
@@ -88,10 +103,20 @@ pub async fn access(call: &BwCall, org_id: &str) -> std::result::Result<OrgAcces
 pub fn authorize(
     conn: &Connection,
     org_id: &str,
-    user_id: &str,
+    caller: &Caller,
     action: Action,
 ) -> std::result::Result<(BwOrg, Option<BwMember>), BwError> {
-    Ok(OrgAccess::load(conn, org_id, user_id)?.allow(action)?)
+    Ok(OrgAccess::load(conn, org_id, caller)?.allow(action)?)
+}
+
+/// Loads an organization and asks the route's gate (inside the transaction of a write).
+pub fn gate(
+    conn: &Connection,
+    org_id: &str,
+    caller: &Caller,
+    gate: Gate,
+) -> std::result::Result<(BwOrg, Option<Membership>), BwError> {
+    Ok(OrgAccess::load(conn, org_id, caller)?.require(gate)?)
 }
 
 fn self_hosted(call: &BwCall) -> bool {
@@ -179,7 +204,7 @@ pub async fn update(
         check_email(e)?;
     }
     let keys_pair = read_keys(&body)?;
-    let uid = call.user_id.clone();
+    let caller = call.caller.clone();
     let hosted = self_hosted(&call);
     let now = call.now_ms();
     let action = Action::Update {
@@ -189,7 +214,7 @@ pub async fn update(
         .sandbox
         .store
         .write(move |c| -> BwResult<_> {
-            let (mut org, _) = authorize(c, &id, &uid, action)?;
+            let (mut org, _) = authorize(c, &id, &caller, action)?;
             if !hosted {
                 if let Some(n) = name {
                     org.name = n;
@@ -204,72 +229,30 @@ pub async fn update(
             }
             org.revision_at = now;
             orgs::update(c, &org)?;
+            let actor = Actor::User(&caller);
+            event_log::record(
+                c,
+                &org,
+                actor,
+                Subject::Organization,
+                types::ORGANIZATION_UPDATED,
+                now,
+            )?;
             Ok(org)
         })
         .await?;
     Ok(HttpResponse::Ok().json(views::organization(&org, hosted)))
 }
 
-/// `GET /organizations/{identifier}/auto-enroll-status`: by SSO identifier, for any member.
-pub async fn auto_enroll_status(
-    call: BwCall,
-    path: Path<String>,
-) -> std::result::Result<HttpResponse, BwError> {
-    let identifier = path.into_inner();
-    let uid = call.user_id.clone();
-    let answer = call
-        .sandbox
-        .store
-        .read(move |c| {
-            if users::find(c, &uid)?.is_none() {
-                return Err(Error::Unauthenticated(
-                    crate::domain::error::AuthFailure::UnknownToken,
-                ));
-            }
-            let Some(org) = orgs::find_by_identifier(c, &identifier)? else {
-                return Ok(None);
-            };
-            if member_rows::find_for_user(c, &org.id, &uid)?.is_none() {
-                return Ok(None);
-            }
-            let enabled = match orgs::reset_password_policy(c, &org.id)? {
-                Some((true, Some(data))) => auto_enroll_enabled(&data)?,
-                _ => false,
-            };
-            Ok(Some((org.id, enabled)))
-        })
-        .await?;
-    let (id, enabled) = answer.ok_or(BwError::NotFound)?;
-    Ok(HttpResponse::Ok().json(json!({
-        "object": "organizationAutoEnrollStatus",
-        "id": id,
-        "resetPasswordEnabled": enabled,
-    })))
-}
-
-/// `autoEnrollEnabled` (any casing) of the reset-password policy's stored data. Data that is
-/// no JSON is a storage fault (500, as the server's deserialiser throws), not a "disabled".
-fn auto_enroll_enabled(data: &str) -> Result<bool> {
-    let v: serde_json::Value = serde_json::from_str(data)
-        .map_err(|e| Error::Internal(format!("reset-password policy data: {e}")))?;
-    Ok(v.as_object()
-        .and_then(|m| {
-            m.iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("autoEnrollEnabled"))
-                .and_then(|(_, v)| v.as_bool())
-        })
-        .unwrap_or(false))
-}
-
 /// `POST /organizations/{id}/leave`: every refusal of spec §2.6, checked and written in one
 /// transaction (so two last owners leaving at once cannot both succeed).
 pub async fn leave(call: BwCall, path: Path<String>) -> std::result::Result<HttpResponse, BwError> {
     let id = org_id(&path)?;
-    let uid = call.user_id.clone();
+    let (uid, caller, now) = (call.user_id.clone(), call.caller.clone(), call.now_ms());
     call.sandbox
         .store
         .write(move |c| -> BwResult<_> {
-            let (org, member) = authorize(c, &id, &uid, Action::Leave)?;
+            let (org, member) = authorize(c, &id, &caller, Action::Leave)?;
             let member = member.ok_or(BwError::NotFound)?;
             let user = users::find(c, &uid)?;
             let facts = LeaveFacts {
@@ -280,7 +263,16 @@ pub async fn leave(call: BwCall, path: Path<String>) -> std::result::Result<Http
                 other_confirmed_owners: member_rows::other_confirmed_owners(c, &id, &member.id)?,
             };
             rules::check_leave(facts).map_err(|m| BwError::BadRequest(m.into()))?;
-            member_rows::delete(c, &member.id)?;
+            member_writes::delete(c, &member.id)?;
+            let actor = Actor::User(&caller);
+            event_log::record(
+                c,
+                &org,
+                actor,
+                Subject::Member(&member),
+                types::MEMBER_LEFT,
+                now,
+            )?;
             Ok(())
         })
         .await?;
@@ -312,12 +304,12 @@ pub async fn storage(
             "The JSON value could not be converted to System.Int16.",
         ));
     }
-    let uid = call.user_id.clone();
+    let caller = call.caller.clone();
     let now = call.now_ms();
     call.sandbox
         .store
         .write(move |c| -> BwResult<_> {
-            let (mut org, _) = authorize(c, &id, &uid, Action::Storage)?;
+            let (mut org, _) = authorize(c, &id, &caller, Action::Storage)?;
             let new = rules::adjust_storage(
                 plan(org.plan_type).as_ref(),
                 org.has_subscription,

@@ -63,11 +63,11 @@ pub async fn delete(
         wait_after_failure(&call).await;
         return Err(BwError::field("", "User verification failed."));
     }
-    let uid = call.user_id.clone();
+    let caller = call.caller.clone();
     call.sandbox
         .store
         .write(move |c| -> BwResult<_> {
-            let (org, _) = authorize(c, &id, &uid, Action::Delete)?;
+            let (org, _) = authorize(c, &id, &caller, Action::Delete)?;
             if org.features.use_key_connector {
                 return Err(BwError::BadRequest(
                     "You cannot delete an Organization that is using Key Connector.".into(),
@@ -100,7 +100,7 @@ async fn api_key_call(
     let id = org_id(&path)?;
     let body = Body::parse(&body, true)?;
     let kt = key_type(&body)?;
-    let uid = call.user_id.clone();
+    let caller = call.caller.clone();
     let now = call.now_ms();
     // As the real server: the key of that type is fetched, or created now, before the secret
     // is checked.
@@ -108,7 +108,7 @@ async fn api_key_call(
         .sandbox
         .store
         .write(move |c| -> BwResult<_> {
-            let (org, _) = authorize(c, &id, &uid, Action::ApiKey { key_type: kt })?;
+            let (org, _) = authorize(c, &id, &caller, Action::ApiKey { key_type: kt })?;
             let tier = tier_of(org.plan_type);
             if !rotate && kt != 0 && !matches!(tier, ProductTier::Teams | ProductTier::Enterprise) {
                 return Err(BwError::NotFound);

@@ -1,7 +1,9 @@
 //! Who may do what on the Organizations API (spec §8): the one permission file of the Bitwarden
-//! dialect. Handlers ask [`allows`] before they read or write. As the real server, only
-//! **confirmed** memberships count; unlike it, the membership is read from the store at each
-//! request rather than from the token's claims, so a role change applies at once.
+//! dialect. Handlers ask [`allows`] (organization routes) or [`passes`] (the server's
+//! `[Authorize<...Requirement>]` gates) before they read or write; the member, collection and
+//! policy commands ask `members`, `collections` and `org_policies` with the facts they load.
+//! As on the real server, the caller's role is the one its access token's claims state
+//! (`claims::org_membership`), which only ever lists **confirmed** memberships.
 
 use super::role::{MemberStatus, MemberType, Permissions};
 
@@ -46,18 +48,6 @@ pub enum Action {
     License,
     /// `POST /organizations/{id}/leave`
     Leave,
-    /// `GET /organizations/{id}/users`
-    ListMembers,
-    /// Read one member, or confirm an accepted one, of this role.
-    ManageMember {
-        /// The member's role.
-        role: MemberType,
-    },
-    /// `POST /organizations/{id}/users/invite` of a member with this role.
-    Invite {
-        /// The role the invitation gives.
-        role: MemberType,
-    },
 }
 
 /// How a refusal looks on the wire.
@@ -67,14 +57,12 @@ pub enum Denied {
     NotFound,
     /// 401 with an empty body (`PUT` without the right to update).
     Unauthorized,
+    /// 403 with an empty body: a route's `[Authorize<...Requirement>]` gate refused.
+    Forbidden,
 }
 
 fn confirmed(m: Option<&Membership>) -> Option<&Membership> {
     m.filter(|m| m.status == MemberStatus::Confirmed)
-}
-
-fn is_owner(m: Option<&Membership>) -> bool {
-    confirmed(m).is_some_and(|m| m.member_type == MemberType::Owner)
 }
 
 /// Whether the caller (with membership `m`, or none) may do `action` on an organization.
@@ -94,20 +82,7 @@ pub fn allows(m: Option<&Membership>, org: OrgFacts, action: Action) -> Result<(
             MemberType::User => false,
         }),
         Action::ApiKey { .. } => is_owner(m),
-        Action::Leave | Action::ListMembers => confirmed(m).is_some(),
-        Action::Invite { role } | Action::ManageMember { role } => {
-            confirmed(m).is_some_and(|m| match m.member_type {
-                MemberType::Owner => true,
-                // Only owners may make owners; admins and user managers may invite the rest.
-                MemberType::Admin => role != MemberType::Owner,
-                MemberType::Custom => {
-                    m.permissions.manage_users
-                        && role != MemberType::Owner
-                        && role != MemberType::Admin
-                }
-                MemberType::User => false,
-            })
-        }
+        Action::Leave => confirmed(m).is_some(),
     };
     if ok {
         Ok(())
@@ -115,6 +90,129 @@ pub fn allows(m: Option<&Membership>, org: OrgFacts, action: Action) -> Result<(
         Err(Denied::Unauthorized)
     } else {
         Err(Denied::NotFound)
+    }
+}
+
+/// A custom permission, as `CurrentContext` asks for it: owners and admins have them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// `accessEventLogs`
+    AccessEventLogs,
+    /// `accessImportExport`
+    AccessImportExport,
+    /// `accessReports`
+    AccessReports,
+    /// `createNewCollections`
+    CreateNewCollections,
+    /// `editAnyCollection`
+    EditAnyCollection,
+    /// `deleteAnyCollection`
+    DeleteAnyCollection,
+    /// `manageGroups`
+    ManageGroups,
+    /// `managePolicies`
+    ManagePolicies,
+    /// `manageSso`
+    ManageSso,
+    /// `manageUsers`
+    ManageUsers,
+    /// `manageResetPassword`
+    ManageResetPassword,
+    /// `manageScim`
+    ManageScim,
+    /// `manageAccessRules`
+    ManageAccessRules,
+}
+
+impl Permission {
+    /// Every permission, in the server's order.
+    pub const ALL: [Permission; 13] = [
+        Permission::AccessEventLogs,
+        Permission::AccessImportExport,
+        Permission::AccessReports,
+        Permission::CreateNewCollections,
+        Permission::EditAnyCollection,
+        Permission::DeleteAnyCollection,
+        Permission::ManageGroups,
+        Permission::ManagePolicies,
+        Permission::ManageSso,
+        Permission::ManageUsers,
+        Permission::ManageResetPassword,
+        Permission::ManageScim,
+        Permission::ManageAccessRules,
+    ];
+
+    /// Whether `p` has this permission set.
+    pub fn of(self, p: &Permissions) -> bool {
+        match self {
+            Permission::AccessEventLogs => p.access_event_logs,
+            Permission::AccessImportExport => p.access_import_export,
+            Permission::AccessReports => p.access_reports,
+            Permission::CreateNewCollections => p.create_new_collections,
+            Permission::EditAnyCollection => p.edit_any_collection,
+            Permission::DeleteAnyCollection => p.delete_any_collection,
+            Permission::ManageGroups => p.manage_groups,
+            Permission::ManagePolicies => p.manage_policies,
+            Permission::ManageSso => p.manage_sso,
+            Permission::ManageUsers => p.manage_users,
+            Permission::ManageResetPassword => p.manage_reset_password,
+            Permission::ManageScim => p.manage_scim,
+            Permission::ManageAccessRules => p.manage_access_rules,
+        }
+    }
+}
+
+/// The caller is a confirmed owner (`CurrentContext.OrganizationOwner`).
+pub fn is_owner(m: Option<&Membership>) -> bool {
+    confirmed(m).is_some_and(|m| m.member_type == MemberType::Owner)
+}
+
+/// The caller is a confirmed owner or admin (`CurrentContext.OrganizationAdmin`).
+pub fn is_admin(m: Option<&Membership>) -> bool {
+    confirmed(m).is_some_and(|m| matches!(m.member_type, MemberType::Owner | MemberType::Admin))
+}
+
+/// The caller is a confirmed custom member (`CurrentContext.OrganizationCustom`).
+pub fn is_custom(m: Option<&Membership>) -> bool {
+    confirmed(m).is_some_and(|m| m.member_type == MemberType::Custom)
+}
+
+/// The caller holds `p` here: an owner or admin, or a custom member granted it
+/// (`CurrentContext.ManageUsers`, `.AccessEventLogs`, ...).
+pub fn can(m: Option<&Membership>, p: Permission) -> bool {
+    is_admin(m)
+        || confirmed(m).is_some_and(|m| m.member_type == MemberType::Custom && p.of(&m.permissions))
+}
+
+/// A route's requirement (the server's `[Authorize<...Requirement>]`); refused, the route
+/// answers 403 with an empty body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// `MemberRequirement` / `MemberOrProviderRequirement`: any confirmed member.
+    Member,
+    /// A `BasePermissionRequirement`: owners, admins, and custom members with the permission.
+    Permission(Permission),
+    /// `ManageUsersOrGroupsRequirement`.
+    ManageUsersOrGroups,
+}
+
+/// Whether the caller meets `gate` (provider users, which orgbox has none of, would too).
+pub fn passes(m: Option<&Membership>, gate: Gate) -> bool {
+    match gate {
+        Gate::Member => confirmed(m).is_some(),
+        Gate::Permission(p) => can(m, p),
+        Gate::ManageUsersOrGroups => {
+            can(m, Permission::ManageUsers) || can(m, Permission::ManageGroups)
+        }
+    }
+}
+
+/// [`passes`] as the route answers a refusal: 403 with an empty body.
+pub fn require(m: Option<&Membership>, gate: Gate) -> Result<(), Denied> {
+    if passes(m, gate) {
+        Ok(())
+    } else {
+        Err(Denied::Forbidden)
     }
 }
 

@@ -1,8 +1,14 @@
-//! The Bitwarden dialect's tables (migration 30): users, organizations, memberships, keys.
+//! The Bitwarden dialect's tables (migrations 30 and 110): users, organizations,
+//! memberships, keys, collections, groups, policies and the event log.
 
+pub mod collections;
+pub mod events;
+pub mod groups;
 pub mod keys;
+pub mod member_writes;
 pub mod members;
 pub mod orgs;
+pub mod policies;
 pub mod users;
 
 use rusqlite::{params, Connection, OptionalExtension};

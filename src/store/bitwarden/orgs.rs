@@ -210,32 +210,24 @@ pub fn delete(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn.execute("DELETE FROM bw_organizations WHERE id = ?1", [id])? > 0)
 }
 
-/// The reset-password policy (type 8) of an organization: (enabled, data JSON).
-pub fn reset_password_policy(
-    conn: &Connection,
-    org_id: &str,
-) -> Result<Option<(bool, Option<String>)>> {
-    Ok(conn
-        .query_row(
-            "SELECT enabled, data FROM bw_policies WHERE organization_id = ?1 AND type = 8",
-            [org_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
+/// Seat autoscaling state: the ceiling (`maxAutoscaleSeats`) and whether the owners were told
+/// that seats were added.
+pub fn autoscale(conn: &Connection, id: &str) -> Result<(Option<i64>, bool)> {
+    Ok(conn.query_row(
+        "SELECT max_autoscale_seats, owners_notified_of_autoscaling IS NOT NULL
+         FROM bw_organizations WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
 }
 
-/// Sets a policy of an organization.
-pub fn set_policy(
-    conn: &Connection,
-    org_id: &str,
-    policy_type: i64,
-    enabled: bool,
-    data: Option<&str>,
-) -> Result<()> {
+/// Sets an organization's seats (autoscaling), and when the owners were told, if now.
+pub fn set_seats(conn: &Connection, id: &str, seats: i64, notified_at: Option<i64>) -> Result<()> {
     conn.execute(
-        "INSERT INTO bw_policies (organization_id, type, enabled, data) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (organization_id, type) DO UPDATE SET enabled = ?3, data = ?4",
-        params![org_id, policy_type, enabled, data],
+        "UPDATE bw_organizations SET seats = ?2,
+         owners_notified_of_autoscaling = coalesce(owners_notified_of_autoscaling, ?3)
+         WHERE id = ?1",
+        params![id, seats, notified_at],
     )?;
     Ok(())
 }

@@ -37,6 +37,8 @@ pub struct BwUser {
     pub premium: bool,
     /// Unlocks with Key Connector.
     pub uses_key_connector: bool,
+    /// Two-step login is on (what the two-step login policy asks of members).
+    pub two_factor_enabled: bool,
     /// ms.
     pub created_at: i64,
     /// ms.
@@ -45,7 +47,7 @@ pub struct BwUser {
 
 const COLUMNS: &str = "id, email, name, kdf, kdf_iterations, kdf_memory, kdf_parallelism,
     master_password_hash, user_key, public_key, private_key, security_stamp, api_key, premium,
-    uses_key_connector, created_at, revision_at";
+    uses_key_connector, created_at, revision_at, two_factor_enabled";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<BwUser> {
     Ok(BwUser {
@@ -66,17 +68,19 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<BwUser> {
         uses_key_connector: r.get(14)?,
         created_at: r.get(15)?,
         revision_at: r.get(16)?,
+        two_factor_enabled: r.get(17)?,
     })
 }
 
 /// Inserts a user.
 pub fn insert(conn: &Connection, u: &BwUser) -> Result<()> {
     conn.execute(
-        &format!("INSERT INTO bw_users ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"),
+        &format!("INSERT INTO bw_users ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"),
         params![
             u.id, u.email, u.name, u.kdf, u.kdf_iterations, u.kdf_memory, u.kdf_parallelism,
             u.master_password_hash, u.user_key, u.public_key, u.private_key, u.security_stamp,
-            u.api_key, u.premium, u.uses_key_connector, u.created_at, u.revision_at
+            u.api_key, u.premium, u.uses_key_connector, u.created_at, u.revision_at,
+            u.two_factor_enabled
         ],
     )?;
     Ok(())
