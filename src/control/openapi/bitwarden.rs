@@ -10,6 +10,12 @@ const ACCOUNTS: &str = "src/Api/Auth/Controllers/AccountsController.cs";
 const ORGS: &str = "src/Api/AdminConsole/Controllers/OrganizationsController.cs";
 const USERS: &str = "src/Api/AdminConsole/Controllers/OrganizationUsersController.cs";
 const LICENSES: &str = "src/Api/Controllers/SelfHosted/SelfHostedOrganizationLicensesController.cs";
+const COLLECTIONS: &str = "src/Api/AdminConsole/Controllers/CollectionsController.cs";
+const POLICIES: &str = "src/Api/AdminConsole/Controllers/PoliciesController.cs";
+const EVENTS: &str = "src/Api/Dirt/Controllers/EventsController.cs";
+const PUBLIC_MEMBERS: &str = "src/Api/AdminConsole/Public/Controllers/MembersController.cs";
+const PUBLIC_COLLECTIONS: &str = "src/Api/AdminConsole/Public/Controllers/CollectionsController.cs";
+const PUBLIC_EVENTS: &str = "src/Api/Dirt/Public/Controllers/EventsController.cs";
 const BILLING: &str = "src/Api/Billing/Controllers/OrganizationsController.cs";
 
 /// Bitwarden routes served, as a client calls them (`/api` omitted).
@@ -186,5 +192,174 @@ pub const ROUTES: &[BitwardenRoute] = &[
         "/organizations/{id}",
         "Delete an organization",
         ORGS,
+    ),
+    (
+        "GET",
+        "/organizations/{id}/users/mini-details",
+        "Members, in brief",
+        USERS,
+    ),
+    (
+        "POST",
+        "/organizations/{id}/users/reinvite",
+        "Invite members again",
+        USERS,
+    ),
+    (
+        "POST",
+        "/organizations/{id}/users/{member}/reinvite",
+        "Invite a member again",
+        USERS,
+    ),
+    (
+        "POST",
+        "/organizations/{id}/users/confirm",
+        "Confirm members",
+        USERS,
+    ),
+    (
+        "POST",
+        "/organizations/{id}/users/public-keys",
+        "Members' public keys",
+        USERS,
+    ),
+    (
+        "PUT",
+        "/organizations/{id}/users/{member}",
+        "Change a member's role, permissions and access",
+        USERS,
+    ),
+    (
+        "PUT",
+        "/organizations/{id}/users/{member}/revoke",
+        "Revoke a member",
+        USERS,
+    ),
+    (
+        "PUT",
+        "/organizations/{id}/users/{member}/restore",
+        "Restore a member",
+        USERS,
+    ),
+    (
+        "PUT",
+        "/organizations/{id}/users/revoke",
+        "Revoke members",
+        USERS,
+    ),
+    (
+        "PUT",
+        "/organizations/{id}/users/restore",
+        "Restore members",
+        USERS,
+    ),
+    (
+        "DELETE",
+        "/organizations/{id}/users/{member}",
+        "Remove a member",
+        USERS,
+    ),
+    (
+        "DELETE",
+        "/organizations/{id}/users",
+        "Remove members",
+        USERS,
+    ),
+    (
+        "GET",
+        "/organizations/{id}/collections",
+        "Collections",
+        COLLECTIONS,
+    ),
+    (
+        "GET",
+        "/organizations/{id}/collections/details",
+        "Collections with their access",
+        COLLECTIONS,
+    ),
+    (
+        "GET",
+        "/organizations/{id}/collections/{collection}",
+        "A collection",
+        COLLECTIONS,
+    ),
+    (
+        "GET",
+        "/organizations/{id}/collections/{collection}/details",
+        "A collection with its access",
+        COLLECTIONS,
+    ),
+    (
+        "POST",
+        "/organizations/{id}/collections",
+        "Create a collection",
+        COLLECTIONS,
+    ),
+    (
+        "PUT",
+        "/organizations/{id}/collections/{collection}",
+        "Update a collection",
+        COLLECTIONS,
+    ),
+    (
+        "DELETE",
+        "/organizations/{id}/collections/{collection}",
+        "Delete a collection",
+        COLLECTIONS,
+    ),
+    (
+        "GET",
+        "/organizations/{id}/events",
+        "The organization's event log",
+        EVENTS,
+    ),
+    ("GET", "/organizations/{id}/policies", "Policies", POLICIES),
+    (
+        "GET",
+        "/organizations/{id}/policies/{type}",
+        "A policy",
+        POLICIES,
+    ),
+    (
+        "PUT",
+        "/organizations/{id}/policies/{type}",
+        "Turn a policy on or off",
+        POLICIES,
+    ),
+    (
+        "GET",
+        "/public/members",
+        "Public API: members",
+        PUBLIC_MEMBERS,
+    ),
+    (
+        "GET",
+        "/public/members/{id}",
+        "Public API: a member",
+        PUBLIC_MEMBERS,
+    ),
+    (
+        "POST",
+        "/public/members",
+        "Public API: invite a member",
+        PUBLIC_MEMBERS,
+    ),
+    (
+        "DELETE",
+        "/public/members/{id}",
+        "Public API: remove a member",
+        PUBLIC_MEMBERS,
+    ),
+    (
+        "GET",
+        "/public/collections",
+        "Public API: collections",
+        PUBLIC_COLLECTIONS,
+    ),
+    (
+        "GET",
+        "/public/events",
+        "Public API: the event log",
+        PUBLIC_EVENTS,
     ),
 ];
