@@ -38,10 +38,6 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
         "answers 202 with the pending approval when the child has another admin; BitGo's file documents 200 only",
     ),
     (
-        "POST /api/v2/{coin}/wallet/{walletId}/tx/initiate",
-        "202 answers {pendingApproval, status}; BitGo's file documents the PendingApproval itself",
-    ),
-    (
         "GET /api/policy/v1/organizations/{organizationId}/rules",
         "rules are wallet-policy rules; BitGo's policy service lists PolicyRule1 (uniqueId, name, status, touchpoint, scope, clauses, ...)",
     ),
