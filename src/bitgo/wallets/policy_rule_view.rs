@@ -3,9 +3,11 @@
 //! Policy Rule on the "Transfer from a Wallet" touchpoint, scoped to wallets and filtered to
 //! trading wallets (the Go Accounts of the organization's child enterprises), with one clause
 //! whose condition and action are the rule's in BitGo's vocabulary. orgbox keeps no history of
-//! a rule, so it is always `ACTIVE` version and never locked, and its `modifiedBy` /
-//! `modifiedDate` are its first setting's. The rule as it was posted rides along as
-//! `walletPolicyRule` (its whitelist entries have no place in BitGo's clause).
+//! a rule: it is always `ACTIVE`, shows no `version`, and its `modifiedBy` / `modifiedDate`
+//! are its first setting's. It is never locked (`locked: false`; BitGo requires a `lockType`
+//! even so, and `LOCK_AFTER_DATE` with no `lockDate` is the one that locks nothing yet). The
+//! rule as it was posted rides along as `walletPolicyRule` (its whitelist entries have no
+//! place in BitGo's clause).
 
 use serde_json::{json, Value};
 
@@ -17,9 +19,9 @@ use crate::store::wallet_policies::RuleRecord;
 
 /// The label of the touchpoint every wallet-policy rule sits on (BitGo's own example label of
 /// `PolicyRule1.touchpointLabel`; a Go Account is no segregated wallet).
-pub const TOUCHPOINT_LABEL: &str = "Transfer from a Wallet";
+const TOUCHPOINT_LABEL: &str = "Transfer from a Wallet";
 /// The label of the scope of every wallet-policy rule (BitGo's examples' `scopeLabel`).
-pub const SCOPE_LABEL: &str = "Wallet";
+const SCOPE_LABEL: &str = "Wallet";
 
 /// A UUID that `name` always gives (SHA-256 of it, version nibble 5, RFC 4122 variant).
 fn stable_uuid(name: &str) -> String {
@@ -115,7 +117,7 @@ mod tests {
             items: vec!["tb1q".into()],
         };
         let rules = [
-            record(velocity.clone(), RuleAction::GetApproval, Some("ofctusd")),
+            record(velocity, RuleAction::GetApproval, Some("ofctusd")),
             record(whitelist, RuleAction::Deny, None),
         ];
         let shown: Vec<Value> = rules.iter().map(|r| policy_rule_json(r, &org)).collect();
