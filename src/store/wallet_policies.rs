@@ -142,26 +142,53 @@ pub fn set_times(conn: &Connection, scope: &str) -> Result<HashMap<String, i64>>
     Ok(rows.collect::<rusqlite::Result<HashMap<String, i64>>>()?)
 }
 
-/// The rules of `scope`, oldest first.
-pub fn list(conn: &Connection, scope: &str) -> Result<Vec<Rule>> {
+/// A stored rule with who set it and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleRecord {
+    /// The rule as it stands.
+    pub rule: Rule,
+    /// The user who first set it (a later change keeps it).
+    pub created_by: String,
+    /// When it was first set (ms).
+    pub created_at_ms: i64,
+}
+
+/// The rules of `scope` with who set them and when, oldest first.
+pub fn records(conn: &Connection, scope: &str) -> Result<Vec<RuleRecord>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT rule_id, coin, type, action, condition FROM wallet_policy_rules
-         WHERE scope = ?1 ORDER BY created_at, rule_id",
+        "SELECT rule_id, coin, type, action, condition, created_by, created_at
+         FROM wallet_policy_rules WHERE scope = ?1 ORDER BY created_at, rule_id",
     )?;
+    type Row = (String, Option<String>, String, String, String, String, i64);
     let rows = stmt
         .query_map([scope], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get(0)?,
                 r.get(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
             ))
         })?
-        .collect::<rusqlite::Result<Vec<(String, Option<String>, String, String, String)>>>()?;
+        .collect::<rusqlite::Result<Vec<Row>>>()?;
     rows.into_iter()
-        .map(|(id, coin, kind, action, cond)| rule_from(id, coin, &kind, &action, &cond))
+        .map(
+            |(id, coin, kind, action, cond, created_by, created_at_ms)| {
+                Ok(RuleRecord {
+                    rule: rule_from(id, coin, &kind, &action, &cond)?,
+                    created_by,
+                    created_at_ms,
+                })
+            },
+        )
         .collect()
+}
+
+/// The rules of `scope`, oldest first.
+pub fn list(conn: &Connection, scope: &str) -> Result<Vec<Rule>> {
+    Ok(records(conn, scope)?.into_iter().map(|r| r.rule).collect())
 }
 
 /// Every rule a wallet's withdrawals obey: its own, and its organization's when it belongs

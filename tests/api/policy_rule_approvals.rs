@@ -263,6 +263,7 @@ async fn loosening_an_organization_rule_or_whitelists_in_bulk_waits_for_another_
     app.post(&rules, limit("1000"), Auth::V2(brennan.clone()))
         .await
         .ok();
+    let first = app.get(&rules, Auth::V2(brennan.clone())).await.ok();
     // Lowering the limit applies; raising it waits.
     app.post(&rules, limit("500"), Auth::V2(brennan.clone()))
         .await
@@ -273,7 +274,12 @@ async fn loosening_an_organization_rule_or_whitelists_in_bulk_waits_for_another_
     assert_eq!(r.status, 202, "{:?}", r.json());
     assert_eq!(r.json()["scope"], "organization");
     let listed = app.get(&rules, Auth::V2(brennan.clone())).await.ok();
-    assert_eq!(listed["rules"][0]["condition"]["amountString"], "500");
+    let condition = &listed["rules"][0]["clauses"][0]["conditions"][0];
+    assert_eq!(condition["parameters"]["amount"], "500");
+    // The same rule (its id), another version of it (BitGo's uniqueId).
+    let (was, is) = (&first["rules"][0], &listed["rules"][0]);
+    assert_eq!(was["id"], is["id"]);
+    assert_ne!(was["uniqueId"], is["uniqueId"]);
 
     // In bulk: a new whitelist applies, adding to it waits in one pendingAdminApproval.
     let update = |item: &str| {

@@ -97,7 +97,22 @@ async fn an_organization_velocity_limit_turns_a_breach_into_a_pending_approval()
         )
         .await
         .ok();
-    assert_eq!(listed["rules"][0]["type"], "velocityLimit");
+    // Listed as BitGo's policy service lists a rule (PolicyRule1).
+    let rule = &listed["rules"][0];
+    assert_eq!(rule["name"], "daily");
+    assert_eq!(rule["status"], "ACTIVE");
+    assert_eq!(rule["touchpointLabel"], "Transfer from a Wallet");
+    assert_eq!(rule["createdBy"], app.user_id(BRENNAN).as_str());
+    let condition = &rule["clauses"][0]["conditions"][0];
+    assert_eq!(condition["name"], "transfer.velocity.limit");
+    assert_eq!(condition["parameters"]["amount"], "1000");
+    assert_eq!(condition["parameters"]["coin"], "ofctusd");
+    assert_eq!(
+        rule["clauses"][0]["actions"][0]["name"],
+        "approvals.customer.enterpriseAdmin"
+    );
+    assert_eq!(rule["walletPolicyRule"]["type"], "velocityLimit");
+    assert_eq!(listed["nextBatchPrevId"], "");
     withdraw(&app, &service, &a, "ofctusd", "x", 800).await.ok();
     let r = withdraw(&app, &service, &a, "ofctusd", "x", 300).await;
     assert_eq!(r.status, 202, "{:?}", r.json());

@@ -273,11 +273,25 @@ async fn custodial_initiate_always_makes_a_pending_approval() {
         .post(
             &format!("/api/v2/ofctusd/wallet/{}/tx/initiate", a.id),
             json!({"recipients": [{"address": "x", "amount": "10"}], "videoApprovers": [chazz]}),
-            Auth::Raw(token),
+            Auth::Raw(token.clone()),
         )
         .await;
     assert_eq!(r.status, 202);
-    assert_eq!(r.json()["pendingApproval"]["state"], "pendingVideoApproval");
+    // The body is BitGo's `PendingApproval` itself (its file's 202 of tx/initiate), no wrapper.
+    let held = r.json();
+    assert_eq!(held["state"], "pendingVideoApproval", "{held}");
+    assert_eq!(held["wallet"], a.id.as_str());
+    assert_eq!(held["scope"], "wallet");
+    assert!(held.get("pendingApproval").is_none(), "{held}");
+    let id = held["id"].as_str().unwrap();
+    let read = app
+        .get(
+            &format!("/api/v2/pendingapprovals/{id}"),
+            Auth::Raw(token.clone()),
+        )
+        .await
+        .ok();
+    assert_eq!(read["state"], "pendingVideoApproval");
     assert_eq!(balance(&app, &a.id, "ofctusd"), (990, 10));
 }
 

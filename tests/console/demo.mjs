@@ -227,7 +227,8 @@ async function main() {
       const request = await text(page, '#journal-request');
       const response = await text(page, '#journal-response');
       check('the request body is shown pretty-printed', request.includes('"recipients": [') && request.includes('"otp": "[redacted]"'), request);
-      check('the response body is shown', response.includes('"pendingApproval"'), response.slice(0, 300));
+      // tx/initiate answers the pending approval itself (BitGo's PendingApproval).
+      check('the response body is shown', response.includes('"state": "pendingVideoApproval"'), response.slice(0, 300));
       check('the token never shows', !request.includes(login_token_marker) && request.includes('authorization: [redacted]'), request);
       await page.click('#journal-curl');
       const curl = await page.$eval('#journal-curl', (n) => n.dataset.curl);

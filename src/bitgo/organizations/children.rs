@@ -129,7 +129,10 @@ pub async fn list_child_enterprises(
 /// `customer` of the organization if not in it yet). Organization admins with
 /// `enterprise_manage_all`. It is an enterprise user change like any other: it never
 /// overwrites an existing member's permissions, and when the child has an admin other than the
-/// caller it answers 202 with the pending approval one of them resolves.
+/// caller it is held for one of them. BitGo's file documents this route's 200
+/// `{userId}` only (extra properties allowed), so a held add answers 200 `{userId,
+/// pendingApproval}`: the same pending approval `POST /api/v2/enterprise/{id}/user` answers
+/// as its 202, and the user not yet added.
 pub async fn add_child_enterprise_user(
     req: HttpRequest,
     authed: Authed,
@@ -164,15 +167,14 @@ pub async fn add_child_enterprise_user(
             organizations::add_child_user(conn, &who, &enterprise_id, &email, permissions)
         })
         .await?;
-    match submitted {
-        Submitted::Applied => authed.reply(StatusCode::OK, &json!({ "userId": user_id })),
-        Submitted::Pending(opened) => {
-            let first = opened
-                .first()
-                .ok_or_else(|| Error::Internal("no approval opened".into()))?;
-            authed.reply(StatusCode::ACCEPTED, &approval_json(first, &[]))
-        }
+    let mut reply = json!({ "userId": user_id });
+    if let Submitted::Pending(opened) = submitted {
+        let first = opened
+            .first()
+            .ok_or_else(|| Error::Internal("no approval opened".into()))?;
+        reply["pendingApproval"] = approval_json(first, &[]);
     }
+    authed.reply(StatusCode::OK, &reply)
 }
 
 /// `permissions` of an added child enterprise user: `admin` when absent, else a non-empty

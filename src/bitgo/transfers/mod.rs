@@ -204,7 +204,8 @@ fn held_json(approval: &ApprovalRow, triggered_policy: Option<String>) -> Value 
 }
 
 /// `POST /api/v2/{ofcAsset}/wallet/{id}/tx/initiate` `{recipients, videoApprovers?}`: the
-/// custodial path; it always waits for an approval (202).
+/// custodial path; it always waits for an approval: 202 with the `PendingApproval` itself, as
+/// BitGo's file documents it (unlike `tx/send`'s `{pendingApproval, status}`).
 pub async fn initiate(authed: Authed, req: HttpRequest) -> Result<HttpResponse, BitgoError> {
     let asset = route_asset(&req)?;
     let wallet_id = path_param(&req, "id")?;
@@ -232,7 +233,7 @@ pub async fn initiate(authed: Authed, req: HttpRequest) -> Result<HttpResponse, 
             withdrawals::initiate(c, &who, &order, &asked, &config)
         })
         .await?;
-    authed.reply(StatusCode::ACCEPTED, &held_json(&approval, None))
+    authed.reply(StatusCode::ACCEPTED, &approval_json(&approval, &[]))
 }
 
 fn requester<'a>(

@@ -2,6 +2,7 @@
 //! 'trading'})` flow (`POST /api/v2/ofc/key`, `POST /api/v2/ofc/wallet/add`), get, list and
 //! addresses. Balances come from the ledger.
 
+pub mod policy_rule_view;
 pub mod rules;
 pub mod share;
 pub mod view;

@@ -1,9 +1,10 @@
 //! Wallet policy rules: `POST|PUT|DELETE /api/v2/{coin}/wallet/{walletId}/policy/rule` on one
 //! Go Account, and `POST|GET /api/policy/v1/organizations/{organizationId}/rules` across every
-//! wallet of the organization's child enterprises. Set by wallet admins and organization
-//! admins (a rule an organization admin set, only by organization admins); withdrawals obey
-//! them (`bitgo::transfers`). Adding or tightening a rule applies at once; removing or
-//! loosening one answers 202 with a `policyRuleRequest` pending approval for another admin.
+//! wallet of the organization's child enterprises (listed as BitGo's policy service lists
+//! rules: `policy_rule_view`). Set by wallet admins and organization admins (a rule an
+//! organization admin set, only by organization admins); withdrawals obey them
+//! (`bitgo::transfers`). Adding or tightening a rule applies at once; removing or loosening
+//! one answers 202 with a `policyRuleRequest` pending approval for another admin.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
@@ -12,6 +13,7 @@ use serde_json::{json, Map, Value};
 use crate::bitgo::approvals::view::approval_json;
 use crate::bitgo::call::Authed;
 use crate::bitgo::error::BitgoError;
+use crate::bitgo::wallets::policy_rule_view::policy_rule_json;
 use crate::bitgo::wallets::{ofc_coin, path_param, wallet_doc};
 use crate::domain::error::{Error, Result};
 use crate::domain::money;
@@ -284,9 +286,10 @@ pub async fn add_organization_rule(
     outcome.reply(&authed)
 }
 
-/// `GET /api/policy/v1/organizations/{organizationId}/rules`: `{rules, nextBatchPrevId}`, every
-/// rule on one page (BitGo's `PaginatedResultsWithNextBatchPrevId` requires the cursor; an
-/// empty one says there is no further page).
+/// `GET /api/policy/v1/organizations/{organizationId}/rules`: `{rules, nextBatchPrevId}`, each
+/// rule as BitGo's policy service shows one (`PolicyRule1`, `policy_rule_view`), every rule on
+/// one page (BitGo's `PaginatedResultsWithNextBatchPrevId` requires the cursor; an empty one
+/// says there is no further page).
 pub async fn list_organization_rules(
     authed: Authed,
     req: HttpRequest,
@@ -297,16 +300,17 @@ pub async fn list_organization_rules(
     )?;
     let org = organization_of(&req)?;
     let user = authed.principal.user_id().to_string();
-    let rules = authed
+    let (org, rules) = authed
         .call
         .sandbox
         .store
         .read(move |c| {
             policy::may_manage_organization(organizations::role_of(c, &org, &user)?, &org)?;
-            wallet_policies::list(c, &wallet_policies::organization_scope(&org))
+            let rules = wallet_policies::records(c, &wallet_policies::organization_scope(&org))?;
+            Ok((org, rules))
         })
         .await?;
-    let shown: Vec<Value> = rules.iter().map(Rule::to_json).collect();
+    let shown: Vec<Value> = rules.iter().map(|r| policy_rule_json(r, &org)).collect();
     authed.reply(
         StatusCode::OK,
         &json!({"rules": shown, "nextBatchPrevId": ""}),

@@ -125,7 +125,8 @@ async function withdraw(ev) {
       method: 'POST', token,
       body: { recipients: [{ address: $('withdraw-address').value.trim(), amount }], otp: $('act-otp').value },
     });
-    const held = r.json && r.json.pendingApproval;
+    // tx/initiate answers 202 with the pending approval itself (BitGo's PendingApproval).
+    const held = r.status === 202 && r.json;
     answered(state.session.username + ' withdraws ' + $('withdraw-amount').value + ' ' + asset, r,
       held ? 'held for approval (' + held.state + ')' : 'sent');
   });
