@@ -77,16 +77,29 @@ fn attempt_json(a: &AttemptRow) -> Value {
     })
 }
 
+/// The last attempt's answer: `code` and `body` when the receiver answered, `error` when it
+/// did not; a field with nothing to say is left out (BitGo types each as a string or number,
+/// never null).
 fn response_json(last: Option<&AttemptRow>) -> Value {
-    match last {
-        Some(a) => json!({
-            "code": a.status,
-            "type": if a.status.is_some() { "response" } else { "error" },
-            "body": a.response,
-            "error": a.error,
-        }),
-        None => json!({}),
+    let mut v = json!({});
+    if let Some(a) = last {
+        v["type"] = if a.status.is_some() {
+            "response"
+        } else {
+            "error"
+        }
+        .into();
+        if let Some(code) = a.status {
+            v["code"] = code.into();
+        }
+        if let Some(body) = &a.response {
+            v["body"] = body.clone().into();
+        }
+        if let Some(error) = &a.error {
+            v["error"] = error.clone().into();
+        }
     }
+    v
 }
 
 /// A notification as BitGo's notification-history routes show it, with every attempt.
@@ -139,7 +152,7 @@ pub fn notification_dto(n: &NotificationRow, attempts: &[AttemptRow], url: &str)
         "failed" => "failed",
         _ => "pending",
     };
-    json!({
+    let mut v = json!({
         "id": uuid_of(&n.id),
         "notificationRequestId": n.id,
         "url": url,
@@ -150,11 +163,20 @@ pub fn notification_dto(n: &NotificationRow, attempts: &[AttemptRow], url: &str)
         "createdAt": iso(n.created_at),
         "updatedAt": iso(n.updated_at),
         "response": response_json(attempts.last()),
-        "coin": n.coin,
-        "walletId": n.wallet_id,
-        "enterpriseId": n.enterprise_id,
-        "organizationId": n.organization_id,
-        "transferId": n.transfer_id,
-        "hash": n.hash,
-    })
+    });
+    // The DTO types each of these as a string: one the notification lacks is left out.
+    let optional = [
+        ("coin", &n.coin),
+        ("walletId", &n.wallet_id),
+        ("enterpriseId", &n.enterprise_id),
+        ("organizationId", &n.organization_id),
+        ("transferId", &n.transfer_id),
+        ("hash", &n.hash),
+    ];
+    for (name, value) in optional {
+        if let Some(value) = value {
+            v[name] = value.clone().into();
+        }
+    }
+    v
 }
