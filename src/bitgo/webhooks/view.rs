@@ -102,6 +102,16 @@ fn response_json(last: Option<&AttemptRow>) -> Value {
     v
 }
 
+/// Sets each named field that has a value; one without is left out (BitGo types them as
+/// strings, never null).
+fn put_present(v: &mut Value, fields: &[(&str, &Option<String>)]) {
+    for (name, value) in fields {
+        if let Some(value) = value {
+            v[*name] = value.clone().into();
+        }
+    }
+}
+
 /// A notification as BitGo's notification-history routes show it, with every attempt.
 pub fn notification_json(
     n: &NotificationRow,
@@ -124,21 +134,19 @@ pub fn notification_json(
         "response": response_json(attempts.last()),
         "attempts": attempts.iter().map(attempt_json).collect::<Vec<_>>(),
     });
-    let optional = [
-        ("wallet", &n.wallet_id),
-        ("enterprise", &n.enterprise_id),
-        ("organization", &n.organization_id),
-        ("coin", &n.coin),
-        ("transfer", &n.transfer_id),
-        ("pendingApprovalId", &n.pending_approval_id),
-        ("hash", &n.hash),
-        ("retriggerOf", &n.retrigger_of),
-    ];
-    for (name, value) in optional {
-        if let Some(value) = value {
-            v[name] = value.clone().into();
-        }
-    }
+    put_present(
+        &mut v,
+        &[
+            ("wallet", &n.wallet_id),
+            ("enterprise", &n.enterprise_id),
+            ("organization", &n.organization_id),
+            ("coin", &n.coin),
+            ("transfer", &n.transfer_id),
+            ("pendingApprovalId", &n.pending_approval_id),
+            ("hash", &n.hash),
+            ("retriggerOf", &n.retrigger_of),
+        ],
+    );
     if n.state == "pending" {
         v["nextAttempt"] = iso(n.event_at.max(n.next_attempt_at)).into();
     }
@@ -165,18 +173,16 @@ pub fn notification_dto(n: &NotificationRow, attempts: &[AttemptRow], url: &str)
         "response": response_json(attempts.last()),
     });
     // The DTO types each of these as a string: one the notification lacks is left out.
-    let optional = [
-        ("coin", &n.coin),
-        ("walletId", &n.wallet_id),
-        ("enterpriseId", &n.enterprise_id),
-        ("organizationId", &n.organization_id),
-        ("transferId", &n.transfer_id),
-        ("hash", &n.hash),
-    ];
-    for (name, value) in optional {
-        if let Some(value) = value {
-            v[name] = value.clone().into();
-        }
-    }
+    put_present(
+        &mut v,
+        &[
+            ("coin", &n.coin),
+            ("walletId", &n.wallet_id),
+            ("enterpriseId", &n.enterprise_id),
+            ("organizationId", &n.organization_id),
+            ("transferId", &n.transfer_id),
+            ("hash", &n.hash),
+        ],
+    );
     v
 }
