@@ -258,3 +258,82 @@ async fn a_client_knowing_only_the_document_drives_the_control_plane() {
     call(&app, &doc, "post_sandbox_reset", &[], None).await;
     call(&app, &doc, "delete_sandbox_journal", &[], None).await;
 }
+
+#[actix_web::test]
+async fn a_client_knowing_only_the_document_drives_the_webhook_sandbox() {
+    let app = spawn_app().await;
+    let doc = document(&app).await;
+    let service = service_token(&app).await;
+    let account = create_go_account(&app, &service, &child(&app), 34).await;
+    let wallet = format!("/api/v2/ofc/wallet/{}", account.id);
+    app.post(
+        &format!("{wallet}/webhooks"),
+        json!({"type": "transfer", "url": format!("{}/sandbox/webhooks/inbox/ci", app.base),
+               "allToken": true}),
+        Auth::V2(service.clone()),
+    )
+    .await
+    .ok();
+    let trigger = json!({"type": "transfer", "walletId": account.id, "amount": "2500"});
+    let fired = call(
+        &app,
+        &doc,
+        "post_sandbox_webhooks_trigger",
+        &[],
+        Some(trigger),
+    )
+    .await;
+    assert_eq!(
+        fired["notifications"], 2,
+        "unconfirmed now, confirmed later: {fired}"
+    );
+    let inbox = "get_sandbox_webhooks_inbox__name_";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let got = call(&app, &doc, inbox, &[("name", "ci")], None).await;
+        if got["deliveries"][0]["json"]["transfer"] == fired["transferId"] {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no delivery: {got}");
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let listed = call(&app, &doc, "get_sandbox_webhooks_inbox", &[], None).await;
+    assert_eq!(listed["inboxes"][0]["name"], "ci");
+    let view = call(&app, &doc, "get_sandbox_webhooks", &[], None).await;
+    assert_eq!(view["webhooks"][0]["notifications"][0]["type"], "transfer");
+    let kept = call(
+        &app,
+        &doc,
+        "post_sandbox_webhooks_inbox__name_",
+        &[("name", "by-hand")],
+        None,
+    )
+    .await;
+    assert_eq!(kept["received"], true);
+    let address = app
+        .post(
+            &format!("{wallet}/address"),
+            json!({"onToken": "ofctbtc"}),
+            Auth::V2(service),
+        )
+        .await
+        .ok();
+    let deposit = json!({"address": address["address"], "amount": "250000"});
+    let arrived = call(
+        &app,
+        &doc,
+        "post_sandbox_wallets__id__deposit",
+        &[("id", &account.id)],
+        Some(deposit),
+    )
+    .await;
+    assert_eq!(arrived["state"], "unconfirmed", "{arrived}");
+    call(
+        &app,
+        &doc,
+        "delete_sandbox_webhooks_inbox__name_",
+        &[("name", "ci")],
+        None,
+    )
+    .await;
+}

@@ -47,9 +47,14 @@ impl ResponseError for NotificationsError {
         if let Error::Internal(detail) = &self.0 .0 {
             log::error!("internal error: {detail}");
         }
-        let name = match &self.0 .0 {
-            Error::Invalid(_) | Error::MalformedJson(_) => "BadRequest",
-            other => other.code(),
+        // The service's names: BitGo's file allows only these per status (a refused scope or
+        // role is its `AccessDenied`; the message still names the rule).
+        let name = match (&self.0 .0, self.status_code().as_u16()) {
+            (Error::Invalid(_) | Error::MalformedJson(_), _) => "BadRequest",
+            (_, 403) => "AccessDenied",
+            (_, 404) => "NotFound",
+            (_, 409) => "Conflict",
+            (other, _) => other.code(),
         };
         HttpResponse::build(self.status_code()).json(json!({
             "name": name,

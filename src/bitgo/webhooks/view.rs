@@ -77,15 +77,38 @@ fn attempt_json(a: &AttemptRow) -> Value {
     })
 }
 
+/// The last attempt's answer: `code` and `body` when the receiver answered, `error` when it
+/// did not; a field with nothing to say is left out (BitGo types each as a string or number,
+/// never null).
 fn response_json(last: Option<&AttemptRow>) -> Value {
-    match last {
-        Some(a) => json!({
-            "code": a.status,
-            "type": if a.status.is_some() { "response" } else { "error" },
-            "body": a.response,
-            "error": a.error,
-        }),
-        None => json!({}),
+    let mut v = json!({});
+    if let Some(a) = last {
+        v["type"] = if a.status.is_some() {
+            "response"
+        } else {
+            "error"
+        }
+        .into();
+        if let Some(code) = a.status {
+            v["code"] = code.into();
+        }
+        if let Some(body) = &a.response {
+            v["body"] = body.clone().into();
+        }
+        if let Some(error) = &a.error {
+            v["error"] = error.clone().into();
+        }
+    }
+    v
+}
+
+/// Sets each named field that has a value; one without is left out (BitGo types them as
+/// strings, never null).
+fn put_present(v: &mut Value, fields: &[(&str, &Option<String>)]) {
+    for (name, value) in fields {
+        if let Some(value) = value {
+            v[*name] = value.clone().into();
+        }
     }
 }
 
@@ -111,21 +134,19 @@ pub fn notification_json(
         "response": response_json(attempts.last()),
         "attempts": attempts.iter().map(attempt_json).collect::<Vec<_>>(),
     });
-    let optional = [
-        ("wallet", &n.wallet_id),
-        ("enterprise", &n.enterprise_id),
-        ("organization", &n.organization_id),
-        ("coin", &n.coin),
-        ("transfer", &n.transfer_id),
-        ("pendingApprovalId", &n.pending_approval_id),
-        ("hash", &n.hash),
-        ("retriggerOf", &n.retrigger_of),
-    ];
-    for (name, value) in optional {
-        if let Some(value) = value {
-            v[name] = value.clone().into();
-        }
-    }
+    put_present(
+        &mut v,
+        &[
+            ("wallet", &n.wallet_id),
+            ("enterprise", &n.enterprise_id),
+            ("organization", &n.organization_id),
+            ("coin", &n.coin),
+            ("transfer", &n.transfer_id),
+            ("pendingApprovalId", &n.pending_approval_id),
+            ("hash", &n.hash),
+            ("retriggerOf", &n.retrigger_of),
+        ],
+    );
     if n.state == "pending" {
         v["nextAttempt"] = iso(n.event_at.max(n.next_attempt_at)).into();
     }
@@ -139,7 +160,7 @@ pub fn notification_dto(n: &NotificationRow, attempts: &[AttemptRow], url: &str)
         "failed" => "failed",
         _ => "pending",
     };
-    json!({
+    let mut v = json!({
         "id": uuid_of(&n.id),
         "notificationRequestId": n.id,
         "url": url,
@@ -150,11 +171,18 @@ pub fn notification_dto(n: &NotificationRow, attempts: &[AttemptRow], url: &str)
         "createdAt": iso(n.created_at),
         "updatedAt": iso(n.updated_at),
         "response": response_json(attempts.last()),
-        "coin": n.coin,
-        "walletId": n.wallet_id,
-        "enterpriseId": n.enterprise_id,
-        "organizationId": n.organization_id,
-        "transferId": n.transfer_id,
-        "hash": n.hash,
-    })
+    });
+    // The DTO types each of these as a string: one the notification lacks is left out.
+    put_present(
+        &mut v,
+        &[
+            ("coin", &n.coin),
+            ("walletId", &n.wallet_id),
+            ("enterpriseId", &n.enterprise_id),
+            ("organizationId", &n.organization_id),
+            ("transferId", &n.transfer_id),
+            ("hash", &n.hash),
+        ],
+    );
+    v
 }

@@ -9,6 +9,7 @@
 mod coverage;
 mod errata;
 mod walk;
+mod webhooks;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -92,6 +93,13 @@ impl<'a> Checker<'a> {
                 entry.undocumented.insert(r.status);
             }
             Err(Mismatch::Body(errors)) => {
+                let errors = match errata::recheck(&op, &body, &errors) {
+                    Some((name, rechecked)) => {
+                        self.exceptions.borrow_mut().insert(format!("{op}: {name}"));
+                        rechecked
+                    }
+                    None => errors,
+                };
                 let (excused, errors): (Vec<String>, Vec<String>) = errors
                     .into_iter()
                     .partition(|e| errata::erratum(&op, e).is_some());

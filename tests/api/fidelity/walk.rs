@@ -25,6 +25,7 @@ pub async fn walk(c: &Checker<'_>) -> String {
     policies(c, &brennan, &Auth::V2(service.clone()), &acct).await;
     trading(c, &Auth::V2(service.clone()), &acct).await;
     kyc(c, &brennan).await;
+    super::webhooks::walk(c, &Auth::V2(service.clone()), &acct).await;
     service
 }
 
