@@ -35,11 +35,23 @@ if command -v strip >/dev/null 2>&1; then
   strip --strip-debug "$STAGE/rootfs/orgbox"
 fi
 # A dynamically linked binary brings the exact libraries it was linked against, and the loader.
-if ldd "$BINARY" 2>/dev/null | grep -q '=>\|ld-linux'; then
-  for lib in $(ldd "$BINARY" | grep -o '/[^ ]*'); do
+# ldd's answer is read whole first: `ldd | grep -q` under pipefail fails whenever grep stops
+# reading before ldd has written everything (SIGPIPE), which packaged no loader now and then.
+DEPS="$(ldd "$BINARY" 2>/dev/null || true)"
+if grep -q '=>\|ld-linux' <<<"$DEPS"; then
+  for lib in $(grep -o '/[^ ]*' <<<"$DEPS"); do
     mkdir -p "$STAGE/rootfs$(dirname "$lib")"
     cp -L "$lib" "$STAGE/rootfs$lib"
   done
+fi
+# A dynamic binary without its loader would only say "exec /orgbox: no such file or directory"
+# when the container starts: say here what is missing instead.
+if command -v readelf >/dev/null 2>&1; then
+  INTERP="$(readelf -l "$BINARY" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')"
+  if [[ -n "$INTERP" && ! -e "$STAGE/rootfs$INTERP" ]]; then
+    echo "build.sh: $BINARY needs its loader $INTERP, which ldd did not name: ${DEPS:-nothing}" >&2
+    exit 1
+  fi
 fi
 
 docker build --quiet --tag "$IMAGE" "$STAGE" >/dev/null
