@@ -10,8 +10,7 @@ use actix_web::web::{Bytes, BytesMut};
 use actix_web::HttpMessage;
 use futures_util::StreamExt;
 
-use crate::sandbox::journal::redact;
-use crate::sandbox::journal::JournalEntry;
+use crate::sandbox::journal::{JournalEntry, KeptBody, KeptHeaders};
 
 /// Largest body the layer buffers to journal it, bytes.
 pub const MAX_BUFFERED: usize = 1 << 20;
@@ -25,15 +24,7 @@ fn content_type(headers: &HeaderMap) -> &str {
 
 /// Notes the request's headers and body in `entry`, putting the body back for the handler.
 pub async fn request(req: &mut ServiceRequest, entry: &mut JournalEntry, cap: usize) {
-    entry.request_headers = req
-        .headers()
-        .iter()
-        .map(|(name, value)| {
-            let name = name.as_str().to_string();
-            let value = redact::header_value(&name, value.as_bytes());
-            (name, redact::cut(value, cap.max(256)))
-        })
-        .collect();
+    entry.request_headers = KeptHeaders::of(req.headers(), cap);
     let length = req
         .headers()
         .get(CONTENT_LENGTH)
@@ -46,7 +37,7 @@ pub async fn request(req: &mut ServiceRequest, entry: &mut JournalEntry, cap: us
         return;
     }
     if length > MAX_BUFFERED {
-        entry.request_body = Some(format!("[{length} bytes, not kept]"));
+        entry.request_body = Some(format!("[{length} bytes, not kept]").into());
         return;
     }
     let mut payload = req.take_payload();
@@ -58,7 +49,7 @@ pub async fn request(req: &mut ServiceRequest, entry: &mut JournalEntry, cap: us
         }
     }
     let bytes = buffer.freeze();
-    entry.request_body = redact::body(content_type(req.headers()), &bytes, cap);
+    entry.request_body = KeptBody::of(content_type(req.headers()), bytes.clone(), cap);
     req.set_payload(Payload::from(bytes));
 }
 
@@ -75,17 +66,17 @@ pub async fn response(
         BodySize::Sized(n) if usize::try_from(n).is_ok_and(|n| n <= MAX_BUFFERED) => {}
         BodySize::Sized(0) | BodySize::None => return res,
         BodySize::Sized(n) => {
-            entry.response_body = Some(format!("[{n} bytes, not kept]"));
+            entry.response_body = Some(format!("[{n} bytes, not kept]").into());
             return res;
         }
         BodySize::Stream => {
-            entry.response_body = Some("[streamed, not kept]".into());
+            entry.response_body = Some(String::from("[streamed, not kept]").into());
             return res;
         }
     }
     let (req, response) = res.into_parts();
     let (head, body) = response.into_parts();
     let bytes = body::to_bytes(body).await.unwrap_or_else(|_| Bytes::new());
-    entry.response_body = redact::body(content_type(head.headers()), &bytes, cap);
+    entry.response_body = KeptBody::of(content_type(head.headers()), bytes.clone(), cap);
     ServiceResponse::new(req, head.set_body(bytes.boxed()))
 }

@@ -27,7 +27,7 @@ use crate::request::note::PrincipalNote;
 use crate::request::state::AppState;
 use crate::sandbox::deliveries::Deliveries;
 use crate::sandbox::faults::FaultHit;
-use crate::sandbox::journal::JournalEntry;
+use crate::sandbox::journal::{JournalEntry, KeptHeaders};
 use crate::sandbox::{split_prefix, Clock, Resolved, Sandbox, PREFIX};
 
 /// Whether a path (within its sandbox) belongs to the control plane or its web console (`/`,
@@ -130,7 +130,7 @@ fn new_entry(req: &ServiceRequest, path: &str) -> JournalEntry {
         fault: None,
         webhook: None,
         stub: None,
-        request_headers: Vec::new(),
+        request_headers: KeptHeaders::default(),
         request_body: None,
         response_body: None,
     }

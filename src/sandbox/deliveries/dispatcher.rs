@@ -11,6 +11,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
+use actix_web::web::Bytes;
 use rusqlite::Connection;
 
 use super::send::{self, Answer};
@@ -19,7 +20,7 @@ use crate::auth::seal::ServerKey;
 use crate::auth::signing::hmac_hex;
 use crate::domain::error::Result;
 use crate::domain::webhook::retry_delay_ms;
-use crate::sandbox::journal::{redact, JournalEntry, WebhookNote};
+use crate::sandbox::journal::{JournalEntry, KeptBody, KeptHeaders, WebhookNote};
 use crate::sandbox::{Clock, Sandbox};
 use crate::store::webhooks;
 use crate::store::webhooks::notifications::{self, AttemptRow, NotificationRow, Outcome};
@@ -303,6 +304,13 @@ async fn deliver(guard: Guard, client: awc::Client, pick: Pick) {
         error: answer.error.clone(),
     };
     record(sandbox, &pick, &row, &outcome, answer.delivered()).await;
+    journal_attempt(sandbox, &pick, answer, attempt);
+    drop(guard);
+}
+
+/// Notes one delivery attempt in the sandbox's journal: the payload and the receiver's answer
+/// as its bodies (the signature header is a secret and not kept).
+fn journal_attempt(sandbox: &Sandbox, pick: &Pick, answer: Answer, attempt: i64) {
     sandbox.journal.record(JournalEntry {
         seq: 0,
         at_ms: Clock::real_now_ms(),
@@ -317,18 +325,16 @@ async fn deliver(guard: Guard, client: awc::Client, pick: Pick) {
         reason: None,
         fault: None,
         stub: None,
-        // The payload and the receiver's answer, as the journal keeps bodies (its signature
-        // header is a secret and not kept).
-        request_headers: Vec::new(),
-        request_body: redact::body(
+        request_headers: KeptHeaders::default(),
+        request_body: KeptBody::of(
             "application/json",
-            pick.n.payload.as_bytes(),
+            Bytes::from(pick.n.payload.clone()),
             sandbox.journal.body_bytes(),
         ),
         response_body: answer
             .snippet
-            .as_deref()
-            .and_then(|s| redact::body("", s.as_bytes(), sandbox.journal.body_bytes())),
+            .clone()
+            .and_then(|s| KeptBody::of("", Bytes::from(s), sandbox.journal.body_bytes())),
         webhook: Some(WebhookNote {
             webhook_id: pick.n.webhook_id.clone(),
             notification_id: pick.n.id.clone(),
@@ -337,7 +343,6 @@ async fn deliver(guard: Guard, client: awc::Client, pick: Pick) {
             error: answer.error,
         }),
     });
-    drop(guard);
 }
 
 /// Writes the attempt and its outcome; a notification that vanished meanwhile (a reset, a

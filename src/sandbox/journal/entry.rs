@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::kept::{KeptBody, KeptHeaders};
+
 /// One recorded request.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -39,15 +41,15 @@ pub struct JournalEntry {
     /// The sandbox stub that answered it (an operation orgbox does not serve), if one did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stub: Option<String>,
-    /// The request's headers as sent, secret ones redacted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub request_headers: Vec<(String, String)>,
-    /// The request's body, secrets redacted, cut to the per-entry cap.
+    /// The request's headers as sent, shown with secret ones redacted.
+    #[serde(skip_serializing_if = "KeptHeaders::is_empty")]
+    pub request_headers: KeptHeaders,
+    /// The request's body, shown with secrets redacted, cut to the per-entry cap.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_body: Option<String>,
-    /// The response's body, secrets redacted, cut to the per-entry cap.
+    pub request_body: Option<KeptBody>,
+    /// The response's body, shown with secrets redacted, cut to the per-entry cap.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub response_body: Option<String>,
+    pub response_body: Option<KeptBody>,
     /// For a webhook delivery orgbox made (method POST, `path` the webhook's URL, `status` 0
     /// when nothing answered): which notification, which attempt.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,9 +85,12 @@ impl JournalEntry {
             self.refused_by.as_ref(),
             self.reason.as_ref(),
             self.stub.as_ref(),
-            self.request_body.as_ref(),
-            self.response_body.as_ref(),
         ];
+        let bodies = [&self.request_body, &self.response_body]
+            .into_iter()
+            .flatten()
+            .map(KeptBody::weight)
+            .sum::<usize>();
         let webhook = self.webhook.as_ref().map_or(0, |w| {
             std::mem::size_of::<WebhookNote>()
                 + w.webhook_id.capacity()
@@ -93,11 +98,7 @@ impl JournalEntry {
                 + w.webhook_type.capacity()
                 + w.error.as_ref().map_or(0, String::capacity)
         });
-        let headers: usize = self
-            .request_headers
-            .iter()
-            .map(|(k, v)| k.capacity() + v.capacity() + 2 * std::mem::size_of::<String>())
-            .sum();
+        let headers = self.request_headers.weight();
         std::mem::size_of::<JournalEntry>()
             + strings
                 .iter()
@@ -105,6 +106,7 @@ impl JournalEntry {
                 .map(|s| s.capacity())
                 .sum::<usize>()
             + headers
+            + bodies
             + webhook
     }
 }

@@ -6,6 +6,7 @@
 //! in `filter`.
 mod entry;
 mod filter;
+pub mod kept;
 pub mod redact;
 
 use std::collections::VecDeque;
@@ -16,6 +17,7 @@ use serde::Serialize;
 
 pub use entry::{JournalEntry, JournalLimits, WebhookNote};
 pub use filter::{glob_match, JournalFilter, StatusMatch, MAX_GLOB_BYTES};
+pub use kept::{KeptBody, KeptHeaders};
 
 /// Longest path (and query string) an entry keeps, bytes; a longer one is cut at a character
 /// boundary and ends with [`TRUNCATED`].
@@ -205,7 +207,7 @@ mod tests {
             fault: None,
             webhook: None,
             stub: None,
-            request_headers: Vec::new(),
+            request_headers: KeptHeaders::default(),
             request_body: None,
             response_body: None,
         }
@@ -220,7 +222,7 @@ mod tests {
         });
         for i in 0..50 {
             let mut e = entry("POST", "/a", 200, i);
-            e.request_body = Some("x".repeat(1000));
+            e.request_body = Some(KeptBody::Text("x".repeat(1000)));
             j.record(e);
         }
         let page = j.query(&JournalFilter::default(), 1);
