@@ -15,8 +15,8 @@ use super::redact;
 /// Shortest cut a header's value gets (a small body cap still shows whole headers).
 const MIN_HEADER_CAP: usize = 256;
 
-/// One body of an entry.
-#[derive(Debug, Clone)]
+/// One body of an entry. Its `Debug` shows it redacted, as serialising does.
+#[derive(Clone)]
 pub enum KeptBody {
     /// Text already redacted and cut (a note, or a body longer than the cap).
     Text(String),
@@ -74,14 +74,21 @@ impl From<String> for KeptBody {
     }
 }
 
+impl std::fmt::Debug for KeptBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("KeptBody").field(&self.shown()).finish()
+    }
+}
+
 impl Serialize for KeptBody {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.shown())
     }
 }
 
-/// A request's headers, shown as `[[name, value], ...]` with secret values redacted.
-#[derive(Debug, Clone, Default)]
+/// A request's headers, shown as `[[name, value], ...]` with secret values redacted (by `Debug`
+/// too).
+#[derive(Clone, Default)]
 pub struct KeptHeaders {
     headers: Vec<(HeaderName, HeaderValue)>,
     cap: usize,
@@ -123,6 +130,12 @@ impl KeptHeaders {
     }
 }
 
+impl std::fmt::Debug for KeptHeaders {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("KeptHeaders").field(&self.shown()).finish()
+    }
+}
+
 impl Serialize for KeptHeaders {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let shown = self.shown();
@@ -146,6 +159,7 @@ mod tests {
         assert!(matches!(&kept, KeptBody::Raw { bytes, .. } if bytes == &raw));
         let shown = serde_json::to_string(&kept).unwrap();
         assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!format!("{kept:?}").contains("hunter2"), "{kept:?}");
         assert!(shown.contains("a@b.test"), "{shown}");
         let form = KeptBody::of(
             "application/x-www-form-urlencoded",
@@ -161,7 +175,7 @@ mod tests {
         let long = format!(r#"{{"password":"hunter2","pad":"{}"}}"#, "x".repeat(500));
         let kept = KeptBody::of("application/json", Bytes::from(long), 100).unwrap();
         let KeptBody::Text(text) = &kept else {
-            panic!("kept raw: {kept:?}")
+            panic!("kept raw, not text")
         };
         assert!(text.len() <= 100 && !text.contains("hunter2"), "{text}");
         assert!(KeptBody::of("application/json", Bytes::new(), 100).is_none());
@@ -179,6 +193,7 @@ mod tests {
         let kept = KeptHeaders::of(&map, 16);
         let shown = serde_json::to_string(&kept).unwrap();
         assert!(!shown.contains("v2xsecret"), "{shown}");
+        assert!(!format!("{kept:?}").contains("v2xsecret"));
         assert!(shown.contains(r#"["x-request-id","abc"]"#), "{shown}");
         assert!(KeptHeaders::default().is_empty());
     }
