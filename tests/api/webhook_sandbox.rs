@@ -254,6 +254,16 @@ async fn reset_clears_webhooks_secrets_and_pending_deliveries_and_a_snapshot_car
     transfer_webhook(&app, &token, &acct.id, &r.url("/s"), json!({})).await;
     faucet(&app, &acct.id, "ofctusd", 10).await;
     r.wait_for(1, WAIT).await;
+    // The pool records the attempt after the receiver answered: saved before that, the
+    // snapshot would still owe the first notice and tell it again after loading.
+    let deadline = Instant::now() + WAIT;
+    while app.count("SELECT count(*) FROM webhook_attempts") < 1 {
+        assert!(
+            Instant::now() < deadline,
+            "the first attempt was never recorded"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
     // Saved with the confirmed notice still ahead on the clock.
     app.post("/sandbox/snapshots/pending", json!({}), Auth::None)
         .await;
