@@ -13,7 +13,7 @@ use crate::bitgo::error::BitgoError;
 use crate::bitgo::resource;
 use crate::bitgo::wallets::path_param;
 use crate::bitgo::webhooks::wallet::subject_of;
-use crate::bitgo::webhooks::{page, parse_add, view, Who};
+use crate::bitgo::webhooks::{delete_owned, page, parse_add, view, Who};
 use crate::domain::error::{Error, Result};
 use crate::domain::policy::WebhookAccess;
 use crate::domain::webhook::Scope;
@@ -128,20 +128,7 @@ pub async fn list_webhooks(
 
 /// `DELETE /api/v2/enterprise/{enterpriseId}/webhook/{webhookId}`: 204.
 pub async fn delete_webhook(authed: Authed, req: HttpRequest) -> Result<HttpResponse, BitgoError> {
-    let enterprise_id = path_param(&req, "enterpriseId")?;
-    let webhook_id = path_param(&req, "webhookId")?;
-    let who = Who::of(&authed);
-    authed
-        .call
-        .sandbox
-        .store
-        .write(move |c| -> Result<bool> {
-            let e = owners::enterprise(c, &who.caller(), &enterprise_id, WebhookAccess::Manage)?;
-            let w = register::find_owned(c, Scope::Enterprise, &e.id, &webhook_id)?;
-            webhooks::delete(c, &w.id)
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    delete_owned(&authed, &req, Scope::Enterprise, "enterpriseId").await
 }
 
 /// `GET|POST /api/v2/enterprise/{enterpriseId}/webhook/{webhookId}/simulate {accessTokenId |

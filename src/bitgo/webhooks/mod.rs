@@ -228,3 +228,34 @@ pub fn history_body(mut entries: Vec<Entry>, limit: usize, now_ms: i64) -> Value
     }
     body
 }
+
+/// `DELETE /api/v2/{enterprise|organization}/{ownerId}/webhook/{webhookId}`: 204, for the
+/// owner's webhook managers (`owner_param` names the owner's path parameter).
+pub async fn delete_owned(
+    authed: &Authed,
+    req: &actix_web::HttpRequest,
+    scope: crate::domain::webhook::Scope,
+    owner_param: &str,
+) -> std::result::Result<actix_web::HttpResponse, crate::bitgo::error::BitgoError> {
+    let owner_id = crate::bitgo::wallets::path_param(req, owner_param)?;
+    let webhook_id = crate::bitgo::wallets::path_param(req, "webhookId")?;
+    let who = Who::of(authed);
+    authed
+        .call
+        .sandbox
+        .store
+        .write(move |c| -> Result<bool> {
+            let caller = who.caller();
+            let w = crate::service::webhooks::owners::owned_webhook(
+                c,
+                &caller,
+                scope,
+                &owner_id,
+                &webhook_id,
+                crate::domain::policy::WebhookAccess::Manage,
+            )?;
+            webhooks::delete(c, &w.id)
+        })
+        .await?;
+    Ok(actix_web::HttpResponse::NoContent().finish())
+}

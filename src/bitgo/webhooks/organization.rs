@@ -14,7 +14,9 @@ use crate::bitgo::resource;
 use crate::bitgo::wallets::path_param;
 use crate::bitgo::webhooks::enterprise::listed;
 use crate::bitgo::webhooks::wallet::subject_of;
-use crate::bitgo::webhooks::{history_body, history_page, page, parse_add, view, Who};
+use crate::bitgo::webhooks::{
+    delete_owned, history_body, history_page, page, parse_add, view, Who,
+};
 use crate::domain::error::{Error, Result};
 use crate::domain::policy::WebhookAccess;
 use crate::domain::webhook::{self, Scope};
@@ -121,8 +123,15 @@ async fn owned(authed: &Authed, req: &HttpRequest, access: WebhookAccess) -> Res
         .sandbox
         .store
         .read(move |c| {
-            let o = owners::organization(c, &who.caller(), &org_id, access)?;
-            register::find_owned(c, Scope::Organization, &o.id, &webhook_id)
+            let caller = who.caller();
+            owners::owned_webhook(
+                c,
+                &caller,
+                Scope::Organization,
+                &org_id,
+                &webhook_id,
+                access,
+            )
         })
         .await
 }
@@ -135,20 +144,7 @@ pub async fn get_webhook(authed: Authed, req: HttpRequest) -> Result<HttpRespons
 
 /// `DELETE /api/v2/organization/{organizationId}/webhook/{webhookId}`: 204.
 pub async fn delete_webhook(authed: Authed, req: HttpRequest) -> Result<HttpResponse, BitgoError> {
-    let org_id = path_param(&req, "organizationId")?;
-    let webhook_id = path_param(&req, "webhookId")?;
-    let who = Who::of(&authed);
-    authed
-        .call
-        .sandbox
-        .store
-        .write(move |c| -> Result<bool> {
-            let o = owners::organization(c, &who.caller(), &org_id, WebhookAccess::Manage)?;
-            let w = register::find_owned(c, Scope::Organization, &o.id, &webhook_id)?;
-            stored::delete(c, &w.id)
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    delete_owned(&authed, &req, Scope::Organization, "organizationId").await
 }
 
 /// `GET /api/v2/organization/{organizationId}/webhook/{webhookId}/notification?type&prevId&

@@ -44,12 +44,7 @@ pub async fn create_secret(authed: Authed) -> Result<HttpResponse, BitgoError> {
         .sandbox
         .store
         .write(move |c| -> Result<String> {
-            let id = match scope {
-                Scope::Enterprise => {
-                    owners::enterprise(c, &who.caller(), &owner, WebhookAccess::Manage)?.id
-                }
-                _ => owners::organization(c, &who.caller(), &owner, WebhookAccess::Manage)?.id,
-            };
+            let id = owners::owner(c, &who.caller(), scope, &owner, WebhookAccess::Manage)?;
             secrets::create(c, &state.server_key, scope, &id, who.user_id(), now)
         })
         .await?;

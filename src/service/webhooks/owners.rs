@@ -9,6 +9,7 @@ use crate::domain::policy::{self, WalletWebhookActor, WebhookAccess};
 use crate::domain::role::OrgRole;
 use crate::domain::scope::ScopeSet;
 use crate::domain::token_rules::TokenKind;
+use crate::domain::webhook::Scope;
 use crate::service::access::{self, WalletAccess};
 use crate::store::enterprises::{self, EnterpriseRow};
 use crate::store::organizations::{self, OrganizationRow};
@@ -98,13 +99,40 @@ pub fn webhook(
     let not_found = || Error::NotFound(format!("webhook {id} not found"));
     let w =
         webhooks::find(conn, &id.replace('-', "").to_ascii_lowercase())?.ok_or_else(not_found)?;
-    let allowed = match w.scope.as_str() {
-        "wallet" => wallet(conn, c, &w.owner_id, access).map(|_| ()),
-        "enterprise" => enterprise(conn, c, &w.owner_id, access).map(|_| ()),
-        _ => organization(conn, c, &w.owner_id, access).map(|_| ()),
-    };
-    match allowed {
+    let scope = Scope::parse(&w.scope)
+        .ok_or_else(|| Error::Internal(format!("stored webhook scope {:?}", w.scope)))?;
+    match owner(conn, c, scope, &w.owner_id, access) {
         Err(Error::NotFound(_)) => Err(not_found()),
-        other => other.map(|()| w),
+        other => other.map(|_| w),
     }
+}
+
+/// The id of `scope`'s owner `id` (a wallet, an enterprise or an organization), if the caller
+/// may `access` its webhooks: the one place a route's scope picks its owner's rule.
+pub fn owner(
+    conn: &Connection,
+    c: &Caller<'_>,
+    scope: Scope,
+    id: &str,
+    access: WebhookAccess,
+) -> Result<String> {
+    Ok(match scope {
+        Scope::Wallet => wallet(conn, c, id, access)?.wallet.id,
+        Scope::Enterprise => enterprise(conn, c, id, access)?.id,
+        Scope::Organization => organization(conn, c, id, access)?.id,
+    })
+}
+
+/// Webhook `webhook_id` of `scope`'s owner `owner_id`, if the caller may `access` that owner's
+/// webhooks; another owner's webhook, or none, is a 404.
+pub fn owned_webhook(
+    conn: &Connection,
+    c: &Caller<'_>,
+    scope: Scope,
+    owner_id: &str,
+    webhook_id: &str,
+    access: WebhookAccess,
+) -> Result<WebhookRow> {
+    let owner_id = owner(conn, c, scope, owner_id, access)?;
+    super::register::find_owned(conn, scope, &owner_id, webhook_id)
 }
