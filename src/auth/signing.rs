@@ -55,20 +55,58 @@ pub fn response_subject(
     status: u16,
     body: &[u8],
 ) -> Vec<u8> {
-    let head = match version {
+    let head = response_head(version, method, timestamp, target, status);
+    [head.as_bytes(), body].concat()
+}
+
+/// What comes before the body in a response's subject.
+fn response_head(
+    version: AuthVersion,
+    method: &str,
+    timestamp: &str,
+    target: &str,
+    status: u16,
+) -> String {
+    match version {
         AuthVersion::V2 => format!("{timestamp}|{target}|{status}|"),
         AuthVersion::V3 => format!(
             "{}|{timestamp}|{target}|{status}|",
             method.to_ascii_uppercase()
         ),
-    };
-    [head.as_bytes(), body].concat()
+    }
 }
 
 /// Lowercase hex HMAC-SHA256 of `message` under `key`.
 pub fn hmac_hex(key: &[u8], message: &[u8]) -> String {
+    hmac_hex_of(key, &[message])
+}
+
+/// The `HMAC` header of a signed response: [`hmac_hex`] of [`response_subject`], computed over
+/// its parts without first copying the body into one subject (every signed response runs it).
+pub fn response_hmac_hex(
+    key: &[u8],
+    version: AuthVersion,
+    method: &str,
+    timestamp: &str,
+    target: &str,
+    status: u16,
+    body: &[u8],
+) -> String {
+    let head = response_head(version, method, timestamp, target, status);
+    hmac_hex_of(key, &[head.as_bytes(), body])
+}
+
+/// Lowercase hex HMAC-SHA256 under `key` of `parts` one after another.
+fn hmac_hex_of(key: &[u8], parts: &[&[u8]]) -> String {
     let key = hmac::Key::new(hmac::HMAC_SHA256, key);
-    hex::encode(hmac::sign(&key, message).as_ref())
+    let mut context = hmac::Context::with_key(&key);
+    for part in parts {
+        context.update(part);
+    }
+    let mut out = [0u8; 64];
+    // 32 bytes always fit 64 hex digits.
+    hex::encode_to_slice(context.sign().as_ref(), &mut out).expect("64 hex digits");
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Whether `given_hex` is the HMAC of `message` under `key`, compared in constant time.
@@ -149,6 +187,32 @@ mod tests {
             sign(v3),
             "83ae4680f0577957a20925bee6e3973b682e1d17e26625a09a9db62672f19217"
         );
+    }
+
+    #[test]
+    fn the_streamed_response_hmac_is_the_subjects() {
+        let body = br#"{"ok":true}"#;
+        for (version, expected) in [
+            (
+                AuthVersion::V2,
+                "74c82dd6408151867ba9943f0bbc157711e7f52f18aaa7db11e71bce3b5c960b",
+            ),
+            (
+                AuthVersion::V3,
+                "83ae4680f0577957a20925bee6e3973b682e1d17e26625a09a9db62672f19217",
+            ),
+        ] {
+            let streamed = response_hmac_hex(
+                TOKEN.as_bytes(),
+                version,
+                "POST",
+                "1700000000123",
+                TARGET,
+                200,
+                body,
+            );
+            assert_eq!(streamed, expected);
+        }
     }
 
     #[test]

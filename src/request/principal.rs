@@ -8,7 +8,7 @@ use rusqlite::Connection;
 
 use crate::auth::replay::changes_state;
 use crate::auth::seal::ServerKey;
-use crate::auth::signing::{hmac_hex, request_subject, response_subject, verify_hex, AuthVersion};
+use crate::auth::signing::{request_subject, response_hmac_hex, verify_hex, AuthVersion};
 use crate::auth::token::RawToken;
 use crate::domain::error::{AuthFailure, Error, Result};
 use crate::domain::token_rules::check_usable;
@@ -74,8 +74,15 @@ impl Principal {
         status: u16,
         body: &[u8],
     ) -> String {
-        let subject = response_subject(self.version, method, timestamp, target, status, body);
-        hmac_hex(self.raw_token.expose().as_bytes(), &subject)
+        response_hmac_hex(
+            self.raw_token.expose().as_bytes(),
+            self.version,
+            method,
+            timestamp,
+            target,
+            status,
+            body,
+        )
     }
 }
 
@@ -133,7 +140,7 @@ where
     };
     let (found, preloaded) = sandbox
         .store
-        .read_snapshot(move |conn| {
+        .read_point(move |conn| {
             // The token and the preload in one snapshot.
             match tokens::find_by_hash(conn, &hash)? {
                 Some(found) => {

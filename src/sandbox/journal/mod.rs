@@ -31,19 +31,25 @@ fn bounded(text: &mut String) {
     *text = redact::cut(std::mem::take(text), MAX_RECORDED_BYTES);
 }
 
+/// An entry held, with its weight as counted when it was recorded (computed once: the oldest
+/// is dropped on nearly every record once the ring is full).
+type Held = (usize, Arc<JournalEntry>);
+
 struct Ring {
     next_seq: u64,
-    entries: VecDeque<Arc<JournalEntry>>,
+    entries: VecDeque<Held>,
     dropped: u64,
     bytes: usize,
 }
 
 impl Ring {
-    fn drop_oldest(&mut self) {
-        if let Some(e) = self.entries.pop_front() {
-            self.bytes = self.bytes.saturating_sub(e.weight());
-            self.dropped += 1;
-        }
+    /// Takes the oldest entry out; the caller drops it after releasing the lock (freeing its
+    /// bodies is the slow part).
+    fn take_oldest(&mut self) -> Option<Held> {
+        let held = self.entries.pop_front()?;
+        self.bytes = self.bytes.saturating_sub(held.0);
+        self.dropped += 1;
+        Some(held)
     }
 }
 
@@ -126,16 +132,21 @@ impl Journal {
             bounded(query);
         }
         let weight = entry.weight();
-        let mut ring = self.ring();
-        entry.seq = ring.next_seq;
-        ring.next_seq += 1;
-        while !ring.entries.is_empty()
-            && (ring.entries.len() >= capacity || ring.bytes + weight > self.memory_bytes)
+        let mut gone = Vec::new();
         {
-            ring.drop_oldest();
+            let mut ring = self.ring();
+            entry.seq = ring.next_seq;
+            ring.next_seq += 1;
+            while !ring.entries.is_empty()
+                && (ring.entries.len() >= capacity || ring.bytes + weight > self.memory_bytes)
+            {
+                gone.extend(ring.take_oldest());
+            }
+            ring.bytes += weight;
+            ring.entries.push_back((weight, Arc::new(entry)));
         }
-        ring.bytes += weight;
-        ring.entries.push_back(Arc::new(entry));
+        // Freed here, after the lock is released.
+        drop(gone);
     }
 
     /// The entries `filter` selects, newest first, at most `limit`, with the total count.
@@ -145,7 +156,7 @@ impl Journal {
         let (entries, dropped, bytes): (Vec<Arc<JournalEntry>>, u64, usize) = {
             let ring = self.ring();
             (
-                ring.entries.iter().cloned().collect(),
+                ring.entries.iter().map(|(_, e)| Arc::clone(e)).collect(),
                 ring.dropped,
                 ring.bytes,
             )
@@ -171,19 +182,25 @@ impl Journal {
 
     /// Forgets every entry; numbering goes on.
     pub fn clear(&self) {
-        let mut ring = self.ring();
-        ring.entries = VecDeque::new();
-        ring.dropped = 0;
-        ring.bytes = 0;
+        let gone = {
+            let mut ring = self.ring();
+            ring.dropped = 0;
+            ring.bytes = 0;
+            std::mem::take(&mut ring.entries)
+        };
+        drop(gone);
     }
 
     /// Changes the bound, dropping the oldest entries beyond it.
     pub fn set_capacity(&self, capacity: usize) {
         self.capacity.store(capacity, Ordering::Relaxed);
         let mut ring = self.ring();
+        let mut gone = Vec::new();
         while ring.entries.len() > capacity {
-            ring.drop_oldest();
+            gone.extend(ring.take_oldest());
         }
+        drop(ring);
+        drop(gone);
     }
 }
 
