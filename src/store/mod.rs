@@ -20,6 +20,7 @@ pub mod migrations;
 pub mod orders;
 pub mod organizations;
 pub mod outbox;
+mod pool;
 pub mod profile;
 pub mod stubs;
 pub mod tokens;
@@ -37,57 +38,8 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::domain::error::{Error, Result};
 
-type Pool = r2d2::Pool<Manager>;
-
-/// r2d2_sqlite's manager, except that a connection handed back still inside a transaction
-/// (a `COMMIT` or `ROLLBACK` that failed, a panic mid-transaction) counts as broken and is
-/// closed, never lent out again: the next user would otherwise run inside a stranger's
-/// transaction, or hold SQLite's read snapshot for ever.
-#[derive(Debug)]
-struct Manager(SqliteConnectionManager);
-
-impl r2d2::ManageConnection for Manager {
-    type Connection = Connection;
-    type Error = rusqlite::Error;
-
-    fn connect(&self) -> std::result::Result<Connection, rusqlite::Error> {
-        self.0.connect()
-    }
-
-    fn is_valid(&self, conn: &mut Connection) -> std::result::Result<(), rusqlite::Error> {
-        self.0.is_valid(conn)
-    }
-
-    fn has_broken(&self, conn: &mut Connection) -> bool {
-        !conn.is_autocommit()
-    }
-}
-
-/// How many connections a store keeps: the default sandbox keeps a warm pool; named ones
-/// open connections on demand, let idle ones go, and share one maintenance thread pool so
-/// that a thousand of them cost no thousand threads.
-#[derive(Clone)]
-pub struct PoolShape {
-    /// Most connections open at once.
-    pub max_size: u32,
-    /// Connections kept open while idle (`None`: `max_size`).
-    pub min_idle: Option<u32>,
-    /// How long an idle connection above `min_idle` stays open.
-    pub idle_timeout: Option<std::time::Duration>,
-    /// The r2d2 maintenance threads, shared by every store that names the same pool.
-    pub threads: Option<Arc<scheduled_thread_pool::ScheduledThreadPool>>,
-}
-
-impl Default for PoolShape {
-    fn default() -> Self {
-        PoolShape {
-            max_size: 8,
-            min_idle: None,
-            idle_timeout: None,
-            threads: None,
-        }
-    }
-}
+pub use pool::PoolShape;
+use pool::{Manager, Pool};
 
 /// A sandbox's database: an r2d2 pool over one SQLite file in WAL mode.
 #[derive(Clone)]
@@ -276,6 +228,30 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::temp_store;
     use super::*;
+
+    #[actix_web::test]
+    async fn a_point_read_waits_for_a_connection_when_none_is_free() {
+        let dir = tempfile::tempdir().unwrap();
+        let shape = PoolShape {
+            max_size: 1,
+            ..PoolShape::default()
+        };
+        let store = Store::open_with(&dir.path().join("t.sqlite"), shape).unwrap();
+        let count = |c: &Connection| -> Result<i64> {
+            Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+        };
+        assert_eq!(store.read_point(count).await.unwrap(), 0, "inline");
+        let held = store.pool.get().unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            drop(held);
+        });
+        // No free connection: it hops to the blocking pool and waits there, not here.
+        assert_eq!(store.read_point(count).await.unwrap(), 0, "after the hop");
+        release.join().unwrap();
+        let conn = store.pool.get().unwrap();
+        assert!(conn.is_autocommit(), "the snapshot was closed");
+    }
 
     #[test]
     fn schema_is_applied_once_and_versioned() {
