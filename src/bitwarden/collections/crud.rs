@@ -76,7 +76,7 @@ fn read_request(body: &Body) -> BwResult<CollectionRequest> {
 
 /// Keeps the entries naming a group (or member) of the organization, as the server's stored
 /// procedures join them on the organization and drop the rest.
-fn of_org(
+pub fn of_org(
     c: &Connection,
     org_id: &str,
     list: Vec<Access>,

@@ -27,7 +27,7 @@ use crate::store::bitwarden::{members, orgs};
 type Answer = Result<HttpResponse, PublicError>;
 
 /// `MemberResponseModel` (`object: "member"`); `collections` only for one member.
-fn member(d: &MemberDetails, with_collections: bool) -> Value {
+pub(super) fn member(d: &MemberDetails, with_collections: bool) -> Value {
     let m = &d.member;
     let collections: Vec<Value> = if with_collections {
         d.collections.iter().map(selection).collect()
@@ -50,7 +50,8 @@ fn member(d: &MemberDetails, with_collections: bool) -> Value {
     })
 }
 
-fn member_id(raw: &str) -> Result<String, PublicError> {
+/// A `{id}` route value as a GUID (anything else: the empty 404).
+pub(super) fn member_id(raw: &str) -> Result<String, PublicError> {
     Ok(parse_guid(raw).ok_or(BwError::NotFound)?)
 }
 
