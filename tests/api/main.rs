@@ -16,6 +16,7 @@ mod bitwarden_member_admin;
 mod bitwarden_members;
 mod bitwarden_orgs;
 mod bitwarden_policies;
+mod bitwarden_policy_enforcement;
 mod bitwarden_public;
 mod bitwarden_races;
 mod bitwarden_refresh;
