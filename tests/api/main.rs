@@ -18,6 +18,7 @@ mod bitwarden_orgs;
 mod bitwarden_policies;
 mod bitwarden_policy_enforcement;
 mod bitwarden_public;
+mod bitwarden_public_writes;
 mod bitwarden_races;
 mod bitwarden_refresh;
 mod bitwarden_support;
