@@ -21,6 +21,7 @@ mod bitwarden_public;
 mod bitwarden_public_writes;
 mod bitwarden_races;
 mod bitwarden_refresh;
+mod bitwarden_seats_and_details;
 mod bitwarden_support;
 mod bounded_inputs;
 mod child_enterprise_list;
