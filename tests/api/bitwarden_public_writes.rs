@@ -69,6 +69,14 @@ async fn a_member_is_changed_through_the_public_api_and_what_is_left_out_is_rese
     let access = json!([{"id": col, "readOnly": true, "hidePasswords": false, "manage": false}]);
     assert_eq!(changed["collections"], access);
     assert_eq!(bw.get(&path, &token).await.ok()["collections"], access);
+    // The list carries each member's collections too.
+    let all = bw.get("/public/members", &token).await.ok();
+    let listed = all["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == json!(kramer));
+    assert_eq!(listed.unwrap()["collections"], access);
 
     // Left out: the collections are emptied and the external id cleared.
     let plain = bw.call("PUT", &path, &token, json!({"type": 2})).await.ok();

@@ -100,7 +100,7 @@ pub async fn update(call: PublicCall, path: Path<String>, body: Bytes) -> Answer
             };
             update_member(c, &org, &m, &change, Actor::PublicApi(&caller), now)?;
             let saved = members::find(c, &org_id, &id)?.ok_or(BwError::NotFound)?;
-            let mut v = member(&MemberDetails::load(c, saved)?, false);
+            let mut v = member(&MemberDetails::load(c, saved)?);
             v["collections"] = req.collections.as_ref().map_or(Value::Null, |list| {
                 Value::Array(list.iter().map(selection).collect())
             });
