@@ -27,13 +27,17 @@ use crate::store::bitwarden::policies::{self, BwPolicy};
 
 const MANAGE_POLICIES: Gate = Gate::Permission(Permission::ManagePolicies);
 
-/// `PolicyResponseModel` (`object: "policy"`); `data` as a JSON object or null.
-pub fn policy(p: &BwPolicy) -> Value {
-    let data: Value = p
-        .data
+/// A policy's `data` as a JSON object, or null.
+pub fn policy_data(p: &BwPolicy) -> Value {
+    p.data
         .as_deref()
         .and_then(|d| serde_json::from_str(d).ok())
-        .unwrap_or(Value::Null);
+        .unwrap_or(Value::Null)
+}
+
+/// `PolicyResponseModel` (`object: "policy"`); `data` as a JSON object or null.
+pub fn policy(p: &BwPolicy) -> Value {
+    let data = policy_data(p);
     json!({
         "object": "policy",
         "id": p.id,

@@ -5,23 +5,13 @@
 
 use serde_json::{json, Value};
 
-use crate::bitwarden_members::{invite_link, register};
+use crate::bitwarden_members::{invite_link, member_by_email, register};
 use crate::bitwarden_public::org_token;
 use crate::bitwarden_support::*;
 
 /// `email`'s status in the demo organization, read by the owner.
 async fn status_of(bw: &BwApp, owner: &str, email: &str) -> Value {
-    let list = bw
-        .get(&format!("/api/organizations/{}/users", bw.org_id), owner)
-        .await
-        .ok();
-    list["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == email)
-        .unwrap_or_else(|| panic!("{email} in {list}"))["status"]
-        .clone()
+    member_by_email(bw, owner, email).await["status"].clone()
 }
 
 /// Creates a Free organization owned by the user of `token`; answers the reply.

@@ -58,16 +58,7 @@ pub async fn get_collection(call: PublicCall, path: Path<String>) -> Answer {
 
 /// `CollectionUpdateRequestModel`: `{externalId, groups}`.
 fn read_update(body: &Body) -> BwResult<(Option<String>, Option<Vec<Access>>)> {
-    let external_id = body.str("externalId")?;
-    if external_id
-        .as_ref()
-        .is_some_and(|e| e.chars().count() > 300)
-    {
-        return Err(BwError::field(
-            "ExternalId",
-            "The field ExternalId must be a string with a maximum length of 300.",
-        ));
-    }
+    let external_id = body.external_id()?;
     let groups = access_list::read(body, "groups", "Groups", true)?.map(access_list::dedup);
     Ok((external_id, groups))
 }

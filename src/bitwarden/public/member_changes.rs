@@ -40,16 +40,7 @@ struct MemberUpdate {
 
 fn read_update(body: &Body) -> BwResult<MemberUpdate> {
     let role = read_role(body)?;
-    let external_id = body.str("externalId")?;
-    if external_id
-        .as_ref()
-        .is_some_and(|e| e.chars().count() > 300)
-    {
-        return Err(BwError::field(
-            "ExternalId",
-            "The field ExternalId must be a string with a maximum length of 300.",
-        ));
-    }
+    let external_id = body.external_id()?;
     let permissions = read_permissions(body)?;
     if role != MemberType::Custom && permissions.is_some() {
         return Err(BwError::field(

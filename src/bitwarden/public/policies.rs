@@ -11,7 +11,7 @@ use super::{list, PublicCall, PublicError};
 use crate::bitwarden::body::Body;
 use crate::bitwarden::error::BwError;
 use crate::bitwarden::event_log::Actor;
-use crate::bitwarden::policies::{read_request, save};
+use crate::bitwarden::policies::{policy_data, read_request, save};
 use crate::domain::bitwarden::org_policies::{check_data, parse_policy_type, PolicyType};
 use crate::store::bitwarden::policies::{self, BwPolicy};
 
@@ -19,11 +19,7 @@ type Answer = Result<HttpResponse, PublicError>;
 
 /// The Public API's `PolicyResponseModel` (`object: "policy"`); `data` null when empty.
 fn policy(p: &BwPolicy) -> Value {
-    let data: Value = p
-        .data
-        .as_deref()
-        .and_then(|d| serde_json::from_str(d).ok())
-        .unwrap_or(Value::Null);
+    let data = policy_data(p);
     json!({
         "object": "policy",
         "id": p.id,
