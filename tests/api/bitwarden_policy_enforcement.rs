@@ -15,7 +15,7 @@ async fn status_of(bw: &BwApp, owner: &str, email: &str) -> Value {
 }
 
 /// Creates a Free organization owned by the user of `token`; answers the reply.
-async fn create_org(bw: &BwApp, token: &str, name: &str) -> crate::helpers::Resp {
+pub async fn create_org(bw: &BwApp, token: &str, name: &str) -> crate::helpers::Resp {
     let body = json!({
         "name": name, "billingEmail": "billing@elsewhere.test", "planType": 0, "key": "4.AAAA",
         "keys": {"publicKey": "AAAA", "encryptedPrivateKey": "2.AAAAAAAAAAAAAAAAAAAAAA==|AAAA|AAAA"},

@@ -6,6 +6,7 @@
 
 use serde_json::{json, Value};
 
+use crate::bitwarden_policy_enforcement::create_org;
 use crate::bitwarden_public::org_token;
 use crate::bitwarden_support::*;
 
@@ -19,6 +20,13 @@ async fn collection(bw: &BwApp, owner: &str) -> String {
         .await
         .ok();
     made["id"].as_str().unwrap().to_string()
+}
+
+/// The demo organization's event log (newest first), read by its owner.
+async fn event_log(bw: &BwApp, owner: &str) -> Value {
+    bw.get(&format!("/api/organizations/{}/events", bw.org_id), owner)
+        .await
+        .ok()
 }
 
 /// Asserts the Public API's `ErrorResponseModel` with this message and no field errors.
@@ -93,10 +101,7 @@ async fn a_member_is_changed_through_the_public_api_and_what_is_left_out_is_rese
         ),
         (json!(2), json!([]), Value::Null)
     );
-    let log = bw
-        .get(&format!("/api/organizations/{}/events", bw.org_id), &owner)
-        .await
-        .ok();
+    let log = event_log(&bw, &owner).await;
     assert_eq!(
         (
             log["data"][0]["type"].clone(),
@@ -252,10 +257,7 @@ async fn an_invitation_is_resent_and_a_member_revoked_and_restored_through_the_p
         .await
         .ok();
     assert_eq!(read["status"], 2);
-    let log = bw
-        .get(&format!("/api/organizations/{}/events", bw.org_id), &owner)
-        .await
-        .ok();
+    let log = event_log(&bw, &owner).await;
     let types: Vec<Value> = log["data"]
         .as_array()
         .unwrap()
@@ -379,10 +381,7 @@ async fn collections_are_read_changed_and_deleted_through_the_public_api() {
         json!({"object": "collection", "id": col, "externalId": "ext-1", "groups": null})
     );
     assert_eq!(bw.get(&path, &token).await.ok()["externalId"], "ext-1");
-    let log = bw
-        .get(&format!("/api/organizations/{}/events", bw.org_id), &owner)
-        .await
-        .ok();
+    let log = event_log(&bw, &owner).await;
     assert_eq!(
         (
             log["data"][0]["type"].clone(),
@@ -393,13 +392,7 @@ async fn collections_are_read_changed_and_deleted_through_the_public_api() {
     );
 
     // Another organization's collection is not there.
-    let kramer = bw.login(KRAMER).await;
-    let body = json!({
-        "name": "Kramerica", "billingEmail": "k@kramerica.test", "planType": 0, "key": "4.AAAA",
-        "keys": {"publicKey": "AAAA", "encryptedPrivateKey": NAME},
-    });
-    let other = bw
-        .call("POST", "/api/organizations", &kramer, body)
+    let other = create_org(&bw, &bw.login(KRAMER).await, "Kramerica")
         .await
         .ok();
     let kramer = bw.login(KRAMER).await;
@@ -457,10 +450,7 @@ async fn collections_are_read_changed_and_deleted_through_the_public_api() {
         json!([])
     );
     // As on the server, the Public API deletes through the repository: no event.
-    let log = bw
-        .get(&format!("/api/organizations/{}/events", bw.org_id), &owner)
-        .await
-        .ok();
+    let log = event_log(&bw, &owner).await;
     assert!(!log["data"]
         .as_array()
         .unwrap()
