@@ -198,3 +198,59 @@ async fn single_org_keeps_its_members_from_creating_or_joining_another_organizat
     );
     assert_eq!(before, bw.snapshot().await, "a refusal changes nothing");
 }
+
+#[actix_rt::test]
+async fn the_member_who_turns_single_org_on_is_not_revoked_by_it() {
+    // Kramer is a custom member who manages policies, and owns another organization.
+    let bw = spawn_bw_with(|c| {
+        for u in &mut c.bitwarden.users {
+            if u.email == KRAMER {
+                u.role = Some("custom".into());
+                u.permissions = vec!["managePolicies".into()];
+            }
+        }
+    })
+    .await;
+    let owner = bw.login(ART).await;
+    create_org(&bw, &bw.login(KRAMER).await, "Kramerica")
+        .await
+        .ok();
+    let kramer = bw.login(KRAMER).await;
+    let policy = format!("/api/organizations/{}/policies/3", bw.org_id);
+    bw.call("PUT", &policy, &kramer, json!({"enabled": true}))
+        .await
+        .ok();
+    assert_eq!(status_of(&bw, &owner, KRAMER).await, json!(2));
+    assert!(events_of(&bw, &owner, 1521).await.is_empty());
+    // Turned off and on again by the owner, the policy revokes him.
+    bw.call("PUT", &policy, &owner, json!({"enabled": false}))
+        .await
+        .ok();
+    bw.call("PUT", &policy, &owner, json!({"enabled": true}))
+        .await
+        .ok();
+    assert_eq!(status_of(&bw, &owner, KRAMER).await, json!(-1));
+}
+
+#[actix_rt::test]
+async fn a_policy_turned_on_while_a_member_creates_another_organization_leaves_no_one_in_both() {
+    for _ in 0..3 {
+        let bw = spawn_bw().await;
+        let (owner, kramer) = (bw.login(ART).await, bw.login(KRAMER).await);
+        let policy = format!("/api/organizations/{}/policies/3", bw.org_id);
+        let (on, created) = futures_util::future::join(
+            bw.call("PUT", &policy, &owner, json!({"enabled": true})),
+            create_org(&bw, &kramer, "Kramerica"),
+        )
+        .await;
+        assert_eq!(on.status, 200);
+        // Either the organization came first and Kramer was revoked, or the policy came first
+        // and the organization was refused.
+        let status = status_of(&bw, &owner, KRAMER).await;
+        match created.status {
+            200 => assert_eq!(status, json!(-1)),
+            400 => assert_eq!(status, json!(2)),
+            other => panic!("create answered {other}"),
+        }
+    }
+}
