@@ -72,6 +72,21 @@ impl Body {
         }
     }
 
+    /// `externalId`, a string of at most 300 characters (`[StringLength(300)]`).
+    pub fn external_id(&self) -> Result<Option<String>, BwError> {
+        let external_id = self.str("externalId")?;
+        if external_id
+            .as_ref()
+            .is_some_and(|e| e.chars().count() > 300)
+        {
+            return Err(BwError::field(
+                "ExternalId",
+                "The field ExternalId must be a string with a maximum length of 300.",
+            ));
+        }
+        Ok(external_id)
+    }
+
     /// A required, non-empty string field (`The X field is required.`).
     pub fn required_str(&self, name: &str) -> Result<String, BwError> {
         match self.str(name)? {

@@ -18,6 +18,7 @@ pub mod license;
 pub mod members;
 pub mod organizations;
 pub mod policies;
+pub mod policy_effects;
 pub mod public;
 mod routes;
 pub mod selection;

@@ -6,6 +6,7 @@
 
 use actix_web::web::{Bytes, Path};
 use actix_web::HttpResponse;
+use rusqlite::Connection;
 use serde_json::{json, Map, Value};
 
 use crate::bitwarden::body::Body;
@@ -14,22 +15,29 @@ use crate::bitwarden::error::{BwError, BwResult};
 use crate::bitwarden::event_log::{self, Actor, Subject};
 use crate::bitwarden::ids;
 use crate::bitwarden::organizations::org_id;
+use crate::bitwarden::policy_effects::enforce_on_enable;
 use crate::bitwarden::views;
 use crate::domain::bitwarden::events::types;
-use crate::domain::bitwarden::org_policies::{check_data, check_dependencies, parse_policy_type};
+use crate::domain::bitwarden::org_policies::{
+    check_data, check_dependencies, parse_policy_type, PolicyType,
+};
 use crate::domain::bitwarden::policy::{passes, Gate, Permission};
 use crate::store::bitwarden::orgs;
 use crate::store::bitwarden::policies::{self, BwPolicy};
 
 const MANAGE_POLICIES: Gate = Gate::Permission(Permission::ManagePolicies);
 
-/// `PolicyResponseModel` (`object: "policy"`); `data` as a JSON object or null.
-pub fn policy(p: &BwPolicy) -> Value {
-    let data: Value = p
-        .data
+/// A policy's `data` as a JSON object, or null.
+pub fn policy_data(p: &BwPolicy) -> Value {
+    p.data
         .as_deref()
         .and_then(|d| serde_json::from_str(d).ok())
-        .unwrap_or(Value::Null);
+        .unwrap_or(Value::Null)
+}
+
+/// `PolicyResponseModel` (`object: "policy"`); `data` as a JSON object or null.
+pub fn policy(p: &BwPolicy) -> Value {
+    let data = policy_data(p);
     json!({
         "object": "policy",
         "id": p.id,
@@ -90,8 +98,9 @@ pub async fn get(call: BwCall, path: Path<(String, String)>) -> BwResult<HttpRes
     Ok(HttpResponse::Ok().json(v))
 }
 
-/// `PolicyRequestModel`: `{enabled, data}` (also inside `{policy: {...}}`, the newer shape).
-fn read_request(body: &Body) -> BwResult<(bool, Option<Map<String, Value>>)> {
+/// `PolicyRequestModel`: `{enabled, data}` (also inside `{policy: {...}}`, the newer shape);
+/// the Public API's `PolicyUpdateRequestModel` reads the same.
+pub fn read_request(body: &Body) -> BwResult<(bool, Option<Map<String, Value>>)> {
     let inner = body.object("policy")?;
     let b = inner.as_ref().unwrap_or(body);
     let enabled = b
@@ -99,6 +108,54 @@ fn read_request(body: &Body) -> BwResult<(bool, Option<Map<String, Value>>)> {
         .ok_or_else(|| BwError::field("Enabled", "The Enabled field is required."))?;
     let data = b.object("data")?.map(|d| d.map().clone());
     Ok((enabled, data))
+}
+
+/// Saves policy `t` of `org_id` on or off with its data (checked by the caller), inside the
+/// caller's transaction: the server's `SavePolicyCommand` for members and the Public API, in
+/// its order (the plan, the dependencies, what turning it on does to members, the save, the
+/// event).
+pub fn save(
+    c: &Connection,
+    org_id: &str,
+    t: PolicyType,
+    (enabled, data): (bool, Option<Map<String, Value>>),
+    actor: Actor<'_>,
+    now: i64,
+) -> BwResult<BwPolicy> {
+    let org = orgs::find(c, org_id)?.ok_or(BwError::NotFound)?;
+    if !org.features.use_policies {
+        return Err(BwError::BadRequest(
+            "This organization cannot use policies.".into(),
+        ));
+    }
+    let enabled_now = policies::enabled_types(c, org_id)?;
+    check_dependencies(t.number, enabled, &enabled_now).map_err(BwError::BadRequest)?;
+    let was_enabled = enabled_now.contains(&t.number);
+    enforce_on_enable(c, &org, t.number, (was_enabled, enabled), actor, now)?;
+    let old = policies::find(c, org_id, t.number)?;
+    let p = BwPolicy {
+        id: old
+            .as_ref()
+            .map(|o| o.id.clone())
+            .filter(|i| !i.is_empty())
+            .unwrap_or_else(ids::new_guid),
+        organization_id: org_id.to_string(),
+        policy_type: t.number,
+        enabled,
+        data: data.map(|d| Value::Object(d).to_string()),
+        created_at: old.as_ref().map_or(now, |o| o.created_at),
+        revision_at: now,
+    };
+    policies::upsert(c, &p)?;
+    event_log::record(
+        c,
+        &org,
+        actor,
+        Subject::Policy(&p.id),
+        types::POLICY_UPDATED,
+        now,
+    )?;
+    Ok(policies::find(c, org_id, t.number)?.unwrap_or(p))
 }
 
 /// `PUT /organizations/{orgId}/policies/{type}`: turns a policy on or off, with its data.
@@ -119,41 +176,7 @@ pub async fn put(
     let saved = call
         .sandbox
         .store
-        .write(move |c| -> BwResult<_> {
-            let org = orgs::find(c, &org_id)?.ok_or(BwError::NotFound)?;
-            if !org.features.use_policies {
-                return Err(BwError::BadRequest(
-                    "This organization cannot use policies.".into(),
-                ));
-            }
-            let enabled_now = policies::enabled_types(c, &org_id)?;
-            check_dependencies(t.number, enabled, &enabled_now).map_err(BwError::BadRequest)?;
-            let old = policies::find(c, &org_id, t.number)?;
-            let p = BwPolicy {
-                id: old
-                    .as_ref()
-                    .map(|o| o.id.clone())
-                    .filter(|i| !i.is_empty())
-                    .unwrap_or_else(ids::new_guid),
-                organization_id: org_id.clone(),
-                policy_type: t.number,
-                enabled,
-                data: data.map(|d| Value::Object(d).to_string()),
-                created_at: old.as_ref().map_or(now, |o| o.created_at),
-                revision_at: now,
-            };
-            policies::upsert(c, &p)?;
-            let actor = Actor::User(&caller);
-            event_log::record(
-                c,
-                &org,
-                actor,
-                Subject::Policy(&p.id),
-                types::POLICY_UPDATED,
-                now,
-            )?;
-            Ok(policies::find(c, &org_id, t.number)?.unwrap_or(p))
-        })
+        .write(move |c| save(c, &org_id, t, (enabled, data), Actor::User(&caller), now))
         .await?;
     Ok(HttpResponse::Ok().json(policy(&saved)))
 }

@@ -12,6 +12,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     member_action_routes(cfg);
     collection_routes(cfg);
     public_routes(cfg);
+    super::public::routes::configure(cfg);
     cfg.service(
         resource(both("/organizations/{id}/policies")).route(web::get().to(super::policies::list)),
     )
@@ -118,6 +119,7 @@ fn public_routes(cfg: &mut web::ServiceConfig) {
     .service(
         resource(both("/public/members/{id}"))
             .route(web::get().to(members::get_member))
-            .route(web::delete().to(members::remove)),
+            .route(web::delete().to(members::remove))
+            .route(web::put().to(super::public::member_changes::update)),
     );
 }

@@ -1,7 +1,8 @@
 //! The Bitwarden organization state that Bitwarden's own services set and orgbox does not
 //! imitate (billing, attachment storage, SSO), set directly:
-//! - `PATCH /sandbox/bitwarden/organizations/{id} {seats?, storageBytes?, identifier?,
-//!   features?}` changes what is given: seats (`null`: unlimited) as billing would, the
+//! - `PATCH /sandbox/bitwarden/organizations/{id} {seats?, maxAutoscaleSeats?, storageBytes?,
+//!   identifier?, features?}` changes what is given: seats (`null`: unlimited) and the
+//!   autoscaling ceiling (`null`: none) as billing would, the
 //!   storage in use as uploaded attachments would, the SSO identifier as the SSO configuration
 //!   would, and `use*` feature flags (`{"useApi": false}`) as a plan change would.
 //! - `POST /sandbox/bitwarden/organizations/{id}/sso-links {email, externalId?}` links a user
@@ -73,6 +74,13 @@ fn apply_patch(
             n => Some(count(n, "seats")?),
         };
     }
+    if let Some(max) = patch.get("maxAutoscaleSeats") {
+        let max = match max {
+            Value::Null => None,
+            n => Some(count(n, "maxAutoscaleSeats")?),
+        };
+        orgs::set_max_autoscale_seats(conn, &org.id, max)?;
+    }
     if let Some(bytes) = patch.get("storageBytes") {
         org.storage_bytes = count(bytes, "storageBytes")?;
     }
@@ -96,8 +104,17 @@ fn apply_patch(
     Ok(())
 }
 
-/// `PATCH /sandbox/bitwarden/organizations/{id}`: `{id, seats, storageBytes, identifier,
-/// features}` as they are now.
+/// The fields a patch may name.
+const FIELDS: [&str; 5] = [
+    "seats",
+    "maxAutoscaleSeats",
+    "storageBytes",
+    "identifier",
+    "features",
+];
+
+/// `PATCH /sandbox/bitwarden/organizations/{id}`: `{id, seats, maxAutoscaleSeats,
+/// storageBytes, identifier, features}` as they are now.
 pub async fn patch_bitwarden_organization(
     access: Admin,
     id: web::Path<String>,
@@ -105,12 +122,9 @@ pub async fn patch_bitwarden_organization(
 ) -> std::result::Result<HttpResponse, ControlError> {
     let org_id = id.into_inner().to_ascii_lowercase();
     let patch: Map<String, Value> = parse_body(&body)?;
-    if let Some(other) = patch
-        .keys()
-        .find(|k| !["seats", "storageBytes", "identifier", "features"].contains(&k.as_str()))
-    {
+    if let Some(other) = patch.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(Error::Invalid(format!(
-            "unknown field {other:?}: seats, storageBytes, identifier or features"
+            "unknown field {other:?}: seats, maxAutoscaleSeats, storageBytes, identifier or features"
         ))
         .into());
     }
@@ -121,12 +135,15 @@ pub async fn patch_bitwarden_organization(
             let mut org = find_org(conn, &org_id)?;
             apply_patch(conn, &mut org, &patch)?;
             orgs::update(conn, &org)?;
-            Ok(org)
+            let (max, _) = orgs::autoscale(conn, &org.id)?;
+            Ok((org, max))
         })
         .await?;
+    let (org, max_autoscale_seats) = org;
     Ok(HttpResponse::Ok().json(json!({
         "id": org.id,
         "seats": org.seats,
+        "maxAutoscaleSeats": max_autoscale_seats,
         "storageBytes": org.storage_bytes,
         "identifier": org.identifier,
         "features": org.features,

@@ -8,7 +8,8 @@ use crate::bitwarden_support::*;
 
 const NEWMAN: &str = "newman@vandelay.test";
 
-async fn member_by_email(bw: &BwApp, token: &str, email: &str) -> Value {
+/// The member `email` of the demo organization, as `token` lists it.
+pub async fn member_by_email(bw: &BwApp, token: &str, email: &str) -> Value {
     let list = bw
         .get(&format!("/api/organizations/{}/users", bw.org_id), token)
         .await

@@ -51,16 +51,7 @@ fn read_request(body: &Body) -> BwResult<CollectionRequest> {
             "The field Name exceeds the maximum encrypted value length of 1000 characters.",
         ));
     }
-    let external_id = body.str("externalId")?;
-    if external_id
-        .as_ref()
-        .is_some_and(|e| e.chars().count() > 300)
-    {
-        return Err(BwError::field(
-            "ExternalId",
-            "The field ExternalId must be a string with a maximum length of 300.",
-        ));
-    }
+    let external_id = body.external_id()?;
     let groups = selection::read(body, "groups", "Groups", false)?.map(selection::dedup);
     let users = selection::read(body, "users", "Users", false)?.map(selection::dedup);
     for list in [&groups, &users].into_iter().flatten() {
@@ -76,7 +67,7 @@ fn read_request(body: &Body) -> BwResult<CollectionRequest> {
 
 /// Keeps the entries naming a group (or member) of the organization, as the server's stored
 /// procedures join them on the organization and drop the rest.
-fn of_org(
+pub fn of_org(
     c: &Connection,
     org_id: &str,
     list: Vec<Access>,

@@ -170,7 +170,8 @@ fn autoscaled(c: &Connection, org: &BwOrg, total: i64, notified: bool, now: i64)
     Ok(())
 }
 
-fn mail(
+/// Puts one Bitwarden mail of `kind` in the outbox.
+pub fn mail(
     c: &Connection,
     to: &str,
     kind: &str,

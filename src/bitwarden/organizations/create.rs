@@ -1,5 +1,6 @@
 //! `POST /organizations` (cloud only): a new organization from a plan, its Default API key and
-//! its owner membership, written in one transaction.
+//! its owner membership, written in one transaction. A member whose organization has the
+//! Single organization policy on cannot create one.
 
 use actix_web::web::Bytes;
 use actix_web::HttpResponse;
@@ -12,6 +13,7 @@ use crate::bitwarden::crypto;
 use crate::bitwarden::error::{BwError, BwResult};
 use crate::bitwarden::ids;
 use crate::bitwarden::views;
+use crate::domain::bitwarden::org_policies::create_org_refusal;
 use crate::domain::bitwarden::plan::{plan, Plan};
 use crate::domain::bitwarden::role::{MemberStatus, MemberType};
 use crate::domain::bitwarden::rules;
@@ -19,7 +21,7 @@ use crate::domain::error::Result;
 use crate::store::bitwarden::keys::{self, OrgApiKey};
 use crate::store::bitwarden::members::{self, BwMember};
 use crate::store::bitwarden::orgs::{self, BwOrg};
-use crate::store::bitwarden::users;
+use crate::store::bitwarden::{policies, users};
 
 /// The organization's own fields of a create request, checked.
 struct Identity {
@@ -61,6 +63,10 @@ pub async fn create(call: BwCall, body: Bytes) -> BwResult<HttpResponse> {
         .write(move |c| -> BwResult<_> {
             if users::find(c, &uid)?.is_none() {
                 return Err(BwError::UnauthorizedEmpty);
+            }
+            let mine = policies::user_affiliations(c, &uid)?;
+            if let Some(refusal) = create_org_refusal(&mine) {
+                return Err(BwError::BadRequest(refusal.into()));
             }
             let administered = members::free_orgs_administered(c, &uid)?;
             rules::check_free_org(plan_type, administered)

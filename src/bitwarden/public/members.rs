@@ -26,14 +26,11 @@ use crate::store::bitwarden::{members, orgs};
 
 type Answer = Result<HttpResponse, PublicError>;
 
-/// `MemberResponseModel` (`object: "member"`); `collections` only for one member.
-fn member(d: &MemberDetails, with_collections: bool) -> Value {
+/// `MemberResponseModel` (`object: "member"`), with the member's collections (the list
+/// includes them too, as the server's `includeSharedCollections` read does).
+pub(super) fn member(d: &MemberDetails) -> Value {
     let m = &d.member;
-    let collections: Vec<Value> = if with_collections {
-        d.collections.iter().map(selection).collect()
-    } else {
-        Vec::new()
-    };
+    let collections: Vec<Value> = d.collections.iter().map(selection).collect();
     json!({
         "object": "member",
         "id": m.id,
@@ -50,7 +47,8 @@ fn member(d: &MemberDetails, with_collections: bool) -> Value {
     })
 }
 
-fn member_id(raw: &str) -> Result<String, PublicError> {
+/// A `{id}` route value as a GUID (anything else: the empty 404).
+pub(super) fn member_id(raw: &str) -> Result<String, PublicError> {
     Ok(parse_guid(raw).ok_or(BwError::NotFound)?)
 }
 
@@ -63,7 +61,7 @@ pub async fn list_members(call: PublicCall) -> Answer {
         .read(move |c| {
             let mut out = Vec::new();
             for m in members::list_for_org(c, &org)? {
-                out.push(member(&MemberDetails::load(c, m)?, false));
+                out.push(member(&MemberDetails::load(c, m)?));
             }
             Ok(out)
         })
@@ -78,7 +76,7 @@ pub async fn get_member(call: PublicCall, path: Path<String>) -> Answer {
         .sandbox
         .store
         .read(move |c| match members::find(c, &org, &id)? {
-            Some(m) => Ok(Some(member(&MemberDetails::load(c, m)?, true))),
+            Some(m) => Ok(Some(member(&MemberDetails::load(c, m)?))),
             None => Ok(None),
         })
         .await?;
@@ -135,7 +133,7 @@ pub async fn create(call: PublicCall, body: Bytes) -> Answer {
                 .into_iter()
                 .next()
                 .ok_or_else(|| BwError::BadRequest("This user has already been invited.".into()))?;
-            Ok(member(&MemberDetails::load(c, m)?, true))
+            Ok(member(&MemberDetails::load(c, m)?))
         })
         .await?;
     Ok(HttpResponse::Ok().json(made))

@@ -8,6 +8,11 @@
 pub mod members;
 pub mod reads;
 
+pub mod collection_writes;
+pub mod member_changes;
+pub mod policies;
+pub mod routes;
+
 use std::future::Future;
 use std::pin::Pin;
 

@@ -25,6 +25,10 @@ pub const DEFAULT_SETTINGS: Settings = Settings {
     limit_collection_deletion: false,
 };
 
+/// `CollectionType.DefaultUserCollection`: a member's own "My items" collection, which the
+/// Public API neither shows, edits nor deletes.
+pub const DEFAULT_USER_COLLECTION: i64 = 1;
+
 /// The target collections as the caller relates to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Targets {

@@ -242,6 +242,18 @@ pub fn single_org_refusal(target: &str, all: &[Affiliation]) -> Option<SingleOrg
     other_enforces.then_some(SingleOrgRefusal::ForbiddenByOtherOrg)
 }
 
+/// `SingleOrganizationPolicyRequirement.CanCreateOrganization`: a user accepted or confirmed
+/// (not as owner or admin) in an organization with the Single organization policy on cannot
+/// create another organization.
+pub const CANNOT_CREATE_ORG: &str = "You cannot create a new organization vault because your current membership doesn't allow you to join or create additional organization vaults.";
+
+/// The refusal of a new organization for a user with these memberships, if any.
+pub fn create_org_refusal(all: &[Affiliation]) -> Option<&'static str> {
+    all.iter()
+        .any(|a| a.single_org && !a.exempt() && a.active())
+        .then_some(CANNOT_CREATE_ORG)
+}
+
 /// Whether `target` makes this user turn on two-step login first (owners and admins exempt).
 pub fn two_factor_required(target: &str, all: &[Affiliation]) -> bool {
     all.iter()
@@ -324,5 +336,18 @@ mod tests {
         assert!(two_factor_required("t", &[tf.clone()]));
         tf.member_type = Owner;
         assert!(!two_factor_required("t", &[tf]));
+    }
+
+    #[test]
+    fn single_org_keeps_its_active_members_from_creating_an_organization() {
+        use MemberStatus::*;
+        use MemberType::*;
+        assert_eq!(
+            create_org_refusal(&[a("t", User, Confirmed, true)]),
+            Some(CANNOT_CREATE_ORG)
+        );
+        assert_eq!(create_org_refusal(&[a("t", User, Invited, true)]), None);
+        assert_eq!(create_org_refusal(&[a("t", Admin, Confirmed, true)]), None);
+        assert_eq!(create_org_refusal(&[a("t", User, Accepted, false)]), None);
     }
 }

@@ -221,6 +221,15 @@ pub fn autoscale(conn: &Connection, id: &str) -> Result<(Option<i64>, bool)> {
     )?)
 }
 
+/// Sets the autoscaling ceiling (`None`: none), as the owners' subscription settings would.
+pub fn set_max_autoscale_seats(conn: &Connection, id: &str, max: Option<i64>) -> Result<()> {
+    conn.execute(
+        "UPDATE bw_organizations SET max_autoscale_seats = ?2 WHERE id = ?1",
+        params![id, max],
+    )?;
+    Ok(())
+}
+
 /// Sets an organization's seats (autoscaling), and when the owners were told, if now.
 pub fn set_seats(conn: &Connection, id: &str, seats: i64, notified_at: Option<i64>) -> Result<()> {
     conn.execute(

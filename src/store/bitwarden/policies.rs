@@ -110,17 +110,25 @@ pub fn affiliations(
     if !rows.iter().any(|m| m.id == target.id) {
         rows.push(target.clone());
     }
-    rows.iter()
-        .map(|m| {
-            Ok(Affiliation {
-                organization_id: m.organization_id.clone(),
-                member_type: m.member_type,
-                status: m.status,
-                single_org: is_enabled(conn, &m.organization_id, SINGLE_ORG)?,
-                two_factor: is_enabled(conn, &m.organization_id, TWO_FACTOR)?,
-            })
-        })
+    rows.iter().map(|m| affiliation(conn, m)).collect()
+}
+
+/// Every membership of `user_id`, as [`affiliations`] describes them.
+pub fn user_affiliations(conn: &Connection, user_id: &str) -> Result<Vec<Affiliation>> {
+    super::members::all_for_user(conn, user_id)?
+        .iter()
+        .map(|m| affiliation(conn, m))
         .collect()
+}
+
+fn affiliation(conn: &Connection, m: &BwMember) -> Result<Affiliation> {
+    Ok(Affiliation {
+        organization_id: m.organization_id.clone(),
+        member_type: m.member_type,
+        status: m.status,
+        single_org: is_enabled(conn, &m.organization_id, SINGLE_ORG)?,
+        two_factor: is_enabled(conn, &m.organization_id, TWO_FACTOR)?,
+    })
 }
 
 /// The data of `org_id`'s enabled policy of `policy_type`, parsed (an empty object without).
