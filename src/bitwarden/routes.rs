@@ -12,6 +12,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     member_action_routes(cfg);
     collection_routes(cfg);
     public_routes(cfg);
+    super::groups::configure(cfg);
     cfg.service(
         resource(both("/organizations/{id}/policies")).route(web::get().to(super::policies::list)),
     )

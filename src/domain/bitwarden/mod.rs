@@ -1,7 +1,7 @@
 //! Bitwarden's rules, pure: roles, membership status, custom permissions, plans, and the
 //! permission checks of the Organizations API (`policy`, the one permission file of the dialect,
 //! with the token claims it reads in `claims`), the member, collection and organization-policy
-//! rules (`members`, `collections`, `org_policies`), seats and autoscaling (`seats`), the
+//! rules (`members`, `collections`, `groups`, `org_policies`), seats and autoscaling (`seats`), the
 //! event log's types (`events`), and refresh-token rotation (`refresh`). `access_table` walks every role through every action.
 //! No HTTP, no SQL, no clock.
 
@@ -11,6 +11,7 @@ mod access_table;
 pub mod claims;
 pub mod collections;
 pub mod events;
+pub mod groups;
 pub mod members;
 pub mod org_policies;
 pub mod plan;

@@ -139,3 +139,32 @@ pub fn set_groups_of_member(
     }
     Ok(())
 }
+
+/// Takes one member out of a group (`GroupUser_Delete`); whether it was in it.
+pub fn remove_member(conn: &Connection, group_id: &str, member_id: &str) -> Result<bool> {
+    Ok(conn.execute(
+        "DELETE FROM bw_group_users WHERE group_id = ?1 AND member_id = ?2",
+        params![group_id, member_id],
+    )? > 0)
+}
+
+/// Stamps a group's revision date (its members changed).
+pub fn touch(conn: &Connection, group_id: &str, now: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE bw_groups SET revision_at = ?2 WHERE id = ?1",
+        params![group_id, now],
+    )?;
+    Ok(())
+}
+
+/// A group of any organization (what the server's `GetManyByManyIds` finds before it checks
+/// the organization).
+pub fn find_any(conn: &Connection, id: &str) -> Result<Option<BwGroup>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM bw_groups WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()?)
+}
