@@ -7,7 +7,8 @@ use serde_json::{json, Value};
 use crate::bitwarden_support::*;
 use crate::helpers::{Auth, Req};
 
-async fn org_token(bw: &BwApp) -> String {
+/// The organization API key's `client_credentials` token for the demo organization.
+pub async fn org_token(bw: &BwApp) -> String {
     let key = bw
         .app
         .text("SELECT api_key FROM bw_org_api_keys WHERE type = 0");
