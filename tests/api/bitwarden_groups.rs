@@ -510,3 +510,44 @@ async fn the_organization_api_key_manages_groups_and_their_members() {
         vec![json!(1401), json!(1504), json!(1400)]
     );
 }
+
+#[actix_rt::test]
+async fn an_invitation_cannot_put_a_member_into_another_organizations_group() {
+    let bw = spawn().await;
+    let kramer = bw.login(KRAMER).await;
+    let body = json!({
+        "name": "Kramerica", "billingEmail": "k@kramerica.test", "planType": 0, "key": "4.AAAA",
+        "keys": {"publicKey": "AAAA", "encryptedPrivateKey": NAME},
+    });
+    let org = bw
+        .call("POST", "/api/organizations", &kramer, body)
+        .await
+        .ok();
+    let other = org["id"].as_str().unwrap().to_string();
+    bw.patch_org(&other, json!({"features": {"useGroups": true}}));
+    let kramer = bw.login(KRAMER).await;
+    let theirs = format!("/api/organizations/{other}/groups");
+    let group = bw
+        .call("POST", &theirs, &kramer, json!({"name": "Inner circle"}))
+        .await
+        .ok();
+    let group = group["id"].as_str().unwrap().to_string();
+    // Art invites into his organization naming Kramer's group; the server's stored procedure
+    // joins groups on the organization, so the invitation goes through without it.
+    let owner = bw.login(ART).await;
+    let invite = format!("/api/organizations/{}/users/invite", bw.org_id);
+    let body =
+        json!({"emails": ["bania@vandelay.test"], "type": 2, "groups": [group], "collections": []});
+    expect_empty(&bw.call("POST", &invite, &owner, body).await, 200);
+    let bania = member_id(&bw, &owner, "bania@vandelay.test").await;
+    let one = format!(
+        "/api/organizations/{}/users/{bania}?includeGroups=true",
+        bw.org_id
+    );
+    assert_eq!(bw.get(&one, &owner).await.ok()["groups"], json!([]));
+    let users = bw
+        .get(&format!("{theirs}/{group}/users"), &kramer)
+        .await
+        .ok();
+    assert_eq!(users, json!([]));
+}

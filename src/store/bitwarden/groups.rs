@@ -109,19 +109,30 @@ pub fn group_ids_of_member(conn: &Connection, member_id: &str) -> Result<Vec<Str
     )
 }
 
-/// Replaces a group's members.
+/// Adds a member to a group when both belong to one organization (as the server's
+/// `GroupUser_UpdateUsers` / `GroupUser_UpdateGroups` join on it), so that no list can put a
+/// member into another organization's group.
+fn join(conn: &Connection, group_id: &str, member_id: &str) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO bw_group_users (group_id, member_id)
+         SELECT g.id, m.id FROM bw_groups g JOIN bw_memberships m
+           ON m.organization_id = g.organization_id
+         WHERE g.id = ?1 AND m.id = ?2",
+        params![group_id, member_id],
+    )?;
+    Ok(())
+}
+
+/// Replaces a group's members (members of other organizations are skipped).
 pub fn set_members(conn: &Connection, group_id: &str, member_ids: &[String]) -> Result<()> {
     conn.execute("DELETE FROM bw_group_users WHERE group_id = ?1", [group_id])?;
     for m in member_ids {
-        conn.execute(
-            "INSERT OR IGNORE INTO bw_group_users (group_id, member_id) VALUES (?1, ?2)",
-            params![group_id, m],
-        )?;
+        join(conn, group_id, m)?;
     }
     Ok(())
 }
 
-/// Replaces the groups a member belongs to.
+/// Replaces the groups a member belongs to (groups of other organizations are skipped).
 pub fn set_groups_of_member(
     conn: &Connection,
     member_id: &str,
@@ -132,10 +143,7 @@ pub fn set_groups_of_member(
         [member_id],
     )?;
     for g in group_ids {
-        conn.execute(
-            "INSERT OR IGNORE INTO bw_group_users (group_id, member_id) VALUES (?1, ?2)",
-            params![g, member_id],
-        )?;
+        join(conn, g, member_id)?;
     }
     Ok(())
 }
