@@ -58,6 +58,23 @@ async fn new_collection(bw: &BwApp, token: &str) -> String {
     made["id"].as_str().unwrap().to_string()
 }
 
+/// Kramer's own (free) organization: its id and Kramer's token naming it.
+async fn kramerica(bw: &BwApp) -> (String, String) {
+    let kramer = bw.login(KRAMER).await;
+    let body = json!({
+        "name": "Kramerica", "billingEmail": "k@kramerica.test", "planType": 0, "key": "4.AAAA",
+        "keys": {"publicKey": "AAAA", "encryptedPrivateKey": NAME},
+    });
+    let org = bw
+        .call("POST", "/api/organizations", &kramer, body)
+        .await
+        .ok();
+    (
+        org["id"].as_str().unwrap().to_string(),
+        bw.login(KRAMER).await,
+    )
+}
+
 async fn event_types(bw: &BwApp, owner: &str) -> Vec<Value> {
     let path = format!("/api/organizations/{}/events", bw.org_id);
     let events = bw.get(&path, owner).await.ok();
@@ -341,17 +358,7 @@ async fn groups_are_refused_to_those_without_manage_groups_and_to_plans_without_
 #[actix_rt::test]
 async fn another_organizations_collection_is_never_given_to_a_group() {
     let bw = spawn().await;
-    let kramer = bw.login(KRAMER).await;
-    let body = json!({
-        "name": "Kramerica", "billingEmail": "k@kramerica.test", "planType": 0, "key": "4.AAAA",
-        "keys": {"publicKey": "AAAA", "encryptedPrivateKey": NAME},
-    });
-    let org = bw
-        .call("POST", "/api/organizations", &kramer, body)
-        .await
-        .ok();
-    let other = org["id"].as_str().unwrap().to_string();
-    let kramer = bw.login(KRAMER).await;
+    let (other, kramer) = kramerica(&bw).await;
     let path = format!("/api/organizations/{other}/collections");
     let theirs = bw
         .call("POST", &path, &kramer, json!({"name": NAME}))
@@ -514,18 +521,8 @@ async fn the_organization_api_key_manages_groups_and_their_members() {
 #[actix_rt::test]
 async fn an_invitation_cannot_put_a_member_into_another_organizations_group() {
     let bw = spawn().await;
-    let kramer = bw.login(KRAMER).await;
-    let body = json!({
-        "name": "Kramerica", "billingEmail": "k@kramerica.test", "planType": 0, "key": "4.AAAA",
-        "keys": {"publicKey": "AAAA", "encryptedPrivateKey": NAME},
-    });
-    let org = bw
-        .call("POST", "/api/organizations", &kramer, body)
-        .await
-        .ok();
-    let other = org["id"].as_str().unwrap().to_string();
+    let (other, kramer) = kramerica(&bw).await;
     bw.patch_org(&other, json!({"features": {"useGroups": true}}));
-    let kramer = bw.login(KRAMER).await;
     let theirs = format!("/api/organizations/{other}/groups");
     let group = bw
         .call("POST", &theirs, &kramer, json!({"name": "Inner circle"}))
