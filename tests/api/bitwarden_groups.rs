@@ -134,6 +134,13 @@ async fn a_group_gives_its_members_its_collections_until_it_loses_them() {
     assert_eq!(ids(&bw.get(&cols, &user).await.ok()), vec![json!(col)]);
     let r = bw.get(&format!("{cols}/{col}"), &user).await;
     assert_eq!(r.status, 404, "reading needs manage; listing does not");
+    let synced = bw.get("/api/sync", &user).await.ok();
+    assert_eq!(
+        synced["collections"],
+        json!([{"object": "collectionDetails", "id": col, "organizationId": bw.org_id,
+            "name": NAME, "externalId": null, "type": 0, "readOnly": true,
+            "hidePasswords": false, "manage": false}])
+    );
     let members = format!("/api/organizations/{}/users?includeGroups=true", bw.org_id);
     let listed = bw.get(&members, &owner).await.ok();
     let k = listed["data"]
@@ -176,6 +183,8 @@ async fn a_group_gives_its_members_its_collections_until_it_loses_them() {
         .await;
     expect_empty(&r, 200);
     assert_eq!(ids(&bw.get(&cols, &user).await.ok()), Vec::<Value>::new());
+    let synced = bw.get("/api/sync", &user).await.ok();
+    assert_eq!(synced["collections"], json!([]));
 
     expect_empty(
         &bw.call("DELETE", &format!("{base}/{id}"), &owner, json!(null))
