@@ -557,3 +557,66 @@ async fn an_invitation_cannot_put_a_member_into_another_organizations_group() {
         .ok();
     assert_eq!(users, json!([]));
 }
+
+#[actix_rt::test]
+async fn a_member_removed_while_joining_a_group_leaves_no_trace_in_it() {
+    let bw = spawn().await;
+    let owner = bw.login(ART).await;
+    let base = format!("/api/organizations/{}/groups", bw.org_id);
+    let made = bw
+        .call("POST", &base, &owner, json!({"name": "Ops"}))
+        .await
+        .ok();
+    let id = made["id"].as_str().unwrap();
+    let kramer = member_id(&bw, &owner, KRAMER).await;
+    let body = json!({"name": "Ops", "collections": [], "users": [kramer]});
+    let remove = format!("/api/organizations/{}/users/{kramer}", bw.org_id);
+    let update = format!("{base}/{id}");
+    let calls = [
+        ("PUT", update.as_str(), body),
+        ("DELETE", remove.as_str(), json!(null)),
+    ];
+    let replies = futures_util::future::join_all(
+        calls
+            .into_iter()
+            .map(|(method, path, body)| bw.call(method, path, &owner, body)),
+    )
+    .await;
+    let (joined, removed) = (&replies[0], &replies[1]);
+    assert_eq!(removed.status, 200);
+    assert!([200, 404].contains(&joined.status), "{}", joined.status);
+    let users = bw.get(&format!("{base}/{id}/users"), &owner).await.ok();
+    assert_eq!(users, json!([]));
+}
+
+#[actix_rt::test]
+async fn bad_group_bodies_are_model_state_errors_never_500s() {
+    let bw = spawn().await;
+    let owner = bw.login(ART).await;
+    let base = format!("/api/organizations/{}/groups", bw.org_id);
+    let before = bw.snapshot().await;
+    let bodies = [
+        json!({"name": 5}),
+        json!({"name": "X", "collections": "all"}),
+        json!({"name": "X", "collections": [{"id": "nope"}]}),
+        json!({"name": "X", "users": ["nope"]}),
+        json!([1, 2]),
+    ];
+    for body in bodies {
+        let r = bw.call("POST", &base, &owner, body.clone()).await;
+        expect_bw_error(&r, 400, "The model state is invalid.");
+    }
+    for path in [base.clone(), format!("{base}/delete")] {
+        let method = if path == base { "DELETE" } else { "POST" };
+        let r = bw.call(method, &path, &owner, json!({"ids": "x"})).await;
+        expect_bw_error(&r, 400, "The model state is invalid.");
+        let r = bw.call(method, &path, &owner, json!({})).await;
+        expect_bw_error(&r, 400, "The model state is invalid.");
+    }
+    expect_bw_error(
+        &bw.get(&format!("{base}/not-a-guid"), &owner).await,
+        404,
+        "Resource not found.",
+    );
+    assert_eq!(before, bw.snapshot().await, "a refusal changes nothing");
+}
