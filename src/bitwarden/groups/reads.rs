@@ -7,7 +7,8 @@ use actix_web::web::Path;
 use actix_web::HttpResponse;
 use serde_json::Value;
 
-use super::{authorize, guid, load, views};
+use super::request::{authorize, guid, load};
+use super::views;
 use crate::bitwarden::call::BwCall;
 use crate::bitwarden::error::BwResult;
 use crate::bitwarden::views as wire;

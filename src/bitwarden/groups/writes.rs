@@ -7,7 +7,8 @@ use actix_web::web::{Bytes, Path};
 use actix_web::HttpResponse;
 
 use super::change::{self, By, GroupInput};
-use super::{authorize, guid, load, read_name, views};
+use super::request::{authorize, guid, load, read_name};
+use super::views;
 use crate::bitwarden::body::Body;
 use crate::bitwarden::call::BwCall;
 use crate::bitwarden::error::{BwError, BwResult};
