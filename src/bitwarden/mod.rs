@@ -11,6 +11,7 @@ pub mod crypto;
 pub mod error;
 pub mod event_log;
 pub mod events;
+pub mod groups;
 pub mod identity;
 pub mod ids;
 pub mod jwt;

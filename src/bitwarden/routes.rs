@@ -13,6 +13,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     collection_routes(cfg);
     public_routes(cfg);
     super::public::routes::configure(cfg);
+    super::groups::configure(cfg);
     cfg.service(
         resource(both("/organizations/{id}/policies")).route(web::get().to(super::policies::list)),
     )

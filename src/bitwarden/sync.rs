@@ -11,7 +11,7 @@ use crate::bitwarden::views;
 use crate::config::bitwarden::Deployment;
 use crate::domain::bitwarden::role::MemberStatus;
 use crate::domain::error::{Error, Result};
-use crate::store::bitwarden::{keys, members, orgs, users};
+use crate::store::bitwarden::{collections, keys, members, orgs, users};
 
 /// The caller's confirmed memberships as `profileOrganization` objects.
 pub fn profile_organizations(conn: &Connection, user_id: &str) -> Result<Vec<Value>> {
@@ -20,6 +20,27 @@ pub fn profile_organizations(conn: &Connection, user_id: &str) -> Result<Vec<Val
         if let Some(o) = orgs::find(conn, &m.organization_id)? {
             let bound = keys::sso_linked(conn, user_id, &o.id)?;
             out.push(views::profile_organization(&o, &m, bound));
+        }
+    }
+    Ok(out)
+}
+
+/// The collections the caller reaches in its confirmed memberships of enabled organizations,
+/// directly or through its groups, as `collectionDetails` with its own access (the server's
+/// `GetManyByUserIdAsync`: assigned collections only, for owners and admins too).
+pub fn user_collections(conn: &Connection, user_id: &str) -> Result<Vec<Value>> {
+    let mut out = Vec::new();
+    for m in members::list_for_user(conn, user_id, MemberStatus::Confirmed)? {
+        if !orgs::find(conn, &m.organization_id)?.is_some_and(|o| o.enabled) {
+            continue;
+        }
+        for (id, access) in collections::reach_of_member(conn, &m.id)? {
+            if let Some(col) = collections::find(conn, &m.organization_id, &id)? {
+                out.push(crate::bitwarden::collections::views::details(
+                    &col,
+                    Some(&access),
+                ));
+            }
         }
     }
     Ok(out)
@@ -44,10 +65,16 @@ async fn load_profile(call: &BwCall) -> std::result::Result<Value, BwError> {
 pub async fn sync(call: BwCall) -> std::result::Result<HttpResponse, BwError> {
     let profile = load_profile(&call).await?;
     let uid = call.user_id.clone();
-    let (user, key_id) = call
+    let (user, key_id, collections) = call
         .sandbox
         .store
-        .read(move |c| Ok((users::find(c, &uid)?, users::user_key_id(c, &uid)?)))
+        .read(move |c| {
+            Ok((
+                users::find(c, &uid)?,
+                users::user_key_id(c, &uid)?,
+                user_collections(c, &uid)?,
+            ))
+        })
         .await?;
     let user = user.ok_or(BwError::UnauthorizedEmpty)?;
     let unlock = json!({
@@ -70,7 +97,7 @@ pub async fn sync(call: BwCall) -> std::result::Result<HttpResponse, BwError> {
         "object": "sync",
         "profile": profile,
         "folders": [],
-        "collections": [],
+        "collections": collections,
         "ciphers": [],
         "domains": null,
         "policies": [],

@@ -8,6 +8,7 @@ mod approval_refusals;
 mod approvals;
 mod bitwarden_collections;
 mod bitwarden_events;
+mod bitwarden_groups;
 mod bitwarden_identity;
 mod bitwarden_keys;
 mod bitwarden_leave;

@@ -5,6 +5,7 @@
 //! empty 403, no or a bad token with the empty 401. Errors have the Public API's own shape
 //! (`{object: "error", message, errors}`); an unknown member is a 404 with an empty body.
 
+pub mod groups;
 pub mod members;
 pub mod reads;
 

@@ -16,6 +16,8 @@ const EVENTS: &str = "src/Api/Dirt/Controllers/EventsController.cs";
 const PUBLIC_MEMBERS: &str = "src/Api/AdminConsole/Public/Controllers/MembersController.cs";
 const PUBLIC_COLLECTIONS: &str = "src/Api/AdminConsole/Public/Controllers/CollectionsController.cs";
 const PUBLIC_EVENTS: &str = "src/Api/Dirt/Public/Controllers/EventsController.cs";
+const GROUPS: &str = "src/Api/AdminConsole/Controllers/GroupsController.cs";
+const PUBLIC_GROUPS: &str = "src/Api/AdminConsole/Public/Controllers/GroupsController.cs";
 const BILLING: &str = "src/Api/Billing/Controllers/OrganizationsController.cs";
 
 /// Bitwarden routes served, as a client calls them (`/api` omitted).
@@ -421,5 +423,138 @@ pub const ROUTES: &[BitwardenRoute] = &[
         "/public/collections/{id}",
         "Public API: delete a collection",
         PUBLIC_COLLECTIONS,
+    ),
+    (
+        "GET",
+        "/organizations/{id}/groups",
+        "Groups (collection managers, user or group managers)",
+        GROUPS,
+    ),
+    (
+        "GET",
+        "/organizations/{id}/groups/details",
+        "Groups with their collections",
+        GROUPS,
+    ),
+    (
+        "GET",
+        "/organizations/{id}/groups/{group}",
+        "A group",
+        GROUPS,
+    ),
+    (
+        "GET",
+        "/organizations/{id}/groups/{group}/details",
+        "A group with its collections",
+        GROUPS,
+    ),
+    (
+        "GET",
+        "/organizations/{id}/groups/{group}/users",
+        "A group's member ids",
+        GROUPS,
+    ),
+    (
+        "POST",
+        "/organizations/{id}/groups",
+        "Create a group",
+        GROUPS,
+    ),
+    (
+        "PUT",
+        "/organizations/{id}/groups/{group}",
+        "Update a group",
+        GROUPS,
+    ),
+    (
+        "POST",
+        "/organizations/{id}/groups/{group}",
+        "Update a group (obsolete)",
+        GROUPS,
+    ),
+    (
+        "DELETE",
+        "/organizations/{id}/groups/{group}",
+        "Delete a group",
+        GROUPS,
+    ),
+    (
+        "POST",
+        "/organizations/{id}/groups/{group}/delete",
+        "Delete a group (obsolete)",
+        GROUPS,
+    ),
+    (
+        "DELETE",
+        "/organizations/{id}/groups",
+        "Delete groups",
+        GROUPS,
+    ),
+    (
+        "POST",
+        "/organizations/{id}/groups/delete",
+        "Delete groups (obsolete)",
+        GROUPS,
+    ),
+    (
+        "DELETE",
+        "/organizations/{id}/groups/{group}/user/{member}",
+        "Take a member out of a group",
+        GROUPS,
+    ),
+    (
+        "POST",
+        "/organizations/{id}/groups/{group}/delete-user/{member}",
+        "Take a member out of a group (obsolete)",
+        GROUPS,
+    ),
+    ("GET", "/public/groups", "Public API: groups", PUBLIC_GROUPS),
+    (
+        "GET",
+        "/public/groups/{id}",
+        "Public API: a group",
+        PUBLIC_GROUPS,
+    ),
+    (
+        "POST",
+        "/public/groups",
+        "Public API: create a group",
+        PUBLIC_GROUPS,
+    ),
+    (
+        "PUT",
+        "/public/groups/{id}",
+        "Public API: update a group",
+        PUBLIC_GROUPS,
+    ),
+    (
+        "DELETE",
+        "/public/groups/{id}",
+        "Public API: delete a group",
+        PUBLIC_GROUPS,
+    ),
+    (
+        "GET",
+        "/public/groups/{id}/member-ids",
+        "Public API: a group's member ids",
+        PUBLIC_GROUPS,
+    ),
+    (
+        "PUT",
+        "/public/groups/{id}/member-ids",
+        "Public API: set a group's members",
+        PUBLIC_GROUPS,
+    ),
+    (
+        "GET",
+        "/public/members/{id}/group-ids",
+        "Public API: a member's group ids",
+        PUBLIC_MEMBERS,
+    ),
+    (
+        "PUT",
+        "/public/members/{id}/group-ids",
+        "Public API: set a member's groups",
+        PUBLIC_MEMBERS,
     ),
 ];

@@ -1,7 +1,10 @@
 //! One table walks every role (as a token's claims state it) through every route gate and
 //! member action of the admin surface, so a change to one rule shows up as one changed cell.
 
-use super::collections::{may_create, may_read_all, DEFAULT_SETTINGS};
+use super::collections::{
+    allows as collection_allows, may_create, may_read_all, Operation, Targets, DEFAULT_SETTINGS,
+};
+use super::groups::{self, check_create, ChangeFacts, GroupAction};
 use super::members::{
     check_remove, check_restore, check_revoke, check_role_change, Acting, Target,
 };
@@ -48,6 +51,12 @@ type Row = (
     Box<dyn Fn(Option<&Membership>) -> bool>,
     [bool; 6],
 );
+
+/// A collection the caller does not manage and someone else does.
+const UNMANAGED: Targets = Targets {
+    all_managed: false,
+    all_managed_or_orphaned: false,
+};
 
 fn gate(g: Gate) -> impl Fn(Option<&Membership>) -> bool {
     move |m| passes(m, g)
@@ -194,6 +203,51 @@ fn rows() -> Vec<Row> {
                     ..target(MemberType::Admin)
                 };
                 managed(m, |m| check_restore(acting(m), t).is_ok())
+            }),
+            [true, true, false, false, false, false],
+        ),
+        (
+            "list groups",
+            Box::new(|m| groups::allows(m, DEFAULT_SETTINGS, false, GroupAction::List).is_ok()),
+            [true, true, true, true, true, false],
+        ),
+        (
+            "list groups with their collections",
+            Box::new(|m| {
+                groups::allows(m, DEFAULT_SETTINGS, false, GroupAction::ListDetails).is_ok()
+            }),
+            [true, true, true, false, false, false],
+        ),
+        (
+            "read, create, change or delete a group",
+            Box::new(|m| groups::allows(m, DEFAULT_SETTINGS, false, GroupAction::Manage).is_ok()),
+            [true, true, false, false, false, false],
+        ),
+        (
+            "create a group on a plan without groups",
+            Box::new(|m| {
+                groups::allows(m, DEFAULT_SETTINGS, false, GroupAction::Manage).is_ok()
+                    && check_create(&ChangeFacts::default()).is_ok()
+            }),
+            [false, false, false, false, false, false],
+        ),
+        (
+            "give a group a collection the caller does not manage",
+            Box::new(|m| {
+                let facts = ChangeFacts {
+                    use_groups: true,
+                    posted_collections: true,
+                    found_orgs: 1,
+                    authorized: collection_allows(
+                        m,
+                        DEFAULT_SETTINGS,
+                        Operation::ModifyGroupAccess,
+                        UNMANAGED,
+                    ),
+                    ..ChangeFacts::default()
+                };
+                groups::allows(m, DEFAULT_SETTINGS, false, GroupAction::Manage).is_ok()
+                    && check_create(&facts).is_ok()
             }),
             [true, true, false, false, false, false],
         ),

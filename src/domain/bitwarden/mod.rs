@@ -1,8 +1,8 @@
 //! Bitwarden's rules, pure: roles, membership status, custom permissions, plans, and the
 //! permission checks of the Organizations API (`policy`, the one permission file of the dialect,
 //! with the token claims it reads in `claims`), the member, collection and organization-policy
-//! rules (`members`, `collections`, `org_policies`, and `enforcement`: what turning a policy on
-//! does to the members already in), seats and autoscaling (`seats`), the
+//! rules (`members`, `collections`, `groups`, `org_policies`, and `enforcement`: what turning a
+//! policy on does to the members already in), seats and autoscaling (`seats`), the
 //! event log's types (`events`), and refresh-token rotation (`refresh`). `access_table` walks every role through every action.
 //! No HTTP, no SQL, no clock.
 
@@ -13,6 +13,7 @@ pub mod claims;
 pub mod collections;
 pub mod enforcement;
 pub mod events;
+pub mod groups;
 pub mod members;
 pub mod org_policies;
 pub mod plan;

@@ -265,3 +265,15 @@ pub fn orphaned(conn: &Connection, org_id: &str) -> Result<HashSet<String>> {
     let rows = stmt.query_map([org_id], |r| r.get::<_, String>(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// A collection of any organization (what the server's `GetManyByManyIdsAsync` finds before
+/// it checks the organization).
+pub fn find_any(conn: &Connection, id: &str) -> Result<Option<BwCollection>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM bw_collections WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()?)
+}

@@ -109,19 +109,30 @@ pub fn group_ids_of_member(conn: &Connection, member_id: &str) -> Result<Vec<Str
     )
 }
 
-/// Replaces a group's members.
+/// Adds a member to a group when both belong to one organization (as the server's
+/// `GroupUser_UpdateUsers` / `GroupUser_UpdateGroups` join on it), so that no list can put a
+/// member into another organization's group.
+fn join(conn: &Connection, group_id: &str, member_id: &str) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO bw_group_users (group_id, member_id)
+         SELECT g.id, m.id FROM bw_groups g JOIN bw_memberships m
+           ON m.organization_id = g.organization_id
+         WHERE g.id = ?1 AND m.id = ?2",
+        params![group_id, member_id],
+    )?;
+    Ok(())
+}
+
+/// Replaces a group's members (members of other organizations are skipped).
 pub fn set_members(conn: &Connection, group_id: &str, member_ids: &[String]) -> Result<()> {
     conn.execute("DELETE FROM bw_group_users WHERE group_id = ?1", [group_id])?;
     for m in member_ids {
-        conn.execute(
-            "INSERT OR IGNORE INTO bw_group_users (group_id, member_id) VALUES (?1, ?2)",
-            params![group_id, m],
-        )?;
+        join(conn, group_id, m)?;
     }
     Ok(())
 }
 
-/// Replaces the groups a member belongs to.
+/// Replaces the groups a member belongs to (groups of other organizations are skipped).
 pub fn set_groups_of_member(
     conn: &Connection,
     member_id: &str,
@@ -132,10 +143,36 @@ pub fn set_groups_of_member(
         [member_id],
     )?;
     for g in group_ids {
-        conn.execute(
-            "INSERT OR IGNORE INTO bw_group_users (group_id, member_id) VALUES (?1, ?2)",
-            params![g, member_id],
-        )?;
+        join(conn, g, member_id)?;
     }
     Ok(())
+}
+
+/// Takes one member out of a group (`GroupUser_Delete`); whether it was in it.
+pub fn remove_member(conn: &Connection, group_id: &str, member_id: &str) -> Result<bool> {
+    Ok(conn.execute(
+        "DELETE FROM bw_group_users WHERE group_id = ?1 AND member_id = ?2",
+        params![group_id, member_id],
+    )? > 0)
+}
+
+/// Stamps a group's revision date (its members changed).
+pub fn touch(conn: &Connection, group_id: &str, now: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE bw_groups SET revision_at = ?2 WHERE id = ?1",
+        params![group_id, now],
+    )?;
+    Ok(())
+}
+
+/// A group of any organization (what the server's `GetManyByManyIds` finds before it checks
+/// the organization).
+pub fn find_any(conn: &Connection, id: &str) -> Result<Option<BwGroup>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM bw_groups WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()?)
 }
