@@ -13,7 +13,7 @@ pub mod event_log;
 pub mod events;
 pub mod identity;
 pub mod ids;
-pub mod jwt;
+pub use crate::auth::jwt;
 pub mod license;
 pub mod members;
 pub mod organizations;

@@ -54,6 +54,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
                 .service(web::resource("/demo").route(web::get().to(demo_login)))
                 .service(
                     web::resource("/bitwarden").route(web::get().to(bitwarden::show_bitwarden)),
+                )
+                .service(
+                    web::resource("/bitwarden/token").route(web::post().to(bitwarden::act_as)),
                 ),
         );
 }
