@@ -39,7 +39,12 @@ pub fn jwt_key(conn: &Connection) -> Result<Vec<u8>> {
 
 /// A signed access token for `user` with the claims of their confirmed memberships as they
 /// stand now.
-pub fn access_token(conn: &Connection, key: &[u8], user: &BwUser, issue: &Issue<'_>) -> Result<String> {
+pub fn access_token(
+    conn: &Connection,
+    key: &[u8],
+    user: &BwUser,
+    issue: &Issue<'_>,
+) -> Result<String> {
     let memberships = members::list_for_user(conn, &user.id, MemberStatus::Confirmed)?;
     let claims = user_claims(
         user,

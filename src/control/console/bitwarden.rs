@@ -188,3 +188,137 @@ fn mint_for_member(c: &Connection, ask: &ActAs, now_s: i64, lifetime_s: i64) -> 
         "type": m.member_type.as_i64(),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::bitwarden::BitwardenConfig;
+    use crate::store::bitwarden::collections::{Access, BwCollection};
+    use crate::store::bitwarden::groups::BwGroup;
+    use crate::store::bitwarden::members::BwMember;
+    use crate::store::bitwarden::policies::BwPolicy;
+    use crate::store::Store;
+
+    /// The demo world with a group of two, a collection reached by one member and that group,
+    /// and a disabled policy, written straight to the store.
+    fn world() -> (tempfile::TempDir, Store, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("orgbox.sqlite")).unwrap();
+        let demo =
+            crate::seed::bitwarden::seed_bitwarden(&store, 0, &BitwardenConfig::default()).unwrap();
+        let org = demo.organization_id.unwrap();
+        let o = org.clone();
+        store
+            .write_blocking(move |c| -> Result<()> {
+                let ms = members::list_for_org(c, &o)?;
+                let g = BwGroup {
+                    id: new_uuid(),
+                    organization_id: o.clone(),
+                    name: "Accounting".into(),
+                    external_id: Some("acct".into()),
+                    created_at: 0,
+                    revision_at: 0,
+                };
+                groups::insert(c, &g)?;
+                groups::set_members(c, &g.id, &[ms[1].id.clone(), ms[2].id.clone()])?;
+                let col = BwCollection {
+                    id: new_uuid(),
+                    organization_id: o.clone(),
+                    name: "2.aXY=|Y3Q=|bWFj".into(),
+                    external_id: Some("sales".into()),
+                    collection_type: 0,
+                    created_at: 0,
+                    revision_at: 0,
+                };
+                collections::insert(c, &col)?;
+                let access = |id: &str| Access {
+                    id: id.to_string(),
+                    read_only: true,
+                    hide_passwords: false,
+                    manage: false,
+                };
+                collections::set_users(c, &col.id, &[access(&ms[2].id)])?;
+                collections::set_groups(c, &col.id, &[access(&g.id)])?;
+                policies::upsert(
+                    c,
+                    &BwPolicy {
+                        id: new_uuid(),
+                        organization_id: o.clone(),
+                        policy_type: 1,
+                        enabled: false,
+                        data: None,
+                        created_at: 0,
+                        revision_at: 0,
+                    },
+                )
+            })
+            .unwrap();
+        (dir, store, org)
+    }
+
+    #[test]
+    fn the_panel_reads_collections_groups_and_policies_from_the_store() {
+        let (_dir, store, org) = world();
+        let view = store.write_blocking(|c| read_bitwarden(c)).unwrap();
+        let o = &view["organizations"][0];
+        assert_eq!(o["id"], org);
+        assert_eq!(
+            o["groups"],
+            json!([{"id": o["groups"][0]["id"], "name": "Accounting", "externalId": "acct",
+                "members": ["george@vandelay.test", "kramer@vandelay.test"]}])
+        );
+        let col = &o["collections"][0];
+        assert_eq!(
+            (
+                col["externalId"].clone(),
+                col["users"].clone(),
+                col["groups"].clone()
+            ),
+            (json!("sales"), json!(1), json!(1))
+        );
+        assert_eq!(
+            o["policies"],
+            json!([{"type": 1, "name": "Master password requirements", "enabled": false}])
+        );
+        assert_eq!(o["members"][0]["typeNumber"], 0);
+    }
+
+    #[test]
+    fn only_a_member_who_manages_users_is_acted_as() {
+        let (_dir, store, org) = world();
+        let ms = store
+            .write_blocking({
+                let o = org.clone();
+                move |c| members::list_for_org(c, &o)
+            })
+            .unwrap();
+        let ask = |m: &BwMember| ActAs {
+            organization_id: org.clone(),
+            member_id: m.id.clone(),
+        };
+        let (owner, user, accepted) = (ask(&ms[0]), ask(&ms[2]), ask(&ms[3]));
+        let minted = store
+            .write_blocking(move |c| mint_for_member(c, &owner, 100, 3600))
+            .unwrap();
+        assert_eq!(
+            (minted["type"].clone(), minted["expiresIn"].clone()),
+            (json!(0), json!(3600))
+        );
+        let key = store.write_blocking(|c| jwt_key(c)).unwrap();
+        let token = minted["accessToken"].as_str().unwrap();
+        let claims = crate::auth::jwt::verify(&key, token, 100).unwrap();
+        assert_eq!(
+            claims["orgowner"],
+            json!(org),
+            "the real claims: {claims:?}"
+        );
+        assert_eq!(claims["scope"], json!(["api"]));
+        assert_eq!(claims["sub"], json!(ms[0].user_id));
+        for refused in [user, accepted] {
+            let e = store
+                .write_blocking(move |c| mint_for_member(c, &refused, 100, 3600))
+                .unwrap_err();
+            assert!(matches!(e, Error::Forbidden(_)), "{e:?}");
+        }
+    }
+}
