@@ -10,6 +10,8 @@
 //!   who may manage users (an owner, an admin, a custom member with `manageUsers`) is acted as:
 //!   anyone else is a 403 and nothing is minted.
 
+use std::collections::HashMap;
+
 use actix_web::web::Bytes;
 use actix_web::HttpResponse;
 use rusqlite::Connection;
@@ -63,17 +65,20 @@ fn read_bitwarden(conn: &Connection) -> Result<Value> {
     Ok(json!({ "organizations": out }))
 }
 
-/// The members as drawn, and each member id's email (for the groups).
-fn read_members(conn: &Connection, org_id: &str) -> Result<(Vec<Value>, Vec<(String, String)>)> {
+/// Each member's email (or invited address) by member id.
+type Emails = HashMap<String, String>;
+
+/// The members as drawn, and their emails (for the groups).
+fn read_members(conn: &Connection, org_id: &str) -> Result<(Vec<Value>, Emails)> {
     let mut list = Vec::new();
-    let mut emails = Vec::new();
+    let mut emails = Emails::new();
     for m in members::list_for_org(conn, org_id)? {
         let user = match &m.user_id {
             Some(id) => users::find(conn, id)?,
             None => None,
         };
         let email = user.as_ref().map(|u| u.email.clone()).or(m.email.clone());
-        emails.push((m.id.clone(), email.clone().unwrap_or_default()));
+        emails.insert(m.id.clone(), email.clone().unwrap_or_default());
         list.push(json!({
             "id": m.id,
             "userId": m.user_id,
@@ -101,13 +106,12 @@ fn read_collections(conn: &Connection, org_id: &str) -> Result<Vec<Value>> {
     Ok(out)
 }
 
-fn read_groups(conn: &Connection, org_id: &str, emails: &[(String, String)]) -> Result<Vec<Value>> {
+fn read_groups(conn: &Connection, org_id: &str, emails: &Emails) -> Result<Vec<Value>> {
     let mut out = Vec::new();
     for g in groups::list_for_org(conn, org_id)? {
         let names: Vec<&str> = groups::member_ids(conn, &g.id)?
             .iter()
-            .filter_map(|id| emails.iter().find(|(m, _)| m == id))
-            .map(|(_, email)| email.as_str())
+            .filter_map(|id| emails.get(id).map(String::as_str))
             .collect();
         out.push(json!({
             "id": g.id,
@@ -259,7 +263,7 @@ mod tests {
     #[test]
     fn the_panel_reads_collections_groups_and_policies_from_the_store() {
         let (_dir, store, org) = world();
-        let view = store.write_blocking(|c| read_bitwarden(c)).unwrap();
+        let view = store.write_blocking(read_bitwarden).unwrap();
         let o = &view["organizations"][0];
         assert_eq!(o["id"], org);
         assert_eq!(
@@ -304,7 +308,7 @@ mod tests {
             (minted["type"].clone(), minted["expiresIn"].clone()),
             (json!(0), json!(3600))
         );
-        let key = store.write_blocking(|c| jwt_key(c)).unwrap();
+        let key = store.write_blocking(jwt_key).unwrap();
         let token = minted["accessToken"].as_str().unwrap();
         let claims = crate::auth::jwt::verify(&key, token, 100).unwrap();
         assert_eq!(
