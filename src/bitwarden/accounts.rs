@@ -1,11 +1,9 @@
 //! Accounts as a client makes them: a user's key material from a plaintext master password
-//! (what a real registration produces), and the access-token claims built from the store.
-
-use serde_json::{json, Map, Value};
+//! (what a real registration produces); the access-token claims are built in
+//! `service::bitwarden_tokens`, where the console's acting tokens are minted too.
 
 use crate::bitwarden::crypto::{self, CryptoError, RsaKeyPair, SymmetricKey};
-use crate::bitwarden::ids;
-pub use crate::service::bitwarden_tokens::{user_claims, Device};
+pub use crate::service::bitwarden_tokens::{org_claims, user_claims, Device};
 
 /// Everything a client registration sends, plus the keys the sandbox keeps for seeding.
 pub struct UserMaterial {
@@ -59,25 +57,6 @@ pub fn make_org_material() -> Result<OrgMaterial, CryptoError> {
         encrypted_private_key: crypto::encrypt_type2(&org_key, &pair.pkcs8_der()?),
         org_key,
     })
-}
-
-/// The claims of an organization API token (`organization.<id>`, scope `api.organization`).
-pub fn org_claims(
-    org_id: &str,
-    client_id: &str,
-    now_s: i64,
-    lifetime_s: i64,
-) -> Map<String, Value> {
-    let mut c = Map::new();
-    c.insert("nbf".into(), json!(now_s));
-    c.insert("exp".into(), json!(now_s + lifetime_s));
-    c.insert("iss".into(), json!("http://localhost"));
-    c.insert("client_id".into(), json!(client_id));
-    c.insert("client_sub".into(), json!(org_id));
-    c.insert("client_type".into(), json!("Organization"));
-    c.insert("scope".into(), json!(["api.organization"]));
-    c.insert("jti".into(), json!(ids::new_guid().replace('-', "")));
-    c
 }
 
 #[cfg(test)]

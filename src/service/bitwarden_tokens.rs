@@ -1,9 +1,9 @@
-//! Bitwarden user access tokens, minted as the identity server mints them: the claims of
-//! the user's identity and device, one role claim per **confirmed** membership (plus custom
-//! permission claims) read from the store at issue, signed with the sandbox's JWT key. The
-//! identity server's grants and the console's acting admin (`POST
-//! /sandbox/console/bitwarden/token`) both mint here, so the organization rules read the same
-//! claims whoever asked.
+//! Bitwarden access tokens: the claims of a user's token and of an organization API key's, and
+//! user tokens minted as the identity server mints them: the user's identity and device, one
+//! role claim per **confirmed** membership (plus custom permission claims) read from the store
+//! at issue, signed with the sandbox's JWT key. The identity server's grants and the console's
+//! acting admin (`POST /sandbox/console/bitwarden/token`) both mint here, so the organization
+//! rules read the same claims whoever asked.
 
 use rusqlite::Connection;
 use serde_json::{json, Map, Value};
@@ -86,11 +86,7 @@ pub fn user_claims(
     lifetime_s: i64,
     scopes: &[&str],
 ) -> Map<String, Value> {
-    let mut c = Map::new();
-    c.insert("nbf".into(), json!(now_s));
-    c.insert("exp".into(), json!(now_s + lifetime_s));
-    c.insert("iss".into(), json!("http://localhost"));
-    c.insert("client_id".into(), json!(client_id));
+    let mut c = issued(client_id, now_s, lifetime_s);
     c.insert("sub".into(), json!(user.id));
     c.insert("auth_time".into(), json!(now_s));
     c.insert("idp".into(), json!("bitwarden"));
@@ -137,6 +133,31 @@ pub fn user_claims(
     c.insert("scope".into(), json!(scopes));
     c.insert("amr".into(), json!(["Application"]));
     c.insert("jti".into(), json!(new_uuid().replace('-', "")));
+    c
+}
+
+/// The claims of an organization API token (`organization.<id>`, scope `api.organization`).
+pub fn org_claims(
+    org_id: &str,
+    client_id: &str,
+    now_s: i64,
+    lifetime_s: i64,
+) -> Map<String, Value> {
+    let mut c = issued(client_id, now_s, lifetime_s);
+    c.insert("client_sub".into(), json!(org_id));
+    c.insert("client_type".into(), json!("Organization"));
+    c.insert("scope".into(), json!(["api.organization"]));
+    c.insert("jti".into(), json!(new_uuid().replace('-', "")));
+    c
+}
+
+/// The claims every token starts with: its lifetime, issuer and client.
+fn issued(client_id: &str, now_s: i64, lifetime_s: i64) -> Map<String, Value> {
+    let mut c = Map::new();
+    c.insert("nbf".into(), json!(now_s));
+    c.insert("exp".into(), json!(now_s + lifetime_s));
+    c.insert("iss".into(), json!("http://localhost"));
+    c.insert("client_id".into(), json!(client_id));
     c
 }
 
