@@ -115,6 +115,26 @@ fn console_shows_webhook_deliveries() {
     );
 }
 
+/// The Bitwarden panel (`tests/console/bitwarden.mjs`): the demo organization's collections,
+/// groups and policies; an admin revokes, restores and changes a member's role through the page,
+/// each change read back through the Bitwarden API and found in the journal as the real route;
+/// an admin removing an owner is refused with the server's message and changes nothing.
+#[test]
+fn console_acts_on_bitwarden_members_as_an_admin() {
+    let node_dir = support::repo_root().join("tests").join("console");
+    let chrome = prepare(&node_dir);
+    let server = support::Server::start();
+    run_script(
+        &node_dir,
+        "bitwarden.mjs",
+        &[
+            ("ORGBOX_URL", server.base_url.as_str()),
+            ("CHROME", chrome.to_str().expect("utf-8 path")),
+        ],
+        &server,
+    );
+}
+
 /// With 1,000 enterprises and 10,000 journal entries the console pages both, finds an
 /// enterprise and filters the journal by email (its times are printed, not asserted; the
 /// figures in docs/performance.md come from `bench/console.py`).

@@ -20,7 +20,7 @@ use crate::domain::bitwarden::policy::Membership;
 use crate::request::context::{bearer, note_principal, Bearer, RequestContext};
 use crate::request::state::AppState;
 use crate::sandbox::Sandbox;
-use crate::store::bitwarden as bwstore;
+use crate::service::bitwarden_tokens;
 
 pub use crate::store::bitwarden::JWT_KEY_SETTING;
 
@@ -88,12 +88,7 @@ pub fn sandbox_of(req: &HttpRequest) -> Result<(Data<AppState>, Arc<Sandbox>), B
 
 /// The sandbox's JWT key.
 pub async fn jwt_key(sandbox: &Sandbox) -> Result<Vec<u8>, BwError> {
-    let hex_key = sandbox
-        .store
-        .read(|c| bwstore::setting(c, JWT_KEY_SETTING))
-        .await?
-        .ok_or_else(|| BwError::Internal("the Bitwarden JWT key is missing".into()))?;
-    hex::decode(hex_key).map_err(|e| BwError::Internal(format!("JWT key: {e}")))
+    Ok(sandbox.store.read(bitwarden_tokens::jwt_key).await?)
 }
 
 /// A request's verified token claims, with its state and sandbox; no or a bad token is the

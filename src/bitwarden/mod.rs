@@ -14,7 +14,7 @@ pub mod events;
 pub mod groups;
 pub mod identity;
 pub mod ids;
-pub mod jwt;
+pub use crate::auth::jwt;
 pub mod license;
 pub mod members;
 pub mod organizations;

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod addresses;
 pub mod approvals;
+pub mod bitwarden_tokens;
 pub mod deposits;
 pub mod kyc;
 pub mod organizations;

@@ -13,6 +13,7 @@ async fn the_console_is_served_with_a_strict_policy() {
     for (path, kind, marker) in [
         ("/console/", "text/html", "<title>orgbox console</title>"),
         ("/console/app.js", "text/javascript", "textContent"),
+        ("/console/bitwarden.js", "text/javascript", "textContent"),
         ("/console/app.css", "text/css", "body"),
     ] {
         let r = app.get(path, Auth::None).await;
@@ -38,10 +39,18 @@ async fn the_console_is_served_with_a_strict_policy() {
         assert_eq!(r.status, 405, "{path}");
         assert_eq!(r.json()["code"], "method_not_allowed", "{path}");
     }
-    // The script never writes markup from data.
-    let js =
-        String::from_utf8_lossy(&app.get("/console/app.js", Auth::None).await.body).to_string();
-    assert!(!js.contains("innerHTML") && !js.contains("insertAdjacentHTML"));
+    // The scripts never write markup from data.
+    for script in [
+        "/console/app.js",
+        "/console/actions.js",
+        "/console/bitwarden.js",
+    ] {
+        let js = String::from_utf8_lossy(&app.get(script, Auth::None).await.body).to_string();
+        assert!(
+            !js.contains("innerHTML") && !js.contains("insertAdjacentHTML"),
+            "{script}"
+        );
+    }
 }
 
 #[actix_web::test]

@@ -68,6 +68,12 @@ fn writes(app: &TestApp) -> Vec<(&'static str, String, Value)> {
                 .into(),
             json!({"email": "planted@evil.example"}),
         ),
+        (
+            "POST",
+            "/sandbox/console/bitwarden/token".into(),
+            json!({"organizationId": "00000000-0000-0000-0000-000000000000",
+                "memberId": "00000000-0000-0000-0000-000000000000"}),
+        ),
         ("PUT", "/sandbox/prices/ofctbtc".into(), json!({"usd": "1"})),
         ("POST", "/sandbox/snapshots/before/load".into(), json!({})),
         ("POST", "/sandbox/snapshots/planted".into(), json!({})),

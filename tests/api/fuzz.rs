@@ -125,6 +125,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/sandbox/console/world"),
     ("GET", "/sandbox/console/tokens"),
     ("GET", "/sandbox/console/bitwarden"),
+    ("POST", "/sandbox/console/bitwarden/token"),
     ("GET", "/console/"),
     ("GET", "/"),
 ];

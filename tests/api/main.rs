@@ -28,6 +28,7 @@ mod bounded_inputs;
 mod child_enterprise_list;
 mod child_enterprises;
 mod console;
+mod console_bitwarden;
 mod console_pages;
 mod control;
 mod control_arrange;

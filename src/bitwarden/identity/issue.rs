@@ -8,15 +8,14 @@ use actix_web::web::Data;
 use actix_web::HttpResponse;
 use serde_json::{json, Value};
 
-use crate::bitwarden::accounts::{self, Device};
+use crate::bitwarden::accounts::Device;
 use crate::bitwarden::error::BwResult;
-use crate::bitwarden::jwt;
 use crate::config::bitwarden::BitwardenConfig;
-use crate::domain::bitwarden::role::MemberStatus;
 use crate::request::context::note_issued_to;
 use crate::request::state::AppState;
 use crate::sandbox::Sandbox;
-use crate::store::bitwarden::{members, users::BwUser};
+use crate::service::bitwarden_tokens::{access_token, Issue};
+use crate::store::bitwarden::users::BwUser;
 
 /// One token request's context.
 pub(super) struct Grant {
@@ -54,22 +53,25 @@ impl Grant {
         refresh: Option<&str>,
         scopes: &[&str],
     ) -> BwResult<HttpResponse> {
-        let uid = user.id.clone();
-        let memberships = self
+        let (key, user_row) = (self.key.clone(), user.clone());
+        let (client, device, now_s) = (client_id.to_string(), device.clone(), self.now_s());
+        let lifetime_s = self.cfg.access_token_seconds;
+        let scope_list: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+        let token = self
             .sandbox
             .store
-            .read(move |c| members::list_for_user(c, &uid, MemberStatus::Confirmed))
+            .read(move |c| {
+                let scopes: Vec<&str> = scope_list.iter().map(String::as_str).collect();
+                let issue = Issue {
+                    client_id: &client,
+                    device: Some(&device),
+                    now_s,
+                    lifetime_s,
+                    scopes: &scopes,
+                };
+                access_token(c, &key, &user_row, &issue)
+            })
             .await?;
-        let claims = accounts::user_claims(
-            user,
-            &memberships,
-            client_id,
-            Some(device),
-            self.now_s(),
-            self.cfg.access_token_seconds,
-            scopes,
-        );
-        let token = jwt::sign(&self.key, &claims);
         let body = user_token_body(user, token, self.cfg.access_token_seconds, refresh, scopes);
         Ok(issued_to(&user.id, body))
     }

@@ -1,6 +1,7 @@
-//! The web console at `/console/`: one HTML page, one script and one stylesheet embedded in the
+//! The web console at `/console/`: one HTML page, its scripts and one stylesheet embedded in the
 //! binary (no build step, no CDN), drawn from the control plane (`/sandbox/...`) and the
-//! dialects' public APIs, plus the read-only `/sandbox/console/...` views no other route gives.
+//! dialects' public APIs, plus the read-only `/sandbox/console/...` views no other route gives
+//! and the Bitwarden token the page acts on members with (`bitwarden::act_as`).
 //!
 //! The page and its assets hold no data, so they load without the admin key (a browser cannot
 //! send `Authorization: Bearer` on navigation) but pass the control plane's same-site rules
@@ -24,6 +25,7 @@ use crate::request::state::AppState;
 const INDEX_HTML: &str = include_str!("assets/index.html");
 const APP_JS: &str = include_str!("assets/app.js");
 const ACTIONS_JS: &str = include_str!("assets/actions.js");
+const BITWARDEN_JS: &str = include_str!("assets/bitwarden.js");
 const APP_CSS: &str = include_str!("assets/app.css");
 
 /// The console's policy: only its own script and style, nothing inline, no frames. A name that
@@ -44,6 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
                 .service(get_only("/", web::get().to(index)))
                 .service(get_only("/app.js", web::get().to(script)))
                 .service(get_only("/actions.js", web::get().to(actions_script)))
+                .service(get_only("/bitwarden.js", web::get().to(bitwarden_script)))
                 .service(get_only("/app.css", web::get().to(style))),
         )
         .service(
@@ -54,6 +57,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, enabled: bool) {
                 .service(web::resource("/demo").route(web::get().to(demo_login)))
                 .service(
                     web::resource("/bitwarden").route(web::get().to(bitwarden::show_bitwarden)),
+                )
+                .service(
+                    web::resource("/bitwarden/token").route(web::post().to(bitwarden::act_as)),
                 ),
         );
 }
@@ -102,6 +108,10 @@ async fn script(_page: ConsolePage, state: web::Data<AppState>) -> HttpResponse 
 
 async fn actions_script(_page: ConsolePage, state: web::Data<AppState>) -> HttpResponse {
     asset(&state, "text/javascript; charset=utf-8", ACTIONS_JS)
+}
+
+async fn bitwarden_script(_page: ConsolePage, state: web::Data<AppState>) -> HttpResponse {
+    asset(&state, "text/javascript; charset=utf-8", BITWARDEN_JS)
 }
 
 async fn style(_page: ConsolePage, state: web::Data<AppState>) -> HttpResponse {

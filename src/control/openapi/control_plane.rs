@@ -165,7 +165,12 @@ pub const ROUTES: &[Route] = &[
     (
         "GET",
         "/sandbox/console/bitwarden",
-        "The web console's view of the Bitwarden world (organizations, plans, seats, members)",
+        "The web console's view of the Bitwarden world (organizations, plans, seats, members, collections, groups, policies)",
+    ),
+    (
+        "POST",
+        "/sandbox/console/bitwarden/token",
+        "A Bitwarden access token for a member who manages users {organizationId, memberId}, minted as the identity server mints one, for the console to act through the Bitwarden routes",
     ),
     (
         "POST",

@@ -116,6 +116,7 @@ async function reset(basePath) {
     await control(basePath + '/sandbox/reset', { method: 'POST', absolute: true });
     say('reset ' + (basePath || 'default'));
     if (basePath === state.base && state.session) endSession('not logged in (the sandbox was reset)');
+    if (basePath === state.base) bwForget();
     state.journalSeen = null;
     await refreshAll();
   });
@@ -136,6 +137,7 @@ function switchTo(basePath) {
   state.journal = { before: null, newer: [] };
   state.journalSeen = null;
   endSession();
+  bwForget();
   refreshAll();
 }
 
@@ -469,19 +471,7 @@ async function tradeAs(a) {
 
 // ---- Bitwarden world ---------------------------------------------------------------------
 
-async function loadBitwarden() {
-  const data = await control('/sandbox/console/bitwarden');
-  const orgs = data.organizations || [];
-  fill($('bw-tree'), orgs.length ? orgs.map((o) => el('div', { className: 'org bw-org', 'data-id': o.id },
-    el('div', { className: 'name' }, 'organization ', el('span', { className: 'bw-org-name' }, o.name),
-      tag(o.plan), tag('seats ' + o.occupiedSeats + ' / ' + (o.seats === null ? 'unlimited' : o.seats)),
-      o.enabled ? null : tag('disabled', 'pending')),
-    el('ul', {}, o.members.map((m) => el('li', { 'data-email': m.email || '' },
-      m.email || '(no email)', ' ', el('span', { className: 'muted' }, m.name || ''),
-      tag(m.type, m.type === 'Owner' || m.type === 'Admin' ? 'admin' : ''), tag(m.status))))))
-    : el('p', { className: 'muted' }, 'no organizations'));
-  if (typeof bitwardenPicker === 'function') bitwardenPicker(orgs);
-}
+// `loadBitwarden` and the Bitwarden panel's actions are in bitwarden.js.
 
 // ---- Tokens ------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-//! Access tokens: HS256 JWTs signed with the sandbox's own key (ring HMAC-SHA256), with the
-//! claims of the real identity server (spec §4.1), expiring on the sandbox clock.
+//! Bitwarden access tokens: HS256 JWTs signed with the sandbox's own key (ring HMAC-SHA256),
+//! with the claims of the real identity server (spec §4.1), expiring on the sandbox clock.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
