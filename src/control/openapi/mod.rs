@@ -10,6 +10,7 @@
 //! to the vendor's own schema of it.
 mod approvals;
 mod bitwarden;
+mod bitwarden_admin;
 mod control_plane;
 mod enterprises;
 mod organizations;
@@ -46,8 +47,10 @@ pub const VENDOR_ROUTES: &[Route] = &concat::<{ count(VENDOR_GROUPS) }>(VENDOR_G
 /// Control-plane routes: method, path, summary.
 pub const CONTROL_ROUTES: &[Route] = control_plane::ROUTES;
 
-/// Bitwarden routes served: method, path, summary, the `bitwarden/server` file defining it.
-pub const BITWARDEN_ROUTES: &[bitwarden::BitwardenRoute] = bitwarden::ROUTES;
+/// Bitwarden routes served, in two lists: method, path, summary, the `bitwarden/server` file
+/// defining it.
+pub const BITWARDEN_ROUTES: &[&[bitwarden::BitwardenRoute]] =
+    &[bitwarden::ROUTES, bitwarden_admin::ROUTES];
 
 /// Where BitGo documents an operation, by its `operationId`.
 const BITGO_REFERENCE: &str = "https://developers.bitgo.com/api/";
@@ -161,7 +164,7 @@ pub fn document() -> Value {
             vendor_operation(method, path, summary, tag, docs),
         );
     }
-    for (method, path, summary, source) in BITWARDEN_ROUTES {
+    for (method, path, summary, source) in BITWARDEN_ROUTES.iter().copied().flatten() {
         let docs = json!({
             "description": "Where Bitwarden's server defines this route and its models",
             "url": format!("{BITWARDEN_SOURCE}{source}"),
