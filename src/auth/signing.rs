@@ -6,6 +6,8 @@
 
 use ring::hmac;
 
+use super::token::digest_hex;
+
 /// Which signing scheme a request used (`BitGo-Auth-Version`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthVersion {
@@ -103,10 +105,7 @@ fn hmac_hex_of(key: &[u8], parts: &[&[u8]]) -> String {
     for part in parts {
         context.update(part);
     }
-    let mut out = [0u8; 64];
-    // 32 bytes always fit 64 hex digits.
-    hex::encode_to_slice(context.sign().as_ref(), &mut out).expect("64 hex digits");
-    String::from_utf8_lossy(&out).into_owned()
+    digest_hex(context.sign().as_ref())
 }
 
 /// Whether `given_hex` is the HMAC of `message` under `key`, compared in constant time.

@@ -42,7 +42,18 @@ impl fmt::Debug for RawToken {
 
 /// Lowercase hex SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(digest::digest(&digest::SHA256, data))
+    digest_hex(digest::digest(&digest::SHA256, data).as_ref())
+}
+
+/// Lowercase hex of a SHA-256 digest or HMAC tag (32 bytes), written through a fixed buffer:
+/// `hex::encode` builds the string a character at a time, which showed in the hot path's
+/// profile (every request hashes a token and signs a response).
+pub fn digest_hex(bytes: &[u8]) -> String {
+    let mut out = [0u8; 64];
+    match hex::encode_to_slice(bytes, &mut out) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(_) => hex::encode(bytes),
+    }
 }
 
 #[cfg(test)]

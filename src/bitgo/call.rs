@@ -95,7 +95,7 @@ impl FromRequest for Authed {
 /// token (one blocking-pool hop instead of two).
 pub trait Preload: 'static {
     /// What is loaded.
-    type Output: Send + 'static;
+    type Output: Clone + Send + Sync + 'static;
     /// Loads it for the token's row (authentication is not decided yet: nothing is shown
     /// unless it succeeds).
     fn load(conn: &Connection, token: &TokenRow) -> crate::domain::error::Result<Self::Output>;

@@ -112,7 +112,10 @@ pub async fn authenticate(
 
 /// [`authenticate`], also running `preload` on the token's row in the same store call (one
 /// blocking-pool hop instead of two for a handler that reads what it needs right after). What
-/// `preload` returns is handed out only when authentication succeeds.
+/// `preload` returns is handed out only when authentication succeeds. The token and the
+/// preload are read through the store's cache (valid until the next write): expiry,
+/// revocation, the owner's state, the signature and the IP restriction are still decided
+/// afresh on every request.
 pub async fn authenticate_with<T, F>(
     sandbox: &Sandbox,
     key: &ServerKey,
@@ -123,7 +126,7 @@ pub async fn authenticate_with<T, F>(
     preload: F,
 ) -> Result<(Principal, T)>
 where
-    T: Send + 'static,
+    T: Clone + Send + Sync + 'static,
     F: FnOnce(&Connection, &TokenRow) -> Result<T> + Send + 'static,
 {
     let (hash, signature) = match credentials {
@@ -138,9 +141,10 @@ where
             Ok((version, timestamp, hmac)),
         ),
     };
+    let cache_key = hash.clone();
     let (found, preloaded) = sandbox
         .store
-        .read_point(move |conn| {
+        .read_point_cached(&cache_key, Option::is_some, move |conn| {
             // The token and the preload in one snapshot.
             match tokens::find_by_hash(conn, &hash)? {
                 Some(found) => {

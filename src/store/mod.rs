@@ -5,6 +5,7 @@
 pub mod addresses;
 pub mod approvals;
 pub mod bitwarden;
+mod cache;
 pub mod child_enterprises;
 pub mod console;
 pub mod copy;
@@ -38,6 +39,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::domain::error::{Error, Result};
 
+use cache::{Generation, PointCache};
 pub use pool::PoolShape;
 use pool::{Manager, Pool};
 
@@ -49,6 +51,8 @@ pub struct Store {
     // back-offs of up to 100 ms. Queueing writers on this in-process lock instead hands the
     // write lock over at once, which keeps the tail latency of concurrent writes low.
     writer: Arc<Mutex<()>>,
+    // The hot point reads, valid until the next write to the file (see `cache`).
+    cache: Arc<PointCache>,
 }
 
 impl Store {
@@ -91,6 +95,7 @@ impl Store {
         let store = Store {
             pool,
             writer: Arc::new(Mutex::new(())),
+            cache: Arc::new(PointCache::new(Generation::of(path))),
         };
         store.migrate()?;
         Ok(store)
@@ -111,9 +116,10 @@ impl Store {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let generation = self.cache.generation().clone();
         actix_web::web::block(move || {
             let conn = pool.get()?;
-            f(&conn)
+            noting_changes(&conn, &generation, f)
         })
         .await?
     }
@@ -142,9 +148,29 @@ impl Store {
         T: Send + 'static,
     {
         match self.pool.try_get() {
-            Some(conn) => in_snapshot(&conn, f),
+            Some(conn) => noting_changes(&conn, self.cache.generation(), |c| in_snapshot(c, f)),
             None => self.read_snapshot(f).await,
         }
+    }
+
+    /// [`Store::read_point`] through the store's cache: a value `f` read under `key` is served
+    /// again, without touching the database, until the next write to the file. `keep` says
+    /// whether a value is worth keeping (a token that was not found is not). For the reads
+    /// every authenticated request makes; `T`'s type is part of the key.
+    pub async fn read_point_cached<T, F>(&self, key: &str, keep: fn(&T) -> bool, f: F) -> Result<T>
+    where
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+        T: Clone + Send + Sync + 'static,
+    {
+        if let Some(hit) = self.cache.get::<T>(key) {
+            return Ok(hit);
+        }
+        let read_under = self.cache.generation().now();
+        let value = self.read_point(f).await?;
+        if keep(&value) {
+            self.cache.put(key, read_under, value.clone());
+        }
+        Ok(value)
     }
 
     /// Runs `f` inside one `BEGIN IMMEDIATE` transaction on the blocking thread pool: the
@@ -172,7 +198,9 @@ impl Store {
     {
         let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let mut conn = self.pool.get()?;
-        f(&mut conn)
+        let value = f(&mut conn);
+        self.cache.generation().bump();
+        value
     }
 
     /// [`Store::read`] for code that is not async (start-up seeding, the CLI).
@@ -181,7 +209,7 @@ impl Store {
         F: FnOnce(&Connection) -> Result<T>,
     {
         let conn = self.pool.get()?;
-        f(&conn)
+        noting_changes(&conn, self.cache.generation(), f)
     }
 
     /// [`Store::write`] for code that is not async (start-up seeding, tests).
@@ -196,10 +224,29 @@ impl Store {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(Error::from)?;
-        let value = f(&tx)?;
-        tx.commit().map_err(Error::from)?;
-        Ok(value)
+        let value = f(&tx);
+        let committed =
+            value.and_then(|v| tx.commit().map(|()| v).map_err(|e| Error::from(e).into()));
+        // After the commit (or the rollback of a failed write): what was cached before may
+        // no longer be what the file holds.
+        self.cache.generation().bump();
+        committed
     }
+}
+
+/// Runs `f` on `conn`, and moves the file's generation on if it changed rows (a read door
+/// that wrote, which nothing should do, still never leaves a stale cached value).
+fn noting_changes<T>(
+    conn: &Connection,
+    generation: &Generation,
+    f: impl FnOnce(&Connection) -> Result<T>,
+) -> Result<T> {
+    let before = conn.total_changes();
+    let value = f(conn);
+    if conn.total_changes() != before {
+        generation.bump();
+    }
+    value
 }
 
 /// Runs `f` inside one read transaction on `conn`. `BEGIN` and `COMMIT` are prepared once per

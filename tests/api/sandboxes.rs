@@ -328,3 +328,41 @@ async fn mail_links_lead_back_into_the_named_sandbox() {
         .ok();
     assert_eq!(none["messages"].as_array().unwrap().len(), 0);
 }
+
+/// The token and profile of every authenticated request are served from a cache until the
+/// next write to the sandbox's file: a reset or a snapshot load replaces the data under it,
+/// and a token made since must stop working at once, even one that was just used.
+#[actix_web::test]
+async fn a_token_used_just_before_a_reset_or_a_snapshot_load_is_refused_after_it() {
+    let app = spawn_app().await;
+    let saved = app
+        .post("/sandbox/snapshots/cache-base", json!({}), Auth::None)
+        .await;
+    assert_eq!(saved.status, 201);
+    for undo in ["/sandbox/reset", "/sandbox/snapshots/cache-base/load"] {
+        let token = app.login(BRENNAN).await;
+        for _ in 0..3 {
+            app.get("/api/v2/user/me", Auth::Raw(token.clone()))
+                .await
+                .ok();
+            app.get("/api/v2/user/me", Auth::V2(token.clone()))
+                .await
+                .ok();
+        }
+        app.post(undo, json!({}), Auth::None).await.ok();
+        let r = app.get("/api/v2/user/me", Auth::Raw(token.clone())).await;
+        assert_eq!(
+            r.status,
+            401,
+            "{undo}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
+        let r = app.get("/api/v2/user/me", Auth::V2(token)).await;
+        assert_eq!(
+            r.status,
+            401,
+            "{undo}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
+    }
+}
