@@ -1,6 +1,7 @@
-//! The SQLite store of one sandbox: a pooled file, the schema, and the only two doors to it
-//! from async code, [`Store::read`] and [`Store::write`]. Repository modules below hold plain
-//! synchronous functions over a `&Connection`.
+//! The SQLite store of one sandbox: a pooled file, the schema, and the doors to it from async
+//! code: [`Store::read`] (and its one-snapshot and point-read forms) and [`Store::write`].
+//! The point reads every authenticated request makes are cached until the next write (see
+//! `cache`). Repository modules below hold plain synchronous functions over a `&Connection`.
 
 pub mod addresses;
 pub mod approvals;
@@ -106,6 +107,7 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         migrations::upgrade(&tx)?;
         tx.commit()?;
+        self.cache.generation().bump();
         Ok(())
     }
 
@@ -139,8 +141,8 @@ impl Store {
     /// lookup of every authenticated request): when a pooled connection is free at once, `f`
     /// runs on the calling thread, because such a read takes a few microseconds while the hop
     /// to the blocking pool and back costs two thread wake-ups (profiled: a quarter of the
-    /// server's CPU time on `GET /user/me` went to scheduling). When none is free, or the
-    /// store is busy, it hops as `read_snapshot` does. Never for a read whose size depends on
+    /// server's CPU time on `GET /user/me` went to scheduling). When none is free, it hops as
+    /// `read_snapshot` does. Never for a read whose size depends on
     /// the data.
     pub async fn read_point<T, F>(&self, f: F) -> Result<T>
     where
