@@ -493,8 +493,20 @@ async fn single_org_policy(w: &mut Walk) {
     );
     let kramer_row = member(bw, &owner, KRAMER).await;
     assert_eq!(kramer_row["status"], -1);
-    // Jerry is in no other organization: he stays.
+    // Jerry is in no other organization: he stays, and his client learns of the policy from
+    // its sync (the server's `Policy_ReadByUserId`: every policy of his confirmed memberships).
     assert_eq!(member(bw, &owner, JERRY).await["status"], 2);
+    let sync = bw.get("/api/sync", &access(&w.jerry)).await.ok();
+    let synced: Vec<(Value, Value, Value)> = sync["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["object"].clone(), p["type"].clone(), p["enabled"].clone()))
+        .collect();
+    assert!(
+        synced.contains(&(json!("policy"), json!(3), json!(true))),
+        "{synced:?}"
+    );
     let users = format!("/api/organizations/{}/users", bw.org_id);
     let before = bw.snapshot().await;
     let kramer_id = kramer_row["id"].as_str().unwrap();
