@@ -103,12 +103,112 @@ async fn event_types(bw: &BwApp, token: &str) -> Vec<(i64, Value)> {
         .iter()
         .map(|e| {
             assert_eq!(e["object"], "event", "{e}");
+            assert_fields(e, EVENT);
             (e["type"].as_i64().unwrap(), e["organizationUserId"].clone())
         })
         .collect();
     all.reverse();
     all
 }
+
+/// Asserts that `v` has exactly the fields of the server's response model (`object` included).
+fn assert_fields(v: &Value, fields: &[&str]) {
+    let mut have: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut want = fields.to_vec();
+    have.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(have, want, "{v}");
+}
+
+/// `OrganizationUserUserDetailsResponseModel` (with `OrganizationUserResponseModel`'s fields).
+const MEMBER_DETAILS: &[&str] = &[
+    "object",
+    "id",
+    "userId",
+    "type",
+    "status",
+    "externalId",
+    "accessSecretsManager",
+    "accessPam",
+    "permissions",
+    "resetPasswordEnrolled",
+    "usesKeyConnector",
+    "hasMasterPassword",
+    "name",
+    "email",
+    "avatarColor",
+    "twoFactorEnabled",
+    "ssoBound",
+    "claimedByOrganization",
+    "collections",
+    "groups",
+    "revocationReason",
+    "creationDate",
+];
+
+/// The Public API's `MemberResponseModel` (with `MemberBaseModel`'s fields).
+const PUBLIC_MEMBER: &[&str] = &[
+    "object",
+    "id",
+    "userId",
+    "name",
+    "email",
+    "twoFactorEnabled",
+    "status",
+    "collections",
+    "resetPasswordEnrolled",
+    "ssoExternalId",
+    "type",
+    "externalId",
+    "permissions",
+];
+
+/// The Public API's `EventResponseModel`.
+const PUBLIC_EVENT: &[&str] = &[
+    "object",
+    "type",
+    "itemId",
+    "collectionId",
+    "groupId",
+    "policyId",
+    "memberId",
+    "actingUserId",
+    "installationId",
+    "date",
+    "device",
+    "ipAddress",
+    "secretId",
+    "projectId",
+    "serviceAccountId",
+];
+
+/// The private `EventResponseModel`.
+const EVENT: &[&str] = &[
+    "object",
+    "type",
+    "userId",
+    "organizationId",
+    "providerId",
+    "cipherId",
+    "collectionId",
+    "groupId",
+    "policyId",
+    "organizationUserId",
+    "providerUserId",
+    "providerOrganizationId",
+    "actingUserId",
+    "installationId",
+    "date",
+    "deviceType",
+    "ipAddress",
+    "systemUser",
+    "domainName",
+    "secretId",
+    "projectId",
+    "serviceAccountId",
+    "grantedServiceAccountId",
+    "sendId",
+];
 
 /// The walk's state: the owner's login and the invitees' member ids and logins.
 struct Walk {
@@ -145,6 +245,7 @@ async fn invite_and_accept() -> Walk {
     assert_eq!(before, bw.snapshot().await);
     let invited = member(&bw, &token, JERRY).await;
     assert_eq!(invited["object"], "organizationUserUserDetails");
+    assert_fields(&invited, MEMBER_DETAILS);
     assert_eq!(
         (invited["status"].clone(), invited["userId"].clone()),
         (json!(0), Value::Null)
@@ -611,6 +712,7 @@ async fn public_api_sees_the_same_world(w: &Walk, collection: &str, group: &str)
     };
     assert!(by_email(JERRY).is_none(), "Jerry was removed: {all}");
     let elaine = by_email(ELAINE).unwrap();
+    assert_fields(&elaine, PUBLIC_MEMBER);
     assert_eq!(
         (
             elaine["object"].clone(),
@@ -628,7 +730,10 @@ async fn public_api_sees_the_same_world(w: &Walk, collection: &str, group: &str)
         .find(|g| g["id"] == group)
         .unwrap()
         .clone();
-    assert_eq!(walkers["object"], "group");
+    assert_fields(
+        &walkers,
+        &["object", "id", "name", "externalId", "collections"],
+    );
     assert_eq!(
         walkers["collections"],
         json!([{"id": collection, "readOnly": true, "hidePasswords": false, "manage": false}])
@@ -646,6 +751,7 @@ async fn public_api_sees_the_same_world(w: &Walk, collection: &str, group: &str)
         .get(&format!("/public/collections/{collection}"), &token)
         .await
         .ok();
+    assert_fields(&col, &["object", "id", "externalId", "groups"]);
     assert_eq!(
         (col["object"].clone(), col["externalId"].clone()),
         (json!("collection"), json!("walk"))
@@ -659,6 +765,7 @@ async fn public_api_sees_the_same_world(w: &Walk, collection: &str, group: &str)
         (policy["object"].clone(), policy["enabled"].clone()),
         (json!("policy"), json!(true))
     );
+    assert_fields(&policy, &["object", "id", "type", "enabled", "data"]);
     let events = bw.get("/public/events", &token).await.ok();
     let types: Vec<i64> = events["data"]
         .as_array()
@@ -666,6 +773,7 @@ async fn public_api_sees_the_same_world(w: &Walk, collection: &str, group: &str)
         .iter()
         .map(|e| {
             assert_eq!(e["object"], "event", "{e}");
+            assert_fields(e, PUBLIC_EVENT);
             e["type"].as_i64().unwrap()
         })
         .collect();
