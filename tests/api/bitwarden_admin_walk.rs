@@ -329,6 +329,7 @@ async fn an_admins_day_from_invitation_to_removal_and_the_public_api_sees_it_all
     single_org_policy(&mut w).await;
     revoke_restore_remove(&mut w, &collection).await;
     public_api_sees_the_same_world(&w, &collection, &group).await;
+    public_api_changes_the_world(&w, &collection, &group).await;
     the_event_log_holds_every_step(&w).await;
 }
 
@@ -634,6 +635,12 @@ async fn single_org_policy(w: &mut Walk) {
         400,
         "You cannot accept this invite until you leave all other organization vaults.",
     );
+    // Jerry, a plain member, may no longer create an organization of his own.
+    expect_bw_error(
+        &create_org(bw, &access(&w.jerry), "Pendant Publishing").await,
+        400,
+        "You cannot create a new organization vault because your current membership doesn't allow you to join or create additional organization vaults.",
+    );
     assert_eq!(before, bw.snapshot().await);
     // A revoked member's sync no longer lists the organization.
     let sync = bw.get("/api/sync", &bw.login(KRAMER).await).await.ok();
@@ -810,4 +817,124 @@ async fn the_event_log_holds_every_step(w: &Walk) {
     for t in [1300, 1400, 1700, 1521] {
         assert!(kinds.contains(&t), "{t} missing: {kinds:?}");
     }
+}
+
+/// The `(organizationUserId, token)` of the last invitation mailed to `email`.
+fn mailed_link(bw: &BwApp, email: &str) -> (String, String) {
+    let link = bw.app.text(&format!(
+        "SELECT link FROM outbox WHERE recipient = '{email}' ORDER BY rowid DESC LIMIT 1"
+    ));
+    let param = |name: &str| {
+        let after = link.split(&format!("{name}=")).nth(1).unwrap();
+        after.split('&').next().unwrap().to_string()
+    };
+    (param("organizationUserId"), param("token"))
+}
+
+/// The integration turns the policy off (Kramer may be restored, Elaine may accept) and
+/// invites Puddy with direct and group access; he joins like any invitee and reaches the
+/// collection with his direct assignment alone (the server joins groups only without one).
+async fn public_api_changes_the_world(w: &Walk, collection: &str, group: &str) {
+    let bw = &w.bw;
+    let token = org_token(bw).await;
+    let owner = access(&w.owner);
+    let off = bw
+        .call(
+            "PUT",
+            "/public/policies/3",
+            &token,
+            json!({"enabled": false, "data": null}),
+        )
+        .await
+        .ok();
+    assert_eq!(off["enabled"], false);
+    let users = format!("/api/organizations/{}/users", bw.org_id);
+    let kramer = member(bw, &owner, KRAMER).await;
+    let kramer_id = kramer["id"].as_str().unwrap();
+    expect_empty(
+        &bw.call(
+            "PUT",
+            &format!("{users}/{kramer_id}/restore"),
+            &owner,
+            json!(null),
+        )
+        .await,
+        200,
+    );
+    assert_eq!(member(bw, &owner, KRAMER).await["status"], 2);
+    let accept = format!("{users}/{}/accept", w.elaine_id);
+    expect_empty(
+        &bw.call(
+            "POST",
+            &accept,
+            &access(&w.elaine),
+            json!({"token": w.elaine_token}),
+        )
+        .await,
+        200,
+    );
+    const PUDDY: &str = "puddy@walk.test";
+    let body = json!({"email": PUDDY, "type": 2, "externalId": "dir-puddy",
+        "collections": [{"id": collection, "readOnly": false, "hidePasswords": true, "manage": false}],
+        "groups": [group]});
+    let made = bw.call("POST", "/public/members", &token, body).await.ok();
+    assert_fields(&made, PUBLIC_MEMBER);
+    assert_eq!(
+        (made["status"].clone(), made["externalId"].clone()),
+        (json!(0), json!("dir-puddy"))
+    );
+    let id = made["id"].as_str().unwrap().to_string();
+    let group_ids = bw
+        .get(&format!("/public/members/{id}/group-ids"), &token)
+        .await
+        .ok();
+    assert_eq!(group_ids, json!([group]));
+    let (link_id, link_token) = mailed_link(bw, PUDDY);
+    assert_eq!(link_id, id);
+    let (login, pair) = register_with_keys(bw, PUDDY).await;
+    expect_empty(
+        &bw.call(
+            "POST",
+            &format!("{users}/{id}/accept"),
+            &access(&login),
+            json!({"token": link_token}),
+        )
+        .await,
+        200,
+    );
+    let org_key = org_key(bw, &w.owner).await;
+    let wrapped =
+        crypto::encrypt_type4(&pair.public_key_b64().unwrap(), &org_key.to_bytes()).unwrap();
+    let bulk = bw
+        .call(
+            "POST",
+            &format!("{users}/confirm"),
+            &owner,
+            json!({"keys": [{"id": id, "key": wrapped}]}),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        bulk["data"],
+        json!([{"object": "OrganizationBulkConfirmResponseModel", "id": id, "error": ""}])
+    );
+    // Direct (hide passwords) and group (read only) access: the direct one decides, as the
+    // server's `UserCollectionDetails` joins groups only where there is no direct assignment.
+    assert_eq!(
+        synced_collections(bw, &access(&login)).await,
+        vec![(json!(collection), json!(false), json!(true), json!(false))]
+    );
+    let events = bw.get("/public/events", &token).await.ok();
+    let invited = events["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == 1500 && e["memberId"] == json!(id))
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        invited["actingUserId"],
+        Value::Null,
+        "the Public API acted: {invited}"
+    );
 }
