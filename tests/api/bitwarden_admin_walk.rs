@@ -510,6 +510,25 @@ async fn collection_through_a_group(w: &mut Walk) -> (String, String) {
         .ok();
     assert_eq!(details["object"], "groupDetails");
     assert_eq!(details["collections"], access_entry);
+    // The members page shows Jerry's group (`includeGroups`) and no direct collections.
+    let listed = bw
+        .get(
+            &format!("{base}/users?includeGroups=true&includeCollections=true"),
+            &owner,
+        )
+        .await
+        .ok();
+    let row = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == JERRY)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (row["groups"].clone(), row["collections"].clone()),
+        (json!([group_id]), json!([]))
+    );
     let users = bw
         .get(&format!("{base}/groups/{group_id}/users"), &owner)
         .await
@@ -801,10 +820,13 @@ async fn public_api_sees_the_same_world(w: &Walk, collection: &str, group: &str)
     );
 }
 
-/// The owner's event log holds the walk's steps, in order, each with the server's number.
+/// The owner's event log holds the walk's steps, in order, each with the server's number and
+/// who acted: the owner for the private routes, the Public API (system user 3, no acting
+/// user) for the integration.
 async fn the_event_log_holds_every_step(w: &Walk) {
     let bw = &w.bw;
-    let log = event_types(bw, &access(&w.owner)).await;
+    let owner = access(&w.owner);
+    let log = event_types(bw, &owner).await;
     let jerry = json!(w.jerry_id);
     let jerrys: Vec<i64> = log
         .iter()
@@ -816,6 +838,23 @@ async fn the_event_log_holds_every_step(w: &Walk) {
     let kinds: Vec<i64> = log.iter().map(|(t, _)| *t).collect();
     for t in [1300, 1400, 1700, 1521] {
         assert!(kinds.contains(&t), "{t} missing: {kinds:?}");
+    }
+    let art = bw.get("/api/accounts/profile", &owner).await.ok()["id"].clone();
+    let raw = bw
+        .get(&format!("/api/organizations/{}/events", bw.org_id), &owner)
+        .await
+        .ok();
+    for e in raw["data"].as_array().unwrap() {
+        if e["organizationUserId"] == jerry {
+            assert_eq!(
+                (e["actingUserId"].clone(), e["systemUser"].clone()),
+                (art.clone(), Value::Null),
+                "{e}"
+            );
+        }
+        if e["type"] == 1500 && e["actingUserId"].is_null() {
+            assert_eq!(e["systemUser"], 3, "an invitation by the Public API: {e}");
+        }
     }
 }
 
