@@ -202,21 +202,6 @@ pub fn effective_access(direct: Option<Grant>, via_groups: &[Grant]) -> Option<G
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_direct_assignment_decides_else_the_most_permissive_group() {
-        let g = |read_only, hide_passwords, manage| Grant {
-            read_only,
-            hide_passwords,
-            manage,
-        };
-        let direct = g(false, true, false);
-        let groups = [g(true, false, false), g(false, false, true)];
-        assert_eq!(effective_access(Some(direct), &groups), Some(direct));
-        assert_eq!(effective_access(None, &groups), Some(g(false, false, true)));
-        assert_eq!(effective_access(None, &groups[..1]), Some(groups[0]));
-        assert_eq!(effective_access(None, &[]), None);
-    }
     use crate::domain::bitwarden::role::{MemberStatus, Permissions};
 
     fn m(t: MemberType, p: Permissions) -> Membership {
@@ -263,5 +248,20 @@ mod tests {
         assert!(check_create(DEFAULT_SETTINGS, false, 1, Some(2)).is_ok());
         assert!(manage_conflicts(true, false, true));
         assert!(!manage_conflicts(true, true, false));
+    }
+
+    #[test]
+    fn a_direct_assignment_decides_else_the_most_permissive_group() {
+        let g = |read_only, hide_passwords, manage| Grant {
+            read_only,
+            hide_passwords,
+            manage,
+        };
+        let direct = g(false, true, false);
+        let groups = [g(true, false, false), g(false, false, true)];
+        assert_eq!(effective_access(Some(direct), &groups), Some(direct));
+        assert_eq!(effective_access(None, &groups), Some(g(false, false, true)));
+        assert_eq!(effective_access(None, &groups[..1]), Some(groups[0]));
+        assert_eq!(effective_access(None, &[]), None);
     }
 }
