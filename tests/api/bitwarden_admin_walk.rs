@@ -981,3 +981,104 @@ async fn public_api_changes_the_world(w: &Walk, collection: &str, group: &str) {
         "the Public API acted: {invited}"
     );
 }
+
+/// The owner makes Kramer a Custom member with ManageUsers: after a token refresh he lists
+/// the members and changes a plain member, but not an admin; then the owner revokes him and
+/// Newman in one bulk call that also names himself, and each id gets its own answer.
+#[actix_rt::test]
+async fn a_custom_member_with_manage_users_acts_within_its_limits_and_a_bulk_revoke_answers_each() {
+    let bw = spawn_bw().await;
+    let owner = bw.login(ART).await;
+    let kramer_login = bw.password_login(KRAMER).await;
+    let users = format!("/api/organizations/{}/users", bw.org_id);
+    let list = members(&bw, &owner).await;
+    let id_of = |email: &str| -> String {
+        list.iter().find(|m| m["email"] == email).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (kramer, george, newman, art) = (
+        id_of(KRAMER),
+        id_of(GEORGE),
+        id_of("newman@vandelay.test"),
+        id_of(ART),
+    );
+    let custom = json!({"type": 4, "collections": [], "groups": [],
+        "permissions": {"manageUsers": true}});
+    expect_empty(
+        &bw.call("PUT", &format!("{users}/{kramer}"), &owner, custom)
+            .await,
+        200,
+    );
+    let row = member(&bw, &owner, KRAMER).await;
+    assert_eq!(row["type"], 4);
+    assert_eq!(row["permissions"]["manageUsers"], true, "{row}");
+    // The old token still says user; the refreshed one carries the manageusers claim.
+    expect_bw_error(
+        &bw.get(&users, &access(&kramer_login)).await,
+        404,
+        "Resource not found.",
+    );
+    let kramer_token = access(&refreshed(&bw, &kramer_login).await);
+    assert_eq!(members(&bw, &kramer_token).await.len(), list.len());
+    let before = bw.snapshot().await;
+    expect_bw_error(
+        &bw.call(
+            "PUT",
+            &format!("{users}/{george}"),
+            &kramer_token,
+            json!({"type": 2, "collections": [], "groups": []}),
+        )
+        .await,
+        400,
+        "Custom users can not manage Admins or Owners.",
+    );
+    assert_eq!(before, bw.snapshot().await);
+    // Newman (accepted, a user) may be changed by him.
+    expect_empty(
+        &bw.call(
+            "PUT",
+            &format!("{users}/{newman}"),
+            &kramer_token,
+            json!({"type": 2, "collections": [], "groups": []}),
+        )
+        .await,
+        200,
+    );
+    // One bulk revocation: Kramer and Newman are revoked, the owner's own id is refused.
+    let bulk = bw
+        .call(
+            "PUT",
+            &format!("{users}/revoke"),
+            &owner,
+            json!({"ids": [kramer, newman, art]}),
+        )
+        .await
+        .ok();
+    let mut answers: Vec<(String, String)> = bulk["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert_eq!(r["object"], "OrganizationBulkConfirmResponseModel", "{r}");
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["error"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    answers.sort();
+    let mut want = vec![
+        (kramer.clone(), String::new()),
+        (newman.clone(), String::new()),
+        (art.clone(), "You cannot revoke yourself.".to_string()),
+    ];
+    want.sort();
+    assert_eq!(answers, want);
+    assert_eq!(member(&bw, &owner, KRAMER).await["status"], -1);
+    assert_eq!(
+        member(&bw, &owner, "newman@vandelay.test").await["status"],
+        -1
+    );
+}
