@@ -1082,3 +1082,103 @@ async fn a_custom_member_with_manage_users_acts_within_its_limits_and_a_bulk_rev
         -1
     );
 }
+
+/// The integration changes what the admin set up: a member's role through the Public API (its
+/// direct collections reset, as a `PUT` there does), then deletes the collection a group gave;
+/// the member's sync, the group and both logs follow.
+#[actix_rt::test]
+async fn the_public_api_changes_a_role_and_deletes_a_collection_a_group_gave() {
+    let bw = spawn_bw().await;
+    let owner = bw.login(ART).await;
+    let token = org_token(&bw).await;
+    let kramer = member(&bw, &owner, KRAMER).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let base = format!("/api/organizations/{}", bw.org_id);
+    let made = bw
+        .call("POST", &format!("{base}/collections"), &owner,
+            json!({"name": NAME, "users": [{"id": kramer, "readOnly": false, "hidePasswords": false, "manage": false}]}))
+        .await
+        .ok();
+    let collection = made["id"].as_str().unwrap().to_string();
+    let entry =
+        json!([{"id": collection, "readOnly": true, "hidePasswords": false, "manage": false}]);
+    let group = bw
+        .call(
+            "POST",
+            &format!("{base}/groups"),
+            &owner,
+            json!({"name": "Sales", "collections": entry, "users": [kramer]}),
+        )
+        .await
+        .ok()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let user = bw.login(KRAMER).await;
+    // Direct access decides while he has it.
+    assert_eq!(
+        synced_collections(&bw, &user).await,
+        vec![(json!(collection), json!(false), json!(false), json!(false))]
+    );
+    // The Public API's PUT without collections empties his direct ones: the group's remain.
+    let updated = bw
+        .call(
+            "PUT",
+            &format!("/public/members/{kramer}"),
+            &token,
+            json!({"type": 2}),
+        )
+        .await
+        .ok();
+    assert_fields(&updated, PUBLIC_MEMBER);
+    assert_eq!(updated["collections"], Value::Null, "as sent: {updated}");
+    assert_eq!(
+        synced_collections(&bw, &user).await,
+        vec![(json!(collection), json!(true), json!(false), json!(false))]
+    );
+    let one = bw
+        .get(&format!("/public/members/{kramer}"), &token)
+        .await
+        .ok();
+    assert_eq!(one["collections"], json!([]));
+    // Deleting the collection through the Public API takes it from the group and from him.
+    expect_empty(
+        &bw.call(
+            "DELETE",
+            &format!("/public/collections/{collection}"),
+            &token,
+            json!(null),
+        )
+        .await,
+        200,
+    );
+    let g = bw
+        .get(&format!("/public/groups/{group}"), &token)
+        .await
+        .ok();
+    assert_eq!(g["collections"], json!([]), "{g}");
+    assert_eq!(synced_collections(&bw, &user).await, vec![]);
+    expect_empty(
+        &bw.get(&format!("/public/collections/{collection}"), &token)
+            .await,
+        404,
+    );
+    // The role change is logged for the Public API (system user 3, no acting user).
+    let log = bw.get(&format!("{base}/events"), &owner).await.ok();
+    let updated_event = log["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == 1502 && e["organizationUserId"] == json!(kramer))
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (
+            updated_event["actingUserId"].clone(),
+            updated_event["systemUser"].clone()
+        ),
+        (Value::Null, json!(3))
+    );
+}
