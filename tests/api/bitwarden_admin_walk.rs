@@ -1182,3 +1182,87 @@ async fn the_public_api_changes_a_role_and_deletes_a_collection_a_group_gave() {
         (Value::Null, json!(3))
     );
 }
+
+/// The web vault's invite dialog sends the new member's collections and groups with the
+/// invitation: once accepted and confirmed he reaches both, and the members page shows them.
+#[actix_rt::test]
+async fn an_invitation_with_collections_and_groups_gives_them_on_confirmation() {
+    let bw = spawn_bw().await;
+    let owner_login = bw.password_login(ART).await;
+    let owner = access(&owner_login);
+    let base = format!("/api/organizations/{}", bw.org_id);
+    let cols = format!("{base}/collections");
+    let mut made = Vec::new();
+    for _ in 0..2 {
+        let r = bw.call("POST", &cols, &owner, json!({"name": NAME})).await;
+        made.push(r.ok()["id"].as_str().unwrap().to_string());
+    }
+    let (direct, via_group) = (made[0].clone(), made[1].clone());
+    let entry =
+        json!([{"id": via_group, "readOnly": true, "hidePasswords": false, "manage": false}]);
+    let group = bw
+        .call(
+            "POST",
+            &format!("{base}/groups"),
+            &owner,
+            json!({"name": "Sales", "collections": entry}),
+        )
+        .await
+        .ok()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    const FRANK: &str = "frank@walk.test";
+    let invite = json!({"emails": [FRANK], "type": 2, "accessSecretsManager": false,
+        "collections": [{"id": direct, "readOnly": false, "hidePasswords": true, "manage": false}],
+        "groups": [group], "permissions": null});
+    expect_empty(
+        &bw.call("POST", &format!("{base}/users/invite"), &owner, invite)
+            .await,
+        200,
+    );
+    let (id, token) = mailed_link(&bw, FRANK);
+    let (login, pair) = register_with_keys(&bw, FRANK).await;
+    expect_empty(
+        &bw.call(
+            "POST",
+            &format!("{base}/users/{id}/accept"),
+            &access(&login),
+            json!({"token": token}),
+        )
+        .await,
+        200,
+    );
+    // Not confirmed yet: nothing to reach.
+    assert_eq!(synced_collections(&bw, &access(&login)).await, vec![]);
+    let org_key = org_key(&bw, &owner_login).await;
+    let key = crypto::encrypt_type4(&pair.public_key_b64().unwrap(), &org_key.to_bytes()).unwrap();
+    expect_empty(
+        &bw.call(
+            "POST",
+            &format!("{base}/users/{id}/confirm"),
+            &owner,
+            json!({"key": key}),
+        )
+        .await,
+        200,
+    );
+    let mut reached = synced_collections(&bw, &access(&login)).await;
+    reached.sort_by_key(|c| c.0.to_string());
+    let mut want = vec![
+        (json!(direct), json!(false), json!(true), json!(false)),
+        (json!(via_group), json!(true), json!(false), json!(false)),
+    ];
+    want.sort_by_key(|c| c.0.to_string());
+    assert_eq!(reached, want);
+    let detail = bw
+        .get(&format!("{base}/users/{id}?includeGroups=true"), &owner)
+        .await
+        .ok();
+    assert_eq!(detail["object"], "organizationUserDetails");
+    assert_eq!(detail["groups"], json!([group]));
+    assert_eq!(
+        detail["collections"],
+        json!([{"id": direct, "readOnly": false, "hidePasswords": true, "manage": false}])
+    );
+}
