@@ -313,3 +313,186 @@ fn official_bw_cli_logs_in_syncs_and_lists_organizations() {
     assert!(bw.ok(&["logout"], &[]).contains("logged out"));
     drop(server);
 }
+
+/// An access token for a seeded user, got over raw HTTP as a web client gets one (prelogin
+/// for the KDF, then the password grant), for what the CLI cannot do (groups, role changes).
+fn web_token(base_url: &str, email: &str) -> String {
+    use orgbox::bitwarden::crypto;
+    let json = [("Content-Type", "application/json")];
+    let pre = support::request(
+        base_url,
+        "POST",
+        "/identity/accounts/prelogin",
+        &json,
+        &serde_json::json!({"email": email}).to_string(),
+    )
+    .json();
+    let iterations = pre["kdfIterations"].as_u64().expect("kdfIterations") as u32;
+    let mk = crypto::master_key(MASTER_PASSWORD, email, iterations);
+    let hash = crypto::master_password_hash(&mk, MASTER_PASSWORD);
+    let form = [
+        ("grant_type", "password"),
+        ("username", email),
+        ("password", hash.as_str()),
+        ("scope", "api offline_access"),
+        ("client_id", "web"),
+        ("deviceType", "9"),
+        ("deviceIdentifier", "5e0f2b7c-1d3a-4c6e-8f9a-0b1c2d3e4f5a"),
+        ("deviceName", "chrome"),
+    ]
+    .iter()
+    .map(|(k, v)| {
+        format!(
+            "{k}={}",
+            v.replace('+', "%2B")
+                .replace('=', "%3D")
+                .replace('/', "%2F")
+                .replace('@', "%40")
+        )
+    })
+    .collect::<Vec<_>>()
+    .join("&");
+    let r = support::request(
+        base_url,
+        "POST",
+        "/identity/connect/token",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &form,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["access_token"]
+        .as_str()
+        .expect("token")
+        .to_string()
+}
+
+/// A JSON call with a bearer token to the server over plain HTTP.
+fn web_call(base_url: &str, method: &str, path: &str, token: &str, body: Value) -> Value {
+    let auth = format!("Bearer {token}");
+    let r = support::request(
+        base_url,
+        method,
+        path,
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/json"),
+        ],
+        &body.to_string(),
+    );
+    assert_eq!(r.status, 200, "{method} {path}: {}", r.body);
+    if r.body.is_empty() {
+        Value::Null
+    } else {
+        r.json()
+    }
+}
+
+#[test]
+fn official_bw_cli_sees_a_role_change_and_a_collection_given_through_a_group() {
+    let dir = support::repo_root().join("tests").join("bw");
+    support::require_node("the bw CLI test");
+    support::npm_ci_unless_installed(&dir, &dir.join("node_modules/@bitwarden/cli/build/bw.js"));
+    let server = support::Server::start();
+    let banner = server.banner.clone();
+    let https = after(&banner, "bw config server ").to_string();
+    let org_id = after(&banner, "Vandelay Industries (").to_string();
+    let bw = Bw {
+        script: dir.join("node_modules/@bitwarden/cli/build/bw.js"),
+        app_data: tempfile::tempdir().expect("bw data dir"),
+        ca: server.data_dir.path().join("tls").join("ca.pem"),
+    };
+    bw.ok(&["config", "server", &https], &[]);
+    let password = [("BW_PASSWORD", MASTER_PASSWORD)];
+    let session = bw.ok(
+        &["login", OWNER, "--passwordenv", "BW_PASSWORD", "--raw"],
+        &password,
+    );
+    let owner_session = [("BW_SESSION", session.as_str())];
+    let org = ["--organizationid", org_id.as_str()];
+    let members = |bw: &Bw, session: &[(&str, &str)]| -> Vec<Value> {
+        let v: Value = serde_json::from_str(
+            &bw.ok(&[&["list", "org-members"][..], &org[..]].concat(), session),
+        )
+        .expect("JSON");
+        v.as_array().expect("array").clone()
+    };
+    let id_of = |list: &[Value], email: &str| -> String {
+        list.iter()
+            .find(|m| m["email"] == email)
+            .and_then(|m| m["id"].as_str())
+            .expect("listed")
+            .to_string()
+    };
+    let before = members(&bw, &owner_session);
+    let (george, kramer) = (
+        id_of(&before, "george@vandelay.test"),
+        id_of(&before, "kramer@vandelay.test"),
+    );
+    // The owner's web client makes George (an admin) a plain user.
+    let token = web_token(&server.base_url, OWNER);
+    let users = format!("/api/organizations/{org_id}/users");
+    web_call(
+        &server.base_url,
+        "PUT",
+        &format!("{users}/{george}"),
+        &token,
+        serde_json::json!({"type": 2, "collections": [], "groups": []}),
+    );
+    let after_change = members(&bw, &owner_session);
+    let george_row = after_change
+        .iter()
+        .find(|m| m["id"] == george.as_str())
+        .unwrap();
+    assert_eq!(george_row["type"], 2, "the role change shows: {george_row}");
+
+    // The owner's CLI makes a collection (its name encrypted client-side); the web client
+    // gives Kramer read-only access to it through a group.
+    use base64::Engine;
+    let body = base64::engine::general_purpose::STANDARD.encode(
+        serde_json::json!({"organizationId": org_id, "name": "Walkers' vault", "externalId": null,
+            "groups": [], "users": []})
+        .to_string(),
+    );
+    let created: Value = serde_json::from_str(&bw.ok(
+        &[&["create", "org-collection", &body][..], &org[..]].concat(),
+        &owner_session,
+    ))
+    .expect("JSON");
+    let collection = created["id"].as_str().expect("collection id").to_string();
+    web_call(
+        &server.base_url,
+        "POST",
+        &format!("/api/organizations/{org_id}/groups"),
+        &token,
+        serde_json::json!({"name": "Walkers", "users": [kramer],
+            "collections": [{"id": collection, "readOnly": true, "hidePasswords": false, "manage": false}]}),
+    );
+    assert!(bw.ok(&["logout"], &[]).contains("logged out"));
+
+    // Kramer's CLI lists the organization's collections: a plain member's client reads its own
+    // (`GET /collections`) and decrypts the name with the organization key.
+    let kramer_session = bw.ok(
+        &[
+            "login",
+            "kramer@vandelay.test",
+            "--passwordenv",
+            "BW_PASSWORD",
+            "--raw",
+        ],
+        &password,
+    );
+    let listed: Value = serde_json::from_str(&bw.ok(
+        &[&["list", "org-collections"][..], &org[..]].concat(),
+        &[("BW_SESSION", kramer_session.as_str())],
+    ))
+    .expect("JSON");
+    let names: Vec<&str> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Walkers' vault"], "{listed}");
+    assert!(bw.ok(&["logout"], &[]).contains("logged out"));
+    drop(server);
+}

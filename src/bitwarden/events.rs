@@ -45,6 +45,7 @@ pub fn event(e: &BwEvent) -> Value {
         "serviceAccountId": null,
         "projectId": null,
         "grantedServiceAccountId": null,
+        "sendId": null,
     })
 }
 

@@ -102,6 +102,7 @@ fn collection_routes(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(crud::delete)),
     )
     .service(resource(at("/{collection}/details")).route(web::get().to(crud::details)))
+    .service(resource(both("/collections")).route(web::get().to(crud::mine)))
     .service(resource(at("/{collection}/delete")).route(web::post().to(crud::delete)));
 }
 

@@ -11,7 +11,7 @@ use crate::bitwarden::views;
 use crate::config::bitwarden::Deployment;
 use crate::domain::bitwarden::role::MemberStatus;
 use crate::domain::error::{Error, Result};
-use crate::store::bitwarden::{collections, keys, members, orgs, users};
+use crate::store::bitwarden::{collections, keys, members, orgs, policies, users};
 
 /// The caller's confirmed memberships as `profileOrganization` objects.
 pub fn profile_organizations(conn: &Connection, user_id: &str) -> Result<Vec<Value>> {
@@ -46,6 +46,18 @@ pub fn user_collections(conn: &Connection, user_id: &str) -> Result<Vec<Value>> 
     Ok(out)
 }
 
+/// Every policy (on or off) of the organizations the caller is a confirmed member of, as
+/// `policy` objects (the server's `Policy_ReadByUserId`, which sync answers as `policies`).
+pub fn user_policies(conn: &Connection, user_id: &str) -> Result<Vec<Value>> {
+    let mut out = Vec::new();
+    for m in members::list_for_user(conn, user_id, MemberStatus::Confirmed)? {
+        for p in policies::list_for_org(conn, &m.organization_id)? {
+            out.push(crate::bitwarden::policies::policy(&p));
+        }
+    }
+    Ok(out)
+}
+
 async fn load_profile(call: &BwCall) -> std::result::Result<Value, BwError> {
     let uid = call.user_id.clone();
     let profile = call
@@ -65,7 +77,7 @@ async fn load_profile(call: &BwCall) -> std::result::Result<Value, BwError> {
 pub async fn sync(call: BwCall) -> std::result::Result<HttpResponse, BwError> {
     let profile = load_profile(&call).await?;
     let uid = call.user_id.clone();
-    let (user, key_id, collections) = call
+    let (user, key_id, collections, policies) = call
         .sandbox
         .store
         .read(move |c| {
@@ -73,6 +85,7 @@ pub async fn sync(call: BwCall) -> std::result::Result<HttpResponse, BwError> {
                 users::find(c, &uid)?,
                 users::user_key_id(c, &uid)?,
                 user_collections(c, &uid)?,
+                user_policies(c, &uid)?,
             ))
         })
         .await?;
@@ -100,7 +113,7 @@ pub async fn sync(call: BwCall) -> std::result::Result<HttpResponse, BwError> {
         "collections": collections,
         "ciphers": [],
         "domains": null,
-        "policies": [],
+        "policies": policies,
         "sends": [],
         "userDecryption": unlock,
     })))

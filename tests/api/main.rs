@@ -6,6 +6,7 @@ mod rows;
 
 mod approval_refusals;
 mod approvals;
+mod bitwarden_admin_walk;
 mod bitwarden_collections;
 mod bitwarden_events;
 mod bitwarden_groups;

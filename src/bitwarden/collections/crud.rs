@@ -92,7 +92,8 @@ fn load(c: &Connection, org_id: &str, id: &str) -> BwResult<BwCollection> {
 }
 
 /// `GET /organizations/{orgId}/collections`: every collection for those who may read them
-/// all, else those the caller reaches.
+/// all, else those the caller is assigned to with Manage (the server's `GetAll` filters the
+/// assigned ones on `c.Manage`; a read-only member finds its collections at `GET /collections`).
 pub async fn list(call: BwCall, path: Path<String>) -> BwResult<HttpResponse> {
     let id = org_id(&path)?;
     let caller = call.caller.clone();
@@ -104,10 +105,24 @@ pub async fn list(call: BwCall, path: Path<String>) -> BwResult<HttpResponse> {
             let all = may_read_all(reach.membership.as_ref());
             Ok(collections::list_for_org(c, &id)?
                 .iter()
-                .filter(|col| all || reach.reach.contains_key(&col.id))
+                .filter(|col| all || reach.manages(&col.id))
                 .map(views::collection)
                 .collect())
         })
+        .await?;
+    Ok(HttpResponse::Ok().json(wire::list(data)))
+}
+
+/// `GET /collections`: the collections the caller is assigned to in every organization it is a
+/// confirmed member of, directly or through a group, each with its own access
+/// (`CollectionDetailsResponseModel`); what `bw list org-collections` reads for a member who
+/// may not view all of an organization's collections.
+pub async fn mine(call: BwCall) -> BwResult<HttpResponse> {
+    let uid = call.user_id.clone();
+    let data = call
+        .sandbox
+        .store
+        .read(move |c| crate::bitwarden::sync::user_collections(c, &uid))
         .await?;
     Ok(HttpResponse::Ok().json(wire::list(data)))
 }
@@ -190,7 +205,9 @@ pub async fn details(call: BwCall, path: Path<(String, String)>) -> BwResult<Htt
     Ok(HttpResponse::Ok().json(body.ok_or(BwError::NotFound)?))
 }
 
-/// The caller's own access to `col` after a change (`CollectionDetailsResponseModel`).
+/// The collection after a change, as the server answers a create or update
+/// (`CollectionAccessDetailsResponseModel`): with its groups, members and the caller's own
+/// access when the caller may read them, else the bare collection.
 fn answer(
     c: &Connection,
     org_id: &str,
@@ -198,7 +215,14 @@ fn answer(
     caller: &Caller,
 ) -> BwResult<serde_json::Value> {
     let reach = Reach::load(c, org_id, caller)?;
-    Ok(views::details(col, reach.reach.get(&col.id)))
+    if !reach.allows(Operation::ReadWithAccess, &[col.id.as_str()]) {
+        return Ok(views::bare_access_details(col));
+    }
+    let (g, u) = (
+        collections::groups_of(c, &col.id)?,
+        collections::users_of(c, &col.id)?,
+    );
+    Ok(views::access_details(col, &g, &u, reach.reach.get(&col.id)))
 }
 
 /// `POST /organizations/{orgId}/collections`.

@@ -47,6 +47,26 @@ pub fn selection(a: &Access) -> Value {
     json!({"id": a.id, "readOnly": a.read_only, "hidePasswords": a.hide_passwords, "manage": a.manage})
 }
 
+/// `CollectionAccessDetailsResponseModel(collection)`: the collection alone (no access lists,
+/// `null`, and no access of the caller's), as the server answers a change the caller may not
+/// read back with access.
+pub fn bare_access_details(c: &BwCollection) -> Value {
+    let mut v = base(c, "collectionAccessDetails");
+    for key in ["groups", "users"] {
+        set(&mut v, key, Value::Null);
+    }
+    for key in [
+        "assigned",
+        "readOnly",
+        "hidePasswords",
+        "manage",
+        "unmanaged",
+    ] {
+        set(&mut v, key, json!(false));
+    }
+    v
+}
+
 /// `CollectionAccessDetailsResponseModel`: the collection, its groups and members, and the
 /// caller's own access (`assigned` when it has any).
 pub fn access_details(

@@ -21,6 +21,8 @@ pub struct MemberDetails {
     pub user: Option<BwUser>,
     /// The account is linked to the organization's SSO.
     pub sso_bound: bool,
+    /// The account's external id at the organization's SSO provider, when linked.
+    pub sso_external_id: Option<String>,
     /// Direct collection access.
     pub collections: Vec<Access>,
     /// Group ids.
@@ -34,15 +36,16 @@ impl MemberDetails {
             Some(u) => users::find(conn, u)?,
             None => None,
         };
-        let sso_bound = match &member.user_id {
-            Some(u) => keys::sso_linked(conn, u, &member.organization_id)?,
-            None => false,
+        let sso_external_id = match &member.user_id {
+            Some(u) => keys::sso_external_id(conn, u, &member.organization_id)?,
+            None => None,
         };
         Ok(MemberDetails {
             collections: collections::of_member(conn, &member.id)?,
             groups: groups::group_ids_of_member(conn, &member.id)?,
             user,
-            sso_bound,
+            sso_bound: sso_external_id.is_some(),
+            sso_external_id,
             member,
         })
     }
@@ -90,9 +93,13 @@ fn base(d: &MemberDetails, object: &str) -> Map<String, Value> {
         json!(m.access_secrets_manager),
     );
     o.insert("accessPam".into(), json!(false));
-    if m.member_type == MemberType::Custom {
-        o.insert("permissions".into(), json!(m.permissions));
-    }
+    // The server serializes `GetPermissions()`, null for a member without custom permissions.
+    let permissions = if m.member_type == MemberType::Custom {
+        json!(m.permissions)
+    } else {
+        Value::Null
+    };
+    o.insert("permissions".into(), permissions);
     o.insert(
         "resetPasswordEnrolled".into(),
         json!(m.reset_password_key.is_some()),
@@ -123,7 +130,6 @@ pub fn user_details(d: &MemberDetails, with_collections: bool, with_groups: bool
     o.insert("twoFactorEnabled".into(), json!(d.two_factor()));
     o.insert("ssoBound".into(), json!(d.sso_bound));
     o.insert("claimedByOrganization".into(), json!(d.member.claimed));
-    o.insert("managedByOrganization".into(), json!(d.member.claimed));
     let collections: Vec<Value> = if with_collections {
         d.collections.iter().map(selection).collect()
     } else {
@@ -145,7 +151,7 @@ pub fn user_details(d: &MemberDetails, with_collections: bool, with_groups: bool
 pub fn details(d: &MemberDetails, with_groups: bool) -> Value {
     let mut o = base(d, "organizationUserDetails");
     o.insert("claimedByOrganization".into(), json!(d.member.claimed));
-    o.insert("ssoExternalId".into(), Value::Null);
+    o.insert("ssoExternalId".into(), json!(d.sso_external_id));
     o.insert(
         "collections".into(),
         json!(d.collections.iter().map(selection).collect::<Vec<_>>()),

@@ -43,6 +43,7 @@ pub(super) fn member(d: &MemberDetails) -> Value {
         "type": m.member_type.as_i64(),
         "externalId": m.external_id,
         "resetPasswordEnrolled": m.reset_password_key.is_some(),
+        "ssoExternalId": d.sso_external_id,
         "permissions": (m.member_type == MemberType::Custom).then(|| json!(m.permissions)),
     })
 }

@@ -56,6 +56,10 @@ fn event(e: &BwEvent) -> Value {
         "date": views::date(e.date),
         "device": e.device_type,
         "ipAddress": e.ip_address,
+        // Secrets Manager is not served: no event names a secret, project or service account.
+        "secretId": null,
+        "projectId": null,
+        "serviceAccountId": null,
     })
 }
 

@@ -306,4 +306,10 @@ pub const ROUTES: &[BitwardenRoute] = &[
         "Public API: turn a policy on or off",
         PUBLIC_POLICIES,
     ),
+    (
+        "GET",
+        "/collections",
+        "The caller's collections in every organization",
+        COLLECTIONS,
+    ),
 ];

@@ -174,6 +174,31 @@ pub fn manage_conflicts(read_only: bool, hide_passwords: bool, manage: bool) -> 
     manage && (read_only || hide_passwords)
 }
 
+/// What one access entry lets a member do in a collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grant {
+    /// May not change items.
+    pub read_only: bool,
+    /// May not see passwords.
+    pub hide_passwords: bool,
+    /// May manage the collection.
+    pub manage: bool,
+}
+
+/// A member's access to one collection, as the server's `UserCollectionDetails` reads it: a
+/// direct assignment alone decides (its groups are not joined when one exists); without one,
+/// the most permissive of its groups' entries (`MIN(ReadOnly)`, `MIN(HidePasswords)`,
+/// `MAX(Manage)` in `Collection_ReadByUserId`).
+pub fn effective_access(direct: Option<Grant>, via_groups: &[Grant]) -> Option<Grant> {
+    direct.or_else(|| {
+        via_groups.iter().copied().reduce(|a, b| Grant {
+            read_only: a.read_only && b.read_only,
+            hide_passwords: a.hide_passwords && b.hide_passwords,
+            manage: a.manage || b.manage,
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,5 +248,20 @@ mod tests {
         assert!(check_create(DEFAULT_SETTINGS, false, 1, Some(2)).is_ok());
         assert!(manage_conflicts(true, false, true));
         assert!(!manage_conflicts(true, true, false));
+    }
+
+    #[test]
+    fn a_direct_assignment_decides_else_the_most_permissive_group() {
+        let g = |read_only, hide_passwords, manage| Grant {
+            read_only,
+            hide_passwords,
+            manage,
+        };
+        let direct = g(false, true, false);
+        let groups = [g(true, false, false), g(false, false, true)];
+        assert_eq!(effective_access(Some(direct), &groups), Some(direct));
+        assert_eq!(effective_access(None, &groups), Some(g(false, false, true)));
+        assert_eq!(effective_access(None, &groups[..1]), Some(groups[0]));
+        assert_eq!(effective_access(None, &[]), None);
     }
 }

@@ -2,10 +2,11 @@
 //! (`bw_collection_users`) and through groups (`bw_collection_groups`), each with
 //! `readOnly`, `hidePasswords` and `manage`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use crate::domain::bitwarden::collections::{effective_access, Grant};
 use crate::domain::error::Result;
 
 /// One collection.
@@ -232,25 +233,41 @@ pub fn set_group_collections(conn: &Connection, group_id: &str, access: &[Access
 }
 
 /// What a member may do with each collection it reaches, directly or through its groups
-/// (the most permissive of its entries), by collection id.
+/// (`effective_access`: a direct assignment decides, else the most permissive group), by
+/// collection id.
 pub fn reach_of_member(conn: &Connection, member_id: &str) -> Result<BTreeMap<String, Access>> {
-    let mut all = of_member(conn, member_id)?;
-    all.extend(access_rows(
+    let grant = |a: &Access| Grant {
+        read_only: a.read_only,
+        hide_passwords: a.hide_passwords,
+        manage: a.manage,
+    };
+    let direct: BTreeMap<String, Grant> = of_member(conn, member_id)?
+        .iter()
+        .map(|a| (a.id.clone(), grant(a)))
+        .collect();
+    let mut via_groups: BTreeMap<String, Vec<Grant>> = BTreeMap::new();
+    for a in access_rows(
         conn,
         "SELECT cg.collection_id, cg.read_only, cg.hide_passwords, cg.manage
          FROM bw_collection_groups cg JOIN bw_group_users gu ON gu.group_id = cg.group_id
          WHERE gu.member_id = ?1",
         member_id,
-    )?);
-    let mut out: BTreeMap<String, Access> = BTreeMap::new();
-    for a in all {
-        out.entry(a.id.clone())
-            .and_modify(|e| {
-                e.read_only &= a.read_only;
-                e.hide_passwords &= a.hide_passwords;
-                e.manage |= a.manage;
-            })
-            .or_insert(a);
+    )? {
+        via_groups.entry(a.id.clone()).or_default().push(grant(&a));
+    }
+    let ids: BTreeSet<&String> = direct.keys().chain(via_groups.keys()).collect();
+    let mut out = BTreeMap::new();
+    for id in ids {
+        let groups = via_groups.get(id).map(Vec::as_slice).unwrap_or_default();
+        if let Some(g) = effective_access(direct.get(id).copied(), groups) {
+            let access = Access {
+                id: id.clone(),
+                read_only: g.read_only,
+                hide_passwords: g.hide_passwords,
+                manage: g.manage,
+            };
+            out.insert(id.clone(), access);
+        }
     }
     Ok(out)
 }

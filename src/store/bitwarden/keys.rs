@@ -191,6 +191,17 @@ pub fn sso_linked(conn: &Connection, user_id: &str, org_id: &str) -> Result<bool
     )? > 0)
 }
 
+/// The user's external id at the organization's SSO provider, if linked.
+pub fn sso_external_id(conn: &Connection, user_id: &str, org_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT external_id FROM bw_sso_users WHERE user_id = ?1 AND organization_id = ?2",
+            params![user_id, org_id],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?)
+}
+
 /// Links a user to an organization's SSO identity.
 pub fn link_sso(conn: &Connection, user_id: &str, org_id: &str, external_id: &str) -> Result<()> {
     conn.execute(
