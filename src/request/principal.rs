@@ -144,7 +144,7 @@ where
     let cache_key = hash.clone();
     let (found, preloaded) = sandbox
         .store
-        .read_point_cached(&cache_key, Option::is_some, move |conn| {
+        .read_cached(&cache_key, Option::is_some, move |conn| {
             // The token and the preload in one snapshot.
             match tokens::find_by_hash(conn, &hash)? {
                 Some(found) => {

@@ -1,5 +1,5 @@
 //! The SQLite store of one sandbox: a pooled file, the schema, and the doors to it from async
-//! code: [`Store::read`] (and its one-snapshot and point-read forms) and [`Store::write`].
+//! code: [`Store::read`] (and its one-snapshot and cached forms) and [`Store::write`].
 //! The point reads every authenticated request makes are cached until the next write (see
 //! `cache`). Repository modules below hold plain synchronous functions over a `&Connection`.
 
@@ -137,29 +137,12 @@ impl Store {
         self.read(move |conn| in_snapshot(conn, f)).await
     }
 
-    /// [`Store::read_snapshot`] for a bounded point read (a few rows by key, as the token
-    /// lookup of every authenticated request): when a pooled connection is free at once, `f`
-    /// runs on the calling thread, because such a read takes a few microseconds while the hop
-    /// to the blocking pool and back costs two thread wake-ups (profiled: a quarter of the
-    /// server's CPU time on `GET /user/me` went to scheduling). When none is free, it hops as
-    /// `read_snapshot` does. Never for a read whose size depends on
-    /// the data.
-    pub async fn read_point<T, F>(&self, f: F) -> Result<T>
-    where
-        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
-        T: Send + 'static,
-    {
-        match self.pool.try_get() {
-            Some(conn) => noting_changes(&conn, self.cache.generation(), |c| in_snapshot(c, f)),
-            None => self.read_snapshot(f).await,
-        }
-    }
-
-    /// [`Store::read_point`] through the store's cache: a value `f` read under `key` is served
-    /// again, without touching the database, until the next write to the file. `keep` says
-    /// whether a value is worth keeping (a token that was not found is not). For the reads
-    /// every authenticated request makes; `T`'s type is part of the key.
-    pub async fn read_point_cached<T, F>(&self, key: &str, keep: fn(&T) -> bool, f: F) -> Result<T>
+    /// [`Store::read_snapshot`] through the store's cache: a value `f` read under `key` is
+    /// served again, without touching the database or leaving the calling thread, until the
+    /// next write to the file. `keep` says whether a value is worth keeping (a token that was
+    /// not found is not). For the reads every authenticated request makes; `T`'s type is part
+    /// of the key.
+    pub async fn read_cached<T, F>(&self, key: &str, keep: fn(&T) -> bool, f: F) -> Result<T>
     where
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
         T: Clone + Send + Sync + 'static,
@@ -168,7 +151,7 @@ impl Store {
             return Ok(hit);
         }
         let read_under = self.cache.generation().now();
-        let value = self.read_point(f).await?;
+        let value = self.read_snapshot(f).await?;
         if keep(&value) {
             self.cache.put(key, read_under, value.clone());
         }
@@ -277,30 +260,6 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::temp_store;
     use super::*;
-
-    #[actix_web::test]
-    async fn a_point_read_waits_for_a_connection_when_none_is_free() {
-        let dir = tempfile::tempdir().unwrap();
-        let shape = PoolShape {
-            max_size: 1,
-            ..PoolShape::default()
-        };
-        let store = Store::open_with(&dir.path().join("t.sqlite"), shape).unwrap();
-        let count = |c: &Connection| -> Result<i64> {
-            Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
-        };
-        assert_eq!(store.read_point(count).await.unwrap(), 0, "inline");
-        let held = store.pool.get().unwrap();
-        let release = std::thread::spawn(move || {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            drop(held);
-        });
-        // No free connection: it hops to the blocking pool and waits there, not here.
-        assert_eq!(store.read_point(count).await.unwrap(), 0, "after the hop");
-        release.join().unwrap();
-        let conn = store.pool.get().unwrap();
-        assert!(conn.is_autocommit(), "the snapshot was closed");
-    }
 
     #[test]
     fn schema_is_applied_once_and_versioned() {
