@@ -13,7 +13,7 @@ use crate::auth::token::RawToken;
 use crate::domain::error::{AuthFailure, Error, Result};
 use crate::domain::token_rules::check_usable;
 use crate::sandbox::{Clock, Sandbox};
-use crate::store::tokens::{self, TokenRow};
+use crate::store::tokens::{self, TokenLookup, TokenRow};
 
 /// What the request presented.
 #[derive(Debug)]
@@ -141,19 +141,7 @@ where
             Ok((version, timestamp, hmac)),
         ),
     };
-    let cache_key = hash.clone();
-    let (found, preloaded) = sandbox
-        .store
-        .read_cached(&cache_key, Option::is_some, move |conn| {
-            // The token and the preload in one snapshot.
-            match tokens::find_by_hash(conn, &hash)? {
-                Some(found) => {
-                    let preloaded = preload(conn, &found.token)?;
-                    Ok(Some((found, preloaded)))
-                }
-                None => Ok(None),
-            }
-        })
+    let (found, preloaded) = find_with(sandbox, hash, preload)
         .await?
         .ok_or(Error::Unauthenticated(AuthFailure::UnknownToken))?;
     let row = found.token;
@@ -196,6 +184,34 @@ where
         },
         preloaded,
     ))
+}
+
+/// The token whose hash is `hash` and what `preload` reads for it, in one snapshot, through
+/// the store's cache (valid until the next write).
+async fn find_with<T, F>(
+    sandbox: &Sandbox,
+    hash: String,
+    preload: F,
+) -> Result<Option<(TokenLookup, T)>>
+where
+    T: Clone + Send + Sync + 'static,
+    F: FnOnce(&Connection, &TokenRow) -> Result<T> + Send + 'static,
+{
+    let key = hash.clone();
+    sandbox
+        .store
+        .read_cached(
+            &key,
+            Option::is_some,
+            move |conn| match tokens::find_by_hash(conn, &hash)? {
+                Some(found) => {
+                    let preloaded = preload(conn, &found.token)?;
+                    Ok(Some((found, preloaded)))
+                }
+                None => Ok(None),
+            },
+        )
+        .await
 }
 
 /// Checks a signed request's HMAC (keyed by the token `row`'s raw value, unsealed with `key`)

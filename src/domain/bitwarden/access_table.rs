@@ -71,8 +71,17 @@ fn managed(m: Option<&Membership>, rule: impl FnOnce(Option<&Membership>) -> boo
     passes(m, Gate::Permission(Permission::ManageUsers)) && rule(m)
 }
 
-/// The table (data, one row per action).
+/// The table (data, one row per action): route gates, member actions, groups.
 fn rows() -> Vec<Row> {
+    let mut rows = gate_rows();
+    rows.extend(member_rows());
+    rows.extend(removal_rows());
+    rows.extend(group_rows());
+    rows
+}
+
+/// The route gates.
+fn gate_rows() -> Vec<Row> {
     vec![
         (
             "any member (mini-details)",
@@ -114,6 +123,12 @@ fn rows() -> Vec<Row> {
             Box::new(may_read_all as Cell),
             [true, true, false, false, false, false],
         ),
+    ]
+}
+
+/// Role changes: the route's gate, then the command's own rule.
+fn member_rows() -> Vec<Row> {
+    vec![
         (
             "make a user an admin",
             Box::new(|m| {
@@ -159,6 +174,12 @@ fn rows() -> Vec<Row> {
             }),
             [true, true, true, false, false, false],
         ),
+    ]
+}
+
+/// Removing, revoking and restoring members.
+fn removal_rows() -> Vec<Row> {
+    vec![
         (
             "remove an owner",
             Box::new(|m| {
@@ -206,6 +227,12 @@ fn rows() -> Vec<Row> {
             }),
             [true, true, false, false, false, false],
         ),
+    ]
+}
+
+/// The group actions.
+fn group_rows() -> Vec<Row> {
+    vec![
         (
             "list groups",
             Box::new(|m| groups::allows(m, DEFAULT_SETTINGS, false, GroupAction::List).is_ok()),
