@@ -74,7 +74,7 @@ pub fn enforce_on_enable(
     let revoked = non_compliant(number, &all).map_err(|e| BwError::BadRequest(e.into()))?;
     for i in revoked {
         let (m, _, email) = &judged[i];
-        member_writes::revoke(c, m, now)?;
+        member_writes::revoke(c, m, revocation.reason, now)?;
         event_log::record(
             c,
             org,

@@ -46,6 +46,10 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (91, include_str!("migrations/0091_wallet_addresses.sql")),
     (100, include_str!("migrations/0100_sandbox_stubs.sql")),
     (110, include_str!("migrations/0110_bitwarden_admin.sql")),
+    (
+        112,
+        include_str!("migrations/0112_bitwarden_revocation_reason.sql"),
+    ),
 ];
 
 /// The version a fully migrated file has.

@@ -614,10 +614,13 @@ async fn single_org_policy(w: &mut Walk) {
     );
     let kramer_row = member(bw, &owner, KRAMER).await;
     assert_eq!(kramer_row["status"], -1);
-    // GAP, not asserted: the server keeps why a member was revoked and answers it as
-    // `revocationReason` (4 `SingleOrgPolicyNonCompliance` here, 1 `Manual` for an admin's
-    // revoke, cleared on restore); orgbox stores no reason (it would take a schema column) and
-    // always answers null.
+    // The server keeps why: 4 `SingleOrgPolicyNonCompliance` (1 `Manual` for an admin's
+    // revoke, cleared on restore).
+    assert_eq!(kramer_row["revocationReason"], 4);
+    assert_eq!(
+        member(bw, &owner, JERRY).await["revocationReason"],
+        Value::Null
+    );
     // Jerry is in no other organization: he stays, and his client learns of the policy from
     // its sync (the server's `Policy_ReadByUserId`: every policy of his confirmed memberships).
     assert_eq!(member(bw, &owner, JERRY).await["status"], 2);
@@ -694,6 +697,11 @@ async fn revoke_restore_remove(w: &mut Walk, collection: &str) {
         "Already revoked.",
     );
     assert_eq!(before, bw.snapshot().await);
+    assert_eq!(
+        member(bw, &owner, JERRY).await["revocationReason"],
+        1,
+        "an admin's revoke is Manual"
+    );
     assert_eq!(synced_collections(bw, &jerry).await, vec![]);
     let sync = bw.get("/api/sync", &jerry).await.ok();
     assert_eq!(sync["profile"]["organizations"], json!([]), "{sync}");
@@ -709,10 +717,12 @@ async fn revoke_restore_remove(w: &mut Walk, collection: &str) {
         "Already active.",
     );
     assert_eq!(synced_collections(bw, &jerry).await.len(), 1);
+    let restored = member(bw, &owner, JERRY).await;
+    assert_eq!(restored["status"], 2, "restored to confirmed");
     assert_eq!(
-        member(bw, &owner, JERRY).await["status"],
-        2,
-        "restored to confirmed"
+        restored["revocationReason"],
+        Value::Null,
+        "cleared on restore"
     );
     expect_empty(&bw.call("DELETE", &one, &owner, json!(null)).await, 200);
     let before = bw.snapshot().await;

@@ -14,7 +14,7 @@ use crate::domain::bitwarden::org_policies::{
     single_org_refusal, two_factor_required, SingleOrgRefusal,
 };
 use crate::domain::bitwarden::plan::plan;
-use crate::domain::bitwarden::role::{MemberStatus, MemberType};
+use crate::domain::bitwarden::role::{MemberStatus, MemberType, RevocationReason};
 use crate::domain::bitwarden::seats::{seats_for, SeatFacts, SeatRefusal};
 use crate::store::bitwarden::members::{self, BwMember};
 use crate::store::bitwarden::orgs::{self, BwOrg};
@@ -113,7 +113,7 @@ pub fn revoke_one(
     let t = target(m, caller_of(actor));
     let remaining = members::other_confirmed_owners(c, &org.id, &m.id)? > 0;
     with_acting(org, actor, |a| rules::check_revoke(a, t, remaining)).map_err(bad)?;
-    member_writes::revoke(c, m, now)?;
+    member_writes::revoke(c, m, RevocationReason::Manual, now)?;
     event_log::record(
         c,
         org,
@@ -142,7 +142,7 @@ pub fn revoke_many(
         }) {
             Err(e) => e.to_string(),
             Ok(()) => {
-                member_writes::revoke(c, &m, now)?;
+                member_writes::revoke(c, &m, RevocationReason::Manual, now)?;
                 event_log::record(
                     c,
                     org,

@@ -142,7 +142,7 @@ pub fn user_details(d: &MemberDetails, with_collections: bool, with_groups: bool
         json!([])
     };
     o.insert("groups".into(), groups);
-    o.insert("revocationReason".into(), Value::Null);
+    o.insert("revocationReason".into(), json!(d.member.revocation_reason));
     o.insert("creationDate".into(), date(d.member.created_at));
     Value::Object(o)
 }

@@ -6,7 +6,7 @@
 
 use super::events::types;
 use super::org_policies::{SINGLE_ORG, TWO_FACTOR};
-use super::role::{MemberStatus, MemberType};
+use super::role::{MemberStatus, MemberType, RevocationReason};
 
 /// `TwoFactorAuthenticationPolicyEventHandler.NonCompliantMembersWillLoseAccessMessage`.
 pub const MEMBERS_WOULD_LOSE_ACCESS: &str = "Policy could not be enabled. Non-compliant members will lose access to their accounts. Identify members without two-step login from the policies column in the members page.";
@@ -44,6 +44,8 @@ impl MemberFacts {
 pub struct Revocation {
     /// `OrganizationUser_Revoked_...NonCompliance`.
     pub event_type: i64,
+    /// The reason kept on the member (`RevocationReason`).
+    pub reason: RevocationReason,
     /// The mail's body for organization `name` (subject: [`revoked_subject`]).
     pub mail_body: fn(&str) -> String,
 }
@@ -70,10 +72,12 @@ pub fn revocation_on_enable(number: i64, was_enabled: bool, enable: bool) -> Opt
     match number {
         SINGLE_ORG => Some(Revocation {
             event_type: types::MEMBER_REVOKED_SINGLE_ORG,
+            reason: RevocationReason::SingleOrgPolicyNonCompliance,
             mail_body: single_org_mail,
         }),
         TWO_FACTOR => Some(Revocation {
             event_type: types::MEMBER_REVOKED_TWO_FACTOR,
+            reason: RevocationReason::TwoFactorPolicyNonCompliance,
             mail_body: two_factor_mail,
         }),
         _ => None,

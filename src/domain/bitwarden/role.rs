@@ -2,6 +2,25 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Why a member was revoked (the server's `RevocationReason`, answered as
+/// `revocationReason`; `null` while the member is not revoked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevocationReason {
+    /// Revoked by an admin (or the Public API, or SCIM).
+    Manual = 1,
+    /// Revoked when the two-step login policy was turned on.
+    TwoFactorPolicyNonCompliance = 2,
+    /// Revoked when the single organization policy was turned on.
+    SingleOrgPolicyNonCompliance = 4,
+}
+
+impl RevocationReason {
+    /// The stored and answered number.
+    pub fn as_i64(self) -> i64 {
+        self as i64
+    }
+}
+
 /// A member's role (`OrganizationUserType`). Manager (3) was deleted from the server in 2024;
 /// it is still accepted on input as the legacy name of a custom role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use rusqlite::{params, Connection};
 
 use super::members::{permissions_json, BwMember};
-use crate::domain::bitwarden::role::MemberStatus;
+use crate::domain::bitwarden::role::{MemberStatus, RevocationReason};
 use crate::domain::error::Result;
 
 /// Marks an invitation accepted by `user_id`; the invited address is cleared, as the server
@@ -29,11 +29,12 @@ pub fn confirm(conn: &Connection, member_id: &str, key: &str, now: i64) -> Resul
     Ok(())
 }
 
-/// Revokes a member, keeping the status it returns to on restoration.
-pub fn revoke(conn: &Connection, m: &BwMember, now: i64) -> Result<()> {
+/// Revokes a member for `reason`, keeping the status it returns to on restoration.
+pub fn revoke(conn: &Connection, m: &BwMember, reason: RevocationReason, now: i64) -> Result<()> {
     conn.execute(
-        "UPDATE bw_memberships SET status = -1, prior_status = ?2, revision_at = ?3 WHERE id = ?1",
-        params![m.id, m.status.as_i64(), now],
+        "UPDATE bw_memberships SET status = -1, prior_status = ?2, revision_at = ?3,
+         revocation_reason = ?4 WHERE id = ?1",
+        params![m.id, m.status.as_i64(), now, reason.as_i64()],
     )?;
     Ok(())
 }
@@ -41,8 +42,8 @@ pub fn revoke(conn: &Connection, m: &BwMember, now: i64) -> Result<()> {
 /// Restores a revoked member to `status`.
 pub fn restore(conn: &Connection, member_id: &str, status: MemberStatus, now: i64) -> Result<()> {
     conn.execute(
-        "UPDATE bw_memberships SET status = ?2, prior_status = NULL, revision_at = ?3
-         WHERE id = ?1",
+        "UPDATE bw_memberships SET status = ?2, prior_status = NULL, revision_at = ?3,
+         revocation_reason = NULL WHERE id = ?1",
         params![member_id, status.as_i64(), now],
     )?;
     Ok(())

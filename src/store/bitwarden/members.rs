@@ -40,6 +40,8 @@ pub struct BwMember {
     pub access_secrets_manager: bool,
     /// The status a revoked member returns to.
     pub prior_status: Option<MemberStatus>,
+    /// Why it was revoked (`RevocationReason`'s number), while it is.
+    pub revocation_reason: Option<i64>,
     /// ms.
     pub revision_at: i64,
 }
@@ -69,6 +71,7 @@ impl BwMember {
             external_id: None,
             access_secrets_manager: false,
             prior_status: None,
+            revocation_reason: None,
             revision_at: now,
         }
     }
@@ -86,7 +89,7 @@ impl BwMember {
 /// The columns every read selects, in [`from_row`]'s order.
 pub(crate) const COLUMNS: &str = "id, organization_id, user_id, email, type, status, permissions,
     key, claimed, invite_token, created_at, reset_password_key, external_id,
-    access_secrets_manager, prior_status, revision_at";
+    access_secrets_manager, prior_status, revision_at, revocation_reason";
 
 fn status(idx: usize, s: i64) -> rusqlite::Result<MemberStatus> {
     MemberStatus::from_i64(s).ok_or(rusqlite::Error::IntegralValueOutOfRange(idx, s))
@@ -118,6 +121,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<BwMember> {
         access_secrets_manager: r.get(13)?,
         prior_status: prior.map(|s| status(14, s)).transpose()?,
         revision_at: r.get::<_, Option<i64>>(15)?.unwrap_or_default(),
+        revocation_reason: r.get(16)?,
     })
 }
 
@@ -133,7 +137,7 @@ pub fn insert(conn: &Connection, m: &BwMember) -> Result<()> {
     conn.execute(
         &format!(
             "INSERT INTO bw_memberships ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-             ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+             ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
         ),
         params![
             m.id,
@@ -151,7 +155,8 @@ pub fn insert(conn: &Connection, m: &BwMember) -> Result<()> {
             m.external_id,
             m.access_secrets_manager,
             m.prior_status.map(MemberStatus::as_i64),
-            m.revision_at
+            m.revision_at,
+            m.revocation_reason
         ],
     )?;
     Ok(())
