@@ -64,16 +64,7 @@ fn load(c: &Connection, org_id: &str, id: &str) -> BwResult<(BwOrg, BwGroup)> {
 fn read_request(bytes: &[u8]) -> BwResult<GroupInput> {
     let body = Body::parse(bytes, true)?;
     let name = read_name(&body)?;
-    let external_id = body.str("externalId")?;
-    if external_id
-        .as_ref()
-        .is_some_and(|e| e.chars().count() > 300)
-    {
-        return Err(BwError::field(
-            "ExternalId",
-            "The field ExternalId must be a string with a maximum length of 300.",
-        ));
-    }
+    let external_id = body.external_id()?;
     let collections =
         selection::read(&body, "collections", "Collections", true)?.map(selection::dedup);
     Ok(GroupInput {

@@ -107,7 +107,7 @@ fn read_create(body: &Body) -> Result<Invitation, BwError> {
         collections,
         groups: crate::bitwarden::members::guid_list(body, "groups")?.unwrap_or_default(),
         access_secrets_manager: false,
-        external_id: body.str("externalId")?,
+        external_id: body.external_id()?,
     })
 }
 
