@@ -20,7 +20,6 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 /// no longer than this).
 const MAX_ENTRIES: usize = 4096;
 
-type Key = (TypeId, String);
 type Value = Arc<dyn Any + Send + Sync>;
 
 /// The generation of one database file, shared by every store opened on it.
@@ -64,7 +63,10 @@ pub(super) struct PointCache {
 
 struct Entries {
     generation: u64,
-    map: HashMap<Key, Value>,
+    /// By key, then by the value's type (looked up by `&str`, with no key built per request).
+    map: HashMap<String, HashMap<TypeId, Value>>,
+    /// How many values are kept.
+    len: usize,
 }
 
 impl PointCache {
@@ -75,6 +77,7 @@ impl PointCache {
             entries: Mutex::new(Entries {
                 generation: 0,
                 map: HashMap::new(),
+                len: 0,
             }),
         }
     }
@@ -95,7 +98,7 @@ impl PointCache {
         if entries.generation != now {
             return None;
         }
-        let value = entries.map.get(&(TypeId::of::<T>(), key.to_string()))?;
+        let value = entries.map.get(key)?.get(&TypeId::of::<T>())?;
         value.downcast_ref::<T>().cloned()
     }
 
@@ -106,13 +109,15 @@ impl PointCache {
         if read_under != now {
             return;
         }
-        if entries.generation != now || entries.map.len() >= MAX_ENTRIES {
+        if entries.generation != now || entries.len >= MAX_ENTRIES {
             entries.map.clear();
+            entries.len = 0;
             entries.generation = now;
         }
-        entries
-            .map
-            .insert((TypeId::of::<T>(), key.to_string()), Arc::new(value));
+        let by_type = entries.map.entry(key.to_string()).or_default();
+        if by_type.insert(TypeId::of::<T>(), Arc::new(value)).is_none() {
+            entries.len += 1;
+        }
     }
 }
 
