@@ -8,21 +8,6 @@ use crate::bitwarden_support::*;
 
 const NEWMAN: &str = "newman@vandelay.test";
 
-/// The member `email` of the demo organization, as `token` lists it.
-pub async fn member_by_email(bw: &BwApp, token: &str, email: &str) -> Value {
-    let list = bw
-        .get(&format!("/api/organizations/{}/users", bw.org_id), token)
-        .await
-        .ok();
-    list["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == email)
-        .unwrap()
-        .clone()
-}
-
 /// Decrypts a member's `4.` organization key with the member's master password, as a client.
 fn unwrap_org_key(login: &Value, email: &str, member_key: &str) -> SymmetricKey {
     let mk = crypto::master_key(MASTER, email, ITERATIONS);

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::bitwarden_members::{invite_link, member_by_email, register};
+use crate::bitwarden_members::{invite_link, register};
 use crate::bitwarden_public::org_token;
 use crate::bitwarden_support::*;
 

@@ -197,8 +197,8 @@ pub fn expect_empty(r: &Resp, status: u16) {
     );
 }
 
-/// The membership id of `email` in the demo organization, read through the member list.
-pub async fn member_id(bw: &BwApp, token: &str, email: &str) -> String {
+/// The member `email` of the demo organization, as `token` lists it.
+pub async fn member_by_email(bw: &BwApp, token: &str, email: &str) -> Value {
     let list = bw
         .get(&format!("/api/organizations/{}/users", bw.org_id), token)
         .await
@@ -208,7 +208,13 @@ pub async fn member_id(bw: &BwApp, token: &str, email: &str) -> String {
         .unwrap()
         .iter()
         .find(|m| m["email"] == email)
-        .unwrap()["id"]
+        .unwrap()
+        .clone()
+}
+
+/// The membership id of `email` in the demo organization, read through the member list.
+pub async fn member_id(bw: &BwApp, token: &str, email: &str) -> String {
+    member_by_email(bw, token, email).await["id"]
         .as_str()
         .unwrap()
         .to_string()
